@@ -1,0 +1,431 @@
+//! The one document type every stage reads and writes.
+//!
+//! A [`Doc`] owns the story text and every annotation the stages add to it,
+//! in the spirit of spaCy's `Doc`: stages run in order, each documented by
+//! what it reads and what it writes, and nothing travels between stages
+//! except through this struct.
+//!
+//! All spans inside the library are **byte** offsets into [`Doc::text`]
+//! (cheap to slice, what `regex` and `aho-corasick` report). The contract's
+//! **character** offsets are computed once, at output time, by
+//! [`CharIndex`], which is the identity for ASCII text.
+
+use std::ops::Range;
+
+/// A half-open byte range into the story text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        debug_assert!(start <= end);
+        Span { start, end }
+    }
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+    pub fn contains(&self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+    pub fn overlaps(&self, other: Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// What a token is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Letters, possibly with digits, internal periods of an abbreviation
+    /// ("U.S.") or nothing else.
+    Word,
+    /// Digits, possibly with internal `,` `.` `:` `/` `-` ("15,000", "1996-08-30").
+    Number,
+    /// Any other single non-space character.
+    Punct,
+}
+
+/// One token. Offsets are bytes; tokens never contain white space.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub start: u32,
+    pub end: u32,
+    pub kind: TokenKind,
+    /// Bit set of `Token::CAP`, `Token::UPPER`, `Token::LOWER`, ...
+    pub flags: u8,
+}
+
+impl Token {
+    /// First character is an uppercase letter.
+    pub const CAP: u8 = 1;
+    /// Has letters, and every letter is uppercase.
+    pub const UPPER: u8 = 2;
+    /// Has letters, and every letter is lowercase.
+    pub const LOWER: u8 = 4;
+    /// Contains a digit.
+    pub const DIGIT: u8 = 8;
+    /// Only ASCII bytes.
+    pub const ASCII: u8 = 16;
+    /// Preceded by white space that contains a line break.
+    pub const LINE_START: u8 = 32;
+    /// Preceded by a blank line (or the start of the text).
+    pub const PARA_START: u8 = 64;
+
+    pub fn span(&self) -> Span {
+        Span::new(self.start as usize, self.end as usize)
+    }
+    pub fn is(&self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
+    pub fn text<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.start as usize..self.end as usize]
+    }
+    pub fn is_word(&self) -> bool {
+        self.kind == TokenKind::Word
+    }
+}
+
+/// A sentence: a range of token indices and the byte span it covers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sentence {
+    pub tokens: Range<usize>,
+    pub span: Span,
+}
+
+/// How a mention refers to its entity (the contract's `form`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Form {
+    Name,
+    Alias,
+    Acronym,
+    Demonym,
+    Nominal,
+    Pronoun,
+}
+
+impl Form {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Form::Name => "name",
+            Form::Alias => "alias",
+            Form::Acronym => "acronym",
+            Form::Demonym => "demonym",
+            Form::Nominal => "nominal",
+            Form::Pronoun => "pronoun",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Form> {
+        Some(match s {
+            "name" => Form::Name,
+            "alias" => Form::Alias,
+            "acronym" => Form::Acronym,
+            "demonym" => Form::Demonym,
+            "nominal" => Form::Nominal,
+            "pronoun" => Form::Pronoun,
+            _ => return None,
+        })
+    }
+}
+
+/// A span of text that refers to an entity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mention {
+    pub span: Span,
+    pub form: Form,
+}
+
+/// The story's dateline ("KABUL, Afghanistan (AP) —").
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Dateline {
+    pub span: Span,
+    /// Span of the place words ("KABUL, Afghanistan").
+    pub place_span: Option<Span>,
+    /// Index into `Doc::places`, filled by the places stage.
+    pub place: Option<usize>,
+    pub agency: Option<String>,
+    /// Span of the agency text inside the parentheses.
+    pub agency_span: Option<Span>,
+    /// ISO date (`YYYY-MM-DD`) when the dateline carries a full date.
+    pub date: Option<String>,
+    /// Span of the date text, when there is one.
+    pub date_span: Option<Span>,
+}
+
+/// A resolved place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Place {
+    pub name: String,
+    pub kind: String,
+    pub country_code: Option<String>,
+    pub admin1: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub source: String,
+    pub mentions: Vec<Mention>,
+}
+
+/// A resolved organization.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Organization {
+    pub name: String,
+    pub kind: String,
+    pub country_code: Option<String>,
+    pub mentions: Vec<Mention>,
+}
+
+/// A named person.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Person {
+    pub name: String,
+    pub title: Option<String>,
+    pub role: Option<String>,
+    /// Index into `Doc::organizations`.
+    pub organization: Option<usize>,
+    pub country_code: Option<String>,
+    pub official: bool,
+    pub mentions: Vec<Mention>,
+}
+
+/// A text span that fills an incident role.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Argument {
+    pub span: Span,
+    /// Perpetrators: index into `Doc::organizations`.
+    pub organization: Option<usize>,
+    /// Victims: how many, when stated.
+    pub count: Option<u32>,
+    /// Victims: ISO country code of a stated nationality.
+    pub nationality: Option<String>,
+}
+
+impl Argument {
+    pub fn new(span: Span) -> Argument {
+        Argument {
+            span,
+            organization: None,
+            count: None,
+            nationality: None,
+        }
+    }
+}
+
+/// When an incident happened.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IncidentDate {
+    pub span: Span,
+    /// ISO 8601 date or `YYYY-MM`, when it can be resolved.
+    pub value: Option<String>,
+}
+
+/// Where an incident happened.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IncidentLocation {
+    pub span: Span,
+    /// Indices into `Doc::places`.
+    pub places: Vec<usize>,
+    pub country_code: Option<String>,
+}
+
+/// One incident record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Incident {
+    pub kind: String,
+    pub acled_event_type: Option<String>,
+    pub acled_sub_event_type: Option<String>,
+    /// The trigger expressions the incident was read from.
+    pub triggers: Vec<Span>,
+    pub date: Option<IncidentDate>,
+    pub location: Option<IncidentLocation>,
+    pub killed: Option<u32>,
+    pub killed_text: Option<Span>,
+    pub injured: Option<u32>,
+    pub injured_text: Option<Span>,
+    pub perpetrators: Vec<Argument>,
+    pub victims: Vec<Argument>,
+    pub targets: Vec<Argument>,
+    pub weapons: Vec<Argument>,
+    /// Indices into `Doc::organizations`.
+    pub reported_by: Vec<usize>,
+    /// Sentence spans the incident was read from.
+    pub evidence: Vec<Span>,
+}
+
+impl Incident {
+    pub fn new(kind: &str) -> Incident {
+        Incident {
+            kind: kind.to_string(),
+            acled_event_type: None,
+            acled_sub_event_type: None,
+            triggers: Vec::new(),
+            date: None,
+            location: None,
+            killed: None,
+            killed_text: None,
+            injured: None,
+            injured_text: None,
+            perpetrators: Vec::new(),
+            victims: Vec::new(),
+            targets: Vec::new(),
+            weapons: Vec::new(),
+            reported_by: Vec::new(),
+            evidence: Vec::new(),
+        }
+    }
+}
+
+/// Who a quote is attributed to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Speaker {
+    Person(usize),
+    Organization(usize),
+}
+
+/// A direct quotation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Quote {
+    /// The quoted text, without the quotation marks.
+    pub span: Span,
+    pub speaker: Option<Speaker>,
+}
+
+/// The story and everything the stages found in it.
+#[derive(Clone, Debug)]
+pub struct Doc<'t> {
+    pub id: String,
+    pub text: &'t str,
+    /// `text` with ASCII letters lowercased: same length, same offsets.
+    /// Case-insensitive matching runs over this.
+    pub lower: String,
+    /// Most letters are capitals (headline-only copy, old wire services).
+    pub all_caps: bool,
+    /// Lines are wrapped at a fixed width (a newline is not a sentence end).
+    pub hard_wrapped: bool,
+    /// The reference date for relative dates (`--date`), ISO.
+    pub reference_date: Option<String>,
+    pub tokens: Vec<Token>,
+    pub sentences: Vec<Sentence>,
+    /// Curated phrases found by the lookup stage (sorted by start).
+    pub phrases: Vec<crate::gazetteer::PhraseHit>,
+    pub dateline: Option<Dateline>,
+    pub places: Vec<Place>,
+    pub organizations: Vec<Organization>,
+    pub people: Vec<Person>,
+    pub incidents: Vec<Incident>,
+    pub quotes: Vec<Quote>,
+}
+
+impl<'t> Doc<'t> {
+    pub fn new(id: impl Into<String>, text: &'t str) -> Doc<'t> {
+        Doc {
+            id: id.into(),
+            text,
+            lower: text.to_ascii_lowercase(),
+            all_caps: false,
+            hard_wrapped: false,
+            reference_date: None,
+            tokens: Vec::new(),
+            sentences: Vec::new(),
+            phrases: Vec::new(),
+            dateline: None,
+            places: Vec::new(),
+            organizations: Vec::new(),
+            people: Vec::new(),
+            incidents: Vec::new(),
+            quotes: Vec::new(),
+        }
+    }
+
+    /// The text of a span.
+    pub fn slice(&self, span: Span) -> &'t str {
+        &self.text[span.range()]
+    }
+
+    /// Index of the first token whose start is at or after `byte`.
+    pub fn token_at_or_after(&self, byte: usize) -> usize {
+        self.tokens.partition_point(|t| (t.start as usize) < byte)
+    }
+
+    /// Index of the token that starts exactly at `byte`, if any.
+    pub fn token_starting_at(&self, byte: usize) -> Option<usize> {
+        let i = self.token_at_or_after(byte);
+        (i < self.tokens.len() && self.tokens[i].start as usize == byte).then_some(i)
+    }
+
+    /// Index of the token that ends exactly at `byte`, if any.
+    pub fn token_ending_at(&self, byte: usize) -> Option<usize> {
+        let i = self.tokens.partition_point(|t| (t.end as usize) < byte);
+        (i < self.tokens.len() && self.tokens[i].end as usize == byte).then_some(i)
+    }
+
+    /// Index of the sentence containing byte `byte`.
+    pub fn sentence_of(&self, byte: usize) -> Option<usize> {
+        let i = self.sentences.partition_point(|s| s.span.end <= byte);
+        (i < self.sentences.len() && self.sentences[i].span.start <= byte).then_some(i)
+    }
+
+    /// Byte span covering tokens `range` (which must be non-empty).
+    pub fn tokens_span(&self, range: Range<usize>) -> Span {
+        Span::new(
+            self.tokens[range.start].start as usize,
+            self.tokens[range.end - 1].end as usize,
+        )
+    }
+}
+
+/// Converts byte offsets to character offsets (Unicode scalar values).
+///
+/// For ASCII text this is the identity and costs nothing; otherwise it
+/// holds a table of the character count before each byte.
+pub struct CharIndex {
+    table: Option<Vec<u32>>,
+}
+
+impl CharIndex {
+    pub fn new(text: &str) -> CharIndex {
+        if text.is_ascii() {
+            return CharIndex { table: None };
+        }
+        // fixed[i] is the number of chars that start before byte i.
+        let mut fixed = Vec::with_capacity(text.len() + 1);
+        let mut n = 0u32;
+        for b in text.bytes() {
+            fixed.push(n);
+            if (b & 0xC0) != 0x80 {
+                n += 1;
+            }
+        }
+        fixed.push(n);
+        CharIndex { table: Some(fixed) }
+    }
+
+    pub fn char_offset(&self, byte: usize) -> usize {
+        match &self.table {
+            None => byte,
+            Some(t) => t[byte] as usize,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn char_index_counts_scalars() {
+        let text = "Kabul — Tajikistan’s";
+        let ix = CharIndex::new(text);
+        let byte = text.find("Tajikistan").unwrap();
+        assert_eq!(ix.char_offset(byte), 8);
+        assert_eq!(ix.char_offset(text.len()), text.chars().count());
+        let ascii = CharIndex::new("plain");
+        assert_eq!(ascii.char_offset(3), 3);
+    }
+}

@@ -1,0 +1,313 @@
+//! Gazetteers: the plain-text lists dateline knows, loaded, validated and
+//! turned into the structures the stages match with.
+//!
+//! - [`table`]: the TSV format every list uses, with `file:line` errors.
+//! - [`places`]: the world place index, an FST compiled by `build.rs`.
+//! - [`phrases`]: one Aho-Corasick automaton over the curated phrase lists.
+//!
+//! The default lists live in `gazetteers/` and are compiled into the
+//! binary. `--gazetteers DIR` adds lists at run time: a file in DIR with the
+//! name of a default list adds its rows, and a row whose first column equals
+//! a default row's replaces it. `gazetteers/README.md` documents every file
+//! and column.
+
+pub mod normalize;
+pub mod phrases;
+pub mod places;
+pub mod table;
+
+use crate::doc::Form;
+pub use phrases::{ListKind, PhraseHit, PhraseIndex};
+pub use places::{PlaceEntry, PlaceIndex, PlaceMatch, PlaceRef};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+pub use table::{Check, GazetteerError, Row, Table};
+
+static GIVEN_NAMES_FST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/given_names.fst"));
+static COMMON_WORDS_FST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/common_words.fst"));
+
+const ORG_KINDS: &[&str] = &[
+    "government", "military", "security", "police", "armed_group", "political_party",
+    "international", "media", "company", "ngo", "religious", "other",
+];
+const INCIDENT_TYPES: &[&str] = &[
+    "armed_clash", "attack", "bombing", "air_drone_strike", "shelling", "abduction",
+    "assassination", "arson", "robbery", "hijacking", "arrest", "protest", "riot", "accident",
+    "disaster", "other",
+];
+
+/// A curated list: its file name, columns and compiled-in contents.
+pub struct ListSpec {
+    pub file: &'static str,
+    pub columns: &'static [(&'static str, Check)],
+    pub builtin: &'static str,
+}
+
+/// Every curated list, in the order of [`Lists`]' fields.
+pub const LISTS: &[ListSpec] = &[
+    ListSpec {
+        file: "organizations.tsv",
+        columns: &[
+            ("name", Check::Required),
+            ("canonical", Check::Required),
+            ("kind", Check::OneOf(ORG_KINDS)),
+            ("country_code", Check::CountryCode),
+            ("form", Check::OneOf(&["name", "alias", "acronym"])),
+        ],
+        builtin: include_str!("../../gazetteers/organizations.tsv"),
+    },
+    ListSpec {
+        file: "org_nouns.tsv",
+        columns: &[("word", Check::Required), ("kind", Check::OneOf(ORG_KINDS))],
+        builtin: include_str!("../../gazetteers/org_nouns.tsv"),
+    },
+    ListSpec {
+        file: "titles.tsv",
+        columns: &[
+            ("title", Check::Required),
+            ("canonical", Check::Required),
+            ("official", Check::OneOf(&["true", "false"])),
+            ("category", Check::Required),
+        ],
+        builtin: include_str!("../../gazetteers/titles.tsv"),
+    },
+    ListSpec {
+        file: "title_modifiers.tsv",
+        columns: &[
+            ("word", Check::Required),
+            ("kind", Check::OneOf(&["rank", "temporal", "portfolio"])),
+        ],
+        builtin: include_str!("../../gazetteers/title_modifiers.tsv"),
+    },
+    ListSpec {
+        file: "triggers.tsv",
+        columns: &[
+            ("expression", Check::Required),
+            ("type", Check::OneOf(INCIDENT_TYPES)),
+            ("acled_event_type", Check::Any),
+            ("acled_sub_event_type", Check::Any),
+            ("strength", Check::OneOf(&["strong", "weak"])),
+        ],
+        builtin: include_str!("../../gazetteers/triggers.tsv"),
+    },
+    ListSpec {
+        file: "weapons.tsv",
+        columns: &[
+            ("expression", Check::Required),
+            ("canonical", Check::Required),
+            ("category", Check::Required),
+        ],
+        builtin: include_str!("../../gazetteers/weapons.tsv"),
+    },
+    ListSpec {
+        file: "actors.tsv",
+        columns: &[
+            ("noun", Check::Required),
+            ("role", Check::OneOf(&["perpetrator", "security", "victim", "generic"])),
+            ("plural", Check::OneOf(&["true", "false"])),
+        ],
+        builtin: include_str!("../../gazetteers/actors.tsv"),
+    },
+    ListSpec {
+        file: "targets.tsv",
+        columns: &[("noun", Check::Required), ("category", Check::Required)],
+        builtin: include_str!("../../gazetteers/targets.tsv"),
+    },
+];
+
+/// The curated lists, parsed.
+pub struct Lists {
+    pub organizations: Table,
+    pub org_nouns: Table,
+    pub titles: Table,
+    pub title_modifiers: Table,
+    pub triggers: Table,
+    pub weapons: Table,
+    pub actors: Table,
+    pub targets: Table,
+}
+
+/// Everything the stages look things up in. Built once; `Sync`.
+pub struct Gazetteer {
+    pub places: PlaceIndex,
+    pub lists: Lists,
+    pub phrases: PhraseIndex,
+    given_names: fst::Map<&'static [u8]>,
+    common_words: fst::Set<&'static [u8]>,
+    extra_given_names: HashMap<String, u8>,
+    extra_common_words: HashSet<String>,
+}
+
+/// Gender of a given name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gender {
+    Male,
+    Female,
+    Unisex,
+}
+
+impl Gazetteer {
+    /// The lists compiled into the binary.
+    pub fn builtin() -> Result<Gazetteer, GazetteerError> {
+        Gazetteer::load(None)
+    }
+
+    /// The built-in lists plus those in `dir` (see the module docs).
+    pub fn load(dir: Option<&Path>) -> Result<Gazetteer, GazetteerError> {
+        let mut tables = Vec::with_capacity(LISTS.len());
+        for spec in LISTS {
+            let mut t = Table::parse(spec.file, spec.builtin, spec.columns)?;
+            if let Some(dir) = dir {
+                if let Some(extra) = read_table(dir, spec.file, spec.columns)? {
+                    t.merge(extra);
+                }
+            }
+            tables.push(t);
+        }
+        let mut it = tables.into_iter();
+        let mut next = || it.next().expect("one table per list");
+        let lists = Lists {
+            organizations: next(),
+            org_nouns: next(),
+            titles: next(),
+            title_modifiers: next(),
+            triggers: next(),
+            weapons: next(),
+            actors: next(),
+            targets: next(),
+        };
+        let mut places = PlaceIndex::builtin();
+        let mut extra_given_names = HashMap::new();
+        let mut extra_common_words = HashSet::new();
+        if let Some(dir) = dir {
+            if !dir.is_dir() {
+                return Err(GazetteerError {
+                    file: dir.display().to_string(),
+                    line: 0,
+                    message: "not a readable folder".into(),
+                });
+            }
+            let p = read_table(dir, "places.tsv", places::PLACE_COLUMNS)?;
+            let n = read_table(dir, "place_names.tsv", places::PLACE_NAME_COLUMNS)?;
+            if p.is_some() || n.is_some() {
+                let p = p.unwrap_or_else(|| empty_table("places.tsv", places::PLACE_COLUMNS));
+                let n =
+                    n.unwrap_or_else(|| empty_table("place_names.tsv", places::PLACE_NAME_COLUMNS));
+                places.add(&p, &n)?;
+            }
+            if let Some(t) = read_table(dir, "given_names.tsv", GIVEN_NAME_COLUMNS)? {
+                for r in &t.rows {
+                    let g = match r.get(1) {
+                        "M" => 1,
+                        "F" => 2,
+                        _ => 3,
+                    };
+                    extra_given_names.insert(normalize::normalize_key(r.get(0)), g);
+                }
+            }
+            if let Some(t) = read_table(dir, "common_words.tsv", &[("word", Check::Required)])? {
+                for r in &t.rows {
+                    extra_common_words.insert(normalize::normalize_key(r.get(0)));
+                }
+            }
+        }
+        let phrase_lists = vec![
+            (ListKind::Organization, column(&lists.organizations, 0)),
+            (ListKind::Title, column(&lists.titles, 0)),
+            (ListKind::Trigger, column(&lists.triggers, 0)),
+            (ListKind::Weapon, column(&lists.weapons, 0)),
+            (ListKind::Actor, column(&lists.actors, 0)),
+            (ListKind::Target, column(&lists.targets, 0)),
+        ];
+        let phrases = PhraseIndex::build(&phrase_lists);
+        Ok(Gazetteer {
+            places,
+            lists,
+            phrases,
+            given_names: fst::Map::new(GIVEN_NAMES_FST).expect("given_names.fst"),
+            common_words: fst::Set::new(COMMON_WORDS_FST).expect("common_words.fst"),
+            extra_given_names,
+            extra_common_words,
+        })
+    }
+
+    /// The table behind a phrase list.
+    pub fn table(&self, list: ListKind) -> &Table {
+        match list {
+            ListKind::Organization => &self.lists.organizations,
+            ListKind::Title => &self.lists.titles,
+            ListKind::Trigger => &self.lists.triggers,
+            ListKind::Weapon => &self.lists.weapons,
+            ListKind::Actor => &self.lists.actors,
+            ListKind::Target => &self.lists.targets,
+        }
+    }
+
+    /// The row a phrase hit points at.
+    pub fn row(&self, hit: &PhraseHit) -> &Row {
+        &self.table(hit.list).rows[hit.row]
+    }
+
+    /// Is `word` (any case) a given name, and of which gender?
+    pub fn given_name(&self, word: &str) -> Option<Gender> {
+        let key = normalize::normalize_key(word);
+        let code = match self.extra_given_names.get(&key) {
+            Some(&g) => g as u64,
+            None => self.given_names.get(key.as_bytes())?,
+        };
+        Some(match code {
+            1 => Gender::Male,
+            2 => Gender::Female,
+            _ => Gender::Unisex,
+        })
+    }
+
+    /// Is `word` (any case) a common English word?
+    pub fn is_common_word(&self, word: &str) -> bool {
+        let key = normalize::normalize_key(word);
+        self.extra_common_words.contains(&key) || self.common_words.contains(key.as_bytes())
+    }
+
+    /// Place lookup of one whole name (any case).
+    pub fn lookup_place(&self, name: &str) -> Vec<(PlaceRef, Form)> {
+        self.places.lookup(name)
+    }
+}
+
+/// Columns of `given_names.tsv`.
+pub const GIVEN_NAME_COLUMNS: &[(&str, Check)] = &[
+    ("name", Check::Required),
+    ("gender", Check::OneOf(&["M", "F", "U"])),
+    ("regions", Check::Any),
+];
+
+fn column(t: &Table, i: usize) -> Vec<String> {
+    t.rows.iter().map(|r| r.get(i).to_string()).collect()
+}
+
+fn empty_table(file: &str, columns: &[(&str, Check)]) -> Table {
+    Table {
+        file: file.to_string(),
+        header: columns.iter().map(|c| c.0.to_string()).collect(),
+        rows: Vec::new(),
+    }
+}
+
+/// Reads `dir/file` if it exists; errors name the file and line.
+fn read_table(
+    dir: &Path,
+    file: &str,
+    columns: &[(&str, Check)],
+) -> Result<Option<Table>, GazetteerError> {
+    let path = dir.join(file);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(&path).map_err(|e| GazetteerError {
+        file: shown.clone(),
+        line: 0,
+        message: format!("cannot read: {e}"),
+    })?;
+    Table::parse(&shown, &text, columns).map(Some)
+}

@@ -1,0 +1,41 @@
+// Key normalization shared by the build script (which compiles the place
+// index) and the library (which looks names up). Included by `build.rs`
+// with `include!`, so it must stay free of crate-internal imports.
+
+/// Pushes the normalized form of `c` onto `out`: lowercase, typographic
+/// apostrophes as `'`, any white space as one space (runs are folded by
+/// the caller).
+#[inline]
+pub fn push_normalized(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(if c.is_ascii_whitespace() {
+            ' '
+        } else {
+            c.to_ascii_lowercase()
+        });
+    } else if matches!(c, '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{02BB}') {
+        out.push('\'');
+    } else if c.is_whitespace() {
+        out.push(' ');
+    } else {
+        out.extend(c.to_lowercase());
+    }
+}
+
+/// The lookup key of a name: lowercase, one space between words.
+pub fn normalize_key(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut space = false;
+    for c in name.trim().chars() {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        push_normalized(c, &mut out);
+    }
+    out
+}

@@ -1,0 +1,315 @@
+//! The place index: every place name in the world gazetteer, looked up at
+//! candidate tokens by walking a finite-state transducer over the text.
+//!
+//! Why not an `AhoCorasick` over all names? With ~300k names it takes
+//! hundreds of milliseconds to build, at every start, and it cannot be
+//! serialized. The FST is built once by `build.rs`, included in the binary
+//! and used in place: start-up costs nothing. Only tokens a stage names as
+//! candidates (capitalized words, in all-caps copy every word) start a
+//! walk; the walk reads the text lowercased, character by character, and
+//! records a match wherever a token ends in a final state, so the longest
+//! name that ends on a token boundary wins (leftmost-longest, like the
+//! phrase automaton). Names a user adds with `--gazetteers DIR` go into a
+//! second, small FST built at load time and walked the same way.
+
+use super::normalize::{normalize_key, push_normalized};
+use super::table::{Check, GazetteerError, Table};
+use crate::doc::{Form, Token};
+use fst::raw::{Fst, Output};
+use std::collections::{BTreeMap, HashMap};
+
+static PLACES_TSV: &str = include_str!("../../gazetteers/places.tsv");
+static NAMES_FST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/place_names.fst"));
+static POSTINGS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/place_postings.bin"));
+static OFFSETS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/place_offsets.bin"));
+
+/// Kinds a place may have (the contract's list).
+pub const PLACE_KINDS: &[&str] = &[
+    "country", "admin1", "admin2", "city", "town", "village", "region", "feature", "facility",
+];
+
+/// Columns of `places.tsv`.
+pub const PLACE_COLUMNS: &[(&str, Check)] = &[
+    ("id", Check::Required),
+    ("name", Check::Required),
+    ("kind", Check::OneOf(PLACE_KINDS)),
+    ("country_code", Check::CountryCode),
+    ("admin1", Check::Any),
+    ("lat", Check::Number),
+    ("lon", Check::Number),
+    ("population", Check::Number),
+];
+
+/// Columns of `place_names.tsv`.
+pub const PLACE_NAME_COLUMNS: &[(&str, Check)] = &[
+    ("name", Check::Required),
+    ("id", Check::Required),
+    ("form", Check::OneOf(&["name", "alias", "acronym", "demonym"])),
+];
+
+/// One gazetteer entry, borrowed from the index.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PlaceEntry<'g> {
+    pub id: &'g str,
+    pub name: &'g str,
+    pub kind: &'g str,
+    pub country_code: &'g str,
+    pub admin1: &'g str,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub population: u64,
+}
+
+impl<'g> PlaceEntry<'g> {
+    fn from_line(line: &'g str) -> PlaceEntry<'g> {
+        let mut f = line.trim_end_matches(['\n', '\r']).split('\t');
+        let mut next = || f.next().unwrap_or("");
+        let id = next();
+        let name = next();
+        let kind = next();
+        let country_code = next();
+        let admin1 = next();
+        let lat = next().parse().ok();
+        let lon = next().parse().ok();
+        let population = next().parse::<f64>().map_or(0, |p| p as u64);
+        PlaceEntry {
+            id,
+            name,
+            kind,
+            country_code,
+            admin1,
+            lat,
+            lon,
+            population,
+        }
+    }
+}
+
+/// A reference to an entry: in the built-in table or in the overlay.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PlaceRef {
+    Builtin(u32),
+    Overlay(u32),
+}
+
+/// A name found in the text and the entries it may refer to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlaceMatch {
+    /// Token index one past the last token of the name.
+    pub end_token: usize,
+    pub candidates: Vec<(PlaceRef, Form)>,
+}
+
+/// The world place index (built-in) plus places added at run time.
+pub struct PlaceIndex {
+    names: Fst<&'static [u8]>,
+    overlay_names: Option<Fst<Vec<u8>>>,
+    overlay_postings: Vec<Vec<(PlaceRef, Form)>>,
+    overlay_lines: Vec<String>,
+}
+
+fn form_of(code: u8) -> Form {
+    match code {
+        1 => Form::Alias,
+        2 => Form::Acronym,
+        3 => Form::Demonym,
+        _ => Form::Name,
+    }
+}
+
+impl PlaceIndex {
+    /// The index compiled into the binary.
+    pub fn builtin() -> PlaceIndex {
+        PlaceIndex {
+            names: Fst::new(NAMES_FST).expect("place_names.fst built by build.rs"),
+            overlay_names: None,
+            overlay_postings: Vec::new(),
+            overlay_lines: Vec::new(),
+        }
+    }
+
+    /// Number of built-in entries.
+    pub fn builtin_len(&self) -> usize {
+        OFFSETS.len() / 4
+    }
+
+    /// Adds the places and names of user files (`places.tsv`,
+    /// `place_names.tsv`). A name may point at a built-in id or a new one.
+    pub fn add(&mut self, places: &Table, names: &Table) -> Result<(), GazetteerError> {
+        let mut ids: HashMap<String, PlaceRef> = HashMap::new();
+        for row in &places.rows {
+            let r = PlaceRef::Overlay(self.overlay_lines.len() as u32);
+            self.overlay_lines.push(row.fields.join("\t"));
+            ids.insert(row.get(0).to_string(), r);
+        }
+        let mut keys: BTreeMap<String, Vec<(PlaceRef, Form)>> = BTreeMap::new();
+        // Re-add earlier overlay names so several calls accumulate.
+        if let Some(fst) = &self.overlay_names {
+            let mut stream = fst.stream();
+            use fst::Streamer;
+            while let Some((k, v)) = stream.next() {
+                keys.insert(
+                    String::from_utf8_lossy(k).into_owned(),
+                    self.overlay_postings[v.value() as usize].clone(),
+                );
+            }
+        }
+        for row in &names.rows {
+            let id = row.get(1);
+            let r = match ids.get(id) {
+                Some(&r) => r,
+                None => match self.find_builtin_id(id) {
+                    Some(r) => r,
+                    None => {
+                        return Err(GazetteerError {
+                            file: names.file.clone(),
+                            line: row.line,
+                            message: format!("unknown place id {id:?}"),
+                        })
+                    }
+                },
+            };
+            let form = Form::parse(row.get(2)).unwrap_or(Form::Name);
+            let key = normalize_key(row.get(0));
+            let list = keys.entry(key).or_default();
+            list.retain(|(x, _)| *x != r);
+            // A user's name is looked at before the built-in candidates.
+            list.insert(0, (r, form));
+        }
+        let mut builder = fst::raw::Builder::memory();
+        self.overlay_postings.clear();
+        for (k, list) in keys {
+            builder
+                .insert(k.as_bytes(), self.overlay_postings.len() as u64)
+                .expect("sorted keys");
+            self.overlay_postings.push(list);
+        }
+        self.overlay_names = Some(builder.into_fst());
+        Ok(())
+    }
+
+    fn find_builtin_id(&self, id: &str) -> Option<PlaceRef> {
+        (0..self.builtin_len() as u32)
+            .find(|&i| self.entry(PlaceRef::Builtin(i)).id == id)
+            .map(PlaceRef::Builtin)
+    }
+
+    /// The entry behind a reference.
+    pub fn entry(&self, r: PlaceRef) -> PlaceEntry<'_> {
+        match r {
+            PlaceRef::Builtin(i) => {
+                let i = i as usize * 4;
+                let off = u32::from_le_bytes(OFFSETS[i..i + 4].try_into().unwrap()) as usize;
+                let line = PLACES_TSV[off..].split('\n').next().unwrap_or("");
+                PlaceEntry::from_line(line)
+            }
+            PlaceRef::Overlay(i) => PlaceEntry::from_line(&self.overlay_lines[i as usize]),
+        }
+    }
+
+    /// Exact lookup of one name (any case).
+    pub fn lookup(&self, name: &str) -> Vec<(PlaceRef, Form)> {
+        let key = normalize_key(name);
+        let mut out = Vec::new();
+        if let Some(fst) = &self.overlay_names {
+            if let Some(o) = fst.get(key.as_bytes()) {
+                out.extend(self.overlay_postings[o.value() as usize].iter().copied());
+            }
+        }
+        if let Some(o) = self.names.get(key.as_bytes()) {
+            for c in builtin_postings(o.value()) {
+                if !out.iter().any(|(r, _)| *r == c.0) {
+                    out.push(c);
+                }
+            }
+        }
+        out
+    }
+
+    /// The longest name that starts at token `i` and ends at a token end.
+    pub fn longest_at(&self, text: &str, tokens: &[Token], i: usize) -> Option<PlaceMatch> {
+        let mut best: Option<PlaceMatch> = None;
+        if let Some(fst) = &self.overlay_names {
+            if let Some((end, v)) = walk(fst, text, tokens, i) {
+                best = Some(PlaceMatch {
+                    end_token: end,
+                    candidates: self.overlay_postings[v as usize].clone(),
+                });
+            }
+        }
+        if let Some((end, v)) = walk(&self.names, text, tokens, i) {
+            match &mut best {
+                Some(b) if b.end_token > end => {}
+                Some(b) if b.end_token == end => {
+                    for c in builtin_postings(v) {
+                        if !b.candidates.iter().any(|(r, _)| *r == c.0) {
+                            b.candidates.push(c);
+                        }
+                    }
+                }
+                _ => {
+                    best = Some(PlaceMatch {
+                        end_token: end,
+                        candidates: builtin_postings(v).collect(),
+                    })
+                }
+            }
+        }
+        best
+    }
+}
+
+fn builtin_postings(offset: u64) -> impl Iterator<Item = (PlaceRef, Form)> {
+    let o = offset as usize;
+    let count = u16::from_le_bytes([POSTINGS[o], POSTINGS[o + 1]]) as usize;
+    (0..count).map(move |k| {
+        let p = o + 2 + k * 5;
+        let ix = u32::from_le_bytes(POSTINGS[p..p + 4].try_into().unwrap());
+        (PlaceRef::Builtin(ix), form_of(POSTINGS[p + 4]))
+    })
+}
+
+/// Walks `fst` over the normalized text from token `i`; returns the end
+/// token (exclusive) and output of the longest key ending at a token end.
+fn walk<D: AsRef<[u8]>>(fst: &Fst<D>, text: &str, tokens: &[Token], i: usize) -> Option<(usize, u64)> {
+    let mut node = fst.root();
+    let mut out = Output::zero();
+    let mut best = None;
+    let mut buf = String::with_capacity(8);
+    let mut k = i;
+    let mut pos = tokens[i].start as usize;
+    while k < tokens.len() {
+        let tok = &tokens[k];
+        // Feed the gap before token k (one space for any white space).
+        if k > i {
+            let gap = &text[pos..tok.start as usize];
+            if !gap.is_empty() {
+                if gap.contains('\n') && gap.matches('\n').count() > 1 {
+                    break; // never across a paragraph
+                }
+                let t = node.find_input(b' ')?;
+                let tr = node.transition(t);
+                out = out.cat(tr.out);
+                node = fst.node(tr.addr);
+            }
+        }
+        for c in text[tok.start as usize..tok.end as usize].chars() {
+            buf.clear();
+            push_normalized(c, &mut buf);
+            for &b in buf.as_bytes() {
+                let Some(t) = node.find_input(b) else {
+                    return best;
+                };
+                let tr = node.transition(t);
+                out = out.cat(tr.out);
+                node = fst.node(tr.addr);
+            }
+        }
+        if node.is_final() {
+            best = Some((k + 1, out.cat(node.final_output()).value()));
+        }
+        pos = tok.end as usize;
+        k += 1;
+    }
+    best
+}

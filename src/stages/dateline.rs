@@ -1,0 +1,178 @@
+//! Dateline parser: the place, agency and date a wire story opens with.
+//!
+//! Reads `Doc::text`; writes `Doc::dateline` (the places stage later links
+//! `Dateline::place`). Styles recognised, within the first lines:
+//! - `KABUL, Afghanistan (AP) —`, `WASHINGTON (Reuters) -`,
+//!   `DUSHANBE, Tajikistan (AFP) -`
+//! - `MOSCOW, Dec 5 (Reuters) -`, `Lima, 20 Aug 88 (EFE) --`,
+//!   `SAN SALVADOR, 3 JAN 90 -- [REPORT]`
+//! - a leading date line under a headline: `LONDON 1996-08-30`.
+//!
+//! A dateline needs an agency in parentheses or a date, and a dash or
+//! colon after it, so an ordinary first sentence is never taken for one.
+
+use crate::doc::{Dateline, Doc, Span};
+use regex::Regex;
+use std::sync::LazyLock;
+
+const PLACE: &str = r"[A-Z][\p{L}.'’]*(?:[ -](?:[A-Z][\p{L}.'’]*|de|del|la|al|el|of))*";
+const DATE: &str = r"\d{1,2}[ ][A-Za-z]{3,9}\.?[ ]\d{2,4}|[A-Za-z]{3,9}\.?[ ]\d{1,2}(?:,[ ]\d{4})?|\d{4}-\d{2}-\d{2}";
+
+static WIRE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^[ \t]*(?P<place>{PLACE}(?:,[ ]+{PLACE}){{0,2}}?)(?:,?[ ]+(?P<date>{DATE}))?[ ]*(?:\((?P<agency>[^()\n]{{1,40}})\))?[ ]*(?P<dash>—|–|--|-|:)"
+    ))
+    .expect("dateline regex")
+});
+
+static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[ \t]*(?P<place>[A-Z][A-Z .'’-]*[A-Z])[ ]+(?P<date>\d{4}-\d{2}-\d{2})[ \t]*$")
+        .expect("date line regex")
+});
+
+/// Finds the dateline in the first lines of the story.
+pub fn run(doc: &mut Doc) {
+    doc.dateline = find(doc.text, doc.reference_date.as_deref());
+}
+
+/// Finds a dateline in `text`; `reference` (ISO date) supplies a missing year.
+pub fn find(text: &str, reference: Option<&str>) -> Option<Dateline> {
+    let mut offset = 0usize;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        if n >= 4 || offset > 600 {
+            break;
+        }
+        let body = line.trim_end_matches(['\n', '\r']);
+        if let Some(c) = WIRE.captures(body) {
+            if c.name("agency").is_some() || c.name("date").is_some() {
+                let whole = c.get(0).expect("match");
+                let place = c.name("place").expect("place");
+                let date = c.name("date");
+                let agency = c.name("agency");
+                let trimmed_start = offset + place.start();
+                return Some(Dateline {
+                    span: Span::new(trimmed_start, offset + whole.end()),
+                    place_span: Some(Span::new(offset + place.start(), offset + place.end())),
+                    place: None,
+                    agency: agency.map(|a| a.as_str().trim().to_string()),
+                    agency_span: agency.map(|a| Span::new(offset + a.start(), offset + a.end())),
+                    date: date.and_then(|d| parse_date(d.as_str(), reference)),
+                    date_span: date.map(|d| Span::new(offset + d.start(), offset + d.end())),
+                });
+            }
+        }
+        if let Some(c) = DATE_LINE.captures(body) {
+            let place = c.name("place").expect("place");
+            let date = c.name("date").expect("date");
+            return Some(Dateline {
+                span: Span::new(offset + place.start(), offset + date.end()),
+                place_span: Some(Span::new(offset + place.start(), offset + place.end())),
+                place: None,
+                agency: None,
+                agency_span: None,
+                date: parse_date(date.as_str(), reference),
+                date_span: Some(Span::new(offset + date.start(), offset + date.end())),
+            });
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Month number of an English month name or abbreviation (any case).
+pub fn month_number(word: &str) -> Option<u32> {
+    let w = word.trim_end_matches('.').to_ascii_lowercase();
+    const MONTHS: [&str; 12] = [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september",
+        "october", "november", "december",
+    ];
+    if w.len() < 3 {
+        return None;
+    }
+    if w == "sept" {
+        return Some(9);
+    }
+    MONTHS
+        .iter()
+        .position(|m| *m == w || (w.len() == 3 && m.starts_with(&w)))
+        .map(|i| i as u32 + 1)
+}
+
+/// Expands a two-digit year (`88` → 1988, `05` → 2005).
+pub fn full_year(y: u32) -> u32 {
+    match y {
+        0..=39 => 2000 + y,
+        40..=99 => 1900 + y,
+        _ => y,
+    }
+}
+
+/// Parses a dateline date to ISO `YYYY-MM-DD`; a date without a year takes
+/// the year of `reference`, or stays unresolved.
+pub fn parse_date(s: &str, reference: Option<&str>) -> Option<String> {
+    let parts: Vec<&str> = s
+        .split([' ', ',', '-'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let (y, m, d): (u32, u32, u32) = match parts.as_slice() {
+        [y, m, d] if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) => {
+            (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+        }
+        [d, mon, y] if d.bytes().all(|b| b.is_ascii_digit()) => {
+            (full_year(y.parse().ok()?), month_number(mon)?, d.parse().ok()?)
+        }
+        [mon, d, y] => (y.parse().ok()?, month_number(mon)?, d.parse().ok()?),
+        [mon, d] => {
+            let year: u32 = reference?.get(0..4)?.parse().ok()?;
+            (year, month_number(mon)?, d.parse().ok()?)
+        }
+        _ => return None,
+    };
+    ((1..=12).contains(&m) && (1..=31).contains(&d) && (1000..=2999).contains(&y))
+        .then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dl(text: &str) -> (String, Option<String>, Option<String>, String) {
+        let d = find(text, Some("2024-06-01")).expect("a dateline");
+        (
+            text[d.span.range()].to_string(),
+            d.agency,
+            d.date,
+            text[d.place_span.unwrap().range()].to_string(),
+        )
+    }
+
+    #[test]
+    fn wire_styles() {
+        assert_eq!(
+            dl("KABUL, Afghanistan (AP) — Four gunmen"),
+            ("KABUL, Afghanistan (AP) —".into(), Some("AP".into()), None, "KABUL, Afghanistan".into())
+        );
+        assert_eq!(dl("WASHINGTON (Reuters) - The").1.as_deref(), Some("Reuters"));
+        let (_, agency, date, place) = dl("MOSCOW, Dec 5 (Reuters) - Russia");
+        assert_eq!((agency.as_deref(), date.as_deref(), place.as_str()), (Some("Reuters"), Some("2024-12-05"), "MOSCOW"));
+        let (_, agency, date, place) = dl("Lima, 20 Aug 88 (EFE) -- [Text] Police");
+        assert_eq!((agency.as_deref(), date.as_deref(), place.as_str()), (Some("EFE"), Some("1988-08-20"), "Lima"));
+        let (text, agency, date, place) = dl("   SAN SALVADOR, 3 JAN 90 -- [REPORT] THE");
+        assert_eq!(text, "SAN SALVADOR, 3 JAN 90 --");
+        assert_eq!((agency, date.as_deref(), place.as_str()), (None, Some("1990-01-03"), "SAN SALVADOR"));
+        let (_, _, _, place) = dl("DUSHANBE, Tajikistan (AFP) - A");
+        assert_eq!(place, "DUSHANBE, Tajikistan");
+    }
+
+    #[test]
+    fn leading_date_line() {
+        let (text, agency, date, place) = dl("CRICKET - LEICESTERSHIRE TAKE OVER.\nLONDON 1996-08-30\nWest Indian");
+        assert_eq!((text.as_str(), agency, date.as_deref(), place.as_str()), ("LONDON 1996-08-30", None, Some("1996-08-30"), "LONDON"));
+    }
+
+    #[test]
+    fn ordinary_sentences_are_not_datelines() {
+        assert!(find("The committee said on Monday that four men died.", None).is_none());
+        assert!(find("John Smith - the mayor - resigned.", None).is_none());
+    }
+}
