@@ -108,14 +108,20 @@ pub fn check_text(text: &str) -> Result<(), InputError> {
     if text.len() > MAX_STORY_BYTES {
         return Err(InputError::new(
             InputErrorKind::TooLarge,
-            format!("{} bytes is over the limit of {MAX_STORY_BYTES} bytes for one story", text.len()),
+            format!(
+                "{} bytes is over the limit of {MAX_STORY_BYTES} bytes for one story",
+                text.len()
+            ),
         ));
     }
     if text.trim().is_empty() {
         return Err(InputError::new(InputErrorKind::Empty, "the story is empty"));
     }
     if text.contains('\0') {
-        return Err(InputError::new(InputErrorKind::Binary, "binary data: NUL character"));
+        return Err(InputError::new(
+            InputErrorKind::Binary,
+            "binary data: NUL character",
+        ));
     }
     Ok(())
 }
@@ -126,9 +132,18 @@ mod tests {
 
     #[test]
     fn classifies_bad_input() {
-        assert_eq!(decode(b"".to_vec()).unwrap_err().kind, InputErrorKind::Empty);
-        assert_eq!(decode(b" \n".to_vec()).unwrap_err().kind, InputErrorKind::Empty);
-        assert_eq!(decode(b"ab\0c".to_vec()).unwrap_err().kind, InputErrorKind::Binary);
+        assert_eq!(
+            decode(b"".to_vec()).unwrap_err().kind,
+            InputErrorKind::Empty
+        );
+        assert_eq!(
+            decode(b" \n".to_vec()).unwrap_err().kind,
+            InputErrorKind::Empty
+        );
+        assert_eq!(
+            decode(b"ab\0c".to_vec()).unwrap_err().kind,
+            InputErrorKind::Binary
+        );
         let e = decode(b"caf\xe9 x".to_vec()).unwrap_err();
         assert_eq!(e.kind, InputErrorKind::NotUtf8);
         assert!(e.message.contains("offset 3"), "{}", e.message);

@@ -14,14 +14,22 @@ fn schema_validator() -> jsonschema::Validator {
 }
 
 fn assert_valid(v: &jsonschema::Validator, value: &Value) {
-    let errors: Vec<String> = v.iter_errors(value).map(|e| format!("{e} at {}", e.instance_path)).collect();
+    let errors: Vec<String> = v
+        .iter_errors(value)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
     assert!(errors.is_empty(), "schema errors: {errors:?}\nin {value}");
 }
 
 #[test]
 fn stdin_story_gives_one_valid_object() {
     let out = run(&[], STORY);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let lines = json_lines(&out);
     assert_eq!(lines.len(), 1);
     let v = &lines[0];
@@ -94,7 +102,10 @@ fn batch_folder_in_path_order_with_error_records() {
         dir.path(),
         &[
             ("b.txt", STORY),
-            ("a.txt", b"WASHINGTON (Reuters) - Protesters marched on Sunday.\n"),
+            (
+                "a.txt",
+                b"WASHINGTON (Reuters) - Protesters marched on Sunday.\n",
+            ),
             ("sub/c.txt", b"Nothing happened in Paris.\n"),
             ("d.txt", b""),
             ("e.txt", b"\xff\xfe bad"),
@@ -106,7 +117,10 @@ fn batch_folder_in_path_order_with_error_records() {
     assert_eq!(out.status.code(), Some(1), "some stories failed");
     let lines = json_lines(&out);
     let ids: Vec<&str> = lines.iter().map(|v| v["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["a.txt", "b.txt", "d.txt", "e.txt", "f.txt", "sub/c.txt"]);
+    assert_eq!(
+        ids,
+        ["a.txt", "b.txt", "d.txt", "e.txt", "f.txt", "sub/c.txt"]
+    );
     let kinds: Vec<&str> = lines
         .iter()
         .map(|v| v["error"]["kind"].as_str().unwrap_or("ok"))
@@ -117,7 +131,10 @@ fn batch_folder_in_path_order_with_error_records() {
         assert_valid(&v, line);
     }
     // --glob picks other files.
-    let out = run(&["batch", "--glob", "*.md", dir.path().to_str().unwrap()], b"");
+    let out = run(
+        &["batch", "--glob", "*.md", dir.path().to_str().unwrap()],
+        b"",
+    );
     assert_eq!(out.status.code(), Some(0));
     let lines = json_lines(&out);
     assert_eq!(lines.len(), 1);
@@ -178,7 +195,10 @@ fn jsonl_is_a_streaming_filter_in_input_order() {
     let out = run(&["batch", "--jsonl", "-"], input.as_bytes());
     assert_eq!(out.status.code(), Some(1));
     let lines = json_lines(&out);
-    let ids: Vec<String> = lines.iter().map(|v| v["id"].as_str().unwrap().to_string()).collect();
+    let ids: Vec<String> = lines
+        .iter()
+        .map(|v| v["id"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(ids, ["x1", "line 3", "7", "x3", "x4"]);
     assert_eq!(lines[0]["dateline"]["agency"], "AP");
     assert_eq!(lines[1]["error"]["kind"], "bad_json");
@@ -233,7 +253,12 @@ fn user_gazetteers_add_places_and_report_bad_lines() {
         &["--gazetteers", dir.path().to_str().unwrap()],
         b"Troops arrived at Qarqaraly Outpost on Monday.\n",
     );
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v = &json_lines(&out)[0];
     let places = v["places"].as_array().unwrap();
     let p = places

@@ -58,7 +58,15 @@ fn mention_set(v: &Value) -> BTreeSet<String> {
     v.as_array()
         .into_iter()
         .flatten()
-        .map(|m| format!("{}-{} {:?} {}", m["start"], m["end"], m["text"].as_str().unwrap_or(""), m["form"]))
+        .map(|m| {
+            format!(
+                "{}-{} {:?} {}",
+                m["start"],
+                m["end"],
+                m["text"].as_str().unwrap_or(""),
+                m["form"]
+            )
+        })
         .collect()
 }
 
@@ -138,7 +146,10 @@ fn compare(want: &Value, got: &Value) -> BTreeMap<String, String> {
     }
     for g in &gq {
         if !wq.iter().any(|w| w["start"] == g["start"]) {
-            diffs.insert(format!("quotes[+{}]", g["start"]), format!("unexpected {g}"));
+            diffs.insert(
+                format!("quotes[+{}]", g["start"]),
+                format!("unexpected {g}"),
+            );
         }
     }
     diffs
@@ -159,9 +170,16 @@ fn golden_fixtures() {
     let pipeline = dateline::Pipeline::new().expect("built-in gazetteers load");
     let mut report = String::new();
     let mut checked = 0;
-    let mut entries: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     entries.sort();
-    for txt in entries.iter().filter(|p| p.extension().is_some_and(|e| e == "txt")) {
+    for txt in entries
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+    {
         let stem = txt.file_stem().unwrap().to_string_lossy().to_string();
         let expected = dir.join(format!("{stem}.expected.json"));
         if !expected.exists() {

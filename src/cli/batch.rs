@@ -91,8 +91,10 @@ pub fn one(pipeline: &Pipeline, file: Option<&Path>, printer: &Printer) -> io::R
     let id = if path.as_os_str() == "-" {
         "stdin".to_string()
     } else {
-        path.file_name()
-            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+        path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
     };
     let r = printer.render(pipeline, &id, read_story(path));
     let mut out = io::stdout().lock();
@@ -127,7 +129,10 @@ fn collect(paths: &[PathBuf], glob: &str) -> io::Result<Vec<Input>> {
                     Ok(_) => {}
                     Err(e) => {
                         // An unreadable entry is reported in its place.
-                        let p = e.path().map(Path::to_path_buf).unwrap_or_else(|| root.clone());
+                        let p = e
+                            .path()
+                            .map(Path::to_path_buf)
+                            .unwrap_or_else(|| root.clone());
                         found.push(p);
                     }
                 }
@@ -223,7 +228,10 @@ fn parse_line(line_no: usize, line: &str) -> (String, Result<String, InputError>
                 Some(t) => (id, Ok(t)),
                 None => (
                     id,
-                    Err(InputError::new(InputErrorKind::BadJson, "no \"text\" string field")),
+                    Err(InputError::new(
+                        InputErrorKind::BadJson,
+                        "no \"text\" string field",
+                    )),
                 ),
             }
         }
@@ -238,7 +246,12 @@ fn parse_line(line_no: usize, line: &str) -> (String, Result<String, InputError>
 }
 
 /// Stories from JSON Lines, streamed: read a chunk, process it, write it.
-pub fn jsonl(pipeline: &Pipeline, src: &Path, threads: usize, printer: &Printer) -> io::Result<i32> {
+pub fn jsonl(
+    pipeline: &Pipeline,
+    src: &Path,
+    threads: usize,
+    printer: &Printer,
+) -> io::Result<i32> {
     let reader: Box<dyn BufRead> = if src.as_os_str() == "-" {
         Box::new(BufReader::new(io::stdin()))
     } else {

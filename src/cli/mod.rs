@@ -65,7 +65,9 @@ fn execute(args: Args) -> io::Result<i32> {
             return Ok(EXIT_FATAL);
         }
     };
-    let printer = batch::Printer { pretty: args.pretty };
+    let printer = batch::Printer {
+        pretty: args.pretty,
+    };
     match args.command {
         None => batch::one(&pipeline, None, &printer),
         Some(Command::Extract { file }) => batch::one(&pipeline, Some(&file), &printer),
@@ -85,7 +87,9 @@ fn execute(args: Args) -> io::Result<i32> {
                 batch::jsonl(&pipeline, &src, threads, &printer)
             } else {
                 if paths.is_empty() {
-                    eprintln!("dateline: batch needs at least one file or folder (or --jsonl FILE)");
+                    eprintln!(
+                        "dateline: batch needs at least one file or folder (or --jsonl FILE)"
+                    );
                     return Ok(EXIT_FATAL);
                 }
                 batch::files(&pipeline, &paths, &glob, threads, !no_progress, &printer)

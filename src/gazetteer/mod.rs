@@ -27,13 +27,36 @@ static GIVEN_NAMES_FST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/given_
 static COMMON_WORDS_FST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/common_words.fst"));
 
 const ORG_KINDS: &[&str] = &[
-    "government", "military", "security", "police", "armed_group", "political_party",
-    "international", "media", "company", "ngo", "religious", "other",
+    "government",
+    "military",
+    "security",
+    "police",
+    "armed_group",
+    "political_party",
+    "international",
+    "media",
+    "company",
+    "ngo",
+    "religious",
+    "other",
 ];
 const INCIDENT_TYPES: &[&str] = &[
-    "armed_clash", "attack", "bombing", "air_drone_strike", "shelling", "abduction",
-    "assassination", "arson", "robbery", "hijacking", "arrest", "protest", "riot", "accident",
-    "disaster", "other",
+    "armed_clash",
+    "attack",
+    "bombing",
+    "air_drone_strike",
+    "shelling",
+    "abduction",
+    "assassination",
+    "arson",
+    "robbery",
+    "hijacking",
+    "arrest",
+    "protest",
+    "riot",
+    "accident",
+    "disaster",
+    "other",
 ];
 
 /// A curated list: its file name, columns and compiled-in contents.
@@ -103,7 +126,10 @@ pub const LISTS: &[ListSpec] = &[
         file: "actors.tsv",
         columns: &[
             ("noun", Check::Required),
-            ("role", Check::OneOf(&["perpetrator", "security", "victim", "generic"])),
+            (
+                "role",
+                Check::OneOf(&["perpetrator", "security", "victim", "generic"]),
+            ),
             ("plural", Check::OneOf(&["true", "false"])),
         ],
         builtin: include_str!("../../gazetteers/actors.tsv"),

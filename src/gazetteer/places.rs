@@ -44,7 +44,10 @@ pub const PLACE_COLUMNS: &[(&str, Check)] = &[
 pub const PLACE_NAME_COLUMNS: &[(&str, Check)] = &[
     ("name", Check::Required),
     ("id", Check::Required),
-    ("form", Check::OneOf(&["name", "alias", "acronym", "demonym"])),
+    (
+        "form",
+        Check::OneOf(&["name", "alias", "acronym", "demonym"]),
+    ),
 ];
 
 /// One gazetteer entry, borrowed from the index.
@@ -207,6 +210,17 @@ impl PlaceIndex {
         }
     }
 
+    /// Every normalized name in the built-in index (for baselines and tools).
+    pub fn all_keys(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut stream = self.names.stream();
+        use fst::Streamer;
+        while let Some((k, _)) = stream.next() {
+            out.push(String::from_utf8_lossy(k).into_owned());
+        }
+        out
+    }
+
     /// Exact lookup of one name (any case).
     pub fn lookup(&self, name: &str) -> Vec<(PlaceRef, Form)> {
         let key = normalize_key(name);
@@ -271,7 +285,12 @@ fn builtin_postings(offset: u64) -> impl Iterator<Item = (PlaceRef, Form)> {
 
 /// Walks `fst` over the normalized text from token `i`; returns the end
 /// token (exclusive) and output of the longest key ending at a token end.
-fn walk<D: AsRef<[u8]>>(fst: &Fst<D>, text: &str, tokens: &[Token], i: usize) -> Option<(usize, u64)> {
+fn walk<D: AsRef<[u8]>>(
+    fst: &Fst<D>,
+    text: &str,
+    tokens: &[Token],
+    i: usize,
+) -> Option<(usize, u64)> {
     let mut node = fst.root();
     let mut out = Output::zero();
     let mut best = None;

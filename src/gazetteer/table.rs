@@ -154,8 +154,7 @@ impl Table {
     /// Adds `other`'s rows; a row of `other` whose first field equals a
     /// row of `self` replaces every such row (a user list overrides).
     pub fn merge(&mut self, other: Table) {
-        let keys: std::collections::HashSet<&str> =
-            other.rows.iter().map(|r| r.get(0)).collect();
+        let keys: std::collections::HashSet<&str> = other.rows.iter().map(|r| r.get(0)).collect();
         self.rows.retain(|r| !keys.contains(r.get(0)));
         self.rows.extend(other.rows);
     }
@@ -173,14 +172,23 @@ mod tests {
 
     #[test]
     fn parses_and_validates() {
-        let t = Table::parse("x.tsv", "name\tkind\tcountry_code\nFoo\ta\tAF\n\nBar\tb\t\n", COLS)
-            .unwrap();
+        let t = Table::parse(
+            "x.tsv",
+            "name\tkind\tcountry_code\nFoo\ta\tAF\n\nBar\tb\t\n",
+            COLS,
+        )
+        .unwrap();
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.rows[1].line, 4);
         let e = Table::parse("x.tsv", "name\tkind\tcountry_code\nFoo\tc\tAF\n", COLS).unwrap_err();
-        assert_eq!(e.to_string(), "x.tsv:2: column kind is \"c\": must be one of a, b");
+        assert_eq!(
+            e.to_string(),
+            "x.tsv:2: column kind is \"c\": must be one of a, b"
+        );
         let e = Table::parse("x.tsv", "name\tkind\tcountry_code\nFoo\ta\n", COLS).unwrap_err();
-        assert!(e.to_string().starts_with("x.tsv:2: expected 3 tab-separated fields"));
+        assert!(e
+            .to_string()
+            .starts_with("x.tsv:2: expected 3 tab-separated fields"));
         let e = Table::parse("x.tsv", "name\tkind\n", COLS).unwrap_err();
         assert!(e.to_string().starts_with("x.tsv:1: header is"));
         let e = Table::parse("x.tsv", "name\tkind\tcountry_code\nFoo\ta\tafg\n", COLS).unwrap_err();
@@ -189,8 +197,12 @@ mod tests {
 
     #[test]
     fn merge_overrides_by_key() {
-        let mut a =
-            Table::parse("a", "name\tkind\tcountry_code\nFoo\ta\tAF\nBar\ta\t\n", COLS).unwrap();
+        let mut a = Table::parse(
+            "a",
+            "name\tkind\tcountry_code\nFoo\ta\tAF\nBar\ta\t\n",
+            COLS,
+        )
+        .unwrap();
         let b = Table::parse("b", "name\tkind\tcountry_code\nFoo\tb\tTJ\n", COLS).unwrap();
         a.merge(b);
         assert_eq!(a.rows.len(), 2);

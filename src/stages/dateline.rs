@@ -83,8 +83,18 @@ pub fn find(text: &str, reference: Option<&str>) -> Option<Dateline> {
 pub fn month_number(word: &str) -> Option<u32> {
     let w = word.trim_end_matches('.').to_ascii_lowercase();
     const MONTHS: [&str; 12] = [
-        "january", "february", "march", "april", "may", "june", "july", "august", "september",
-        "october", "november", "december",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
     ];
     if w.len() < 3 {
         return None;
@@ -110,17 +120,16 @@ pub fn full_year(y: u32) -> u32 {
 /// Parses a dateline date to ISO `YYYY-MM-DD`; a date without a year takes
 /// the year of `reference`, or stays unresolved.
 pub fn parse_date(s: &str, reference: Option<&str>) -> Option<String> {
-    let parts: Vec<&str> = s
-        .split([' ', ',', '-'])
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts: Vec<&str> = s.split([' ', ',', '-']).filter(|p| !p.is_empty()).collect();
     let (y, m, d): (u32, u32, u32) = match parts.as_slice() {
         [y, m, d] if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) => {
             (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
         }
-        [d, mon, y] if d.bytes().all(|b| b.is_ascii_digit()) => {
-            (full_year(y.parse().ok()?), month_number(mon)?, d.parse().ok()?)
-        }
+        [d, mon, y] if d.bytes().all(|b| b.is_ascii_digit()) => (
+            full_year(y.parse().ok()?),
+            month_number(mon)?,
+            d.parse().ok()?,
+        ),
         [mon, d, y] => (y.parse().ok()?, month_number(mon)?, d.parse().ok()?),
         [mon, d] => {
             let year: u32 = reference?.get(0..4)?.parse().ok()?;
@@ -150,24 +159,45 @@ mod tests {
     fn wire_styles() {
         assert_eq!(
             dl("KABUL, Afghanistan (AP) — Four gunmen"),
-            ("KABUL, Afghanistan (AP) —".into(), Some("AP".into()), None, "KABUL, Afghanistan".into())
+            (
+                "KABUL, Afghanistan (AP) —".into(),
+                Some("AP".into()),
+                None,
+                "KABUL, Afghanistan".into()
+            )
         );
-        assert_eq!(dl("WASHINGTON (Reuters) - The").1.as_deref(), Some("Reuters"));
+        assert_eq!(
+            dl("WASHINGTON (Reuters) - The").1.as_deref(),
+            Some("Reuters")
+        );
         let (_, agency, date, place) = dl("MOSCOW, Dec 5 (Reuters) - Russia");
-        assert_eq!((agency.as_deref(), date.as_deref(), place.as_str()), (Some("Reuters"), Some("2024-12-05"), "MOSCOW"));
+        assert_eq!(
+            (agency.as_deref(), date.as_deref(), place.as_str()),
+            (Some("Reuters"), Some("2024-12-05"), "MOSCOW")
+        );
         let (_, agency, date, place) = dl("Lima, 20 Aug 88 (EFE) -- [Text] Police");
-        assert_eq!((agency.as_deref(), date.as_deref(), place.as_str()), (Some("EFE"), Some("1988-08-20"), "Lima"));
+        assert_eq!(
+            (agency.as_deref(), date.as_deref(), place.as_str()),
+            (Some("EFE"), Some("1988-08-20"), "Lima")
+        );
         let (text, agency, date, place) = dl("   SAN SALVADOR, 3 JAN 90 -- [REPORT] THE");
         assert_eq!(text, "SAN SALVADOR, 3 JAN 90 --");
-        assert_eq!((agency, date.as_deref(), place.as_str()), (None, Some("1990-01-03"), "SAN SALVADOR"));
+        assert_eq!(
+            (agency, date.as_deref(), place.as_str()),
+            (None, Some("1990-01-03"), "SAN SALVADOR")
+        );
         let (_, _, _, place) = dl("DUSHANBE, Tajikistan (AFP) - A");
         assert_eq!(place, "DUSHANBE, Tajikistan");
     }
 
     #[test]
     fn leading_date_line() {
-        let (text, agency, date, place) = dl("CRICKET - LEICESTERSHIRE TAKE OVER.\nLONDON 1996-08-30\nWest Indian");
-        assert_eq!((text.as_str(), agency, date.as_deref(), place.as_str()), ("LONDON 1996-08-30", None, Some("1996-08-30"), "LONDON"));
+        let (text, agency, date, place) =
+            dl("CRICKET - LEICESTERSHIRE TAKE OVER.\nLONDON 1996-08-30\nWest Indian");
+        assert_eq!(
+            (text.as_str(), agency, date.as_deref(), place.as_str()),
+            ("LONDON 1996-08-30", None, Some("1996-08-30"), "LONDON")
+        );
     }
 
     #[test]

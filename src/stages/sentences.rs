@@ -72,7 +72,10 @@ fn split(doc: &Doc) -> Vec<Sentence> {
         let t = &toks[i];
         let s = t.text(text);
         let is_end_punct = matches!(s, "." | "!" | "?")
-            || (t.kind == TokenKind::Word && s.len() > 2 && s.ends_with('.') && ends_at_break(doc, i));
+            || (t.kind == TokenKind::Word
+                && s.len() > 2
+                && s.ends_with('.')
+                && ends_at_break(doc, i));
         if is_end_punct && ends_sentence(doc, i) {
             let mut j = i + 1;
             // Closing quotes and brackets belong to the sentence.
@@ -170,7 +173,10 @@ mod tests {
     fn abbreviations_and_initials() {
         assert_eq!(
             sentences("Lt. Col. John F. Smith arrived on Dec. 5 in the U.S. capital. He left."),
-            ["Lt. Col. John F. Smith arrived on Dec. 5 in the U.S. capital.", "He left."]
+            [
+                "Lt. Col. John F. Smith arrived on Dec. 5 in the U.S. capital.",
+                "He left."
+            ]
         );
     }
 
@@ -178,7 +184,11 @@ mod tests {
     fn quotes_close_sentences() {
         assert_eq!(
             sentences("He said: “We will go.” Then he left. “Why?” she asked."),
-            ["He said: “We will go.”", "Then he left.", "“Why?” she asked."]
+            [
+                "He said: “We will go.”",
+                "Then he left.",
+                "“Why?” she asked."
+            ]
         );
     }
 
@@ -187,7 +197,11 @@ mod tests {
         // Not hard-wrapped: each line is a sentence (headlines, datelines).
         assert_eq!(
             sentences("CRICKET - LEICESTERSHIRE WIN\nLONDON 1996-08-30\nSimmons took four."),
-            ["CRICKET - LEICESTERSHIRE WIN", "LONDON 1996-08-30", "Simmons took four."]
+            [
+                "CRICKET - LEICESTERSHIRE WIN",
+                "LONDON 1996-08-30",
+                "Simmons took four."
+            ]
         );
         let wrapped = "   THE NATIONAL POLICE REPORTED TODAY THAT OVER 15,000 PEOPLE HAVE BEEN\nARRESTED IN LIMA OVER THE PAST FEW HOURS IN A DRAGNET AIMED AT FINDING\nTHE ASSASSINS OF A FORMER DEFENSE MINISTER, WHO WAS MURDERED IN AN\nATTACK YESTERDAY.  THE POLICE ALSO STOPPED 8,000 CARS IN THE SEARCH FOR\nTHE ASSASSINS.\n\n   HE WAS DRIVING WITHOUT AN ESCORT.\n";
         let s = sentences(wrapped);

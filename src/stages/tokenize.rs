@@ -219,7 +219,19 @@ mod tests {
     fn splits_possessives_and_keeps_abbreviations() {
         assert_eq!(
             words("Tajikistan’s U.S.-led forces, 15,000 men."),
-            ["Tajikistan", "’", "s", "U.S.", "-", "led", "forces", ",", "15,000", "men", "."]
+            [
+                "Tajikistan",
+                "’",
+                "s",
+                "U.S.",
+                "-",
+                "led",
+                "forces",
+                ",",
+                "15,000",
+                "men",
+                "."
+            ]
         );
     }
 
