@@ -306,7 +306,9 @@ fn walk<D: AsRef<[u8]>>(
                 if gap.contains('\n') && gap.matches('\n').count() > 1 {
                     break; // never across a paragraph
                 }
-                let t = node.find_input(b' ')?;
+                let Some(t) = node.find_input(b' ') else {
+                    return best;
+                };
                 let tr = node.transition(t);
                 out = out.cat(tr.out);
                 node = fst.node(tr.addr);

@@ -1,9 +1,346 @@
 //! Places: gazetteer matches resolved to world entries.
 //!
-//! Reads `Doc::tokens`, `Doc::dateline`; writes `Doc::places` and
-//! `Dateline::place`.
+//! Reads `Doc::tokens`, `Doc::sentences`, `Doc::dateline`; writes
+//! `Doc::places` (one per entry, mentions in text order, places in order of
+//! first mention) and `Dateline::place`.
+//!
+//! 1. **Candidates.** A walk of the place FST starts only at candidate
+//!    tokens: capitalized words in mixed-case text, every word in
+//!    all-capitals text. The longest name ending on a token boundary wins.
+//! 2. **Filters.** A name must look like a name: capitalized words (with
+//!    the lowercase particles of place names: "de", "al", "of", ...). A
+//!    single word that is also an ordinary English word ("Split", "Nice",
+//!    "Reading", "Mobile") is kept only with place context (a locative
+//!    preposition before it, or ", Country" after it), unless it names a
+//!    country. A given name followed by a capitalized word, or a word after
+//!    a given name, is a person ("Jordan Henderson", "Israel Epstein").
+//!    Capitals-only text (old wire copy, headlines) has no case to go by, so
+//!    there only countries, first-level divisions, regions and towns of
+//!    10,000 people or more that are not ordinary words count, and smaller
+//!    places only after a locative preposition.
+//! 3. **Disambiguation.** Each candidate entry of a name is scored: a prior
+//!    by kind (country > region > first-level division > city > town >
+//!    village), the size of the place, and the story's focus: the dateline's
+//!    country, the countries the story names without ambiguity, and the
+//!    country or division written right after the name ("Paris, Texas",
+//!    "Tripoli, Lebanon"). The best score wins; ties go to the larger place.
 
-use crate::doc::Doc;
-use crate::gazetteer::Gazetteer;
+use crate::doc::{Doc, Form, Mention, Place, Span, Token, TokenKind};
+use crate::gazetteer::{Gazetteer, PlaceEntry, PlaceRef};
+use std::collections::HashMap;
 
-pub fn run(_doc: &mut Doc, _gaz: &Gazetteer) {}
+/// Lowercase words allowed inside a multi-word place name.
+const PARTICLES: &[&str] = &[
+    "de", "del", "la", "las", "los", "el", "al", "of", "the", "upon", "on", "da", "do", "dos",
+    "das", "di", "du", "le", "les", "y", "and", "en", "sur", "am", "an", "der", "i",
+];
+
+/// Division words written in lowercase after a name ("Badakhshan province").
+const DIVISION_WORDS: &[&str] = &[
+    "province", "region", "district", "governorate", "state", "department", "oblast", "county",
+    "prefecture", "division", "territory", "municipality", "parish",
+];
+
+/// Words before a name that make it a place.
+const LOCATIVES: &[&str] = &[
+    "in", "at", "from", "to", "near", "into", "outside", "inside", "across", "toward", "towards",
+    "through", "via", "around", "of", "between", "and", "province", "department", "town", "city",
+    "village", "capital",
+];
+
+/// A name found in the text with its candidate entries.
+struct Found {
+    span: Span,
+    first_token: usize,
+    end_token: usize,
+    candidates: Vec<(PlaceRef, Form)>,
+}
+
+pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
+    let found = find(doc, gaz);
+    if found.is_empty() {
+        return;
+    }
+    let focus = focus(doc, gaz, &found);
+    resolve(doc, gaz, found, &focus);
+}
+
+fn is_sentence_start(doc: &Doc, i: usize) -> bool {
+    let Some(s) = doc.sentence_of(doc.tokens[i].start as usize) else {
+        return true;
+    };
+    let mut j = doc.sentences[s].tokens.start;
+    while j < i && doc.tokens[j].kind == TokenKind::Punct {
+        j += 1;
+    }
+    j == i
+}
+
+fn lower_word<'d>(doc: &'d Doc, i: usize) -> &'d str {
+    let t = &doc.tokens[i];
+    &doc.lower[t.start as usize..t.end as usize]
+}
+
+fn preceded_by_locative(doc: &Doc, i: usize) -> bool {
+    i > 0 && {
+        let p = &doc.tokens[i - 1];
+        p.is_word() && LOCATIVES.contains(&lower_word(doc, i - 1)) || {
+            // "in the X", "of northern X"
+            i > 1
+                && matches!(lower_word(doc, i - 1), "the" | "northern" | "southern" | "eastern" | "western" | "central")
+                && LOCATIVES.contains(&lower_word(doc, i - 2))
+        }
+    }
+}
+
+/// Is the token after `end` a ", Place" continuation?
+fn followed_by_place(doc: &Doc, gaz: &Gazetteer, end: usize) -> bool {
+    end + 1 < doc.tokens.len()
+        && doc.tokens[end].text(doc.text) == ","
+        && doc.tokens[end + 1].is(Token::CAP)
+        && gaz
+            .places
+            .longest_at(doc.text, &doc.tokens, end + 1)
+            .is_some_and(|m| {
+                m.candidates
+                    .iter()
+                    .any(|(r, _)| matches!(gaz.places.entry(*r).kind, "country" | "admin1"))
+            })
+}
+
+fn find(doc: &Doc, gaz: &Gazetteer) -> Vec<Found> {
+    let mut out = Vec::new();
+    let toks = &doc.tokens;
+    let mut i = 0;
+    while i < toks.len() {
+        let t = toks[i];
+        let candidate = t.is_word() && (t.is(Token::CAP) || doc.all_caps);
+        if !candidate {
+            i += 1;
+            continue;
+        }
+        let Some(m) = gaz.places.longest_at(doc.text, toks, i) else {
+            i += 1;
+            continue;
+        };
+        let end = m.end_token;
+        if accept(doc, gaz, i, end, &m.candidates) {
+            out.push(Found {
+                span: doc.tokens_span(i..end),
+                first_token: i,
+                end_token: end,
+                candidates: m.candidates,
+            });
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Does the name on tokens `i..end` read as a place here?
+fn accept(doc: &Doc, gaz: &Gazetteer, i: usize, end: usize, cands: &[(PlaceRef, Form)]) -> bool {
+    let toks = &doc.tokens;
+    let words: Vec<usize> = (i..end).filter(|&k| toks[k].is_word()).collect();
+    if words.is_empty() {
+        return false;
+    }
+    let caps_text = doc.all_caps || words.iter().all(|&k| toks[k].is(Token::UPPER) && toks[k].end - toks[k].start > 1);
+    // Capitalization: every word capitalized or a particle.
+    if !doc.all_caps {
+        for &k in &words {
+            let t = toks[k];
+            let lw = lower_word(doc, k);
+            if !(t.is(Token::CAP) || t.is(Token::DIGIT) || PARTICLES.contains(&lw) || DIVISION_WORDS.contains(&lw))
+                || (k == i && !t.is(Token::CAP))
+            {
+                return false;
+            }
+        }
+        // The last word must be capitalized too ("Bank of" is no name),
+        // or be the division word of "Badakhshan province".
+        let last = *words.last().unwrap();
+        if !toks[last].is(Token::CAP) && !(words.len() > 1 && DIVISION_WORDS.contains(&lower_word(doc, last))) {
+            return false;
+        }
+    }
+    let entries: Vec<(PlaceEntry, Form)> = cands.iter().map(|(r, f)| (gaz.places.entry(*r), *f)).collect();
+    let has_country = entries.iter().any(|(e, f)| e.kind == "country" && *f != Form::Demonym);
+    let demonym = entries.iter().all(|(_, f)| *f == Form::Demonym);
+    let single = words.len() == 1;
+    let text = doc.slice(doc.tokens_span(i..end));
+    // A lone lowercase-able word that is an ordinary English word.
+    let common = single && gaz.is_common_word(text);
+    let locative = preceded_by_locative(doc, i) || followed_by_place(doc, gaz, end);
+
+    // People whose names contain place names.
+    if single && !demonym && !doc.all_caps {
+        let next_cap = end < toks.len() && toks[end].is_word() && toks[end].is(Token::CAP) && !toks[end].is(Token::UPPER);
+        if next_cap && gaz.given_name(text).is_some() && gaz.places.longest_at(doc.text, toks, end).is_none() {
+            return false;
+        }
+        if i > 0 && toks[i - 1].is_word() && toks[i - 1].is(Token::CAP) && gaz.given_name(toks[i - 1].text(doc.text)).is_some() && !has_country {
+            return false;
+        }
+    }
+    if caps_text {
+        // Acronyms without periods ("US", "IS") are words in capitals text.
+        if single && text.len() <= 3 && !text.contains('.') {
+            return has_country && text.len() == 3 && !common && !doc.all_caps;
+        }
+        if demonym {
+            return !common || gaz.given_name(text).is_none();
+        }
+        if has_country {
+            return true;
+        }
+        if common {
+            return false;
+        }
+        let big = entries.iter().any(|(e, _)| {
+            matches!(e.kind, "admin1" | "region") || (matches!(e.kind, "city" | "town") && e.population >= 10_000)
+        });
+        return big || locative;
+    }
+    if demonym || has_country {
+        return true;
+    }
+    if common {
+        return locative && !is_sentence_start(doc, i);
+    }
+    if single && is_sentence_start(doc, i) && gaz.given_name(text).is_some() && !locative {
+        return false;
+    }
+    true
+}
+
+/// Countries (and first-level divisions) the story is about.
+struct Focus {
+    countries: HashMap<String, f64>,
+    /// Name start -> the country or division written right after it.
+    after: HashMap<usize, (String, String)>,
+}
+
+fn focus(doc: &Doc, gaz: &Gazetteer, found: &[Found]) -> Focus {
+    let mut countries: HashMap<String, f64> = HashMap::new();
+    for f in found {
+        let entries: Vec<PlaceEntry> = f.candidates.iter().map(|(r, _)| gaz.places.entry(*r)).collect();
+        let ccs: std::collections::BTreeSet<&str> = entries.iter().map(|e| e.country_code).filter(|c| !c.is_empty()).collect();
+        let country = entries.iter().find(|e| e.kind == "country");
+        if let Some(c) = country {
+            *countries.entry(c.country_code.to_string()).or_default() += 1.0;
+        } else if ccs.len() == 1 {
+            *countries.entry(ccs.iter().next().unwrap().to_string()).or_default() += 0.5;
+        }
+    }
+    if let Some(d) = &doc.dateline {
+        if let Some(ps) = d.place_span {
+            for f in found.iter().filter(|f| ps.contains(f.span)) {
+                for (r, _) in &f.candidates {
+                    let e = gaz.places.entry(*r);
+                    if e.kind == "country" {
+                        *countries.entry(e.country_code.to_string()).or_default() += 3.0;
+                    }
+                }
+            }
+        }
+    }
+    let mut after = HashMap::new();
+    for w in found.windows(2) {
+        let (a, b) = (&w[0], &w[1]);
+        if b.first_token == a.end_token + 1 && doc.tokens[a.end_token].text(doc.text) == "," {
+            if let Some(e) = b
+                .candidates
+                .iter()
+                .map(|(r, _)| gaz.places.entry(*r))
+                .find(|e| matches!(e.kind, "country" | "admin1"))
+            {
+                after.insert(a.span.start, (e.country_code.to_string(), e.admin1.to_string()));
+            }
+        }
+    }
+    Focus { countries, after }
+}
+
+fn kind_prior(kind: &str) -> f64 {
+    match kind {
+        "country" => 6.0,
+        "region" => 4.5,
+        "admin1" => 3.5,
+        "city" => 2.0,
+        "town" => 1.0,
+        _ => 0.0,
+    }
+}
+
+fn score(e: &PlaceEntry, form: Form, focus: &Focus, start: usize) -> f64 {
+    let mut s = kind_prior(e.kind) + ((e.population + 1) as f64).log10() * 0.5;
+    if form == Form::Alias {
+        s -= 1.0;
+    }
+    if let Some(w) = focus.countries.get(e.country_code) {
+        s += 2.0 + w.min(4.0);
+    }
+    if let Some((cc, a1)) = focus.after.get(&start) {
+        if !a1.is_empty() && e.admin1 == a1 {
+            s += 20.0;
+        } else if cc == e.country_code {
+            s += 12.0;
+        }
+    }
+    s
+}
+
+fn resolve(doc: &mut Doc, gaz: &Gazetteer, found: Vec<Found>, focus: &Focus) {
+    let mut index: HashMap<PlaceRef, usize> = HashMap::new();
+    let mut places: Vec<Place> = Vec::new();
+    for f in found {
+        let best = f
+            .candidates
+            .iter()
+            .map(|&(r, form)| {
+                let e = gaz.places.entry(r);
+                (score(&e, form, focus, f.span.start), r, form, e.population)
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(a.3.cmp(&b.3)).then(b.1.cmp_key().cmp(&a.1.cmp_key())));
+        let Some((_, r, form, _)) = best else { continue };
+        let ix = *index.entry(r).or_insert_with(|| {
+            let e = gaz.places.entry(r);
+            let none_if_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
+            places.push(Place {
+                name: e.name.to_string(),
+                kind: e.kind.to_string(),
+                country_code: none_if_empty(e.country_code),
+                admin1: none_if_empty(e.admin1),
+                lat: e.lat,
+                lon: e.lon,
+                source: e.id.to_string(),
+                mentions: Vec::new(),
+            });
+            places.len() - 1
+        });
+        places[ix].mentions.push(Mention { span: f.span, form });
+    }
+    if let Some(d) = doc.dateline.as_mut() {
+        if let Some(ps) = d.place_span {
+            d.place = places
+                .iter()
+                .position(|p| p.mentions.iter().any(|m| m.span.start == ps.start && m.form != Form::Demonym));
+        }
+    }
+    doc.places = places;
+}
+
+trait CmpKey {
+    fn cmp_key(&self) -> (u8, u32);
+}
+
+impl CmpKey for PlaceRef {
+    fn cmp_key(&self) -> (u8, u32) {
+        match *self {
+            PlaceRef::Builtin(i) => (0, i),
+            PlaceRef::Overlay(i) => (1, i),
+        }
+    }
+}
