@@ -1,8 +1,598 @@
 //! Organizations and people.
 //!
-//! Reads tokens, phrases, places; writes `Doc::organizations`, `Doc::people`.
+//! Reads `Doc::tokens`, `Doc::phrases` (organization and title hits),
+//! `Doc::places`, `Doc::dateline`; writes `Doc::organizations`,
+//! `Doc::people`, and removes place mentions that turn out to lie inside
+//! an organization or person name ("University of Texas", "Jordan
+//! Henderson").
+//!
+//! Organizations come from the curated list (case must match in mixed-case
+//! text, so "AP" is not "ap"), from capitalized sequences headed by an
+//! organization noun ("National Security Committee", "Afghan Foreign
+//! Ministry", "Ministry of Defense"), from acronyms the story defines
+//! ("Farabundo Marti National Liberation Front (FMLN)") and reuses, and from
+//! the dateline's agency. "the committee" is a nominal mention of the last
+//! organization headed by "Committee". The country comes from a leading
+//! demonym ("Afghan"), a possessive country ("Tajikistan's"), or the list.
+//!
+//! People come from titles followed by a capitalized name ("spokesman
+//! Zabihullah Mujahid", "Gen. Rolando Cabezas"), from appositions ("Hafiz
+//! Zia Ahmad Takal, the Afghan Foreign Ministry deputy spokesman"), and
+//! from given names (real name lists of many cultures) followed by
+//! capitalized words. A later surname alone ("Mujahid") is a mention of the
+//! full name. Title, role (the descriptor as written), organization and
+//! country are read from the descriptor.
 
-use crate::doc::Doc;
-use crate::gazetteer::Gazetteer;
+use crate::doc::{Doc, Form, Mention, Organization, Person, Span, Token, TokenKind};
+use crate::gazetteer::{Gazetteer, ListKind};
+use std::collections::HashMap;
 
-pub fn run(_doc: &mut Doc, _gaz: &Gazetteer) {}
+/// Lowercase words that may join the capitalized words of a name.
+const JOINERS: &[&str] = &["of", "for", "and", "de", "del", "la", "el", "al", "the", "on", "&"];
+
+/// Words that are never the start of a person's name.
+const NOT_NAMES: &[&str] = &[
+    "The", "A", "An", "He", "She", "It", "They", "We", "I", "In", "On", "At", "But", "And", "If",
+    "This", "That", "These", "Those", "When", "While", "After", "Before", "Mr", "Mrs", "Monday",
+    "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
+    "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December", "God", "Allah",
+];
+
+struct Orgs {
+    list: Vec<Organization>,
+    by_key: HashMap<String, usize>,
+}
+
+impl Orgs {
+    fn add(&mut self, key: &str, name: &str, kind: &str, cc: Option<String>, m: Mention) -> usize {
+        let ix = match self.by_key.get(key) {
+            Some(&ix) => ix,
+            None => {
+                self.list.push(Organization {
+                    name: name.to_string(),
+                    kind: kind.to_string(),
+                    country_code: cc.clone(),
+                    mentions: Vec::new(),
+                });
+                self.by_key.insert(key.to_string(), self.list.len() - 1);
+                self.list.len() - 1
+            }
+        };
+        let o = &mut self.list[ix];
+        if o.country_code.is_none() {
+            o.country_code = cc;
+        }
+        if !o.mentions.iter().any(|x| x.span.overlaps(m.span)) {
+            o.mentions.push(m);
+        }
+        ix
+    }
+}
+
+pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
+    let mut orgs = Orgs {
+        list: Vec::new(),
+        by_key: HashMap::new(),
+    };
+    let mut taken: Vec<Span> = Vec::new();
+    list_organizations(doc, gaz, &mut orgs, &mut taken);
+    rule_organizations(doc, gaz, &mut orgs, &mut taken);
+    acronyms(doc, &mut orgs, &mut taken);
+    agency(doc, gaz, &mut orgs);
+    nominals(doc, gaz, &mut orgs);
+    for o in &mut orgs.list {
+        o.mentions.sort_by_key(|m| m.span.start);
+    }
+    // Order organizations by first mention.
+    orgs.list.sort_by_key(|o| o.mentions.first().map_or(usize::MAX, |m| m.span.start));
+    doc.organizations = orgs.list;
+    let org_spans: Vec<Span> = doc
+        .organizations
+        .iter()
+        .flat_map(|o| o.mentions.iter().filter(|m| m.form != Form::Nominal).map(|m| m.span))
+        .collect();
+    people(doc, gaz, &org_spans);
+    let mut covered: Vec<Span> = org_spans;
+    covered.extend(doc.people.iter().flat_map(|p| p.mentions.iter().map(|m| m.span)));
+    drop_covered_places(doc, &covered);
+}
+
+fn country_of_demonym(doc: &Doc, span: Span) -> Option<String> {
+    doc.places.iter().find_map(|p| {
+        p.mentions
+            .iter()
+            .any(|m| m.form == Form::Demonym && span.contains(m.span) && m.span.start == span.start)
+            .then(|| p.country_code.clone())
+            .flatten()
+    })
+}
+
+fn place_at<'d>(doc: &'d Doc, span: Span) -> Option<&'d crate::doc::Place> {
+    doc.places.iter().find(|p| p.mentions.iter().any(|m| m.span == span))
+}
+
+/// A country named in the possessive right before token `i` ("Tajikistan’s").
+fn possessive_country(doc: &Doc, i: usize) -> Option<String> {
+    if i < 3 {
+        return None;
+    }
+    let t = &doc.tokens;
+    let apos = t[i - 2].text(doc.text);
+    if !(t[i - 1].text(doc.text).eq_ignore_ascii_case("s") && (apos == "'" || apos == "’")) {
+        return None;
+    }
+    let p = place_at(doc, t[i - 3].span())?;
+    (p.kind == "country").then(|| p.country_code.clone()).flatten()
+}
+
+fn list_organizations(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut Vec<Span>) {
+    for hit in doc.phrases.iter().filter(|h| h.list == ListKind::Organization) {
+        let row = gaz.row(hit);
+        let (name, canonical, kind, cc, form) = (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
+        let text = doc.slice(hit.span);
+        let ok = if doc.all_caps {
+            (name.contains(' ') || (text.len() >= 3 && form == "acronym")) && !gaz.is_common_word(text)
+        } else {
+            text == name
+        };
+        if !ok || taken.iter().any(|s| s.overlaps(hit.span)) {
+            continue;
+        }
+        let form = Form::parse(form).unwrap_or(Form::Name);
+        let cc = (!cc.is_empty()).then(|| cc.to_string());
+        orgs.add(canonical, canonical, kind, cc, Mention { span: hit.span, form });
+        taken.push(hit.span);
+    }
+}
+
+fn org_noun_kind<'g>(gaz: &'g Gazetteer, word: &str) -> Option<&'g str> {
+    gaz.lists
+        .org_nouns
+        .rows
+        .iter()
+        .find(|r| r.get(0) == word)
+        .map(|r| r.get(1))
+}
+
+/// Capitalized sequences headed by an organization noun.
+fn rule_organizations(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut Vec<Span>) {
+    if doc.all_caps {
+        return;
+    }
+    let t = &doc.tokens;
+    let mut i = 0;
+    while i < t.len() {
+        if !(t[i].is_word() && t[i].is(Token::CAP)) || t[i].is(Token::UPPER) && t[i].end - t[i].start > 1 && !is_acronym_like(doc, i) {
+            i += 1;
+            continue;
+        }
+        // The run of capitalized words and joiners.
+        let mut j = i;
+        let mut last_cap = i;
+        while j < t.len() {
+            let tok = &t[j];
+            let gap_ok = j == i || doc.text[t[j - 1].end as usize..tok.start as usize].chars().all(|c| c == ' ');
+            if !gap_ok {
+                break;
+            }
+            if tok.is_word() && tok.is(Token::CAP) {
+                last_cap = j;
+                j += 1;
+            } else if tok.is_word() && JOINERS.contains(&tok.text(doc.text)) && j > i {
+                j += 1;
+            } else if tok.text(doc.text) == "-" && j > i {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let end = last_cap + 1;
+        // Skip a leading sentence-initial "The".
+        let mut start = i;
+        if t[start].text(doc.text) == "The" && end - start > 1 {
+            start += 1;
+        }
+        // The head: the last organization noun in the run.
+        let head = (start..end)
+            .rev()
+            .find(|&k| org_noun_kind(gaz, t[k].text(doc.text)).is_some());
+        if let Some(h) = head {
+            let span = doc.tokens_span(start..end);
+            let words = (start..end).filter(|&k| t[k].is_word() && t[k].is(Token::CAP)).count();
+            if words >= 2 && !taken.iter().any(|s| s.overlaps(span)) {
+                let mut kind = org_noun_kind(gaz, t[h].text(doc.text)).unwrap_or("other");
+                let name = doc.slice(span);
+                // "National Security Committee", "Intelligence Directorate":
+                // a government body named for security is a security service.
+                if kind == "government"
+                    && !name.contains("Council")
+                    && (name.contains("Security") || name.contains("Intelligence"))
+                {
+                    kind = "security";
+                }
+                let cc = country_of_demonym(doc, span).or_else(|| possessive_country(doc, start));
+                orgs.add(name, name, kind, cc, Mention { span, form: Form::Name });
+                taken.push(span);
+            }
+        }
+        i = end.max(i + 1);
+    }
+}
+
+fn is_acronym_like(doc: &Doc, i: usize) -> bool {
+    let s = doc.tokens[i].text(doc.text);
+    s.len() <= 5
+}
+
+/// "Long Name (ACR)" or "[ACR]" after an organization: the acronym
+/// becomes a mention wherever it appears.
+fn acronyms(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
+    let t = &doc.tokens;
+    let mut defs: Vec<(String, usize)> = Vec::new();
+    for ix in 0..orgs.list.len() {
+        let mentions: Vec<Mention> = orgs.list[ix].mentions.clone();
+        for m in mentions {
+            let Some(e) = doc.token_ending_at(m.span.end) else { continue };
+            if e + 3 < t.len()
+                && matches!(t[e + 1].text(doc.text), "(" | "[")
+                && matches!(t[e + 3].text(doc.text), ")" | "]")
+                && t[e + 2].is(Token::UPPER)
+                && t[e + 2].kind == TokenKind::Word
+            {
+                let acr = t[e + 2].text(doc.text);
+                let first = doc.slice(m.span).chars().next().unwrap_or(' ');
+                if acr.len() >= 2 && acr.starts_with(first.to_ascii_uppercase()) {
+                    defs.push((acr.to_string(), ix));
+                }
+            }
+        }
+    }
+    for (acr, ix) in defs {
+        for (k, tok) in t.iter().enumerate() {
+            let _ = k;
+            if tok.text(doc.text) == acr {
+                let span = tok.span();
+                if taken.iter().any(|s| s.overlaps(span)) {
+                    continue;
+                }
+                let o = &mut orgs.list[ix];
+                o.mentions.push(Mention { span, form: Form::Acronym });
+                taken.push(span);
+            }
+        }
+    }
+}
+
+/// The dateline's agency ("(AP)") as a media organization.
+fn agency(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs) {
+    let Some(d) = &doc.dateline else { return };
+    let (Some(a), Some(span)) = (&d.agency, d.agency_span) else { return };
+    // Agencies joined with '-' ("ACAN-EFE"): take the last known part.
+    let row = gaz
+        .lists
+        .organizations
+        .rows
+        .iter()
+        .find(|r| r.get(0) == a.as_str() && r.get(2) == "media");
+    let span = Span::new(span.start + (doc.slice(span).len() - doc.slice(span).trim_start().len()), span.end);
+    match row {
+        Some(r) => {
+            let form = Form::parse(r.get(4)).unwrap_or(Form::Name);
+            let cc = (!r.get(3).is_empty()).then(|| r.get(3).to_string());
+            orgs.add(r.get(1), r.get(1), "media", cc, Mention { span, form });
+        }
+        None => {
+            orgs.add(a, a, "media", None, Mention { span, form: Form::Name });
+        }
+    }
+}
+
+/// "the committee" → the last organization headed by "Committee".
+fn nominals(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs) {
+    let t = &doc.tokens;
+    for k in 1..t.len() {
+        if !t[k - 1].text(doc.text).eq_ignore_ascii_case("the") || !t[k].is(Token::LOWER) {
+            continue;
+        }
+        let word = t[k].text(doc.text);
+        let mut cap = word.to_string();
+        cap[..1].make_ascii_uppercase();
+        if org_noun_kind(gaz, &cap).is_none() || matches!(word, "government" | "office" | "group" | "party" | "service" | "services" | "authorities") {
+            continue;
+        }
+        let here = t[k].start as usize;
+        let best = orgs
+            .list
+            .iter()
+            .enumerate()
+            .filter_map(|(ix, o)| {
+                let last = o
+                    .mentions
+                    .iter()
+                    .filter(|m| m.span.end <= here && m.form != Form::Nominal)
+                    .map(|m| m.span.end)
+                    .max()?;
+                let head = o.name.split_whitespace().last()?;
+                (head == cap).then_some((last, ix))
+            })
+            .max();
+        if let Some((_, ix)) = best {
+            let span = Span::new(t[k - 1].start as usize, t[k].end as usize);
+            orgs.list[ix].mentions.push(Mention { span, form: Form::Nominal });
+        }
+    }
+}
+
+struct TitleInfo {
+    canonical: String,
+    official: bool,
+}
+
+fn title_at(doc: &Doc, gaz: &Gazetteer, span: Span) -> Option<TitleInfo> {
+    doc.phrases
+        .iter()
+        .filter(|h| h.list == ListKind::Title && h.span.end == span.end)
+        .map(|h| gaz.row(h))
+        .max_by_key(|r| r.get(0).len())
+        .map(|r| TitleInfo {
+            canonical: r.get(1).to_string(),
+            official: r.get(2) == "true",
+        })
+}
+
+/// Is token `k` a capitalized word that can be part of a person's name?
+fn name_word(doc: &Doc, gaz: &Gazetteer, k: usize, blocked: &[Span]) -> bool {
+    let t = &doc.tokens[k];
+    if !(t.is_word() && t.is(Token::CAP)) || t.kind == TokenKind::Number {
+        return false;
+    }
+    if !doc.all_caps && t.is(Token::UPPER) && t.end - t.start > 1 {
+        return false;
+    }
+    let s = t.text(doc.text);
+    if NOT_NAMES.contains(&s) || s.ends_with('.') {
+        return false;
+    }
+    let sp = t.span();
+    if blocked.iter().any(|b| b.overlaps(sp)) {
+        return false;
+    }
+    let _ = gaz;
+    true
+}
+
+fn people(doc: &mut Doc, gaz: &Gazetteer, org_spans: &[Span]) {
+    let t = doc.tokens.clone();
+    let mut blocked: Vec<Span> = org_spans.to_vec();
+    // Countries and demonyms never start or extend a name.
+    for p in &doc.places {
+        if matches!(p.kind.as_str(), "country" | "region") {
+            blocked.extend(p.mentions.iter().map(|m| m.span));
+        }
+    }
+    let mut found: Vec<(Span, Option<(TitleInfo, Span)>)> = Vec::new();
+    let mut k = 0;
+    while k < t.len() {
+        if !name_word(doc, gaz, k, &blocked) || doc.all_caps && !title_before(doc, gaz, k) {
+            k += 1;
+            continue;
+        }
+        // Extend over following name words (up to 5).
+        let mut e = k + 1;
+        while e < t.len() && e - k < 5 && name_word(doc, gaz, e, &blocked) && doc.text[t[e - 1].end as usize..t[e].start as usize] == *" " {
+            e += 1;
+        }
+        let first = t[k].text(doc.text);
+        let span = doc.tokens_span(k..e);
+        let titled = title_before_info(doc, gaz, k);
+        let is_place_only = e - k == 1 && doc.places.iter().any(|p| p.mentions.iter().any(|m| m.span == span));
+        let given = gaz.given_name(first).is_some() && !gaz.is_common_word(first);
+        let accept = if titled.is_some() {
+            true
+        } else if e - k >= 2 {
+            given && !doc.places.iter().any(|p| p.mentions.iter().any(|m| m.span == doc.tokens_span(k..k + 1) && p.kind == "country"))
+        } else {
+            false
+        };
+        if accept && !is_place_only {
+            found.push((span, titled));
+            k = e;
+        } else {
+            k += 1;
+        }
+    }
+    // Appositions: "NAME, the ... TITLE," give the role.
+    let mut persons: Vec<Person> = Vec::new();
+    for (span, titled) in found {
+        let name = doc.slice(span).to_string();
+        let mut p = Person {
+            name: name.clone(),
+            title: None,
+            role: None,
+            organization: None,
+            country_code: None,
+            official: false,
+            mentions: vec![Mention { span, form: Form::Name }],
+        };
+        let role = titled.map(|(ti, role_span)| (ti, role_span)).or_else(|| apposition(doc, gaz, span));
+        if let Some((ti, role_span)) = role {
+            fill_role(doc, &mut p, ti, role_span);
+        }
+        // The same name again: one person.
+        if let Some(q) = persons.iter_mut().find(|q| q.name == name) {
+            q.mentions.extend(p.mentions);
+            if q.title.is_none() {
+                q.title = p.title;
+                q.role = p.role;
+                q.organization = p.organization;
+                q.country_code = p.country_code;
+                q.official = p.official;
+            }
+        } else {
+            persons.push(p);
+        }
+    }
+    // Surnames alone ("Mujahid") are mentions of the full name.
+    let surnames: Vec<(String, usize)> = persons
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.name.contains(' '))
+        .filter_map(|(i, p)| p.name.rsplit(' ').next().map(|s| (s.to_string(), i)))
+        .collect();
+    for (k, tok) in t.iter().enumerate() {
+        if !tok.is(Token::CAP) {
+            continue;
+        }
+        let s = tok.text(doc.text);
+        let sp = tok.span();
+        if let Some((_, i)) = surnames.iter().find(|(n, _)| n == s) {
+            let inside = persons.iter().any(|p| p.mentions.iter().any(|m| m.span.overlaps(sp)));
+            if !inside && !blocked.iter().any(|b| b.overlaps(sp)) {
+                let _ = k;
+                persons[*i].mentions.push(Mention { span: sp, form: Form::Name });
+            }
+        }
+    }
+    for p in &mut persons {
+        p.mentions.sort_by_key(|m| m.span.start);
+    }
+    doc.people = persons;
+}
+
+fn title_before(doc: &Doc, gaz: &Gazetteer, k: usize) -> bool {
+    title_before_info(doc, gaz, k).is_some()
+}
+
+/// A title hit ending right before token `k`, and the whole role span
+/// (extended left over modifiers, demonyms and organization names).
+fn title_before_info(doc: &Doc, gaz: &Gazetteer, k: usize) -> Option<(TitleInfo, Span)> {
+    if k == 0 {
+        return None;
+    }
+    let prev_end = doc.tokens[k - 1].end as usize;
+    let hit = doc
+        .phrases
+        .iter()
+        .filter(|h| h.list == ListKind::Title && h.span.end == prev_end)
+        .min_by_key(|h| h.span.start)?;
+    let ti = title_at(doc, gaz, hit.span)?;
+    if ti.canonical.starts_with("mr") || ti.canonical.starts_with("mrs") || ti.canonical.starts_with("ms") {
+        return Some((ti, hit.span));
+    }
+    let start = extend_role_left(doc, gaz, doc.token_starting_at(hit.span.start)?);
+    Some((ti, Span::new(doc.tokens[start].start as usize, hit.span.end)))
+}
+
+fn is_modifier(gaz: &Gazetteer, w: &str) -> bool {
+    let lw = w.to_ascii_lowercase();
+    gaz.lists.title_modifiers.rows.iter().any(|r| r.get(0) == lw)
+}
+
+/// Extends a role leftwards from token `k` over modifiers, demonyms,
+/// capitalized organization words ("Afghan government spokesman",
+/// "Afghan Foreign Ministry deputy spokesman").
+fn extend_role_left(doc: &Doc, gaz: &Gazetteer, mut k: usize) -> usize {
+    while k > 0 {
+        let p = &doc.tokens[k - 1];
+        if !p.is_word() || doc.text[p.end as usize..doc.tokens[k].start as usize] != *" " {
+            break;
+        }
+        let w = p.text(doc.text);
+        let sp = p.span();
+        let in_org = doc.organizations.iter().any(|o| o.mentions.iter().any(|m| m.span.contains(sp) && m.form != Form::Nominal));
+        let demonym = doc.places.iter().any(|pl| pl.mentions.iter().any(|m| m.span == sp));
+        if is_modifier(gaz, w) || in_org || demonym {
+            k -= 1;
+        } else {
+            break;
+        }
+    }
+    k
+}
+
+/// "NAME, the Afghan Foreign Ministry deputy spokesman," → the role.
+fn apposition(doc: &Doc, gaz: &Gazetteer, name: Span) -> Option<(TitleInfo, Span)> {
+    let e = doc.token_ending_at(name.end)?;
+    let t = &doc.tokens;
+    if e + 2 >= t.len() || t[e + 1].text(doc.text) != "," {
+        return None;
+    }
+    let mut s = e + 2;
+    if matches!(t[s].text(doc.text), "the" | "a" | "an") {
+        s += 1;
+    }
+    // The first title hit within the next 8 tokens, preceded only by role words.
+    for k in s..(s + 8).min(t.len()) {
+        let tok_end = t[k].end as usize;
+        if let Some(ti) = title_at(doc, gaz, Span::new(t[k].start as usize, tok_end)) {
+            let hit_start = doc
+                .phrases
+                .iter()
+                .filter(|h| h.list == ListKind::Title && h.span.end == tok_end)
+                .map(|h| h.span.start)
+                .min()?;
+            let hs = doc.token_starting_at(hit_start)?;
+            if extend_role_left(doc, gaz, hs) <= s {
+                return Some((ti, Span::new(t[s].start as usize, tok_end)));
+            }
+            return None;
+        }
+    }
+    None
+}
+
+fn fill_role(doc: &Doc, p: &mut Person, ti: TitleInfo, role_span: Span) {
+    let role = doc.slice(role_span);
+    let lower = role.to_ascii_lowercase();
+    let mut title = ti.canonical.clone();
+    for rank in ["deputy", "vice", "assistant", "acting", "interim"] {
+        if lower.split_whitespace().any(|w| w == rank) && !title.starts_with(rank) {
+            title = format!("{rank} {title}");
+        }
+    }
+    p.title = Some(title);
+    p.role = Some(role.to_string());
+    p.official = ti.official;
+    p.organization = doc
+        .organizations
+        .iter()
+        .position(|o| o.mentions.iter().any(|m| role_span.contains(m.span) && m.form != Form::Nominal));
+    p.country_code = doc
+        .places
+        .iter()
+        .find(|pl| pl.kind == "country" && pl.mentions.iter().any(|m| role_span.contains(m.span)))
+        .and_then(|pl| pl.country_code.clone())
+        .or_else(|| p.organization.and_then(|o| doc.organizations[o].country_code.clone()));
+}
+
+/// Removes name mentions of places that lie inside organization or person
+/// names, and places left without mentions.
+fn drop_covered_places(doc: &mut Doc, covered: &[Span]) {
+    for p in &mut doc.places {
+        p.mentions.retain(|m| {
+            m.form == Form::Demonym || !covered.iter().any(|c| c.contains(m.span))
+        });
+    }
+    let keep: Vec<bool> = doc.places.iter().map(|p| !p.mentions.is_empty()).collect();
+    if keep.iter().all(|&k| k) {
+        return;
+    }
+    let mut new_index = Vec::with_capacity(keep.len());
+    let mut n = 0;
+    for &k in &keep {
+        new_index.push(k.then_some(n));
+        if k {
+            n += 1;
+        }
+    }
+    let mut i = 0;
+    doc.places.retain(|_| {
+        let k = keep[i];
+        i += 1;
+        k
+    });
+    if let Some(d) = doc.dateline.as_mut() {
+        d.place = d.place.and_then(|p| new_index[p]);
+    }
+}
