@@ -1,8 +1,107 @@
 //! Direct quotations and who said them.
 //!
-//! Reads text, sentences, people, organizations; writes `Doc::quotes`.
+//! Reads `Doc::text`, `Doc::tokens`, `Doc::sentences`, `Doc::people`,
+//! `Doc::organizations`; writes `Doc::quotes`.
+//!
+//! A quotation is text between “ and ” (or a pair of straight double
+//! quotes), possibly over several sentences. Its speaker is looked for in
+//! the sentences it touches, outside the quotation marks: a person named
+//! there (the nearest one), else "he"/"she" (the last person named before
+//! the quote), else an organization named there (also "the committee").
+//! A quote with no attribution keeps `speaker: null`.
 
-use crate::doc::Doc;
+use crate::doc::{Doc, Quote, Span, Speaker};
 use crate::gazetteer::Gazetteer;
 
-pub fn run(_doc: &mut Doc, _gaz: &Gazetteer) {}
+pub fn run(doc: &mut Doc, _gaz: &Gazetteer) {
+    let spans = quote_spans(doc.text);
+    let mut quotes = Vec::with_capacity(spans.len());
+    for (open, close) in spans {
+        let inner = Span::new(open + open_len(doc.text, open), close);
+        if inner.is_empty() {
+            continue;
+        }
+        let speaker = speaker(doc, Span::new(open, close + open_len(doc.text, close)));
+        quotes.push(Quote { span: inner, speaker });
+    }
+    doc.quotes = quotes;
+}
+
+fn open_len(text: &str, at: usize) -> usize {
+    text[at..].chars().next().map_or(1, char::len_utf8)
+}
+
+/// (byte of the opening mark, byte of the closing mark).
+fn quote_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut straight: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        match c {
+            '“' => open = Some(i),
+            '”' => {
+                if let Some(o) = open.take() {
+                    out.push((o, i));
+                }
+            }
+            '"' => match straight.take() {
+                Some(o) => out.push((o, i)),
+                None => straight = Some(i),
+            },
+            '\n' if text[i + 1..].starts_with('\n') => {
+                // A paragraph break closes nothing: drop unbalanced marks,
+                // unless the next paragraph continues the quote.
+                if !text[i..].trim_start().starts_with(['“', '"']) {
+                    open = None;
+                    straight = None;
+                }
+            }
+            _ => {}
+        }
+    }
+    out.sort();
+    out
+}
+
+fn speaker(doc: &Doc, quote: Span) -> Option<Speaker> {
+    let first = doc.sentence_of(quote.start)?;
+    let last = doc.sentence_of(quote.end.saturating_sub(1)).unwrap_or(first);
+    let region = Span::new(doc.sentences[first].span.start, doc.sentences[last].span.end);
+    let outside = |s: Span| region.contains(s) && !quote.contains(s);
+    // A named person around the quote: the nearest one.
+    let mut best: Option<(usize, usize)> = None;
+    for (i, p) in doc.people.iter().enumerate() {
+        for m in p.mentions.iter().filter(|m| outside(m.span)) {
+            let d = if m.span.start >= quote.end { m.span.start - quote.end } else { quote.start - m.span.end };
+            if best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, i));
+            }
+        }
+    }
+    if let Some((_, i)) = best {
+        return Some(Speaker::Person(i));
+    }
+    // "he said": the last person named before the quote.
+    let around = |s: Span| doc.slice(s).to_ascii_lowercase();
+    let before = around(Span::new(region.start, quote.start));
+    let after = around(Span::new(quote.end.min(region.end), region.end));
+    let has_pronoun = |s: &str| s.split(|c: char| !c.is_alphabetic()).any(|w| w == "he" || w == "she");
+    if has_pronoun(&before) || has_pronoun(&after) {
+        let last = doc
+            .people
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.mentions.iter().filter(|m| m.span.end <= quote.start).map(|m| m.span.end).max().map(|e| (e, i)))
+            .max();
+        if let Some((_, i)) = last {
+            return Some(Speaker::Person(i));
+        }
+    }
+    // An organization (or "the committee") around the quote.
+    doc.organizations
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| o.mentions.iter().filter(|m| outside(m.span)).map(|m| (m.span.start, i)).next())
+        .map(|(_, i)| Speaker::Organization(i))
+        .next()
+}
