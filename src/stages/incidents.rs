@@ -1,8 +1,739 @@
 //! Incidents: triggers, arguments, one record per event.
 //!
-//! Reads everything before it; writes `Doc::incidents`.
+//! Reads tokens, sentences, phrase hits (triggers, actors, targets,
+//! weapons), places, organizations, the dateline; writes `Doc::incidents`.
+//!
+//! 1. **Event sentences.** A sentence reports an event when it holds a
+//!    strong trigger ("skirmish", "car bomb", "kidnapped"), or a weak one
+//!    ("attack", "explosion", "killed") with support: a casualty count, a
+//!    perpetrator, a weapon or a target. A trigger under a threat, denial
+//!    or hypothesis ("threatened to attack", "denied", "could") does not
+//!    count.
+//! 2. **Arguments** are read in the event sentence: casualty counts in the
+//!    patterns wire copy uses ("Four gunmen ... were killed", "killed three
+//!    Chinese workers and wounded a fourth", "two people have been killed and
+//!    one injured", "death toll rose to 12", "dozens" kept as text);
+//!    perpetrators (actor nouns, armed groups), victims (with count and
+//!    nationality from a demonym), targets, weapons, the location (places
+//!    after "in", "into", "near", not after "from" or "border with"), the
+//!    date (resolved against the dateline date or `--date`), and who
+//!    reported it ("the committee said").
+//! 3. **One incident per event.** A sentence joins the previous incident
+//!    when it refers back to it ("the attack", "the ensuing skirmish") or
+//!    reports the same kind of event without contradicting its counts;
+//!    otherwise it starts a new one. Sentences between two sentences of one
+//!    incident are its evidence too.
 
-use crate::doc::Doc;
-use crate::gazetteer::Gazetteer;
+use crate::doc::{Argument, Doc, Form, Incident, IncidentDate, IncidentLocation, Span, Token, TokenKind};
+use crate::gazetteer::{Gazetteer, ListKind, PhraseHit};
+use crate::stages::dateline::{full_year, month_number};
 
-pub fn run(_doc: &mut Doc, _gaz: &Gazetteer) {}
+/// Words that, shortly before a trigger, make it no event.
+const MODAL: &[&str] = &[
+    "threatened", "threaten", "threatens", "threat", "threats", "denied", "deny", "denies",
+    "could", "would", "might", "may", "plan", "plans", "planned", "planning", "warned", "prevent",
+    "avoid", "possible", "if", "unless", "against", "condemned", "condemn", "feared",
+];
+
+const NUMBER_WORDS: &[(&str, u32)] = &[
+    ("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5), ("six", 6), ("seven", 7),
+    ("eight", 8), ("nine", 9), ("ten", 10), ("eleven", 11), ("twelve", 12), ("thirteen", 13),
+    ("fourteen", 14), ("fifteen", 15), ("sixteen", 16), ("seventeen", 17), ("eighteen", 18),
+    ("nineteen", 19), ("twenty", 20), ("thirty", 30), ("forty", 40), ("fifty", 50), ("sixty", 60),
+    ("seventy", 70), ("eighty", 80), ("ninety", 90), ("hundred", 100), ("a dozen", 12),
+    ("dozen", 12),
+];
+
+const VAGUE: &[&str] = &["dozens", "scores", "hundreds", "thousands", "several", "many", "some"];
+
+const KILL_WORDS: &[&str] = &[
+    "killed", "killing", "kills", "dead", "died", "murdered", "slain", "massacred", "executed",
+    "assassinated", "deaths", "death", "lives",
+];
+const INJURE_WORDS: &[&str] = &["wounded", "wounding", "injured", "injuring", "injuries", "hurt"];
+
+/// Type precedence when a sentence has several triggers.
+fn type_rank(t: &str) -> u8 {
+    match t {
+        "bombing" | "air_drone_strike" | "shelling" | "abduction" | "assassination" | "hijacking" => 6,
+        "arson" | "robbery" => 5,
+        "armed_clash" => 4,
+        "attack" => 3,
+        "riot" | "protest" => 2,
+        "arrest" => 1,
+        _ => 0,
+    }
+}
+
+fn family(t: &str) -> u8 {
+    match t {
+        "attack" | "armed_clash" | "bombing" | "air_drone_strike" | "shelling" | "assassination" => 1,
+        "abduction" | "hijacking" => 2,
+        "arson" | "robbery" => 3,
+        "protest" | "riot" => 4,
+        "arrest" => 5,
+        _ => 6,
+    }
+}
+
+struct Trig<'g> {
+    span: Span,
+    token: usize,
+    kind: &'g str,
+    acled: (&'g str, &'g str),
+    strong: bool,
+    anaphoric: bool,
+}
+
+pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
+    let mut incidents: Vec<Incident> = Vec::new();
+    let mut last_sentence: Vec<usize> = Vec::new();
+    for s in 0..doc.sentences.len() {
+        let span = doc.sentences[s].span;
+        let trigs = triggers(doc, gaz, span);
+        if trigs.is_empty() {
+            continue;
+        }
+        let mut inc = Incident::new("");
+        arguments(doc, gaz, s, &mut inc);
+        let support = inc.killed.is_some()
+            || inc.killed_text.is_some()
+            || inc.injured.is_some()
+            || !inc.perpetrators.is_empty()
+            || !inc.weapons.is_empty()
+            || !inc.targets.is_empty();
+        let strong: Vec<&Trig> = trigs.iter().filter(|t| t.strong || support).collect();
+        let anaphoric = trigs.iter().any(|t| t.anaphoric);
+        if strong.is_empty() {
+            // "the attack appeared to have been caused by ...": more about
+            // the last incident, no new one.
+            if anaphoric {
+                if let Some(prev) = incidents.last_mut() {
+                    if trigs.iter().any(|t| family(t.kind) == family(&prev.kind)) {
+                        prev.evidence.push(span);
+                        *last_sentence.last_mut().unwrap() = s;
+                    }
+                }
+            }
+            continue;
+        }
+        let best = strong
+            .iter()
+            .max_by_key(|t| (type_rank(t.kind), t.strong, std::cmp::Reverse(t.span.start)))
+            .unwrap();
+        inc.kind = best.kind.to_string();
+        inc.acled_event_type = (!best.acled.0.is_empty()).then(|| best.acled.0.to_string());
+        inc.acled_sub_event_type = (!best.acled.1.is_empty()).then(|| best.acled.1.to_string());
+        inc.triggers = strong.iter().map(|t| t.span).collect();
+        inc.evidence.push(span);
+        let merge = incidents.last().is_some_and(|prev| {
+            let same_family = family(&prev.kind) == family(&inc.kind);
+            let counts_agree = match (prev.killed, inc.killed) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            };
+            same_family && counts_agree && (anaphoric || prev.kind == inc.kind)
+        });
+        if merge {
+            let prev = incidents.last_mut().unwrap();
+            let first = *last_sentence.last().unwrap();
+            // Sentences in between belong to the same account.
+            for k in first + 1..s {
+                let sp = doc.sentences[k].span;
+                let own_trigger = hits_in(doc, ListKind::Trigger, sp).next().is_some();
+                if !own_trigger && !prev.evidence.contains(&sp) {
+                    prev.evidence.push(sp);
+                }
+            }
+            absorb(prev, inc);
+            *last_sentence.last_mut().unwrap() = s;
+        } else {
+            incidents.push(inc);
+            last_sentence.push(s);
+        }
+    }
+    for inc in &mut incidents {
+        inc.evidence.sort();
+        inc.evidence.dedup();
+        refine_type(doc, gaz, inc);
+        locate(doc, inc);
+        date(doc, inc);
+        reporters(doc, inc);
+    }
+    doc.incidents = incidents;
+}
+
+fn absorb(prev: &mut Incident, new: Incident) {
+    if type_rank(&new.kind) > type_rank(&prev.kind) {
+        prev.kind = new.kind;
+        prev.acled_event_type = new.acled_event_type;
+        prev.acled_sub_event_type = new.acled_sub_event_type;
+    }
+    prev.triggers.extend(new.triggers);
+    prev.evidence.extend(new.evidence);
+    if prev.killed.is_none() && prev.killed_text.is_none() {
+        prev.killed = new.killed;
+        prev.killed_text = new.killed_text;
+    }
+    if prev.injured.is_none() && prev.injured_text.is_none() {
+        prev.injured = new.injured;
+        prev.injured_text = new.injured_text;
+    }
+    for (a, b) in [
+        (&mut prev.perpetrators, new.perpetrators),
+        (&mut prev.victims, new.victims),
+        (&mut prev.targets, new.targets),
+        (&mut prev.weapons, new.weapons),
+    ] {
+        for x in b {
+            if !a.iter().any(|y| y.span.overlaps(x.span)) {
+                a.push(x);
+            }
+        }
+    }
+}
+
+fn lw<'d>(doc: &'d Doc, k: usize) -> &'d str {
+    let t = &doc.tokens[k];
+    &doc.lower[t.start as usize..t.end as usize]
+}
+
+/// Hits of a list inside `span`; in mixed-case text only lowercase ones
+/// for the common-noun lists (a capitalized "Ministry" is a name).
+fn hits_in<'a>(doc: &'a Doc, list: ListKind, span: Span) -> impl Iterator<Item = &'a PhraseHit> {
+    doc.phrases.iter().filter(move |h| {
+        h.list == list
+            && span.contains(h.span)
+            && (doc.all_caps
+                || list == ListKind::Trigger
+                || !doc.text[h.span.range()].starts_with(|c: char| c.is_uppercase())
+                || doc.token_starting_at(h.span.start).is_some_and(|k| is_start(doc, k)))
+    })
+}
+
+fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, span: Span) -> Vec<Trig<'g>> {
+    let mut out = Vec::new();
+    for h in hits_in(doc, ListKind::Trigger, span) {
+        let Some(k) = doc.token_starting_at(h.span.start) else { continue };
+        // Proper names are not triggers ("Shining Path" is no path, "Attack" a title).
+        if !doc.all_caps && doc.tokens[k].is(Token::CAP) && k > 0 && !is_start(doc, k) {
+            continue;
+        }
+        let lo = k.saturating_sub(4);
+        let sent_start = doc.token_at_or_after(span.start);
+        if (lo.max(sent_start)..k).any(|j| MODAL.contains(&lw(doc, j))) {
+            continue;
+        }
+        let row = gaz.row(h);
+        let anaphoric = k > 0 && matches!(lw(doc, k - 1), "the" | "this" | "that" | "ensuing");
+        out.push(Trig {
+            span: h.span,
+            token: k,
+            kind: row.get(1),
+            acled: (row.get(2), row.get(3)),
+            strong: row.get(4) == "strong",
+            anaphoric,
+        });
+    }
+    let _ = out.iter().map(|t| t.token).count();
+    out
+}
+
+fn is_start(doc: &Doc, k: usize) -> bool {
+    doc.sentence_of(doc.tokens[k].start as usize)
+        .is_some_and(|s| doc.sentences[s].tokens.start == k)
+}
+
+/// The number written at token `k` ("15,000", "four", "a dozen").
+fn number_at(doc: &Doc, k: usize) -> Option<(u32, usize)> {
+    let t = doc.tokens.get(k)?;
+    if t.kind == TokenKind::Number {
+        let s: String = t.text(doc.text).chars().filter(|c| c.is_ascii_digit()).collect();
+        return s.parse().ok().map(|n| (n, k + 1));
+    }
+    let w = lw(doc, k);
+    if w == "a" || w == "an" {
+        if k + 1 < doc.tokens.len() && matches!(lw(doc, k + 1), "dozen") {
+            return Some((12, k + 2));
+        }
+        return None;
+    }
+    let (_, n) = NUMBER_WORDS.iter().find(|(x, _)| *x == w)?;
+    // "twenty-five"
+    if *n >= 20 && k + 2 < doc.tokens.len() && doc.tokens[k + 1].text(doc.text) == "-" {
+        if let Some((_, m)) = NUMBER_WORDS.iter().find(|(x, _)| *x == lw(doc, k + 2)) {
+            if *m < 10 {
+                return Some((n + m, k + 3));
+            }
+        }
+    }
+    Some((*n, k + 1))
+}
+
+/// "a fourth", "another", "one" as a count of one more.
+fn one_more(doc: &Doc, k: usize) -> Option<usize> {
+    let w = lw(doc, k);
+    if w == "another" {
+        return Some(k + 1);
+    }
+    if (w == "a" || w == "an") && k + 1 < doc.tokens.len() {
+        let n = lw(doc, k + 1);
+        if matches!(n, "second" | "third" | "fourth" | "fifth" | "sixth" | "seventh" | "eighth" | "ninth" | "tenth" | "man" | "woman" | "child" | "soldier" | "policeman" | "civilian" | "person") {
+            return Some(k + 2);
+        }
+    }
+    None
+}
+
+struct Count {
+    value: Option<u32>,
+    text: Span,
+    /// The noun phrase counted ("three Chinese workers").
+    phrase: Span,
+}
+
+/// A count starting at token `k`: "at least 30", "four gunmen", "dozens".
+fn count_at(doc: &Doc, k: usize, end: usize) -> Option<Count> {
+    let mut k = k;
+    if k + 1 < end && lw(doc, k) == "at" && matches!(lw(doc, k + 1), "least") {
+        k += 2;
+    }
+    let start = doc.tokens[k].start as usize;
+    let (value, next) = if let Some((n, next)) = number_at(doc, k) {
+        (Some(n), next)
+    } else if let Some(next) = one_more(doc, k) {
+        (Some(1), next)
+    } else if VAGUE.contains(&lw(doc, k)) {
+        (None, k + 1)
+    } else {
+        return None;
+    };
+    // The counted noun phrase: up to 4 more words, no verbs we know.
+    let mut e = next;
+    while e < end && e - next < 4 && doc.tokens[e].is_word() && !is_verbish(lw(doc, e)) {
+        e += 1;
+    }
+    let phrase_end = if e > next { doc.tokens[e - 1].end as usize } else { doc.tokens[next - 1].end as usize };
+    Some(Count {
+        value,
+        text: Span::new(start, doc.tokens[next - 1].end as usize),
+        phrase: Span::new(start, phrase_end),
+    })
+}
+
+fn is_verbish(w: &str) -> bool {
+    KILL_WORDS.contains(&w)
+        || INJURE_WORDS.contains(&w)
+        || matches!(
+            w,
+            "were" | "was" | "are" | "is" | "have" | "has" | "had" | "been" | "and" | "in" | "on" | "at"
+                | "who" | "which" | "that" | "when" | "of" | "by" | "after" | "during" | "with" | "from"
+                | "to" | "as" | "while" | "near" | "since" | "but" | "the"
+        )
+}
+
+fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
+    let sent = &doc.sentences[s];
+    let (a, b) = (sent.tokens.start, sent.tokens.end);
+    let mut victims: Vec<Argument> = Vec::new();
+    let mut perps: Vec<Argument> = Vec::new();
+    for k in a..b {
+        let w = lw(doc, k);
+        let kill = KILL_WORDS.contains(&w);
+        let injure = INJURE_WORDS.contains(&w);
+        if !(kill || injure) {
+            continue;
+        }
+        // "killed three Chinese workers", "killing two of them", "wounded a fourth"
+        let mut found: Option<Count> = if k + 1 < b { count_at(doc, k + 1, b) } else { None };
+        // "Four gunmen ... were killed", "two people have been killed", "12 dead"
+        if found.is_none() {
+            let lo = k.saturating_sub(12).max(a);
+            for j in (lo..k).rev() {
+                if let Some(c) = count_at(doc, j, k) {
+                    // Not across another clause's verb of the same kind.
+                    found = Some(c);
+                    break;
+                }
+                if matches!(lw(doc, j), ";" | "killed" | "wounded" | "injured") {
+                    break;
+                }
+            }
+        }
+        // "death toll rose to 12"
+        if found.is_none() && w == "death" && k + 4 < b && lw(doc, k + 1) == "toll" {
+            for j in k + 2..(k + 6).min(b) {
+                if let Some(c) = count_at(doc, j, b) {
+                    found = Some(c);
+                    break;
+                }
+            }
+        }
+        let Some(c) = found else { continue };
+        if kill && inc.killed.is_none() && inc.killed_text.is_none() {
+            inc.killed = c.value;
+            if c.value.is_none() {
+                inc.killed_text = Some(c.text);
+            }
+        } else if injure && inc.injured.is_none() && inc.injured_text.is_none() {
+            inc.injured = c.value;
+            if c.value.is_none() {
+                inc.injured_text = Some(c.text);
+            }
+        }
+        // The counted phrase is a victim, or a killed perpetrator.
+        let phrase_text = doc.lower[c.phrase.range()].to_string();
+        let perp = hits_in(doc, ListKind::Actor, c.phrase).any(|h| gaz.row(h).get(1) == "perpetrator");
+        let pronoun = phrase_text.contains(" of them") || phrase_text.ends_with("them");
+        if c.phrase.len() > c.text.len() || one_more(doc, doc.token_starting_at(c.phrase.start).unwrap_or(0)).is_some() {
+            if pronoun {
+                continue;
+            }
+            let mut arg = Argument::new(c.phrase);
+            arg.count = c.value;
+            arg.nationality = nationality(doc, c.phrase).or_else(|| victims.last().and_then(|v| v.nationality.clone()));
+            if perp {
+                if !perps.iter().any(|p| p.span.overlaps(c.phrase)) {
+                    perps.push(arg);
+                }
+            } else if !victims.iter().any(|v| v.span.overlaps(c.phrase)) {
+                victims.push(arg);
+            }
+        }
+    }
+    // Perpetrators: actor nouns and armed groups.
+    for h in hits_in(doc, ListKind::Actor, sent.span) {
+        if gaz.row(h).get(1) != "perpetrator" || perps.iter().any(|p| p.span.overlaps(h.span)) {
+            continue;
+        }
+        if victims.iter().any(|v| v.span.overlaps(h.span)) {
+            continue;
+        }
+        let start = extend_left(doc, h.span, a);
+        perps.push(Argument::new(Span::new(start, h.span.end)));
+    }
+    for (i, o) in doc.organizations.iter().enumerate() {
+        if o.kind != "armed_group" {
+            continue;
+        }
+        if let Some(m) = o.mentions.iter().find(|m| sent.span.contains(m.span) && m.form != Form::Nominal) {
+            if !perps.iter().any(|p| p.organization == Some(i)) {
+                let mut arg = Argument::new(m.span);
+                arg.organization = Some(i);
+                perps.push(arg);
+            }
+        }
+    }
+    for h in hits_in(doc, ListKind::Target, sent.span) {
+        if inc.targets.iter().any(|t| t.span.overlaps(h.span)) {
+            continue;
+        }
+        let start = extend_left(doc, h.span, a);
+        inc.targets.push(Argument::new(Span::new(start, h.span.end)));
+    }
+    for h in hits_in(doc, ListKind::Weapon, sent.span) {
+        if !inc.weapons.iter().any(|t| t.span.overlaps(h.span)) {
+            inc.weapons.push(Argument::new(h.span));
+        }
+    }
+    inc.victims = victims;
+    inc.perpetrators = perps;
+}
+
+/// Extends a noun span left over a determiner, number and adjectives
+/// ("a power pylon", "the church", "four gunmen").
+fn extend_left(doc: &Doc, span: Span, floor: usize) -> usize {
+    let Some(mut k) = doc.token_starting_at(span.start) else { return span.start };
+    let mut steps = 0;
+    while k > floor && steps < 3 {
+        let p = &doc.tokens[k - 1];
+        let w = lw(doc, k - 1);
+        if !p.is_word() || is_verbish(w) && w != "the" {
+            break;
+        }
+        let det = matches!(w, "a" | "an" | "the" | "two" | "three" | "four" | "five" | "several" | "some" | "unidentified" | "armed" | "unknown" | "heavily");
+        if det || (p.is(Token::LOWER) && !doc.all_caps && steps < 2) || number_at(doc, k - 1).is_some() {
+            k -= 1;
+            steps += 1;
+            if matches!(w, "a" | "an" | "the") {
+                break;
+            }
+        } else {
+            break;
+        }
+    }
+    doc.tokens[k].start as usize
+}
+
+fn nationality(doc: &Doc, span: Span) -> Option<String> {
+    doc.places.iter().find_map(|p| {
+        p.mentions
+            .iter()
+            .any(|m| m.form == Form::Demonym && span.contains(m.span))
+            .then(|| p.country_code.clone())
+            .flatten()
+    })
+}
+
+/// Drone, bomb and shell weapons make a plain "attack" more specific.
+fn refine_type(_doc: &Doc, gaz: &Gazetteer, inc: &mut Incident) {
+    if inc.kind != "attack" {
+        return;
+    }
+    let cats: Vec<&str> = inc
+        .weapons
+        .iter()
+        .filter_map(|w| {
+            gaz.lists
+                .weapons
+                .rows
+                .iter()
+                .find(|r| r.get(0).eq_ignore_ascii_case(_doc.slice(w.span)))
+                .map(|r| r.get(2))
+        })
+        .collect();
+    let (kind, a, b) = if cats.contains(&"drone") {
+        ("air_drone_strike", "Explosions/Remote violence", "Air/drone strike")
+    } else if cats.contains(&"explosive") {
+        ("bombing", "Explosions/Remote violence", "Remote explosive/landmine/IED")
+    } else {
+        return;
+    };
+    inc.kind = kind.to_string();
+    inc.acled_event_type = Some(a.to_string());
+    inc.acled_sub_event_type = Some(b.to_string());
+}
+
+/// The place the incident happened: places in the evidence after "in",
+/// "into", "near", "at"; not after "from" or "border with".
+fn locate(doc: &Doc, inc: &mut Incident) {
+    let mut best: Option<(i32, usize, Span)> = None;
+    for (pi, p) in doc.places.iter().enumerate() {
+        for m in &p.mentions {
+            if m.form == Form::Demonym || !inc.evidence.iter().any(|e| e.contains(m.span)) {
+                continue;
+            }
+            if doc.dateline.as_ref().is_some_and(|d| d.span.contains(m.span)) {
+                continue;
+            }
+            let Some(k) = doc.token_starting_at(m.span.start) else { continue };
+            let prev = if k > 0 { lw(doc, k - 1) } else { "" };
+            let prev2 = if k > 1 { lw(doc, k - 2) } else { "" };
+            let mut score = match prev {
+                "in" | "into" | "inside" | "at" | "near" | "outside" | "neighboring" | "neighbouring" => 3,
+                "from" => -3,
+                _ => 0,
+            };
+            if prev == "with" && prev2 == "border" || prev2 == "from" {
+                score -= 4;
+            }
+            // "Afghanistan’s Badakhshan province": the possessor is context.
+            if k + 2 < doc.tokens.len() && matches!(doc.tokens[k + 1].text(doc.text), "’" | "'") {
+                score -= 1;
+            }
+            score += match p.kind.as_str() {
+                "city" | "town" | "village" | "admin1" | "admin2" | "feature" | "facility" => 1,
+                _ => 0,
+            };
+            if best.is_none_or(|(s, _, sp)| score > s || (score == s && m.span.start < sp.start)) {
+                best = Some((score, pi, m.span));
+            }
+        }
+    }
+    let Some((score, pi, span)) = best else { return };
+    if score < -1 {
+        return;
+    }
+    // The location phrase: from a preposition before the place.
+    let mut start = span.start;
+    if let Some(k) = doc.token_starting_at(span.start) {
+        let lo = k.saturating_sub(12);
+        for j in (lo..k).rev() {
+            let w = lw(doc, j);
+            if matches!(w, "," | ";" | "." | "said") {
+                break;
+            }
+            if matches!(w, "in" | "into" | "inside" | "near" | "at" | "outside") {
+                start = doc.tokens[j].start as usize;
+                break;
+            }
+        }
+    }
+    inc.location = Some(IncidentLocation {
+        span: Span::new(start, span.end),
+        places: vec![pi],
+        country_code: doc.places[pi].country_code.clone(),
+    });
+}
+
+const WEEKDAYS: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m as i64 + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146097 + doe - 719468
+}
+
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719468;
+    let era = if z >= 0 { z } else { z - 146096 } / 146097;
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+fn iso(days: i64) -> String {
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn reference(doc: &Doc) -> Option<i64> {
+    let s = doc.dateline.as_ref().and_then(|d| d.date.clone()).or_else(|| doc.reference_date.clone())?;
+    let y = s.get(0..4)?.parse().ok()?;
+    let m = s.get(5..7)?.parse().ok()?;
+    let d = s.get(8..10)?.parse().ok()?;
+    Some(days_from_civil(y, m, d))
+}
+
+/// The date of the incident: the first time expression in its evidence
+/// (not a weekday right after "said", which dates the report).
+fn date(doc: &Doc, inc: &mut Incident) {
+    let r = reference(doc);
+    for ev in inc.evidence.clone() {
+        let a = doc.token_at_or_after(ev.start);
+        let mut k = a;
+        while k < doc.tokens.len() && (doc.tokens[k].start as usize) < ev.end {
+            let w = lw(doc, k);
+            let prev = if k > a { lw(doc, k - 1) } else { "" };
+            let found: Option<(usize, Option<String>)> = if matches!(w, "overnight" | "yesterday" | "today" | "tonight") {
+                let v = match w {
+                    "yesterday" => r.map(|d| iso(d - 1)),
+                    "today" | "tonight" => r.map(iso),
+                    _ => None,
+                };
+                Some((k + 1, v))
+            } else if let Some(wd) = WEEKDAYS.iter().position(|d| *d == w) {
+                if prev == "said" || (k + 1 < doc.tokens.len() && lw(doc, k + 1) == "said") {
+                    None
+                } else {
+                    let v = r.map(|d| {
+                        // 1970-01-01 was a Thursday (index 3).
+                        let today = (d + 3).rem_euclid(7);
+                        let back = (today - wd as i64).rem_euclid(7);
+                        iso(d - back)
+                    });
+                    Some((k + 1, v))
+                }
+            } else if let Some(m) = month_number(w).filter(|_| w.len() >= 3 && !doc.tokens[k].is(Token::LOWER) || doc.all_caps && month_number(w).is_some()) {
+                month_date(doc, k, m, r)
+            } else if doc.tokens[k].kind == TokenKind::Number && k + 1 < doc.tokens.len() && month_number(lw(doc, k + 1)).is_some() {
+                // "19 June 1986", "23 AUG 88"
+                let d: u32 = doc.tokens[k].text(doc.text).parse().unwrap_or(0);
+                let m = month_number(lw(doc, k + 1)).unwrap_or(0);
+                let (y, e) = match doc.tokens.get(k + 2) {
+                    Some(t) if t.kind == TokenKind::Number && t.end - t.start <= 4 => {
+                        (t.text(doc.text).parse::<u32>().ok().map(full_year), k + 3)
+                    }
+                    _ => (r.map(|x| civil_from_days(x).0 as u32), k + 2),
+                };
+                let v = y.filter(|_| (1..=31).contains(&d)).map(|y| format!("{y:04}-{m:02}-{d:02}"));
+                Some((e, v))
+            } else {
+                None
+            };
+            if let Some((end, value)) = found {
+                let mut start = doc.tokens[k].start as usize;
+                if matches!(prev, "late" | "early" | "mid" | "last" | "on") && k > a {
+                    if prev != "on" {
+                        start = doc.tokens[k - 1].start as usize;
+                    }
+                }
+                inc.date = Some(IncidentDate {
+                    span: Span::new(start, doc.tokens[end - 1].end as usize),
+                    value,
+                });
+                return;
+            }
+            k += 1;
+        }
+    }
+}
+
+/// "November", "Dec. 5", "December 5, 2023": a month, possibly with a day
+/// and a year.
+fn month_date(doc: &Doc, k: usize, m: u32, r: Option<i64>) -> Option<(usize, Option<String>)> {
+    let t = &doc.tokens;
+    let mut e = k + 1;
+    if e < t.len() && t[e].text(doc.text) == "." {
+        e += 1;
+    }
+    let day = t.get(e).filter(|x| x.kind == TokenKind::Number && x.end - x.start <= 2).and_then(|x| x.text(doc.text).parse::<u32>().ok());
+    if day.is_some() {
+        e += 1;
+    }
+    let mut year = None;
+    let mut j = e;
+    if j < t.len() && t[j].text(doc.text) == "," {
+        j += 1;
+    }
+    if let Some(y) = t.get(j).filter(|x| x.kind == TokenKind::Number && x.end - x.start == 4).and_then(|x| x.text(doc.text).parse::<u32>().ok()) {
+        year = Some(y);
+        e = j + 1;
+    }
+    // A month alone must be in a date phrase ("in November", "late November").
+    if day.is_none() && year.is_none() && k > 0 && !matches!(lw(doc, k - 1), "in" | "late" | "early" | "mid" | "since" | "last" | "on") {
+        return None;
+    }
+    let year = year.map(|y| y as i64).or_else(|| {
+        r.map(|x| {
+            let (ry, rm, _) = civil_from_days(x);
+            if m > rm { ry - 1 } else { ry }
+        })
+    });
+    let value = year.map(|y| match day {
+        Some(d) => format!("{y:04}-{m:02}-{d:02}"),
+        None => format!("{y:04}-{m:02}"),
+    });
+    Some((e, value))
+}
+
+/// Organizations that reported the incident: the subject of "said",
+/// "reported", ... or the object of "according to".
+fn reporters(doc: &Doc, inc: &mut Incident) {
+    for (i, o) in doc.organizations.iter().enumerate() {
+        let reported = o.mentions.iter().any(|m| {
+            if !inc.evidence.iter().any(|e| e.contains(m.span)) {
+                return false;
+            }
+            let Some(e) = doc.token_ending_at(m.span.end) else { return false };
+            let after = (e + 1..(e + 3).min(doc.tokens.len())).any(|j| matches!(lw(doc, j), "said" | "says" | "reported" | "announced" | "stated" | "claimed" | "added" | "confirmed"));
+            let s = doc.token_starting_at(m.span.start).unwrap_or(0);
+            let before = s >= 2 && lw(doc, s - 2) == "according" && lw(doc, s - 1) == "to";
+            after || before
+        });
+        if reported && o.kind != "armed_group" {
+            inc.reported_by.push(i);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calendar_round_trip() {
+        let d = days_from_civil(2024, 2, 29);
+        assert_eq!(civil_from_days(d), (2024, 2, 29));
+        assert_eq!(iso(days_from_civil(1970, 1, 1)), "1970-01-01");
+    }
+}
