@@ -24,38 +24,109 @@
 //!    otherwise it starts a new one. Sentences between two sentences of one
 //!    incident are its evidence too.
 
-use crate::doc::{Argument, Doc, Form, Incident, IncidentDate, IncidentLocation, Span, Token, TokenKind};
+use crate::doc::{
+    Argument, Doc, Form, Incident, IncidentDate, IncidentLocation, Span, Token, TokenKind,
+};
 use crate::gazetteer::{Gazetteer, ListKind, PhraseHit};
 use crate::stages::dateline::{full_year, month_number};
 
 /// Words that, shortly before a trigger, make it no event.
 const MODAL: &[&str] = &[
-    "threatened", "threaten", "threatens", "threat", "threats", "denied", "deny", "denies",
-    "could", "would", "might", "may", "plan", "plans", "planned", "planning", "warned", "prevent",
-    "avoid", "possible", "if", "unless", "against", "condemned", "condemn", "feared",
+    "threatened",
+    "threaten",
+    "threatens",
+    "threat",
+    "threats",
+    "denied",
+    "deny",
+    "denies",
+    "could",
+    "would",
+    "might",
+    "may",
+    "plan",
+    "plans",
+    "planned",
+    "planning",
+    "warned",
+    "prevent",
+    "avoid",
+    "possible",
+    "if",
+    "unless",
+    "against",
+    "condemned",
+    "condemn",
+    "feared",
 ];
 
 const NUMBER_WORDS: &[(&str, u32)] = &[
-    ("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5), ("six", 6), ("seven", 7),
-    ("eight", 8), ("nine", 9), ("ten", 10), ("eleven", 11), ("twelve", 12), ("thirteen", 13),
-    ("fourteen", 14), ("fifteen", 15), ("sixteen", 16), ("seventeen", 17), ("eighteen", 18),
-    ("nineteen", 19), ("twenty", 20), ("thirty", 30), ("forty", 40), ("fifty", 50), ("sixty", 60),
-    ("seventy", 70), ("eighty", 80), ("ninety", 90), ("hundred", 100), ("a dozen", 12),
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("seven", 7),
+    ("eight", 8),
+    ("nine", 9),
+    ("ten", 10),
+    ("eleven", 11),
+    ("twelve", 12),
+    ("thirteen", 13),
+    ("fourteen", 14),
+    ("fifteen", 15),
+    ("sixteen", 16),
+    ("seventeen", 17),
+    ("eighteen", 18),
+    ("nineteen", 19),
+    ("twenty", 20),
+    ("thirty", 30),
+    ("forty", 40),
+    ("fifty", 50),
+    ("sixty", 60),
+    ("seventy", 70),
+    ("eighty", 80),
+    ("ninety", 90),
+    ("hundred", 100),
+    ("a dozen", 12),
     ("dozen", 12),
 ];
 
-const VAGUE: &[&str] = &["dozens", "scores", "hundreds", "thousands", "several", "many", "some"];
+const VAGUE: &[&str] = &[
+    "dozens",
+    "scores",
+    "hundreds",
+    "thousands",
+    "several",
+    "many",
+    "some",
+];
 
 const KILL_WORDS: &[&str] = &[
-    "killed", "killing", "kills", "dead", "died", "murdered", "slain", "massacred", "executed",
-    "assassinated", "deaths", "death", "lives",
+    "killed",
+    "killing",
+    "kills",
+    "dead",
+    "died",
+    "murdered",
+    "slain",
+    "massacred",
+    "executed",
+    "assassinated",
+    "deaths",
+    "death",
+    "lives",
 ];
-const INJURE_WORDS: &[&str] = &["wounded", "wounding", "injured", "injuring", "injuries", "hurt"];
+const INJURE_WORDS: &[&str] = &[
+    "wounded", "wounding", "injured", "injuring", "injuries", "hurt",
+];
 
 /// Type precedence when a sentence has several triggers.
 fn type_rank(t: &str) -> u8 {
     match t {
-        "bombing" | "air_drone_strike" | "shelling" | "abduction" | "assassination" | "hijacking" => 6,
+        "bombing" | "air_drone_strike" | "shelling" | "abduction" | "assassination"
+        | "hijacking" => 6,
         "arson" | "robbery" => 5,
         "armed_clash" => 4,
         "attack" => 3,
@@ -67,7 +138,8 @@ fn type_rank(t: &str) -> u8 {
 
 fn family(t: &str) -> u8 {
     match t {
-        "attack" | "armed_clash" | "bombing" | "air_drone_strike" | "shelling" | "assassination" => 1,
+        "attack" | "armed_clash" | "bombing" | "air_drone_strike" | "shelling"
+        | "assassination" => 1,
         "abduction" | "hijacking" => 2,
         "arson" | "robbery" => 3,
         "protest" | "riot" => 4,
@@ -78,7 +150,6 @@ fn family(t: &str) -> u8 {
 
 struct Trig<'g> {
     span: Span,
-    token: usize,
     kind: &'g str,
     acled: (&'g str, &'g str),
     strong: bool,
@@ -207,14 +278,18 @@ fn hits_in<'a>(doc: &'a Doc, list: ListKind, span: Span) -> impl Iterator<Item =
             && (doc.all_caps
                 || list == ListKind::Trigger
                 || !doc.text[h.span.range()].starts_with(|c: char| c.is_uppercase())
-                || doc.token_starting_at(h.span.start).is_some_and(|k| is_start(doc, k)))
+                || doc
+                    .token_starting_at(h.span.start)
+                    .is_some_and(|k| is_start(doc, k)))
     })
 }
 
 fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, span: Span) -> Vec<Trig<'g>> {
     let mut out = Vec::new();
     for h in hits_in(doc, ListKind::Trigger, span) {
-        let Some(k) = doc.token_starting_at(h.span.start) else { continue };
+        let Some(k) = doc.token_starting_at(h.span.start) else {
+            continue;
+        };
         // Proper names are not triggers ("Shining Path" is no path, "Attack" a title).
         if !doc.all_caps && doc.tokens[k].is(Token::CAP) && k > 0 && !is_start(doc, k) {
             continue;
@@ -228,14 +303,12 @@ fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, span: Span) -> Vec<Trig<'g>> {
         let anaphoric = k > 0 && matches!(lw(doc, k - 1), "the" | "this" | "that" | "ensuing");
         out.push(Trig {
             span: h.span,
-            token: k,
             kind: row.get(1),
             acled: (row.get(2), row.get(3)),
             strong: row.get(4) == "strong",
             anaphoric,
         });
     }
-    let _ = out.iter().map(|t| t.token).count();
     out
 }
 
@@ -248,7 +321,11 @@ fn is_start(doc: &Doc, k: usize) -> bool {
 fn number_at(doc: &Doc, k: usize) -> Option<(u32, usize)> {
     let t = doc.tokens.get(k)?;
     if t.kind == TokenKind::Number {
-        let s: String = t.text(doc.text).chars().filter(|c| c.is_ascii_digit()).collect();
+        let s: String = t
+            .text(doc.text)
+            .chars()
+            .filter(|c| c.is_ascii_digit())
+            .collect();
         return s.parse().ok().map(|n| (n, k + 1));
     }
     let w = lw(doc, k);
@@ -278,7 +355,25 @@ fn one_more(doc: &Doc, k: usize) -> Option<usize> {
     }
     if (w == "a" || w == "an") && k + 1 < doc.tokens.len() {
         let n = lw(doc, k + 1);
-        if matches!(n, "second" | "third" | "fourth" | "fifth" | "sixth" | "seventh" | "eighth" | "ninth" | "tenth" | "man" | "woman" | "child" | "soldier" | "policeman" | "civilian" | "person") {
+        if matches!(
+            n,
+            "second"
+                | "third"
+                | "fourth"
+                | "fifth"
+                | "sixth"
+                | "seventh"
+                | "eighth"
+                | "ninth"
+                | "tenth"
+                | "man"
+                | "woman"
+                | "child"
+                | "soldier"
+                | "policeman"
+                | "civilian"
+                | "person"
+        ) {
             return Some(k + 2);
         }
     }
@@ -313,7 +408,11 @@ fn count_at(doc: &Doc, k: usize, end: usize) -> Option<Count> {
     while e < end && e - next < 4 && doc.tokens[e].is_word() && !is_verbish(lw(doc, e)) {
         e += 1;
     }
-    let phrase_end = if e > next { doc.tokens[e - 1].end as usize } else { doc.tokens[next - 1].end as usize };
+    let phrase_end = if e > next {
+        doc.tokens[e - 1].end as usize
+    } else {
+        doc.tokens[next - 1].end as usize
+    };
     Some(Count {
         value,
         text: Span::new(start, doc.tokens[next - 1].end as usize),
@@ -326,9 +425,35 @@ fn is_verbish(w: &str) -> bool {
         || INJURE_WORDS.contains(&w)
         || matches!(
             w,
-            "were" | "was" | "are" | "is" | "have" | "has" | "had" | "been" | "and" | "in" | "on" | "at"
-                | "who" | "which" | "that" | "when" | "of" | "by" | "after" | "during" | "with" | "from"
-                | "to" | "as" | "while" | "near" | "since" | "but" | "the"
+            "were"
+                | "was"
+                | "are"
+                | "is"
+                | "have"
+                | "has"
+                | "had"
+                | "been"
+                | "and"
+                | "in"
+                | "on"
+                | "at"
+                | "who"
+                | "which"
+                | "that"
+                | "when"
+                | "of"
+                | "by"
+                | "after"
+                | "during"
+                | "with"
+                | "from"
+                | "to"
+                | "as"
+                | "while"
+                | "near"
+                | "since"
+                | "but"
+                | "the"
         )
 }
 
@@ -345,7 +470,11 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
             continue;
         }
         // "killed three Chinese workers", "killing two of them", "wounded a fourth"
-        let mut found: Option<Count> = if k + 1 < b { count_at(doc, k + 1, b) } else { None };
+        let mut found: Option<Count> = if k + 1 < b {
+            count_at(doc, k + 1, b)
+        } else {
+            None
+        };
         // "Four gunmen ... were killed", "two people have been killed", "12 dead"
         if found.is_none() {
             let lo = k.saturating_sub(12).max(a);
@@ -383,15 +512,19 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
         }
         // The counted phrase is a victim, or a killed perpetrator.
         let phrase_text = doc.lower[c.phrase.range()].to_string();
-        let perp = hits_in(doc, ListKind::Actor, c.phrase).any(|h| gaz.row(h).get(1) == "perpetrator");
+        let perp =
+            hits_in(doc, ListKind::Actor, c.phrase).any(|h| gaz.row(h).get(1) == "perpetrator");
         let pronoun = phrase_text.contains(" of them") || phrase_text.ends_with("them");
-        if c.phrase.len() > c.text.len() || one_more(doc, doc.token_starting_at(c.phrase.start).unwrap_or(0)).is_some() {
+        if c.phrase.len() > c.text.len()
+            || one_more(doc, doc.token_starting_at(c.phrase.start).unwrap_or(0)).is_some()
+        {
             if pronoun {
                 continue;
             }
             let mut arg = Argument::new(c.phrase);
             arg.count = c.value;
-            arg.nationality = nationality(doc, c.phrase).or_else(|| victims.last().and_then(|v| v.nationality.clone()));
+            arg.nationality = nationality(doc, c.phrase)
+                .or_else(|| victims.last().and_then(|v| v.nationality.clone()));
             if perp {
                 if !perps.iter().any(|p| p.span.overlaps(c.phrase)) {
                     perps.push(arg);
@@ -416,7 +549,11 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
         if o.kind != "armed_group" {
             continue;
         }
-        if let Some(m) = o.mentions.iter().find(|m| sent.span.contains(m.span) && m.form != Form::Nominal) {
+        if let Some(m) = o
+            .mentions
+            .iter()
+            .find(|m| sent.span.contains(m.span) && m.form != Form::Nominal)
+        {
             if !perps.iter().any(|p| p.organization == Some(i)) {
                 let mut arg = Argument::new(m.span);
                 arg.organization = Some(i);
@@ -429,7 +566,8 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
             continue;
         }
         let start = extend_left(doc, h.span, a);
-        inc.targets.push(Argument::new(Span::new(start, h.span.end)));
+        inc.targets
+            .push(Argument::new(Span::new(start, h.span.end)));
     }
     for h in hits_in(doc, ListKind::Weapon, sent.span) {
         if !inc.weapons.iter().any(|t| t.span.overlaps(h.span)) {
@@ -443,7 +581,9 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
 /// Extends a noun span left over a determiner, number and adjectives
 /// ("a power pylon", "the church", "four gunmen").
 fn extend_left(doc: &Doc, span: Span, floor: usize) -> usize {
-    let Some(mut k) = doc.token_starting_at(span.start) else { return span.start };
+    let Some(mut k) = doc.token_starting_at(span.start) else {
+        return span.start;
+    };
     let mut steps = 0;
     while k > floor && steps < 3 {
         let p = &doc.tokens[k - 1];
@@ -451,8 +591,25 @@ fn extend_left(doc: &Doc, span: Span, floor: usize) -> usize {
         if !p.is_word() || is_verbish(w) && w != "the" {
             break;
         }
-        let det = matches!(w, "a" | "an" | "the" | "two" | "three" | "four" | "five" | "several" | "some" | "unidentified" | "armed" | "unknown" | "heavily");
-        if det || (p.is(Token::LOWER) && !doc.all_caps && steps < 2) || number_at(doc, k - 1).is_some() {
+        let det = matches!(
+            w,
+            "a" | "an"
+                | "the"
+                | "two"
+                | "three"
+                | "four"
+                | "five"
+                | "several"
+                | "some"
+                | "unidentified"
+                | "armed"
+                | "unknown"
+                | "heavily"
+        );
+        if det
+            || (p.is(Token::LOWER) && !doc.all_caps && steps < 2)
+            || number_at(doc, k - 1).is_some()
+        {
             k -= 1;
             steps += 1;
             if matches!(w, "a" | "an" | "the") {
@@ -493,9 +650,17 @@ fn refine_type(_doc: &Doc, gaz: &Gazetteer, inc: &mut Incident) {
         })
         .collect();
     let (kind, a, b) = if cats.contains(&"drone") {
-        ("air_drone_strike", "Explosions/Remote violence", "Air/drone strike")
+        (
+            "air_drone_strike",
+            "Explosions/Remote violence",
+            "Air/drone strike",
+        )
     } else if cats.contains(&"explosive") {
-        ("bombing", "Explosions/Remote violence", "Remote explosive/landmine/IED")
+        (
+            "bombing",
+            "Explosions/Remote violence",
+            "Remote explosive/landmine/IED",
+        )
     } else {
         return;
     };
@@ -513,14 +678,21 @@ fn locate(doc: &Doc, inc: &mut Incident) {
             if m.form == Form::Demonym || !inc.evidence.iter().any(|e| e.contains(m.span)) {
                 continue;
             }
-            if doc.dateline.as_ref().is_some_and(|d| d.span.contains(m.span)) {
+            if doc
+                .dateline
+                .as_ref()
+                .is_some_and(|d| d.span.contains(m.span))
+            {
                 continue;
             }
-            let Some(k) = doc.token_starting_at(m.span.start) else { continue };
+            let Some(k) = doc.token_starting_at(m.span.start) else {
+                continue;
+            };
             let prev = if k > 0 { lw(doc, k - 1) } else { "" };
             let prev2 = if k > 1 { lw(doc, k - 2) } else { "" };
             let mut score = match prev {
-                "in" | "into" | "inside" | "at" | "near" | "outside" | "neighboring" | "neighbouring" => 3,
+                "in" | "into" | "inside" | "at" | "near" | "outside" | "neighboring"
+                | "neighbouring" => 3,
                 "from" => -3,
                 _ => 0,
             };
@@ -540,7 +712,9 @@ fn locate(doc: &Doc, inc: &mut Incident) {
             }
         }
     }
-    let Some((score, pi, span)) = best else { return };
+    let Some((score, pi, span)) = best else {
+        return;
+    };
     if score < -1 {
         return;
     }
@@ -566,7 +740,15 @@ fn locate(doc: &Doc, inc: &mut Incident) {
     });
 }
 
-const WEEKDAYS: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
 
 fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -597,7 +779,11 @@ fn iso(days: i64) -> String {
 }
 
 fn reference(doc: &Doc) -> Option<i64> {
-    let s = doc.dateline.as_ref().and_then(|d| d.date.clone()).or_else(|| doc.reference_date.clone())?;
+    let s = doc
+        .dateline
+        .as_ref()
+        .and_then(|d| d.date.clone())
+        .or_else(|| doc.reference_date.clone())?;
     let y = s.get(0..4)?.parse().ok()?;
     let m = s.get(5..7)?.parse().ok()?;
     let d = s.get(8..10)?.parse().ok()?;
@@ -614,48 +800,55 @@ fn date(doc: &Doc, inc: &mut Incident) {
         while k < doc.tokens.len() && (doc.tokens[k].start as usize) < ev.end {
             let w = lw(doc, k);
             let prev = if k > a { lw(doc, k - 1) } else { "" };
-            let found: Option<(usize, Option<String>)> = if matches!(w, "overnight" | "yesterday" | "today" | "tonight") {
-                let v = match w {
-                    "yesterday" => r.map(|d| iso(d - 1)),
-                    "today" | "tonight" => r.map(iso),
-                    _ => None,
-                };
-                Some((k + 1, v))
-            } else if let Some(wd) = WEEKDAYS.iter().position(|d| *d == w) {
-                if prev == "said" || (k + 1 < doc.tokens.len() && lw(doc, k + 1) == "said") {
-                    None
-                } else {
-                    let v = r.map(|d| {
-                        // 1970-01-01 was a Thursday (index 3).
-                        let today = (d + 3).rem_euclid(7);
-                        let back = (today - wd as i64).rem_euclid(7);
-                        iso(d - back)
-                    });
+            let found: Option<(usize, Option<String>)> =
+                if matches!(w, "overnight" | "yesterday" | "today" | "tonight") {
+                    let v = match w {
+                        "yesterday" => r.map(|d| iso(d - 1)),
+                        "today" | "tonight" => r.map(iso),
+                        _ => None,
+                    };
                     Some((k + 1, v))
-                }
-            } else if let Some(m) = month_number(w).filter(|_| w.len() >= 3 && !doc.tokens[k].is(Token::LOWER) || doc.all_caps && month_number(w).is_some()) {
-                month_date(doc, k, m, r)
-            } else if doc.tokens[k].kind == TokenKind::Number && k + 1 < doc.tokens.len() && month_number(lw(doc, k + 1)).is_some() {
-                // "19 June 1986", "23 AUG 88"
-                let d: u32 = doc.tokens[k].text(doc.text).parse().unwrap_or(0);
-                let m = month_number(lw(doc, k + 1)).unwrap_or(0);
-                let (y, e) = match doc.tokens.get(k + 2) {
-                    Some(t) if t.kind == TokenKind::Number && t.end - t.start <= 4 => {
-                        (t.text(doc.text).parse::<u32>().ok().map(full_year), k + 3)
+                } else if let Some(wd) = WEEKDAYS.iter().position(|d| *d == w) {
+                    if prev == "said" || (k + 1 < doc.tokens.len() && lw(doc, k + 1) == "said") {
+                        None
+                    } else {
+                        let v = r.map(|d| {
+                            // 1970-01-01 was a Thursday (index 3).
+                            let today = (d + 3).rem_euclid(7);
+                            let back = (today - wd as i64).rem_euclid(7);
+                            iso(d - back)
+                        });
+                        Some((k + 1, v))
                     }
-                    _ => (r.map(|x| civil_from_days(x).0 as u32), k + 2),
+                } else if let Some(m) = month_number(w).filter(|_| {
+                    w.len() >= 3 && !doc.tokens[k].is(Token::LOWER)
+                        || doc.all_caps && month_number(w).is_some()
+                }) {
+                    month_date(doc, k, m, r)
+                } else if doc.tokens[k].kind == TokenKind::Number
+                    && k + 1 < doc.tokens.len()
+                    && month_number(lw(doc, k + 1)).is_some()
+                {
+                    // "19 June 1986", "23 AUG 88"
+                    let d: u32 = doc.tokens[k].text(doc.text).parse().unwrap_or(0);
+                    let m = month_number(lw(doc, k + 1)).unwrap_or(0);
+                    let (y, e) = match doc.tokens.get(k + 2) {
+                        Some(t) if t.kind == TokenKind::Number && t.end - t.start <= 4 => {
+                            (t.text(doc.text).parse::<u32>().ok().map(full_year), k + 3)
+                        }
+                        _ => (r.map(|x| civil_from_days(x).0 as u32), k + 2),
+                    };
+                    let v = y
+                        .filter(|_| (1..=31).contains(&d))
+                        .map(|y| format!("{y:04}-{m:02}-{d:02}"));
+                    Some((e, v))
+                } else {
+                    None
                 };
-                let v = y.filter(|_| (1..=31).contains(&d)).map(|y| format!("{y:04}-{m:02}-{d:02}"));
-                Some((e, v))
-            } else {
-                None
-            };
             if let Some((end, value)) = found {
                 let mut start = doc.tokens[k].start as usize;
-                if matches!(prev, "late" | "early" | "mid" | "last" | "on") && k > a {
-                    if prev != "on" {
-                        start = doc.tokens[k - 1].start as usize;
-                    }
+                if matches!(prev, "late" | "early" | "mid" | "last") && k > a {
+                    start = doc.tokens[k - 1].start as usize;
                 }
                 inc.date = Some(IncidentDate {
                     span: Span::new(start, doc.tokens[end - 1].end as usize),
@@ -676,7 +869,10 @@ fn month_date(doc: &Doc, k: usize, m: u32, r: Option<i64>) -> Option<(usize, Opt
     if e < t.len() && t[e].text(doc.text) == "." {
         e += 1;
     }
-    let day = t.get(e).filter(|x| x.kind == TokenKind::Number && x.end - x.start <= 2).and_then(|x| x.text(doc.text).parse::<u32>().ok());
+    let day = t
+        .get(e)
+        .filter(|x| x.kind == TokenKind::Number && x.end - x.start <= 2)
+        .and_then(|x| x.text(doc.text).parse::<u32>().ok());
     if day.is_some() {
         e += 1;
     }
@@ -685,18 +881,33 @@ fn month_date(doc: &Doc, k: usize, m: u32, r: Option<i64>) -> Option<(usize, Opt
     if j < t.len() && t[j].text(doc.text) == "," {
         j += 1;
     }
-    if let Some(y) = t.get(j).filter(|x| x.kind == TokenKind::Number && x.end - x.start == 4).and_then(|x| x.text(doc.text).parse::<u32>().ok()) {
+    if let Some(y) = t
+        .get(j)
+        .filter(|x| x.kind == TokenKind::Number && x.end - x.start == 4)
+        .and_then(|x| x.text(doc.text).parse::<u32>().ok())
+    {
         year = Some(y);
         e = j + 1;
     }
     // A month alone must be in a date phrase ("in November", "late November").
-    if day.is_none() && year.is_none() && k > 0 && !matches!(lw(doc, k - 1), "in" | "late" | "early" | "mid" | "since" | "last" | "on") {
+    if day.is_none()
+        && year.is_none()
+        && k > 0
+        && !matches!(
+            lw(doc, k - 1),
+            "in" | "late" | "early" | "mid" | "since" | "last" | "on"
+        )
+    {
         return None;
     }
     let year = year.map(|y| y as i64).or_else(|| {
         r.map(|x| {
             let (ry, rm, _) = civil_from_days(x);
-            if m > rm { ry - 1 } else { ry }
+            if m > rm {
+                ry - 1
+            } else {
+                ry
+            }
         })
     });
     let value = year.map(|y| match day {
@@ -714,8 +925,22 @@ fn reporters(doc: &Doc, inc: &mut Incident) {
             if !inc.evidence.iter().any(|e| e.contains(m.span)) {
                 return false;
             }
-            let Some(e) = doc.token_ending_at(m.span.end) else { return false };
-            let after = (e + 1..(e + 3).min(doc.tokens.len())).any(|j| matches!(lw(doc, j), "said" | "says" | "reported" | "announced" | "stated" | "claimed" | "added" | "confirmed"));
+            let Some(e) = doc.token_ending_at(m.span.end) else {
+                return false;
+            };
+            let after = (e + 1..(e + 3).min(doc.tokens.len())).any(|j| {
+                matches!(
+                    lw(doc, j),
+                    "said"
+                        | "says"
+                        | "reported"
+                        | "announced"
+                        | "stated"
+                        | "claimed"
+                        | "added"
+                        | "confirmed"
+                )
+            });
             let s = doc.token_starting_at(m.span.start).unwrap_or(0);
             let before = s >= 2 && lw(doc, s - 2) == "according" && lw(doc, s - 1) == "to";
             after || before

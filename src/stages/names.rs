@@ -28,15 +28,58 @@ use crate::gazetteer::{Gazetteer, ListKind};
 use std::collections::HashMap;
 
 /// Lowercase words that may join the capitalized words of a name.
-const JOINERS: &[&str] = &["of", "for", "and", "de", "del", "la", "el", "al", "the", "on", "&"];
+const JOINERS: &[&str] = &[
+    "of", "for", "and", "de", "del", "la", "el", "al", "the", "on", "&",
+];
 
 /// Words that are never the start of a person's name.
 const NOT_NAMES: &[&str] = &[
-    "The", "A", "An", "He", "She", "It", "They", "We", "I", "In", "On", "At", "But", "And", "If",
-    "This", "That", "These", "Those", "When", "While", "After", "Before", "Mr", "Mrs", "Monday",
-    "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
-    "March", "April", "May", "June", "July", "August", "September", "October", "November",
-    "December", "God", "Allah",
+    "The",
+    "A",
+    "An",
+    "He",
+    "She",
+    "It",
+    "They",
+    "We",
+    "I",
+    "In",
+    "On",
+    "At",
+    "But",
+    "And",
+    "If",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "When",
+    "While",
+    "After",
+    "Before",
+    "Mr",
+    "Mrs",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "God",
+    "Allah",
 ];
 
 struct Orgs {
@@ -85,16 +128,26 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
         o.mentions.sort_by_key(|m| m.span.start);
     }
     // Order organizations by first mention.
-    orgs.list.sort_by_key(|o| o.mentions.first().map_or(usize::MAX, |m| m.span.start));
+    orgs.list
+        .sort_by_key(|o| o.mentions.first().map_or(usize::MAX, |m| m.span.start));
     doc.organizations = orgs.list;
     let org_spans: Vec<Span> = doc
         .organizations
         .iter()
-        .flat_map(|o| o.mentions.iter().filter(|m| m.form != Form::Nominal).map(|m| m.span))
+        .flat_map(|o| {
+            o.mentions
+                .iter()
+                .filter(|m| m.form != Form::Nominal)
+                .map(|m| m.span)
+        })
         .collect();
     people(doc, gaz, &org_spans);
     let mut covered: Vec<Span> = org_spans;
-    covered.extend(doc.people.iter().flat_map(|p| p.mentions.iter().map(|m| m.span)));
+    covered.extend(
+        doc.people
+            .iter()
+            .flat_map(|p| p.mentions.iter().map(|m| m.span)),
+    );
     drop_covered_places(doc, &covered);
 }
 
@@ -109,7 +162,9 @@ fn country_of_demonym(doc: &Doc, span: Span) -> Option<String> {
 }
 
 fn place_at<'d>(doc: &'d Doc, span: Span) -> Option<&'d crate::doc::Place> {
-    doc.places.iter().find(|p| p.mentions.iter().any(|m| m.span == span))
+    doc.places
+        .iter()
+        .find(|p| p.mentions.iter().any(|m| m.span == span))
 }
 
 /// A country named in the possessive right before token `i` ("Tajikistan’s").
@@ -123,16 +178,24 @@ fn possessive_country(doc: &Doc, i: usize) -> Option<String> {
         return None;
     }
     let p = place_at(doc, t[i - 3].span())?;
-    (p.kind == "country").then(|| p.country_code.clone()).flatten()
+    (p.kind == "country")
+        .then(|| p.country_code.clone())
+        .flatten()
 }
 
 fn list_organizations(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut Vec<Span>) {
-    for hit in doc.phrases.iter().filter(|h| h.list == ListKind::Organization) {
+    for hit in doc
+        .phrases
+        .iter()
+        .filter(|h| h.list == ListKind::Organization)
+    {
         let row = gaz.row(hit);
-        let (name, canonical, kind, cc, form) = (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
+        let (name, canonical, kind, cc, form) =
+            (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
         let text = doc.slice(hit.span);
         let ok = if doc.all_caps {
-            (name.contains(' ') || (text.len() >= 3 && form == "acronym")) && !gaz.is_common_word(text)
+            (name.contains(' ') || (text.len() >= 3 && form == "acronym"))
+                && !gaz.is_common_word(text)
         } else {
             text == name
         };
@@ -141,7 +204,16 @@ fn list_organizations(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut V
         }
         let form = Form::parse(form).unwrap_or(Form::Name);
         let cc = (!cc.is_empty()).then(|| cc.to_string());
-        orgs.add(canonical, canonical, kind, cc, Mention { span: hit.span, form });
+        orgs.add(
+            canonical,
+            canonical,
+            kind,
+            cc,
+            Mention {
+                span: hit.span,
+                form,
+            },
+        );
         taken.push(hit.span);
     }
 }
@@ -163,7 +235,9 @@ fn rule_organizations(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut V
     let t = &doc.tokens;
     let mut i = 0;
     while i < t.len() {
-        if !(t[i].is_word() && t[i].is(Token::CAP)) || t[i].is(Token::UPPER) && t[i].end - t[i].start > 1 && !is_acronym_like(doc, i) {
+        if !(t[i].is_word() && t[i].is(Token::CAP))
+            || t[i].is(Token::UPPER) && t[i].end - t[i].start > 1 && !is_acronym_like(doc, i)
+        {
             i += 1;
             continue;
         }
@@ -172,16 +246,20 @@ fn rule_organizations(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut V
         let mut last_cap = i;
         while j < t.len() {
             let tok = &t[j];
-            let gap_ok = j == i || doc.text[t[j - 1].end as usize..tok.start as usize].chars().all(|c| c == ' ');
+            let gap_ok = j == i
+                || doc.text[t[j - 1].end as usize..tok.start as usize]
+                    .chars()
+                    .all(|c| c == ' ');
             if !gap_ok {
                 break;
             }
             if tok.is_word() && tok.is(Token::CAP) {
                 last_cap = j;
                 j += 1;
-            } else if tok.is_word() && JOINERS.contains(&tok.text(doc.text)) && j > i {
-                j += 1;
-            } else if tok.text(doc.text) == "-" && j > i {
+            } else if j > i
+                && (tok.is_word() && JOINERS.contains(&tok.text(doc.text))
+                    || tok.text(doc.text) == "-")
+            {
                 j += 1;
             } else {
                 break;
@@ -199,7 +277,9 @@ fn rule_organizations(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut V
             .find(|&k| org_noun_kind(gaz, t[k].text(doc.text)).is_some());
         if let Some(h) = head {
             let span = doc.tokens_span(start..end);
-            let words = (start..end).filter(|&k| t[k].is_word() && t[k].is(Token::CAP)).count();
+            let words = (start..end)
+                .filter(|&k| t[k].is_word() && t[k].is(Token::CAP))
+                .count();
             if words >= 2 && !taken.iter().any(|s| s.overlaps(span)) {
                 let mut kind = org_noun_kind(gaz, t[h].text(doc.text)).unwrap_or("other");
                 let name = doc.slice(span);
@@ -212,7 +292,16 @@ fn rule_organizations(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut V
                     kind = "security";
                 }
                 let cc = country_of_demonym(doc, span).or_else(|| possessive_country(doc, start));
-                orgs.add(name, name, kind, cc, Mention { span, form: Form::Name });
+                orgs.add(
+                    name,
+                    name,
+                    kind,
+                    cc,
+                    Mention {
+                        span,
+                        form: Form::Name,
+                    },
+                );
                 taken.push(span);
             }
         }
@@ -233,7 +322,9 @@ fn acronyms(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
     for ix in 0..orgs.list.len() {
         let mentions: Vec<Mention> = orgs.list[ix].mentions.clone();
         for m in mentions {
-            let Some(e) = doc.token_ending_at(m.span.end) else { continue };
+            let Some(e) = doc.token_ending_at(m.span.end) else {
+                continue;
+            };
             if e + 3 < t.len()
                 && matches!(t[e + 1].text(doc.text), "(" | "[")
                 && matches!(t[e + 3].text(doc.text), ")" | "]")
@@ -257,7 +348,10 @@ fn acronyms(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
                     continue;
                 }
                 let o = &mut orgs.list[ix];
-                o.mentions.push(Mention { span, form: Form::Acronym });
+                o.mentions.push(Mention {
+                    span,
+                    form: Form::Acronym,
+                });
                 taken.push(span);
             }
         }
@@ -267,7 +361,9 @@ fn acronyms(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
 /// The dateline's agency ("(AP)") as a media organization.
 fn agency(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs) {
     let Some(d) = &doc.dateline else { return };
-    let (Some(a), Some(span)) = (&d.agency, d.agency_span) else { return };
+    let (Some(a), Some(span)) = (&d.agency, d.agency_span) else {
+        return;
+    };
     // Agencies joined with '-' ("ACAN-EFE"): take the last known part.
     let row = gaz
         .lists
@@ -275,7 +371,10 @@ fn agency(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs) {
         .rows
         .iter()
         .find(|r| r.get(0) == a.as_str() && r.get(2) == "media");
-    let span = Span::new(span.start + (doc.slice(span).len() - doc.slice(span).trim_start().len()), span.end);
+    let span = Span::new(
+        span.start + (doc.slice(span).len() - doc.slice(span).trim_start().len()),
+        span.end,
+    );
     match row {
         Some(r) => {
             let form = Form::parse(r.get(4)).unwrap_or(Form::Name);
@@ -283,7 +382,16 @@ fn agency(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs) {
             orgs.add(r.get(1), r.get(1), "media", cc, Mention { span, form });
         }
         None => {
-            orgs.add(a, a, "media", None, Mention { span, form: Form::Name });
+            orgs.add(
+                a,
+                a,
+                "media",
+                None,
+                Mention {
+                    span,
+                    form: Form::Name,
+                },
+            );
         }
     }
 }
@@ -298,7 +406,18 @@ fn nominals(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs) {
         let word = t[k].text(doc.text);
         let mut cap = word.to_string();
         cap[..1].make_ascii_uppercase();
-        if org_noun_kind(gaz, &cap).is_none() || matches!(word, "government" | "office" | "group" | "party" | "service" | "services" | "authorities") {
+        if org_noun_kind(gaz, &cap).is_none()
+            || matches!(
+                word,
+                "government"
+                    | "office"
+                    | "group"
+                    | "party"
+                    | "service"
+                    | "services"
+                    | "authorities"
+            )
+        {
             continue;
         }
         let here = t[k].start as usize;
@@ -319,7 +438,10 @@ fn nominals(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs) {
             .max();
         if let Some((_, ix)) = best {
             let span = Span::new(t[k - 1].start as usize, t[k].end as usize);
-            orgs.list[ix].mentions.push(Mention { span, form: Form::Nominal });
+            orgs.list[ix].mentions.push(Mention {
+                span,
+                form: Form::Nominal,
+            });
         }
     }
 }
@@ -380,18 +502,31 @@ fn people(doc: &mut Doc, gaz: &Gazetteer, org_spans: &[Span]) {
         }
         // Extend over following name words (up to 5).
         let mut e = k + 1;
-        while e < t.len() && e - k < 5 && name_word(doc, gaz, e, &blocked) && doc.text[t[e - 1].end as usize..t[e].start as usize] == *" " {
+        while e < t.len()
+            && e - k < 5
+            && name_word(doc, gaz, e, &blocked)
+            && doc.text[t[e - 1].end as usize..t[e].start as usize] == *" "
+        {
             e += 1;
         }
         let first = t[k].text(doc.text);
         let span = doc.tokens_span(k..e);
         let titled = title_before_info(doc, gaz, k);
-        let is_place_only = e - k == 1 && doc.places.iter().any(|p| p.mentions.iter().any(|m| m.span == span));
+        let is_place_only = e - k == 1
+            && doc
+                .places
+                .iter()
+                .any(|p| p.mentions.iter().any(|m| m.span == span));
         let given = gaz.given_name(first).is_some() && !gaz.is_common_word(first);
         let accept = if titled.is_some() {
             true
         } else if e - k >= 2 {
-            given && !doc.places.iter().any(|p| p.mentions.iter().any(|m| m.span == doc.tokens_span(k..k + 1) && p.kind == "country"))
+            given
+                && !doc.places.iter().any(|p| {
+                    p.mentions
+                        .iter()
+                        .any(|m| m.span == doc.tokens_span(k..k + 1) && p.kind == "country")
+                })
         } else {
             false
         };
@@ -413,9 +548,12 @@ fn people(doc: &mut Doc, gaz: &Gazetteer, org_spans: &[Span]) {
             organization: None,
             country_code: None,
             official: false,
-            mentions: vec![Mention { span, form: Form::Name }],
+            mentions: vec![Mention {
+                span,
+                form: Form::Name,
+            }],
         };
-        let role = titled.map(|(ti, role_span)| (ti, role_span)).or_else(|| apposition(doc, gaz, span));
+        let role = titled.or_else(|| apposition(doc, gaz, span));
         if let Some((ti, role_span)) = role {
             fill_role(doc, &mut p, ti, role_span);
         }
@@ -447,10 +585,15 @@ fn people(doc: &mut Doc, gaz: &Gazetteer, org_spans: &[Span]) {
         let s = tok.text(doc.text);
         let sp = tok.span();
         if let Some((_, i)) = surnames.iter().find(|(n, _)| n == s) {
-            let inside = persons.iter().any(|p| p.mentions.iter().any(|m| m.span.overlaps(sp)));
+            let inside = persons
+                .iter()
+                .any(|p| p.mentions.iter().any(|m| m.span.overlaps(sp)));
             if !inside && !blocked.iter().any(|b| b.overlaps(sp)) {
                 let _ = k;
-                persons[*i].mentions.push(Mention { span: sp, form: Form::Name });
+                persons[*i].mentions.push(Mention {
+                    span: sp,
+                    form: Form::Name,
+                });
             }
         }
     }
@@ -477,16 +620,26 @@ fn title_before_info(doc: &Doc, gaz: &Gazetteer, k: usize) -> Option<(TitleInfo,
         .filter(|h| h.list == ListKind::Title && h.span.end == prev_end)
         .min_by_key(|h| h.span.start)?;
     let ti = title_at(doc, gaz, hit.span)?;
-    if ti.canonical.starts_with("mr") || ti.canonical.starts_with("mrs") || ti.canonical.starts_with("ms") {
+    if ti.canonical.starts_with("mr")
+        || ti.canonical.starts_with("mrs")
+        || ti.canonical.starts_with("ms")
+    {
         return Some((ti, hit.span));
     }
     let start = extend_role_left(doc, gaz, doc.token_starting_at(hit.span.start)?);
-    Some((ti, Span::new(doc.tokens[start].start as usize, hit.span.end)))
+    Some((
+        ti,
+        Span::new(doc.tokens[start].start as usize, hit.span.end),
+    ))
 }
 
 fn is_modifier(gaz: &Gazetteer, w: &str) -> bool {
     let lw = w.to_ascii_lowercase();
-    gaz.lists.title_modifiers.rows.iter().any(|r| r.get(0) == lw)
+    gaz.lists
+        .title_modifiers
+        .rows
+        .iter()
+        .any(|r| r.get(0) == lw)
 }
 
 /// Extends a role leftwards from token `k` over modifiers, demonyms,
@@ -500,8 +653,15 @@ fn extend_role_left(doc: &Doc, gaz: &Gazetteer, mut k: usize) -> usize {
         }
         let w = p.text(doc.text);
         let sp = p.span();
-        let in_org = doc.organizations.iter().any(|o| o.mentions.iter().any(|m| m.span.contains(sp) && m.form != Form::Nominal));
-        let demonym = doc.places.iter().any(|pl| pl.mentions.iter().any(|m| m.span == sp));
+        let in_org = doc.organizations.iter().any(|o| {
+            o.mentions
+                .iter()
+                .any(|m| m.span.contains(sp) && m.form != Form::Nominal)
+        });
+        let demonym = doc
+            .places
+            .iter()
+            .any(|pl| pl.mentions.iter().any(|m| m.span == sp));
         if is_modifier(gaz, w) || in_org || demonym {
             k -= 1;
         } else {
@@ -554,25 +714,28 @@ fn fill_role(doc: &Doc, p: &mut Person, ti: TitleInfo, role_span: Span) {
     p.title = Some(title);
     p.role = Some(role.to_string());
     p.official = ti.official;
-    p.organization = doc
-        .organizations
-        .iter()
-        .position(|o| o.mentions.iter().any(|m| role_span.contains(m.span) && m.form != Form::Nominal));
+    p.organization = doc.organizations.iter().position(|o| {
+        o.mentions
+            .iter()
+            .any(|m| role_span.contains(m.span) && m.form != Form::Nominal)
+    });
     p.country_code = doc
         .places
         .iter()
         .find(|pl| pl.kind == "country" && pl.mentions.iter().any(|m| role_span.contains(m.span)))
         .and_then(|pl| pl.country_code.clone())
-        .or_else(|| p.organization.and_then(|o| doc.organizations[o].country_code.clone()));
+        .or_else(|| {
+            p.organization
+                .and_then(|o| doc.organizations[o].country_code.clone())
+        });
 }
 
 /// Removes name mentions of places that lie inside organization or person
 /// names, and places left without mentions.
 fn drop_covered_places(doc: &mut Doc, covered: &[Span]) {
     for p in &mut doc.places {
-        p.mentions.retain(|m| {
-            m.form == Form::Demonym || !covered.iter().any(|c| c.contains(m.span))
-        });
+        p.mentions
+            .retain(|m| m.form == Form::Demonym || !covered.iter().any(|c| c.contains(m.span)));
     }
     let keep: Vec<bool> = doc.places.iter().map(|p| !p.mentions.is_empty()).collect();
     if keep.iter().all(|&k| k) {

@@ -37,15 +37,46 @@ const PARTICLES: &[&str] = &[
 
 /// Division words written in lowercase after a name ("Badakhshan province").
 const DIVISION_WORDS: &[&str] = &[
-    "province", "region", "district", "governorate", "state", "department", "oblast", "county",
-    "prefecture", "division", "territory", "municipality", "parish",
+    "province",
+    "region",
+    "district",
+    "governorate",
+    "state",
+    "department",
+    "oblast",
+    "county",
+    "prefecture",
+    "division",
+    "territory",
+    "municipality",
+    "parish",
 ];
 
 /// Words before a name that make it a place.
 const LOCATIVES: &[&str] = &[
-    "in", "at", "from", "to", "near", "into", "outside", "inside", "across", "toward", "towards",
-    "through", "via", "around", "of", "between", "and", "province", "department", "town", "city",
-    "village", "capital",
+    "in",
+    "at",
+    "from",
+    "to",
+    "near",
+    "into",
+    "outside",
+    "inside",
+    "across",
+    "toward",
+    "towards",
+    "through",
+    "via",
+    "around",
+    "of",
+    "between",
+    "and",
+    "province",
+    "department",
+    "town",
+    "city",
+    "village",
+    "capital",
 ];
 
 /// A name found in the text with its candidate entries.
@@ -87,7 +118,10 @@ fn preceded_by_locative(doc: &Doc, i: usize) -> bool {
         p.is_word() && LOCATIVES.contains(&lower_word(doc, i - 1)) || {
             // "in the X", "of northern X"
             i > 1
-                && matches!(lower_word(doc, i - 1), "the" | "northern" | "southern" | "eastern" | "western" | "central")
+                && matches!(
+                    lower_word(doc, i - 1),
+                    "the" | "northern" | "southern" | "eastern" | "western" | "central"
+                )
                 && LOCATIVES.contains(&lower_word(doc, i - 2))
         }
     }
@@ -146,13 +180,19 @@ fn accept(doc: &Doc, gaz: &Gazetteer, i: usize, end: usize, cands: &[(PlaceRef, 
     if words.is_empty() {
         return false;
     }
-    let caps_text = doc.all_caps || words.iter().all(|&k| toks[k].is(Token::UPPER) && toks[k].end - toks[k].start > 1);
+    let caps_text = doc.all_caps
+        || words
+            .iter()
+            .all(|&k| toks[k].is(Token::UPPER) && toks[k].end - toks[k].start > 1);
     // Capitalization: every word capitalized or a particle.
     if !doc.all_caps {
         for &k in &words {
             let t = toks[k];
             let lw = lower_word(doc, k);
-            if !(t.is(Token::CAP) || t.is(Token::DIGIT) || PARTICLES.contains(&lw) || DIVISION_WORDS.contains(&lw))
+            if !(t.is(Token::CAP)
+                || t.is(Token::DIGIT)
+                || PARTICLES.contains(&lw)
+                || DIVISION_WORDS.contains(&lw))
                 || (k == i && !t.is(Token::CAP))
             {
                 return false;
@@ -161,12 +201,19 @@ fn accept(doc: &Doc, gaz: &Gazetteer, i: usize, end: usize, cands: &[(PlaceRef, 
         // The last word must be capitalized too ("Bank of" is no name),
         // or be the division word of "Badakhshan province".
         let last = *words.last().unwrap();
-        if !toks[last].is(Token::CAP) && !(words.len() > 1 && DIVISION_WORDS.contains(&lower_word(doc, last))) {
+        if !(toks[last].is(Token::CAP)
+            || words.len() > 1 && DIVISION_WORDS.contains(&lower_word(doc, last)))
+        {
             return false;
         }
     }
-    let entries: Vec<(PlaceEntry, Form)> = cands.iter().map(|(r, f)| (gaz.places.entry(*r), *f)).collect();
-    let has_country = entries.iter().any(|(e, f)| e.kind == "country" && *f != Form::Demonym);
+    let entries: Vec<(PlaceEntry, Form)> = cands
+        .iter()
+        .map(|(r, f)| (gaz.places.entry(*r), *f))
+        .collect();
+    let has_country = entries
+        .iter()
+        .any(|(e, f)| e.kind == "country" && *f != Form::Demonym);
     let demonym = entries.iter().all(|(_, f)| *f == Form::Demonym);
     let single = words.len() == 1;
     let text = doc.slice(doc.tokens_span(i..end));
@@ -176,11 +223,22 @@ fn accept(doc: &Doc, gaz: &Gazetteer, i: usize, end: usize, cands: &[(PlaceRef, 
 
     // People whose names contain place names.
     if single && !demonym && !doc.all_caps {
-        let next_cap = end < toks.len() && toks[end].is_word() && toks[end].is(Token::CAP) && !toks[end].is(Token::UPPER);
-        if next_cap && gaz.given_name(text).is_some() && gaz.places.longest_at(doc.text, toks, end).is_none() {
+        let next_cap = end < toks.len()
+            && toks[end].is_word()
+            && toks[end].is(Token::CAP)
+            && !toks[end].is(Token::UPPER);
+        if next_cap
+            && gaz.given_name(text).is_some()
+            && gaz.places.longest_at(doc.text, toks, end).is_none()
+        {
             return false;
         }
-        if i > 0 && toks[i - 1].is_word() && toks[i - 1].is(Token::CAP) && gaz.given_name(toks[i - 1].text(doc.text)).is_some() && !has_country {
+        if i > 0
+            && toks[i - 1].is_word()
+            && toks[i - 1].is(Token::CAP)
+            && gaz.given_name(toks[i - 1].text(doc.text)).is_some()
+            && !has_country
+        {
             return false;
         }
     }
@@ -199,7 +257,8 @@ fn accept(doc: &Doc, gaz: &Gazetteer, i: usize, end: usize, cands: &[(PlaceRef, 
             return false;
         }
         let big = entries.iter().any(|(e, _)| {
-            matches!(e.kind, "admin1" | "region") || (matches!(e.kind, "city" | "town") && e.population >= 10_000)
+            matches!(e.kind, "admin1" | "region")
+                || (matches!(e.kind, "city" | "town") && e.population >= 10_000)
         });
         return big || locative;
     }
@@ -225,13 +284,23 @@ struct Focus {
 fn focus(doc: &Doc, gaz: &Gazetteer, found: &[Found]) -> Focus {
     let mut countries: HashMap<String, f64> = HashMap::new();
     for f in found {
-        let entries: Vec<PlaceEntry> = f.candidates.iter().map(|(r, _)| gaz.places.entry(*r)).collect();
-        let ccs: std::collections::BTreeSet<&str> = entries.iter().map(|e| e.country_code).filter(|c| !c.is_empty()).collect();
+        let entries: Vec<PlaceEntry> = f
+            .candidates
+            .iter()
+            .map(|(r, _)| gaz.places.entry(*r))
+            .collect();
+        let ccs: std::collections::BTreeSet<&str> = entries
+            .iter()
+            .map(|e| e.country_code)
+            .filter(|c| !c.is_empty())
+            .collect();
         let country = entries.iter().find(|e| e.kind == "country");
         if let Some(c) = country {
             *countries.entry(c.country_code.to_string()).or_default() += 1.0;
         } else if ccs.len() == 1 {
-            *countries.entry(ccs.iter().next().unwrap().to_string()).or_default() += 0.5;
+            *countries
+                .entry(ccs.iter().next().unwrap().to_string())
+                .or_default() += 0.5;
         }
     }
     if let Some(d) = &doc.dateline {
@@ -256,7 +325,10 @@ fn focus(doc: &Doc, gaz: &Gazetteer, found: &[Found]) -> Focus {
                 .map(|(r, _)| gaz.places.entry(*r))
                 .find(|e| matches!(e.kind, "country" | "admin1"))
             {
-                after.insert(a.span.start, (e.country_code.to_string(), e.admin1.to_string()));
+                after.insert(
+                    a.span.start,
+                    (e.country_code.to_string(), e.admin1.to_string()),
+                );
             }
         }
     }
@@ -303,8 +375,14 @@ fn resolve(doc: &mut Doc, gaz: &Gazetteer, found: Vec<Found>, focus: &Focus) {
                 let e = gaz.places.entry(r);
                 (score(&e, form, focus, f.span.start), r, form, e.population)
             })
-            .max_by(|a, b| a.0.total_cmp(&b.0).then(a.3.cmp(&b.3)).then(b.1.cmp_key().cmp(&a.1.cmp_key())));
-        let Some((_, r, form, _)) = best else { continue };
+            .max_by(|a, b| {
+                a.0.total_cmp(&b.0)
+                    .then(a.3.cmp(&b.3))
+                    .then(b.1.cmp_key().cmp(&a.1.cmp_key()))
+            });
+        let Some((_, r, form, _)) = best else {
+            continue;
+        };
         let ix = *index.entry(r).or_insert_with(|| {
             let e = gaz.places.entry(r);
             let none_if_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
@@ -324,9 +402,11 @@ fn resolve(doc: &mut Doc, gaz: &Gazetteer, found: Vec<Found>, focus: &Focus) {
     }
     if let Some(d) = doc.dateline.as_mut() {
         if let Some(ps) = d.place_span {
-            d.place = places
-                .iter()
-                .position(|p| p.mentions.iter().any(|m| m.span.start == ps.start && m.form != Form::Demonym));
+            d.place = places.iter().position(|p| {
+                p.mentions
+                    .iter()
+                    .any(|m| m.span.start == ps.start && m.form != Form::Demonym)
+            });
         }
     }
     doc.places = places;

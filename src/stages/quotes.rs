@@ -22,7 +22,10 @@ pub fn run(doc: &mut Doc, _gaz: &Gazetteer) {
             continue;
         }
         let speaker = speaker(doc, Span::new(open, close + open_len(doc.text, close)));
-        quotes.push(Quote { span: inner, speaker });
+        quotes.push(Quote {
+            span: inner,
+            speaker,
+        });
     }
     doc.quotes = quotes;
 }
@@ -48,13 +51,13 @@ fn quote_spans(text: &str) -> Vec<(usize, usize)> {
                 Some(o) => out.push((o, i)),
                 None => straight = Some(i),
             },
-            '\n' if text[i + 1..].starts_with('\n') => {
-                // A paragraph break closes nothing: drop unbalanced marks,
-                // unless the next paragraph continues the quote.
-                if !text[i..].trim_start().starts_with(['“', '"']) {
-                    open = None;
-                    straight = None;
-                }
+            // A paragraph break closes nothing: drop unbalanced marks,
+            // unless the next paragraph continues the quote.
+            '\n' if text[i + 1..].starts_with('\n')
+                && !text[i..].trim_start().starts_with(['“', '"']) =>
+            {
+                open = None;
+                straight = None;
             }
             _ => {}
         }
@@ -65,14 +68,23 @@ fn quote_spans(text: &str) -> Vec<(usize, usize)> {
 
 fn speaker(doc: &Doc, quote: Span) -> Option<Speaker> {
     let first = doc.sentence_of(quote.start)?;
-    let last = doc.sentence_of(quote.end.saturating_sub(1)).unwrap_or(first);
-    let region = Span::new(doc.sentences[first].span.start, doc.sentences[last].span.end);
+    let last = doc
+        .sentence_of(quote.end.saturating_sub(1))
+        .unwrap_or(first);
+    let region = Span::new(
+        doc.sentences[first].span.start,
+        doc.sentences[last].span.end,
+    );
     let outside = |s: Span| region.contains(s) && !quote.contains(s);
     // A named person around the quote: the nearest one.
     let mut best: Option<(usize, usize)> = None;
     for (i, p) in doc.people.iter().enumerate() {
         for m in p.mentions.iter().filter(|m| outside(m.span)) {
-            let d = if m.span.start >= quote.end { m.span.start - quote.end } else { quote.start - m.span.end };
+            let d = if m.span.start >= quote.end {
+                m.span.start - quote.end
+            } else {
+                quote.start - m.span.end
+            };
             if best.is_none_or(|(bd, _)| d < bd) {
                 best = Some((d, i));
             }
@@ -85,13 +97,23 @@ fn speaker(doc: &Doc, quote: Span) -> Option<Speaker> {
     let around = |s: Span| doc.slice(s).to_ascii_lowercase();
     let before = around(Span::new(region.start, quote.start));
     let after = around(Span::new(quote.end.min(region.end), region.end));
-    let has_pronoun = |s: &str| s.split(|c: char| !c.is_alphabetic()).any(|w| w == "he" || w == "she");
+    let has_pronoun = |s: &str| {
+        s.split(|c: char| !c.is_alphabetic())
+            .any(|w| w == "he" || w == "she")
+    };
     if has_pronoun(&before) || has_pronoun(&after) {
         let last = doc
             .people
             .iter()
             .enumerate()
-            .filter_map(|(i, p)| p.mentions.iter().filter(|m| m.span.end <= quote.start).map(|m| m.span.end).max().map(|e| (e, i)))
+            .filter_map(|(i, p)| {
+                p.mentions
+                    .iter()
+                    .filter(|m| m.span.end <= quote.start)
+                    .map(|m| m.span.end)
+                    .max()
+                    .map(|e| (e, i))
+            })
             .max();
         if let Some((_, i)) = last {
             return Some(Speaker::Person(i));
@@ -101,7 +123,13 @@ fn speaker(doc: &Doc, quote: Span) -> Option<Speaker> {
     doc.organizations
         .iter()
         .enumerate()
-        .filter_map(|(i, o)| o.mentions.iter().filter(|m| outside(m.span)).map(|m| (m.span.start, i)).next())
+        .filter_map(|(i, o)| {
+            o.mentions
+                .iter()
+                .filter(|m| outside(m.span))
+                .map(|m| (m.span.start, i))
+                .next()
+        })
         .map(|(_, i)| Speaker::Organization(i))
         .next()
 }
