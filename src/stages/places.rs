@@ -227,10 +227,13 @@ fn accept(doc: &Doc, gaz: &Gazetteer, i: usize, end: usize, cands: &[(PlaceRef, 
             && toks[end].is_word()
             && toks[end].is(Token::CAP)
             && !toks[end].is(Token::UPPER);
-        if next_cap
-            && gaz.given_name(text).is_some()
-            && gaz.places.longest_at(doc.text, toks, end).is_none()
-        {
+        let next_is_country = next_cap
+            && gaz.places.longest_at(doc.text, toks, end).is_some_and(|m| {
+                m.candidates.iter().any(|(r, _)| {
+                    matches!(gaz.places.entry(*r).kind, "country" | "admin1" | "region")
+                })
+            });
+        if next_cap && !next_is_country && gaz.given_name(text).is_some() {
             return false;
         }
         if i > 0
@@ -294,9 +297,17 @@ fn focus(doc: &Doc, gaz: &Gazetteer, found: &[Found]) -> Focus {
             .map(|e| e.country_code)
             .filter(|c| !c.is_empty())
             .collect();
+        // Only names that point at one country say what the story is
+        // about ("Georgia" alone, country or state, says nothing).
+        // ("Lebanon" counts although small towns share its name.)
         let country = entries.iter().find(|e| e.kind == "country");
         if let Some(c) = country {
-            *countries.entry(c.country_code.to_string()).or_default() += 1.0;
+            let rival = entries.iter().any(|e| {
+                matches!(e.kind, "country" | "admin1") && e.country_code != c.country_code
+            });
+            if !rival {
+                *countries.entry(c.country_code.to_string()).or_default() += 1.0;
+            }
         } else if ccs.len() == 1 {
             *countries
                 .entry(ccs.iter().next().unwrap().to_string())
@@ -347,12 +358,18 @@ fn kind_prior(kind: &str) -> f64 {
 }
 
 fn score(e: &PlaceEntry, form: Form, focus: &Focus, start: usize) -> f64 {
-    let mut s = kind_prior(e.kind) + ((e.population + 1) as f64).log10() * 0.5;
+    // Size counts among populated places; for countries and divisions the
+    // kind prior says it.
+    let size = match e.kind {
+        "city" | "town" | "village" => ((e.population + 1) as f64).log10() * 0.5,
+        _ => 0.0,
+    };
+    let mut s = kind_prior(e.kind) + size;
     if form == Form::Alias {
         s -= 1.0;
     }
     if let Some(w) = focus.countries.get(e.country_code) {
-        s += 2.0 + w.min(4.0);
+        s += 2.0 + 1.5 * w.min(4.0);
     }
     if let Some((cc, a1)) = focus.after.get(&start) {
         if !a1.is_empty() && e.admin1 == a1 {

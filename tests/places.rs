@@ -1,0 +1,179 @@
+//! Places: each disambiguation rule with short sentences, mixed case and
+//! all capitals.
+
+use dateline::{Pipeline, Story};
+use std::sync::LazyLock;
+
+static PIPELINE: LazyLock<Pipeline> = LazyLock::new(|| Pipeline::new().expect("gazetteers"));
+
+fn story(text: &str) -> Story {
+    PIPELINE.extract("t", text)
+}
+
+/// (mention text, country code, kind) of every name mention.
+fn places(text: &str) -> Vec<(String, String, String)> {
+    let s = story(text);
+    let mut out: Vec<(usize, String, String, String)> = s
+        .places
+        .iter()
+        .flat_map(|p| {
+            p.mentions.iter().map(|m| {
+                (
+                    m.start,
+                    m.text.clone(),
+                    p.country_code.clone().unwrap_or_default(),
+                    p.kind.clone(),
+                )
+            })
+        })
+        .collect();
+    out.sort();
+    out.into_iter().map(|(_, a, b, c)| (a, b, c)).collect()
+}
+
+fn cc_of(text: &str, name: &str) -> Option<String> {
+    places(text)
+        .into_iter()
+        .find(|(t, _, _)| t == name)
+        .map(|(_, c, _)| c)
+}
+
+#[test]
+fn founding_dateline_place_has_coordinates() {
+    let s = story("KABUL, Afghanistan (AP) — Four gunmen were killed.");
+    let d = s.dateline.as_ref().unwrap();
+    let p = &s.places[d.place.as_ref().unwrap()[1..].parse::<usize>().unwrap() - 1];
+    assert_eq!((p.name.as_str(), p.kind.as_str()), ("Kabul", "city"));
+    assert_eq!(p.country_code.as_deref(), Some("AF"));
+    assert!((p.lat.unwrap() - 34.53).abs() < 0.05 && (p.lon.unwrap() - 69.17).abs() < 0.05);
+    assert_eq!(p.source, "geonames:1138958");
+}
+
+#[test]
+fn context_picks_the_country() {
+    assert_eq!(
+        cc_of(
+            "Fighting broke out in Tripoli, the Libyan capital, as militias clashed in Libya.",
+            "Tripoli"
+        )
+        .as_deref(),
+        Some("LY")
+    );
+    assert_eq!(
+        cc_of(
+            "Clashes in Lebanon spread to Tripoli, where the army deployed.",
+            "Tripoli"
+        )
+        .as_deref(),
+        Some("LB")
+    );
+    assert_eq!(
+        cc_of(
+            "He grew up in Paris, Texas, near the Oklahoma line.",
+            "Paris"
+        )
+        .as_deref(),
+        Some("US")
+    );
+    assert_eq!(
+        cc_of("The summit opened in Paris on Monday.", "Paris").as_deref(),
+        Some("FR")
+    );
+}
+
+#[test]
+fn georgia_country_or_state() {
+    let text = "Russian troops crossed into Georgia on Friday, Tbilisi said.";
+    let p = places(text);
+    assert!(
+        p.contains(&("Georgia".into(), "GE".into(), "country".into())),
+        "{p:?}"
+    );
+    let text = "Voters in Atlanta and across Georgia went to the polls, U.S. officials said.";
+    let p = places(text);
+    assert!(
+        p.iter()
+            .any(|(t, c, k)| t == "Georgia" && c == "US" && k == "admin1"),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn common_words_are_not_places() {
+    for text in [
+        "Split the money between them, he said.",
+        "Reading the report, she frowned.",
+        "It was a nice day and the police said nothing.",
+    ] {
+        let p = places(text);
+        assert!(p.is_empty(), "{text}: {p:?}");
+    }
+    // With place context they are.
+    assert_eq!(
+        cc_of("The ferry sailed from Split to the islands.", "Split").as_deref(),
+        Some("HR")
+    );
+}
+
+#[test]
+fn people_named_like_places_are_not_places() {
+    for (text, word) in [
+        ("Jordan Henderson scored twice for the visitors.", "Jordan"),
+        ("The book by Israel Epstein was reprinted.", "Israel"),
+    ] {
+        assert!(cc_of(text, word).is_none(), "{text}: {:?}", places(text));
+    }
+    assert_eq!(
+        cc_of("Jordan closed its border with Syria.", "Jordan").as_deref(),
+        Some("JO")
+    );
+}
+
+#[test]
+fn demonyms_give_the_country_but_are_not_names() {
+    let s = story("Three Chinese workers and an Afghan driver were hurt.");
+    let china = s
+        .places
+        .iter()
+        .find(|p| p.country_code.as_deref() == Some("CN"))
+        .expect("China");
+    assert_eq!(china.mentions[0].form, "demonym");
+    assert_eq!(china.mentions[0].text, "Chinese");
+    let af = s
+        .places
+        .iter()
+        .find(|p| p.country_code.as_deref() == Some("AF"))
+        .expect("Afghanistan");
+    assert_eq!(af.kind, "country");
+}
+
+#[test]
+fn division_words_and_possessives() {
+    let p = places("Gunmen were seen near the border with Afghanistan’s Badakhshan province.");
+    assert!(
+        p.contains(&("Afghanistan".into(), "AF".into(), "country".into())),
+        "{p:?}"
+    );
+    assert!(
+        p.contains(&("Badakhshan province".into(), "AF".into(), "admin1".into())),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn all_capitals_text() {
+    let text = "THE ATTACK TOOK PLACE IN SAN MIGUEL DEPARTMENT, EL SALVADOR, AND THE POLICE SAID THAT THE ARMY WAS THERE. MAY GOD HELP US.";
+    let p = places(text);
+    assert!(
+        p.iter().any(|(t, c, _)| t == "EL SALVADOR" && c == "SV"),
+        "{p:?}"
+    );
+    assert!(
+        p.iter()
+            .any(|(t, c, _)| t.starts_with("SAN MIGUEL") && c == "SV"),
+        "{p:?}"
+    );
+    for word in ["THE", "POLICE", "ARMY", "MAY", "US", "THERE"] {
+        assert!(!p.iter().any(|(t, _, _)| t == word), "{word} in {p:?}");
+    }
+}
