@@ -193,6 +193,17 @@ fn list_organizations(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut V
         let (name, canonical, kind, cc, form) =
             (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
         let text = doc.slice(hit.span);
+        // "the Associated Press" for the listed "The Associated Press".
+        let mut span = hit.span;
+        let mut text = text;
+        if text != name && text.starts_with("the ") && name.starts_with("The ") {
+            span = Span::new(hit.span.start + 4, hit.span.end);
+            text = doc.slice(span);
+        }
+        let name = name
+            .strip_prefix("The ")
+            .filter(|_| span != hit.span)
+            .unwrap_or(name);
         let ok = if doc.all_caps {
             (name.contains(' ') || (text.len() >= 3 && form == "acronym"))
                 && !gaz.is_common_word(text)
@@ -266,10 +277,23 @@ fn rule_organizations(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut V
             }
         }
         let end = last_cap + 1;
-        // Skip a leading sentence-initial "The".
+        // Skip a leading sentence-initial "The", and a sentence-initial
+        // common word with its joiners ("Rebels of the Popular Front").
         let mut start = i;
         if t[start].text(doc.text) == "The" && end - start > 1 {
             start += 1;
+        }
+        if sentence_initial(doc, start)
+            && gaz.is_common_word(t[start].text(doc.text))
+            && org_noun_kind(gaz, t[start].text(doc.text)).is_none()
+        {
+            let mut k = start + 1;
+            while k < end && !t[k].is(Token::CAP) {
+                k += 1;
+            }
+            if k < end {
+                start = k;
+            }
         }
         // The head: the last organization noun in the run.
         let head = (start..end)
@@ -307,6 +331,14 @@ fn rule_organizations(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut V
         }
         i = end.max(i + 1);
     }
+}
+
+fn sentence_initial(doc: &Doc, k: usize) -> bool {
+    doc.sentence_of(doc.tokens[k].start as usize)
+        .is_some_and(|s| {
+            let first = doc.sentences[s].tokens.start;
+            (first..k).all(|j| doc.tokens[j].kind == TokenKind::Punct)
+        })
 }
 
 fn is_acronym_like(doc: &Doc, i: usize) -> bool {
@@ -517,7 +549,12 @@ fn people(doc: &mut Doc, gaz: &Gazetteer, org_spans: &[Span]) {
                 .places
                 .iter()
                 .any(|p| p.mentions.iter().any(|m| m.span == span));
-        let given = gaz.given_name(first).is_some() && !gaz.is_common_word(first);
+        // A given name that is also a common word ("Will", "Mark") only
+        // counts away from the start of a sentence.
+        let given = gaz.given_name(first).is_some()
+            && !(gaz.is_common_word(first)
+                && sentence_initial(doc, k)
+                && (e - k < 2 || gaz.is_common_word(t[k + 1].text(doc.text))));
         let accept = if titled.is_some() {
             true
         } else if e - k >= 2 {

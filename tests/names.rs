@@ -1,0 +1,147 @@
+//! Organizations, people and quotes: each rule with short sentences.
+
+use dateline::{Pipeline, Story};
+use std::sync::LazyLock;
+
+static PIPELINE: LazyLock<Pipeline> = LazyLock::new(|| Pipeline::new().expect("gazetteers"));
+
+fn story(text: &str) -> Story {
+    PIPELINE.extract("t", text)
+}
+
+fn org<'s>(s: &'s Story, name: &str) -> &'s dateline::output::OrganizationOut {
+    s.organizations
+        .iter()
+        .find(|o| o.name == name)
+        .unwrap_or_else(|| panic!("no organization {name}: {:?}", s.organizations))
+}
+
+fn person<'s>(s: &'s Story, name: &str) -> &'s dateline::output::PersonOut {
+    s.people
+        .iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("no person {name}: {:?}", s.people))
+}
+
+#[test]
+fn listed_organizations_and_aliases_merge() {
+    let s =
+        story("The Islamic State claimed the attack. Fighters of ISIS, also called Daesh, fled.");
+    let o = org(&s, "Islamic State");
+    assert_eq!(o.kind, "armed_group");
+    let forms: Vec<(&str, &str)> = o
+        .mentions
+        .iter()
+        .map(|m| (m.text.as_str(), m.form))
+        .collect();
+    assert_eq!(
+        forms,
+        [
+            ("Islamic State", "name"),
+            ("ISIS", "acronym"),
+            ("Daesh", "alias")
+        ]
+    );
+    // Case matters in mixed-case text: "ap" is not the agency.
+    let s = story("They will ap proach the Associated Press later.");
+    assert_eq!(org(&s, "Associated Press").mentions.len(), 1);
+}
+
+#[test]
+fn head_noun_rule_with_possessive_and_demonym_country() {
+    let s = story(
+        "Tajikistan’s National Security Committee said the Afghan Foreign Ministry was told.",
+    );
+    let nsc = org(&s, "National Security Committee");
+    assert_eq!(
+        (nsc.kind.as_str(), nsc.country_code.as_deref()),
+        ("security", Some("TJ"))
+    );
+    let mfa = org(&s, "Afghan Foreign Ministry");
+    assert_eq!(
+        (mfa.kind.as_str(), mfa.country_code.as_deref()),
+        ("government", Some("AF"))
+    );
+    // The possessive country stays a place.
+    assert!(s.places.iter().any(|p| p.name == "Tajikistan"));
+}
+
+#[test]
+fn acronym_defined_then_reused() {
+    let s = story("Rebels of the Popular Resistance Front (PRF) attacked. Later the PRF withdrew.");
+    let o = org(&s, "Popular Resistance Front");
+    let forms: Vec<(&str, &str)> = o
+        .mentions
+        .iter()
+        .map(|m| (m.text.as_str(), m.form))
+        .collect();
+    assert_eq!(
+        forms,
+        [
+            ("Popular Resistance Front", "name"),
+            ("PRF", "acronym"),
+            ("PRF", "acronym")
+        ]
+    );
+}
+
+#[test]
+fn nominal_reference_to_the_last_committee() {
+    let s = story("The Electoral Review Committee met. The committee said it would report.");
+    let o = org(&s, "Electoral Review Committee");
+    assert_eq!(o.mentions[1].text, "The committee");
+    assert_eq!(o.mentions[1].form, "nominal");
+}
+
+#[test]
+fn place_inside_an_organization_name_is_not_a_place() {
+    let s = story("A professor at the University of Texas said the Bank of England was wrong.");
+    assert!(
+        s.places
+            .iter()
+            .all(|p| p.name != "Texas" && p.name != "England"),
+        "{:?}",
+        s.places
+    );
+    org(&s, "University of Texas");
+    org(&s, "Bank of England");
+}
+
+#[test]
+fn officials_with_title_role_and_organization() {
+    let s = story(
+        "Afghan government spokesman Zabihullah Mujahid said the men were smugglers. \
+         Hafiz Zia Ahmad Takal, the Afghan Foreign Ministry deputy spokesman, said more. Mujahid left.",
+    );
+    let m = person(&s, "Zabihullah Mujahid");
+    assert_eq!(m.title.as_deref(), Some("spokesman"));
+    assert_eq!(m.role.as_deref(), Some("Afghan government spokesman"));
+    assert_eq!(m.country_code.as_deref(), Some("AF"));
+    assert!(m.official);
+    assert_eq!(m.mentions.len(), 2, "surname merges: {:?}", m.mentions);
+    let t = person(&s, "Hafiz Zia Ahmad Takal");
+    assert_eq!(t.title.as_deref(), Some("deputy spokesman"));
+    let org_id = t.organization.as_deref().expect("organization");
+    let o = s.organizations.iter().find(|o| o.id == org_id).unwrap();
+    assert_eq!(o.name, "Afghan Foreign Ministry");
+}
+
+#[test]
+fn ranks_and_title_less_people() {
+    let s = story("Gen. Rolando Cabezas arrived. Maria Lopez, a teacher, watched.");
+    let g = person(&s, "Rolando Cabezas");
+    assert_eq!(g.title.as_deref(), Some("general"));
+    assert!(g.official);
+    let m = person(&s, "Maria Lopez");
+    assert!(!m.official);
+}
+
+#[test]
+fn quotes_are_attributed() {
+    let s = story("“We will stay,” said Maria Lopez. The Electoral Review Committee called it “a farce.” He said: “No.”");
+    let who: Vec<Option<String>> = s.quotes.iter().map(|q| q.speaker.clone()).collect();
+    let lopez = person(&s, "Maria Lopez").id.clone();
+    let committee = org(&s, "Electoral Review Committee").id.clone();
+    assert_eq!(who, [Some(lopez.clone()), Some(committee), Some(lopez)]);
+    assert_eq!(s.quotes[0].text, "We will stay,");
+}
