@@ -491,7 +491,7 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
         }
         // "death toll rose to 12"
         if found.is_none() && w == "death" && k + 4 < b && lw(doc, k + 1) == "toll" {
-            for j in k + 2..(k + 6).min(b) {
+            for j in k + 2..(k + 10).min(b) {
                 if let Some(c) = count_at(doc, j, b) {
                     found = Some(c);
                     break;
@@ -633,7 +633,7 @@ fn nationality(doc: &Doc, span: Span) -> Option<String> {
 }
 
 /// Drone, bomb and shell weapons make a plain "attack" more specific.
-fn refine_type(_doc: &Doc, gaz: &Gazetteer, inc: &mut Incident) {
+fn refine_type(doc: &Doc, gaz: &Gazetteer, inc: &mut Incident) {
     if inc.kind != "attack" {
         return;
     }
@@ -645,8 +645,9 @@ fn refine_type(_doc: &Doc, gaz: &Gazetteer, inc: &mut Incident) {
                 .weapons
                 .rows
                 .iter()
-                .find(|r| r.get(0).eq_ignore_ascii_case(_doc.slice(w.span)))
+                .find(|r| r.get(0).eq_ignore_ascii_case(doc.slice(w.span)))
                 .map(|r| r.get(2))
+                .filter(|c| *c != "explosive" || !doc.lower[w.span.range()].contains("grenade"))
         })
         .collect();
     let (kind, a, b) = if cats.contains(&"drone") {
@@ -794,8 +795,10 @@ fn reference(doc: &Doc) -> Option<i64> {
 /// (not a weekday right after "said", which dates the report).
 fn date(doc: &Doc, inc: &mut Incident) {
     let r = reference(doc);
+    // Never the dateline's own date.
+    let after_dateline = doc.dateline.as_ref().map_or(0, |d| d.span.end);
     for ev in inc.evidence.clone() {
-        let a = doc.token_at_or_after(ev.start);
+        let a = doc.token_at_or_after(ev.start.max(after_dateline));
         let mut k = a;
         while k < doc.tokens.len() && (doc.tokens[k].start as usize) < ev.end {
             let w = lw(doc, k);

@@ -1,0 +1,196 @@
+//! Incidents: casualty patterns, merging, not-an-incident cases, all-caps
+//! copy and date resolution, with short sentences.
+
+use dateline::output::IncidentOut;
+use dateline::{Options, Pipeline, Story};
+use std::sync::LazyLock;
+
+static PIPELINE: LazyLock<Pipeline> = LazyLock::new(|| Pipeline::new().expect("gazetteers"));
+
+fn story(text: &str) -> Story {
+    PIPELINE.extract("t", text)
+}
+
+fn one(text: &str) -> IncidentOut {
+    let s = story(text);
+    assert_eq!(s.incidents.len(), 1, "{text}: {:#?}", s.incidents);
+    s.incidents.into_iter().next().unwrap()
+}
+
+#[test]
+fn casualty_patterns() {
+    let cases: &[(&str, Option<u32>, Option<u32>)] = &[
+        (
+            "Four gunmen who crossed the border were killed in a skirmish with guards.",
+            Some(4),
+            None,
+        ),
+        (
+            "The attack killed three Chinese workers and wounded a fourth.",
+            Some(3),
+            Some(1),
+        ),
+        (
+            "Two people have been killed and one injured in a bomb blast in the market.",
+            Some(2),
+            Some(1),
+        ),
+        (
+            "Militants ambushed a patrol, killing two of them and injuring one.",
+            Some(2),
+            Some(1),
+        ),
+        (
+            "At least 30 people were killed when a car bomb exploded.",
+            Some(30),
+            None,
+        ),
+        (
+            "The death toll from the bombing rose to 12, officials said.",
+            Some(12),
+            None,
+        ),
+        (
+            "SIX PEOPLE WERE KILLED WHEN TERRORISTS ATTACKED THE TOWN.",
+            Some(6),
+            None,
+        ),
+        (
+            "Gunmen stormed the hotel and killed 15,000 chickens.",
+            Some(15000),
+            None,
+        ),
+    ];
+    for &(text, killed, injured) in cases {
+        let e = one(text);
+        assert_eq!((e.killed, e.injured), (killed, injured), "{text}");
+    }
+    let e = one("Dozens were killed in the air strike on the village.");
+    assert_eq!(e.killed, None);
+    assert_eq!(e.killed_text.as_deref(), Some("Dozens"));
+    assert_eq!(e.kind, "air_drone_strike");
+}
+
+#[test]
+fn victims_perpetrators_weapons_targets() {
+    let e = one("Unidentified gunmen attacked a church with grenades and rifles, killing three Chinese workers.");
+    assert_eq!(e.kind, "attack");
+    let v = &e.victims[0];
+    assert_eq!(
+        (v.text.as_str(), v.count, v.nationality.clone()),
+        (
+            "three Chinese workers",
+            Some(Some(3)),
+            Some(Some("CN".to_string()))
+        )
+    );
+    assert_eq!(e.perpetrators[0].text, "Unidentified gunmen");
+    assert_eq!(e.targets[0].text, "a church");
+    let weapons: Vec<&str> = e.weapons.iter().map(|w| w.text.as_str()).collect();
+    assert_eq!(weapons, ["grenades", "rifles"]);
+}
+
+#[test]
+fn sentences_about_one_event_merge_and_distinct_events_do_not() {
+    let s = story(
+        "Four gunmen were killed in a skirmish with border guards overnight. \
+         The guards spotted them near a village. \
+         The men were killed in the ensuing skirmish. \
+         The incident comes weeks after a drone attack that killed three workers. \
+         The attack was carried out with a drone equipped with grenades.",
+    );
+    let kinds: Vec<&str> = s.incidents.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["armed_clash", "air_drone_strike"],
+        "{:#?}",
+        s.incidents
+    );
+    assert_eq!(s.incidents[0].evidence.len(), 3);
+    assert_eq!(s.incidents[0].killed, Some(4));
+    assert_eq!(s.incidents[1].killed, Some(3));
+    assert_eq!(s.incidents[1].evidence.len(), 2);
+}
+
+#[test]
+fn background_threats_and_denials_are_not_incidents() {
+    for text in [
+        "Relations soured after the Taliban's takeover of Afghanistan in 2021.",
+        "Markets reopened in the border area in 2023.",
+        "The group threatened to attack the capital.",
+        "A delegation visited Kabul in November.",
+        "Officials could not rule out that militants might attack again.",
+    ] {
+        let s = story(text);
+        assert!(s.incidents.is_empty(), "{text}: {:#?}", s.incidents);
+    }
+}
+
+#[test]
+fn location_and_country() {
+    let e =
+        one("Four gunmen who crossed from Afghanistan into Tajikistan were killed in a skirmish.");
+    let l = e.location.expect("a location");
+    assert_eq!(l.text, "into Tajikistan");
+    assert_eq!(l.country_code.as_deref(), Some("TJ"));
+}
+
+#[test]
+fn dates_resolve_against_the_dateline_or_reference() {
+    let e = one("MOSCOW, Dec 5 (Reuters) - Rebels shelled the town on Sunday, killing two.");
+    // 2024-12-05 (with --date 2024-...) is a Thursday: the Sunday before is 1 December.
+    let _ = e;
+    let p = Pipeline::with_gazetteers(
+        None,
+        Options {
+            reference_date: Some("2024-06-01".into()),
+        },
+    )
+    .unwrap();
+    let s = p.extract(
+        "t",
+        "MOSCOW, Dec 5 (Reuters) - Rebels shelled the town on Sunday, killing two.",
+    );
+    let d = s.incidents[0].date.as_ref().unwrap();
+    assert_eq!(
+        (d.text.as_str(), d.value.as_deref()),
+        ("Sunday", Some("2024-12-01"))
+    );
+    let s = p.extract(
+        "t",
+        "Lima, 20 Aug 88 (EFE) -- Terrorists kidnapped a mayor yesterday.",
+    );
+    let d = s.incidents[0].date.as_ref().unwrap();
+    assert_eq!(
+        (d.text.as_str(), d.value.as_deref()),
+        ("yesterday", Some("1988-08-19"))
+    );
+    let s = p.extract("t", "The bombing in late November killed five people.");
+    let d = s.incidents[0].date.as_ref().unwrap();
+    assert_eq!(
+        (d.text.as_str(), d.value.as_deref()),
+        ("late November", Some("2023-11"))
+    );
+    let s = p.extract(
+        "t",
+        "The massacre took place on 19 June 1986 in the prison.",
+    );
+    let d = s.incidents[0].date.as_ref().unwrap();
+    assert_eq!(d.value.as_deref(), Some("1986-06-19"));
+}
+
+#[test]
+fn reported_by_the_organization_that_said_it() {
+    let s = story("The Electoral Review Committee said four gunmen were killed in a clash.");
+    let e = &s.incidents[0];
+    assert_eq!(e.reported_by.len(), 1);
+    assert_eq!(s.organizations[0].name, "Electoral Review Committee");
+}
+
+#[test]
+fn a_story_with_no_incident_has_an_empty_list() {
+    let s = story("The central bank left interest rates unchanged on Thursday.");
+    assert!(s.incidents.is_empty());
+    let json = serde_json::to_value(&s).unwrap();
+    assert_eq!(json["incidents"], serde_json::json!([]));
+}
