@@ -56,8 +56,13 @@ fn casualty_patterns() {
             None,
         ),
         (
-            "Gunmen stormed the hotel and killed 15,000 chickens.",
-            Some(15000),
+            "At least 1,200 people were killed in the massacre.",
+            Some(1200),
+            None,
+        ),
+        (
+            "Gunmen killed 12 hours after the truce, police said.",
+            None,
             None,
         ),
     ];

@@ -457,6 +457,67 @@ fn is_verbish(w: &str) -> bool {
         )
 }
 
+/// Does a count count people? "12 hours", "315 km" and "28 July" do not:
+/// a counted phrase must name people (an actor noun), or be a bare number
+/// or an ordinal ("killing two of them", "a fourth").
+fn counts_people(doc: &Doc, gaz: &Gazetteer, c: &Count) -> bool {
+    if c.phrase == c.text {
+        return true;
+    }
+    let _ = gaz;
+    doc.phrases
+        .iter()
+        .any(|h| h.list == ListKind::Actor && c.phrase.contains(h.span))
+        || doc
+            .token_starting_at(c.phrase.start)
+            .is_some_and(|k| one_more(doc, k).is_some())
+}
+
+/// The one person killed in "X was murdered" or "assassinated X": a
+/// person named, else a title ("the governor") or a singular actor noun.
+fn single_victim(doc: &Doc, gaz: &Gazetteer, k: usize, a: usize, b: usize) -> Option<Span> {
+    let passive = (k >= a + 1 && lw(doc, k - 1) == "was")
+        || (k >= a + 2
+            && lw(doc, k - 2) == "was"
+            && matches!(
+                lw(doc, k - 1),
+                "reportedly" | "allegedly" | "brutally" | "shot" | "then"
+            ));
+    let here = doc.tokens[k].start as usize;
+    let sent = Span::new(doc.tokens[a].start as usize, doc.tokens[b - 1].end as usize);
+    if passive {
+        // The nearest person named before the verb in the sentence.
+        let person = doc
+            .people
+            .iter()
+            .flat_map(|p| p.mentions.iter())
+            .filter(|m| sent.contains(m.span) && m.span.end <= here)
+            .map(|m| m.span)
+            .max_by_key(|s| s.end);
+        if person.is_some() {
+            return person;
+        }
+        let noun = doc
+            .phrases
+            .iter()
+            .filter(|h| {
+                sent.contains(h.span)
+                    && h.span.end <= here
+                    && (h.list == ListKind::Title
+                        || h.list == ListKind::Actor && gaz.row(h).get(2) == "false")
+            })
+            .max_by_key(|h| h.span.end)?;
+        return Some(Span::new(extend_left(doc, noun.span, a), noun.span.end));
+    }
+    // Active: "killed Governor X", "murdered the mayor".
+    let after = doc.tokens.get(k + 1)?.start as usize;
+    doc.people
+        .iter()
+        .flat_map(|p| p.mentions.iter())
+        .find(|m| sent.contains(m.span) && m.span.start >= after && m.span.start <= after + 30)
+        .map(|m| m.span)
+}
+
 fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
     let sent = &doc.sentences[s];
     let (a, b) = (sent.tokens.start, sent.tokens.end);
@@ -470,8 +531,9 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
             continue;
         }
         // "killed three Chinese workers", "killing two of them", "wounded a fourth"
+        let plausible = |c: &Count| counts_people(doc, gaz, c);
         let mut found: Option<Count> = if k + 1 < b {
-            count_at(doc, k + 1, b)
+            count_at(doc, k + 1, b).filter(plausible)
         } else {
             None
         };
@@ -479,8 +541,7 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
         if found.is_none() {
             let lo = k.saturating_sub(12).max(a);
             for j in (lo..k).rev() {
-                if let Some(c) = count_at(doc, j, k) {
-                    // Not across another clause's verb of the same kind.
+                if let Some(c) = count_at(doc, j, k).filter(plausible) {
                     found = Some(c);
                     break;
                 }
@@ -498,7 +559,21 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
                 }
             }
         }
-        let Some(c) = found else { continue };
+        let Some(c) = found else {
+            // "X was murdered", "assassinated Governor X": one victim.
+            if kill && inc.killed.is_none() && inc.killed_text.is_none() {
+                if let Some(v) = single_victim(doc, gaz, k, a, b) {
+                    inc.killed = Some(1);
+                    if !victims.iter().any(|x| x.span.overlaps(v)) {
+                        let mut arg = Argument::new(v);
+                        arg.count = Some(1);
+                        arg.nationality = nationality(doc, v);
+                        victims.push(arg);
+                    }
+                }
+            }
+            continue;
+        };
         if kill && inc.killed.is_none() && inc.killed_text.is_none() {
             inc.killed = c.value;
             if c.value.is_none() {
