@@ -476,7 +476,7 @@ fn counts_people(doc: &Doc, gaz: &Gazetteer, c: &Count) -> bool {
 /// The one person killed in "X was murdered" or "assassinated X": a
 /// person named, else a title ("the governor") or a singular actor noun.
 fn single_victim(doc: &Doc, gaz: &Gazetteer, k: usize, a: usize, b: usize) -> Option<Span> {
-    let passive = (k >= a + 1 && lw(doc, k - 1) == "was")
+    let passive = (k > a && lw(doc, k - 1) == "was")
         || (k >= a + 2
             && lw(doc, k - 2) == "was"
             && matches!(
