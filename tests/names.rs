@@ -145,3 +145,32 @@ fn quotes_are_attributed() {
     assert_eq!(who, [Some(lopez.clone()), Some(committee), Some(lopez)]);
     assert_eq!(s.quotes[0].text, "We will stay,");
 }
+
+#[test]
+fn teams_named_after_places_in_sports_reports() {
+    let s = story(
+        "Leicestershire beat Somerset by an innings in the county championship match.\n\
+         Essex 372 and 119-5, Kent 290.\n",
+    );
+    for team in ["Somerset", "Essex"] {
+        assert!(
+            s.organizations
+                .iter()
+                .any(|o| o.mentions.iter().any(|m| m.text == team)),
+            "{team}: {:?}",
+            s.organizations
+        );
+        assert!(
+            !s.places
+                .iter()
+                .any(|p| p.mentions.iter().any(|m| m.text == team)),
+            "{team} still a place"
+        );
+    }
+    // Outside sports the same names are places.
+    let s = story("Floods hit Somerset and Essex on Monday, officials said.");
+    assert!(s
+        .places
+        .iter()
+        .any(|p| p.name == "Somerset" || p.mentions.iter().any(|m| m.text == "Somerset")));
+}

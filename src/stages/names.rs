@@ -123,6 +123,7 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
     rule_organizations(doc, gaz, &mut orgs, &mut taken);
     acronyms(doc, &mut orgs, &mut taken);
     agency(doc, gaz, &mut orgs);
+    sports_teams(doc, &mut orgs, &mut taken);
     nominals(doc, gaz, &mut orgs);
     for o in &mut orgs.list {
         o.mentions.sort_by_key(|m| m.span.start);
@@ -385,6 +386,110 @@ fn acronyms(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
                     form: Form::Acronym,
                 });
                 taken.push(span);
+            }
+        }
+    }
+}
+
+/// Words that mark a sports report.
+const SPORTS_WORDS: &[&str] = &[
+    "match",
+    "matches",
+    "league",
+    "cup",
+    "championship",
+    "innings",
+    "wickets",
+    "goals",
+    "goal",
+    "scored",
+    "halftime",
+    "half-time",
+    "tournament",
+    "season",
+    "soccer",
+    "football",
+    "cricket",
+    "baseball",
+    "basketball",
+    "hockey",
+    "rugby",
+    "standings",
+    "points",
+    "played",
+    "win",
+    "draw",
+];
+
+/// Words around a team name in results: "Essex beat Kent", "Milan 2 Roma 1".
+const RESULT_WORDS: &[&str] = &[
+    "beat", "beats", "drew", "draw", "v", "vs", "lost", "won", "defeated", "edged", "routed",
+    "thrashed", "held", "at", "host", "hosts", "visit", "visiting",
+];
+
+/// In a sports report, a town or city named next to a score or a result
+/// word is a team ("Leicestershire beat Somerset", "Milan 2 Roma 1"): an
+/// organization, not a place. Countries stay places (national sides are
+/// reported as countries).
+fn sports_teams(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
+    let sporty = doc
+        .tokens
+        .iter()
+        .enumerate()
+        .filter(|(k, t)| {
+            t.is_word()
+                && SPORTS_WORDS.contains(&&doc.lower[t.start as usize..t.end as usize])
+                && *k > 0
+        })
+        .count()
+        >= 2;
+    if !sporty {
+        return;
+    }
+    let lower = |k: usize| {
+        let t = &doc.tokens[k];
+        &doc.lower[t.start as usize..t.end as usize]
+    };
+    for p in &doc.places {
+        if matches!(p.kind.as_str(), "country" | "region") {
+            continue;
+        }
+        for m in p.mentions.iter().filter(|m| m.form != Form::Demonym) {
+            let (Some(s), Some(e)) = (
+                doc.token_starting_at(m.span.start),
+                doc.token_ending_at(m.span.end),
+            ) else {
+                continue;
+            };
+            let next = doc.tokens.get(e + 1);
+            let score_after = next.is_some_and(|t| t.kind == TokenKind::Number);
+            let word_after = next.is_some() && RESULT_WORDS.contains(&lower(e + 1));
+            let word_before = s > 0
+                && matches!(
+                    lower(s - 1),
+                    "v" | "vs" | "beat" | "against" | "drew" | "with"
+                );
+            let line_start = doc.tokens[s].is(Token::LINE_START);
+            if (score_after && (line_start || word_before))
+                || word_after
+                || (word_before && lower(s - 1) != "with" && lower(s - 1) != "against")
+            {
+                if taken.iter().any(|t| t.overlaps(m.span)) {
+                    continue;
+                }
+                let name = doc.slice(m.span);
+                let key = format!("team:{}", p.name);
+                orgs.add(
+                    &key,
+                    name,
+                    "other",
+                    p.country_code.clone(),
+                    Mention {
+                        span: m.span,
+                        form: Form::Name,
+                    },
+                );
+                taken.push(m.span);
             }
         }
     }

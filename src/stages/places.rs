@@ -221,6 +221,39 @@ fn accept(doc: &Doc, gaz: &Gazetteer, i: usize, end: usize, cands: &[(PlaceRef, 
     let common = single && gaz.is_common_word(text);
     let locative = preceded_by_locative(doc, i) || followed_by_place(doc, gaz, end);
 
+    // Months and weekdays are dates ("May", "August"), whatever towns
+    // share their names.
+    if single
+        && crate::stages::dateline::month_number(text).is_some()
+        && text.len() > 3
+        && !has_country
+    {
+        return false;
+    }
+    if single
+        && matches!(
+            lower_word(doc, i),
+            "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
+        )
+    {
+        return false;
+    }
+    // A small place followed by a reporting verb is a person speaking
+    // ("Clinton said"); countries and cities speak for governments.
+    if single && !demonym && end < toks.len() {
+        let next = lower_word(doc, end);
+        let big = entries
+            .iter()
+            .any(|(e, _)| matches!(e.kind, "country" | "admin1" | "region" | "city"));
+        if !big
+            && matches!(
+                next,
+                "said" | "says" | "told" | "added" | "asked" | "replied" | "wrote"
+            )
+        {
+            return false;
+        }
+    }
     // People whose names contain place names.
     if single && !demonym && !doc.all_caps {
         let next_cap = end < toks.len()
