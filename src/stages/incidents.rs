@@ -609,6 +609,61 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
             }
         }
     }
+    // Victims named by a victim noun in an event sentence ("peasants were
+    // kidnapped", "the attack on civilians"), without a count.
+    for h in hits_in(doc, ListKind::Actor, sent.span) {
+        if gaz.row(h).get(1) != "victim" || victims.iter().any(|v| v.span.overlaps(h.span)) {
+            continue;
+        }
+        let start = extend_left(doc, h.span, a);
+        let span = Span::new(start, h.span.end);
+        let mut arg = Argument::new(span);
+        arg.nationality = nationality(doc, span);
+        victims.push(arg);
+    }
+    // People named as the object of a violent trigger ("kidnapped X",
+    // "the assassination of X") or the subject of a passive one ("X was
+    // kidnapped").
+    for h in doc
+        .phrases
+        .iter()
+        .filter(|h| h.list == ListKind::Trigger && sent.span.contains(h.span))
+    {
+        let kind = gaz.row(h).get(1);
+        if matches!(
+            kind,
+            "arrest" | "protest" | "riot" | "accident" | "disaster"
+        ) {
+            continue;
+        }
+        let passive_before = doc
+            .token_starting_at(h.span.start)
+            .is_some_and(|k| k > a && lw(doc, k - 1) == "was");
+        for p in &doc.people {
+            for m in &p.mentions {
+                if !sent.span.contains(m.span) || victims.iter().any(|v| v.span.overlaps(m.span)) {
+                    continue;
+                }
+                let after = m.span.start >= h.span.end
+                    && doc.text[h.span.end..m.span.start]
+                        .split_whitespace()
+                        .count()
+                        <= 3
+                    && !doc.text[h.span.end..m.span.start].contains([',', '.', ';']);
+                let before = passive_before
+                    && m.span.end <= h.span.start
+                    && doc.text[m.span.end..h.span.start]
+                        .split_whitespace()
+                        .count()
+                        <= 6;
+                if after || before {
+                    let mut arg = Argument::new(m.span);
+                    arg.count = Some(1);
+                    victims.push(arg);
+                }
+            }
+        }
+    }
     // Perpetrators: actor nouns and armed groups.
     for h in hits_in(doc, ListKind::Actor, sent.span) {
         if gaz.row(h).get(1) != "perpetrator" || perps.iter().any(|p| p.span.overlaps(h.span)) {
