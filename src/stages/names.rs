@@ -717,7 +717,7 @@ fn people(doc: &mut Doc, gaz: &Gazetteer, org_spans: &[Span]) {
     let surnames: Vec<(String, usize)> = persons
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.name.contains(' '))
+        .filter(|(_, p)| p.name.contains(' ') || p.title.is_some())
         .filter_map(|(i, p)| p.name.rsplit(' ').next().map(|s| (s.to_string(), i)))
         .collect();
     for (k, tok) in t.iter().enumerate() {

@@ -223,11 +223,21 @@ fn accept(doc: &Doc, gaz: &Gazetteer, i: usize, end: usize, cands: &[(PlaceRef, 
 
     // Months and weekdays are dates ("May", "August"), whatever towns
     // share their names.
-    if single
-        && crate::stages::dateline::month_number(text).is_some()
-        && text.len() > 3
-        && !has_country
-    {
+    const MONTHS: &[&str] = &[
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    if single && MONTHS.contains(&lower_word(doc, i)) && !has_country {
         return false;
     }
     if single
