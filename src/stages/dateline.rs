@@ -79,30 +79,32 @@ pub fn find(text: &str, reference: Option<&str>) -> Option<Dateline> {
     None
 }
 
+/// English month names, lowercase.
+pub const MONTH_NAMES: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
 /// Month number of an English month name or abbreviation (any case).
 pub fn month_number(word: &str) -> Option<u32> {
     let w = word.trim_end_matches('.').to_ascii_lowercase();
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
     if w.len() < 3 {
         return None;
     }
     if w == "sept" {
         return Some(9);
     }
-    MONTHS
+    MONTH_NAMES
         .iter()
         .position(|m| *m == w || (w.len() == 3 && m.starts_with(&w)))
         .map(|i| i as u32 + 1)

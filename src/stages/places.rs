@@ -223,21 +223,8 @@ fn accept(doc: &Doc, gaz: &Gazetteer, i: usize, end: usize, cands: &[(PlaceRef, 
 
     // Months and weekdays are dates ("May", "August"), whatever towns
     // share their names.
-    const MONTHS: &[&str] = &[
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    if single && MONTHS.contains(&lower_word(doc, i)) && !has_country {
+    if single && crate::stages::dateline::MONTH_NAMES.contains(&lower_word(doc, i)) && !has_country
+    {
         return false;
     }
     if single
