@@ -272,7 +272,10 @@ fn lw<'d>(doc: &'d Doc, k: usize) -> &'d str {
 /// Hits of a list inside `span`; in mixed-case text only lowercase ones
 /// for the common-noun lists (a capitalized "Ministry" is a name).
 fn hits_in<'a>(doc: &'a Doc, list: ListKind, span: Span) -> impl Iterator<Item = &'a PhraseHit> {
-    doc.phrases.iter().filter(move |h| {
+    // Hits are sorted by start: look only at those inside the span.
+    let from = doc.phrases.partition_point(|h| h.span.start < span.start);
+    let to = doc.phrases.partition_point(|h| h.span.start < span.end);
+    doc.phrases[from..to].iter().filter(move |h| {
         h.list == list
             && span.contains(h.span)
             && (doc.all_caps
