@@ -174,3 +174,22 @@ fn teams_named_after_places_in_sports_reports() {
         .iter()
         .any(|p| p.name == "Somerset" || p.mentions.iter().any(|m| m.text == "Somerset")));
 }
+
+#[test]
+fn a_team_is_a_team_throughout_a_sports_report_but_the_dateline_is_a_place() {
+    let s = story(
+        "CRICKET - ENGLISH COUNTY CHAMPIONSHIP.\nLONDON 1996-08-30\n\
+         Surrey beat Kent by five wickets at the Oval.\n\
+         By lunch Kent had reached 290 in their first innings. The match was played in London.\n",
+    );
+    let kent = s
+        .organizations
+        .iter()
+        .find(|o| o.name == "Kent")
+        .unwrap_or_else(|| panic!("{:?}", s.organizations));
+    assert_eq!(kent.mentions.len(), 2, "{:?}", kent.mentions);
+    // The dateline and the venue ("in London") stay places.
+    let london = s.places.iter().find(|p| p.name == "London").unwrap();
+    assert_eq!(london.mentions.len(), 2);
+    assert!(s.dateline.as_ref().unwrap().place.is_some());
+}

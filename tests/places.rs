@@ -177,3 +177,49 @@ fn all_capitals_text() {
         assert!(!p.iter().any(|(t, _, _)| t == word), "{word} in {p:?}");
     }
 }
+
+#[test]
+fn country_acronyms_in_mixed_case_text() {
+    let p = places("The UK and the US said the UAE would host talks.");
+    let got: Vec<(&str, &str)> = p.iter().map(|(t, c, _)| (t.as_str(), c.as_str())).collect();
+    assert_eq!(got, [("UK", "GB"), ("US", "US"), ("UAE", "AE")]);
+    // Airport codes and other short aliases are not places.
+    assert!(places("The ABC network aired it.").is_empty());
+}
+
+#[test]
+fn compass_word_makes_another_demonym() {
+    // "West Indian" is Caribbean, not Indian.
+    assert_eq!(
+        cc_of("The West Indian all-rounder scored 50.", "Indian"),
+        None
+    );
+    assert_eq!(
+        cc_of("The Indian all-rounder scored 50.", "Indian").as_deref(),
+        Some("IN")
+    );
+}
+
+#[test]
+fn english_counties_are_second_level_divisions() {
+    let p = places("Floods hit Kent and Essex in England on Monday.");
+    assert!(
+        p.contains(&("Kent".into(), "GB".into(), "admin2".into())),
+        "{p:?}"
+    );
+    assert!(
+        p.contains(&("Essex".into(), "GB".into(), "admin2".into())),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn lone_hamlet_names_need_place_context() {
+    // A word naming only villages is a surname unless something says place.
+    assert!(
+        cc_of("Bicknell made 40 before Kersey was out.", "Bicknell").is_none(),
+        "{:?}",
+        places("Bicknell made 40 before Kersey was out.")
+    );
+    assert!(cc_of("Soldiers were posted near Bicknell.", "Bicknell").is_some());
+}

@@ -320,11 +320,14 @@ def main():
 
     # --- first-level subdivisions ---------------------------------------
     subdivs = {}
+    gb_second = {}
     for sd in pycountry.subdivisions:
-        if sd.parent_code is None or sd.type not in SKIP_SUB_TYPES:
+        if sd.country_code == "GB" and sd.parent_code:
+            gb_second[sd.code] = sd
+        elif sd.parent_code is None or sd.type not in SKIP_SUB_TYPES:
             subdivs[sd.code] = sd
-    # GB: only the nations are first level in the news sense.
-    subdivs = {c: s for c, s in subdivs.items() if not (s.country_code == "GB" and s.parent_code)}
+    # GB: only the nations are first level in the news sense; counties,
+    # unitary authorities and council areas are second level (admin2).
 
     def top(code):
         seen = 0
@@ -520,6 +523,30 @@ def main():
     for code, n, form in rows:
         if code in admin1_pid:
             add_name(n, admin1_pid[code], form)
+
+    # --- GB second-level divisions (admin2) ------------------------------
+    # Counties ("Kent", "Essex"), unitary authorities ("County Durham") and
+    # Scottish council areas ("Fife"). Boroughs and districts named after a
+    # town are the town; names that join several places ("Bath and North
+    # East Somerset") are administrative, not how news names a place.
+    for code in sorted(gb_second):
+        sd = gb_second[code]
+        if sd.type not in ("Two-tier county", "Unitary authority", "Council area"):
+            continue
+        name = re.sub(r"\s*\[.*?\]", "", sd.name).strip()
+        if "," in name or " and " in name or name.startswith("City of") or name.endswith(" City"):
+            continue
+        if ("GB", name) in cities_by_cc_name:
+            continue
+        st = csc_states.get(code) or {}
+        lat, lon = rd(st.get("latitude")), rd(st.get("longitude"))
+        pid = "iso3166-2:" + code
+        places[pid] = dict(id=pid, name=name, kind="admin2", country_code="GB",
+                           admin1=top(sd.parent_code) if sd.parent_code in subdivs else sd.parent_code,
+                           lat=lat, lon=lon, population="")
+        add_name(name, pid, "name")
+        if name.startswith("County "):
+            add_name(name[len("County "):], pid, "alias")
 
     # --- populated places ------------------------------------------------
     for gid, c in cities.items():

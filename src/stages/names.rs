@@ -421,6 +421,35 @@ const SPORTS_WORDS: &[&str] = &[
     "draw",
 ];
 
+/// Words that only sports reports use.
+const STRONG_SPORTS_WORDS: &[&str] = &[
+    "soccer",
+    "cricket",
+    "baseball",
+    "basketball",
+    "hockey",
+    "rugby",
+    "innings",
+    "wickets",
+    "wicket",
+    "halftime",
+    "half-time",
+    "goals",
+    "goalkeeper",
+    "striker",
+    "midfielder",
+    "standings",
+    "batsman",
+    "bowler",
+    "pitcher",
+    "inning",
+    "touchdown",
+    "quarterback",
+    "playoff",
+    "playoffs",
+    "league",
+];
+
 /// Words around a team name in results: "Essex beat Kent", "Milan 2 Roma 1".
 const RESULT_WORDS: &[&str] = &[
     "beat", "beats", "drew", "draw", "v", "vs", "lost", "won", "defeated", "edged", "routed",
@@ -446,51 +475,90 @@ fn sports_teams(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
     if !sporty {
         return;
     }
+    // A story that is plainly a sports report (a sport named, or two
+    // words only sport uses): there a town or county is a team wherever it
+    // is not a venue ("at Headingley", "in Milan").
+    let strong = doc
+        .tokens
+        .iter()
+        .filter(|t| {
+            t.is_word()
+                && STRONG_SPORTS_WORDS.contains(&&doc.lower[t.start as usize..t.end as usize])
+        })
+        .count()
+        >= 2;
     let lower = |k: usize| {
         let t = &doc.tokens[k];
         &doc.lower[t.start as usize..t.end as usize]
     };
+    let dateline = doc.dateline.as_ref().map(|d| d.span);
+    // A score: a number that is not a date ("1996-08-30").
+    let is_score = |k: usize| {
+        doc.tokens
+            .get(k)
+            .is_some_and(|t| t.kind == TokenKind::Number && doc.slice(t.span()).len() <= 5)
+    };
     for p in &doc.places {
-        if matches!(p.kind.as_str(), "country" | "region") {
+        // National sides are reported as their countries, the home
+        // nations of the United Kingdom included.
+        if matches!(p.kind.as_str(), "country" | "region")
+            || p.kind == "admin1"
+                && p.admin1
+                    .as_deref()
+                    .is_some_and(|a| matches!(a, "GB-ENG" | "GB-SCT" | "GB-WLS" | "GB-NIR"))
+        {
             continue;
         }
+        // (span, plays as a team here for sure)
+        let mut mentions: Vec<(Span, bool)> = Vec::new();
         for m in p.mentions.iter().filter(|m| m.form != Form::Demonym) {
+            if dateline.is_some_and(|d| d.contains(m.span)) {
+                continue;
+            }
             let (Some(s), Some(e)) = (
                 doc.token_starting_at(m.span.start),
                 doc.token_ending_at(m.span.end),
             ) else {
                 continue;
             };
-            let next = doc.tokens.get(e + 1);
-            let score_after = next.is_some_and(|t| t.kind == TokenKind::Number);
-            let word_after = next.is_some() && RESULT_WORDS.contains(&lower(e + 1));
+            let score_after = is_score(e + 1);
+            let word_after = e + 1 < doc.tokens.len() && RESULT_WORDS.contains(&lower(e + 1));
             let word_before = s > 0
                 && matches!(
                     lower(s - 1),
                     "v" | "vs" | "beat" | "against" | "drew" | "with"
                 );
             let line_start = doc.tokens[s].is(Token::LINE_START);
-            if (score_after && (line_start || word_before))
+            let sure = (score_after && (line_start || word_before))
                 || word_after
-                || (word_before && lower(s - 1) != "with" && lower(s - 1) != "against")
-            {
-                if taken.iter().any(|t| t.overlaps(m.span)) {
-                    continue;
-                }
-                let name = doc.slice(m.span);
-                let key = format!("team:{}", p.name);
-                orgs.add(
-                    &key,
-                    name,
-                    "other",
-                    p.country_code.clone(),
-                    Mention {
-                        span: m.span,
-                        form: Form::Name,
-                    },
-                );
-                taken.push(m.span);
+                || (word_before && lower(s - 1) != "with" && lower(s - 1) != "against");
+            let venue = s > 0 && matches!(lower(s - 1), "in" | "at" | "from" | "near" | "to");
+            if sure || !venue {
+                mentions.push((m.span, sure || strong));
             }
+        }
+        // One sense per story: once a place plays as a team, its other
+        // mentions (not after "in", "at", ...) are the team too.
+        if !mentions.iter().any(|&(_, sure)| sure) {
+            continue;
+        }
+        for (sp, _) in mentions {
+            if taken.iter().any(|t| t.overlaps(sp)) {
+                continue;
+            }
+            let name = doc.slice(sp);
+            let key = format!("team:{}", p.name);
+            orgs.add(
+                &key,
+                name,
+                "other",
+                p.country_code.clone(),
+                Mention {
+                    span: sp,
+                    form: Form::Name,
+                },
+            );
+            taken.push(sp);
         }
     }
 }

@@ -81,6 +81,9 @@ const LOCATIVES: &[&str] = &[
 
 /// A name found in the text with its candidate entries.
 struct Found {
+    /// A lone word naming only small places, with no place context
+    /// around it: kept only when the story is about one of its countries.
+    weak: bool,
     span: Span,
     first_token: usize,
     end_token: usize,
@@ -93,6 +96,18 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
         return;
     }
     let focus = focus(doc, gaz, &found);
+    let found = found
+        .into_iter()
+        .filter(|f| {
+            !f.weak
+                || f.candidates.iter().any(|(r, _)| {
+                    focus
+                        .countries
+                        .get(gaz.places.entry(*r).country_code)
+                        .is_some_and(|&w| w >= 4.0)
+                })
+        })
+        .collect();
     resolve(doc, gaz, found, &focus);
 }
 
@@ -160,6 +175,7 @@ fn find(doc: &Doc, gaz: &Gazetteer) -> Vec<Found> {
         let end = m.end_token;
         if accept(doc, gaz, i, end, &m.candidates) {
             out.push(Found {
+                weak: weak(doc, gaz, i, end, &m.candidates),
                 span: doc.tokens_span(i..end),
                 first_token: i,
                 end_token: end,
@@ -171,6 +187,20 @@ fn find(doc: &Doc, gaz: &Gazetteer) -> Vec<Found> {
         }
     }
     out
+}
+
+/// A single word naming only villages and small towns, with nothing
+/// around it that says "place" ("Croft", "Bicknell", "Silva" are far more
+/// often people than hamlets).
+fn weak(doc: &Doc, gaz: &Gazetteer, i: usize, end: usize, cands: &[(PlaceRef, Form)]) -> bool {
+    let words = (i..end).filter(|&k| doc.tokens[k].is_word()).count();
+    words == 1
+        && !preceded_by_locative(doc, i)
+        && !followed_by_place(doc, gaz, end)
+        && cands.iter().all(|(r, f)| {
+            let e = gaz.places.entry(*r);
+            *f != Form::Demonym && matches!(e.kind, "town" | "village") && e.population < 15_000
+        })
 }
 
 /// Does the name on tokens `i..end` read as a place here?
@@ -275,10 +305,26 @@ fn accept(doc: &Doc, gaz: &Gazetteer, i: usize, end: usize, cands: &[(PlaceRef, 
             return false;
         }
     }
+    // "West Indian", "East German": a compass word makes another name.
+    if demonym
+        && i > 0
+        && toks[i - 1].is(Token::CAP)
+        && matches!(
+            lower_word(doc, i - 1),
+            "west" | "east" | "north" | "south" | "northern" | "southern" | "eastern" | "western"
+        )
+    {
+        return false;
+    }
     if caps_text {
         // Acronyms without periods ("US", "IS") are words in capitals text.
+        // In mixed-case text a country's own acronym ("UK", "US", "UAE")
+        // is the country; airport codes and other short aliases are not.
         if single && text.len() <= 3 && !text.contains('.') {
-            return has_country && text.len() == 3 && !common && !doc.all_caps;
+            let country_acronym = entries
+                .iter()
+                .any(|(e, f)| e.kind == "country" && *f == Form::Acronym);
+            return !doc.all_caps && country_acronym;
         }
         if demonym {
             return !common || gaz.given_name(text).is_none();
@@ -290,7 +336,7 @@ fn accept(doc: &Doc, gaz: &Gazetteer, i: usize, end: usize, cands: &[(PlaceRef, 
             return false;
         }
         let big = entries.iter().any(|(e, _)| {
-            matches!(e.kind, "admin1" | "region")
+            matches!(e.kind, "admin1" | "admin2" | "region")
                 || (matches!(e.kind, "city" | "town") && e.population >= 10_000)
         });
         return big || locative;
@@ -322,8 +368,14 @@ fn focus(doc: &Doc, gaz: &Gazetteer, found: &[Found]) -> Focus {
             .iter()
             .map(|(r, _)| gaz.places.entry(*r))
             .collect();
+        // Villages and towns that share a division's or city's name
+        // ("England, Arkansas") do not blur what the name points at.
+        let major = entries
+            .iter()
+            .any(|e| !matches!(e.kind, "town" | "village"));
         let ccs: std::collections::BTreeSet<&str> = entries
             .iter()
+            .filter(|e| !major || !matches!(e.kind, "town" | "village"))
             .map(|e| e.country_code)
             .filter(|c| !c.is_empty())
             .collect();
@@ -381,6 +433,7 @@ fn kind_prior(kind: &str) -> f64 {
         "country" => 6.0,
         "region" => 4.5,
         "admin1" => 3.5,
+        "admin2" => 3.0,
         "city" => 2.0,
         "town" => 1.0,
         _ => 0.0,
