@@ -193,3 +193,58 @@ fn a_team_is_a_team_throughout_a_sports_report_but_the_dateline_is_a_place() {
     assert_eq!(london.mentions.len(), 2);
     assert!(s.dateline.as_ref().unwrap().place.is_some());
 }
+
+#[test]
+fn organization_names_split_at_and_the_and_stop_before_dates() {
+    let s = story(
+        "The Syrian Democratic Forces and the Iraqi Security Forces advanced. \
+         The U.S. Treasury Department on Wednesday named the Ministry of Foreign Affairs and Trade.",
+    );
+    let names: Vec<&str> = s.organizations.iter().map(|o| o.name.as_str()).collect();
+    assert!(names.contains(&"Iraqi Security Forces"), "{names:?}");
+    assert!(
+        names.contains(&"Ministry of Foreign Affairs and Trade"),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n.ends_with("Treasury Department")),
+        "{names:?}"
+    );
+    assert!(!names.iter().any(|n| n.contains("Wednesday")), "{names:?}");
+    // A place's own name headed by an organization noun stays a place.
+    let s = story("Settlers moved into the West Bank on Monday.");
+    assert!(s.organizations.is_empty(), "{:?}", s.organizations);
+}
+
+#[test]
+fn unknown_capital_abbreviations_in_running_text_are_organizations() {
+    let s = story(
+        "Fighters of the KDP met the OSCE monitors at 10 GMT. \
+         A VBIED hit the gate and an AK-47 was found.\nRESULTS TABLE ABC\n",
+    );
+    let names: Vec<&str> = s.organizations.iter().map(|o| o.name.as_str()).collect();
+    assert!(names.contains(&"KDP"), "{names:?}");
+    for not in ["GMT", "VBIED", "AK", "ABC", "RESULTS"] {
+        assert!(!names.contains(&not), "{not}: {names:?}");
+    }
+}
+
+#[test]
+fn the_capitalized_noun_alone_is_an_organization() {
+    let s = story("The Afghan Army fought and the Army won. Later the Coalition struck.");
+    let army = org(&s, "Afghan Army");
+    assert_eq!(army.mentions.len(), 2);
+    assert_eq!(army.mentions[1].form, "nominal");
+    assert!(s.organizations.iter().any(|o| o.name == "Coalition"));
+}
+
+#[test]
+fn names_with_particles_and_initials() {
+    let s = story(
+        "Bashar al-Assad met Lt. Gen. Stephen J. Townsend and Staffan de Mistura. Assad left.",
+    );
+    let p = person(&s, "Bashar al-Assad");
+    assert_eq!(p.mentions.len(), 2, "{:?}", p.mentions);
+    person(&s, "Stephen J. Townsend");
+    person(&s, "Staffan de Mistura");
+}

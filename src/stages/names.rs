@@ -32,6 +32,12 @@ const JOINERS: &[&str] = &[
     "of", "for", "and", "de", "del", "la", "el", "al", "the", "on", "&",
 ];
 
+/// Lowercase particles inside personal names.
+const NAME_PARTICLES: &[&str] = &[
+    "al", "el", "bin", "ibn", "bint", "van", "von", "der", "den", "de", "da", "dos", "das", "du",
+    "la", "le", "di", "del", "ul", "ud", "ben", "ter",
+];
+
 /// Words that are never the start of a person's name.
 const NOT_NAMES: &[&str] = &[
     "The",
@@ -123,6 +129,8 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
     rule_organizations(doc, gaz, &mut orgs, &mut taken);
     acronyms(doc, &mut orgs, &mut taken);
     agency(doc, gaz, &mut orgs);
+    bare_acronyms(doc, gaz, &mut orgs, &mut taken);
+    bare_org_nouns(doc, gaz, &mut orgs, &mut taken);
     sports_teams(doc, &mut orgs, &mut taken);
     nominals(doc, gaz, &mut orgs);
     for o in &mut orgs.list {
@@ -240,11 +248,21 @@ fn org_noun_kind<'g>(gaz: &'g Gazetteer, word: &str) -> Option<&'g str> {
 }
 
 /// Capitalized sequences headed by an organization noun.
+///
+/// A run of capitalized words and joiners is split where "and" or "&"
+/// joins two names that each have a head ("the Syrian Democratic Forces and
+/// the Iraqi Security Forces"); a part without a head stays with the name
+/// before it ("Ministry of Foreign Affairs and Trade", "Islamic State of
+/// Iraq and the Levant") or, before "and the", is not part of any name
+/// ("Tunisia and the Palestinian Authority"). A name ends at its head noun
+/// or runs on through "of"/"for" ("Bank of England"), never into a date
+/// ("Treasury Department on Wednesday").
 fn rule_organizations(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut Vec<Span>) {
     if doc.all_caps {
         return;
     }
     let t = &doc.tokens;
+    let is_head = |k: usize| t[k].is_word() && org_noun_kind(gaz, t[k].text(doc.text)).is_some();
     let mut i = 0;
     while i < t.len() {
         if !(t[i].is_word() && t[i].is(Token::CAP))
@@ -266,6 +284,9 @@ fn rule_organizations(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut V
                 break;
             }
             if tok.is_word() && tok.is(Token::CAP) {
+                if j > i && is_date_word(doc, j) {
+                    break;
+                }
                 last_cap = j;
                 j += 1;
             } else if j > i
@@ -296,42 +317,107 @@ fn rule_organizations(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut V
                 start = k;
             }
         }
-        // The head: the last organization noun in the run.
-        let head = (start..end)
-            .rev()
-            .find(|&k| org_noun_kind(gaz, t[k].text(doc.text)).is_some());
-        if let Some(h) = head {
-            let span = doc.tokens_span(start..end);
-            let words = (start..end)
+        // Parts joined by "and" / "&" (optionally "and the").
+        let mut parts: Vec<(usize, usize, bool)> = Vec::new(); // (start, end, after "and the")
+        let mut ps = start;
+        let mut after_the = false;
+        let mut k = start;
+        while k < end {
+            let w = t[k].text(doc.text);
+            if (w == "and" || w == "&") && k > ps {
+                parts.push((ps, k, after_the));
+                let mut n = k + 1;
+                after_the = n < end && t[n].text(doc.text) == "the";
+                if after_the {
+                    n += 1;
+                }
+                ps = n;
+                k = n;
+                continue;
+            }
+            k += 1;
+        }
+        if ps < end {
+            parts.push((ps, end, after_the));
+        }
+        // Group parts into names.
+        let mut names: Vec<(usize, usize)> = Vec::new();
+        for (a, b, after_the) in parts {
+            let headed = (a..b).any(is_head);
+            match names.last_mut() {
+                Some(last) if !headed || !(last.0..last.1).any(is_head) && !after_the => last.1 = b,
+                _ => names.push((a, b)),
+            }
+        }
+        for (a, b) in names {
+            // The head: the last organization noun; the name runs on past
+            // it only through "of"/"for" and the like.
+            let Some(h) = (a..b).rev().find(|&k| is_head(k)) else {
+                continue;
+            };
+            let mut e = h + 1;
+            if e < b
+                && matches!(
+                    t[e].text(doc.text),
+                    "of" | "for" | "on" | "de" | "del" | "des" | "du" | "al"
+                )
+            {
+                e = b;
+            }
+            while e > a && !t[e - 1].is(Token::CAP) {
+                e -= 1;
+            }
+            let span = doc.tokens_span(a..e);
+            let words = (a..e)
                 .filter(|&k| t[k].is_word() && t[k].is(Token::CAP))
                 .count();
-            if words >= 2 && !taken.iter().any(|s| s.overlaps(span)) {
-                let mut kind = org_noun_kind(gaz, t[h].text(doc.text)).unwrap_or("other");
-                let name = doc.slice(span);
-                // "National Security Committee", "Intelligence Directorate":
-                // a government body named for security is a security service.
-                if kind == "government"
-                    && !name.contains("Council")
-                    && (name.contains("Security") || name.contains("Intelligence"))
-                {
-                    kind = "security";
-                }
-                let cc = country_of_demonym(doc, span).or_else(|| possessive_country(doc, start));
-                orgs.add(
-                    name,
-                    name,
-                    kind,
-                    cc,
-                    Mention {
-                        span,
-                        form: Form::Name,
-                    },
-                );
-                taken.push(span);
+            // A place's own name ("West Bank") is the place.
+            let is_place = doc.places.iter().any(|p| {
+                !matches!(p.kind.as_str(), "town" | "village")
+                    && p.mentions
+                        .iter()
+                        .any(|m| m.span == span && m.form != Form::Demonym)
+            });
+            if words < 2 || is_place || taken.iter().any(|s| s.overlaps(span)) {
+                continue;
             }
+            let mut kind = org_noun_kind(gaz, t[h].text(doc.text)).unwrap_or("other");
+            let name = doc.slice(span);
+            // "National Security Committee", "Intelligence Directorate":
+            // a government body named for security is a security service.
+            if kind == "government"
+                && !name.contains("Council")
+                && (name.contains("Security") || name.contains("Intelligence"))
+            {
+                kind = "security";
+            }
+            let cc = country_of_demonym(doc, span).or_else(|| possessive_country(doc, a));
+            orgs.add(
+                name,
+                name,
+                kind,
+                cc,
+                Mention {
+                    span,
+                    form: Form::Name,
+                },
+            );
+            taken.push(span);
         }
         i = end.max(i + 1);
     }
+}
+
+/// Weekday and month names end a name ("the Treasury Department on
+/// Wednesday").
+fn is_date_word(doc: &Doc, k: usize) -> bool {
+    let t = &doc.tokens[k];
+    let w = &doc.lower[t.start as usize..t.end as usize];
+    crate::stages::dateline::MONTH_NAMES.contains(&w)
+        || matches!(
+            w,
+            "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
+        )
 }
 
 fn sentence_initial(doc: &Doc, k: usize) -> bool {
@@ -389,6 +475,146 @@ fn acronyms(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
             }
         }
     }
+}
+
+/// Capital-letter abbreviations that do not name an organization: time
+/// zones, units, currencies, offices, diseases, statistics, roman numerals.
+const NOT_ORG_ACRONYMS: &[&str] = &[
+    "AD", "AIDS", "AM", "ASAP", "ATM", "BC", "BPD", "BST", "CD", "CDT", "CEO", "CET", "CFO", "COO",
+    "CPI", "CST", "DNA", "DVD", "EDT", "ERA", "EST", "ET", "EUR", "FYI", "GBP", "GDP", "GMT",
+    "GNP", "HIV", "HMS", "HQ", "ID", "IDP", "II", "III", "IPO", "IQ", "IV", "IX", "JPY", "KG",
+    "KM", "LNG", "LPG", "MB", "MP", "MPH", "MPS", "MW", "NB", "NO", "OK", "PC", "PDT", "PM", "POW",
+    "PPI", "PR", "PS", "PST", "QB", "RBI", "SARS", "SMS", "SUV", "TV", "UFO", "USD", "UTC", "VI",
+    "VII", "VIII", "USS", "VIP", "XI", "XII",
+];
+
+/// An unknown abbreviation in capitals inside running text ("the KDP",
+/// "LIFFE", "the EOE") is an organization far more often than anything
+/// else: weapons, titles, places and the words above excepted. Lines set in
+/// capitals (headlines, tables) say nothing.
+fn bare_acronyms(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut Vec<Span>) {
+    if doc.all_caps {
+        return;
+    }
+    let t = &doc.tokens;
+    for (k, tok) in t.iter().enumerate() {
+        if !(tok.is_word() && tok.is(Token::UPPER) && tok.is(Token::ASCII)) {
+            continue;
+        }
+        let w = tok.text(doc.text);
+        if !(2..=6).contains(&w.len())
+            || !w.bytes().all(|b| b.is_ascii_uppercase())
+            || NOT_ORG_ACRONYMS.contains(&w)
+        {
+            continue;
+        }
+        let span = tok.span();
+        // "AK-47", "F-16": a designation.
+        if t.get(k + 1)
+            .is_some_and(|n| n.start == tok.end && matches!(n.text(doc.text), "-" | "/"))
+        {
+            continue;
+        }
+        if taken.iter().any(|s| s.overlaps(span))
+            || gaz.is_common_word(w) && w.len() > 3
+            || doc
+                .places
+                .iter()
+                .any(|p| p.mentions.iter().any(|m| m.span.overlaps(span)))
+            || doc.phrases.iter().any(|h| {
+                matches!(h.list, ListKind::Weapon | ListKind::Title) && h.span.overlaps(span)
+            })
+            || !prose_line(doc, span.start)
+        {
+            continue;
+        }
+        orgs.add(
+            &format!("acronym:{w}"),
+            w,
+            "other",
+            None,
+            Mention {
+                span,
+                form: Form::Acronym,
+            },
+        );
+        taken.push(span);
+    }
+}
+
+/// "the Coalition", "the Army": a capitalized organization noun alone
+/// after "the", in running text, names an organization the story does not
+/// spell out. When the story names one with that head ("the Afghan
+/// Army"), it is that one.
+fn bare_org_nouns(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut Vec<Span>) {
+    if doc.all_caps {
+        return;
+    }
+    let t = &doc.tokens;
+    for k in 1..t.len() {
+        let tok = &t[k];
+        let after_the = t[k - 1].text(doc.text).eq_ignore_ascii_case("the");
+        if !(after_the && tok.is_word() && tok.is(Token::CAP) && !tok.is(Token::UPPER)) {
+            continue;
+        }
+        let w = tok.text(doc.text);
+        let Some(kind) = org_noun_kind(gaz, w) else {
+            continue;
+        };
+        // Not the start of a longer name ("the Army Corps"), not a plural.
+        let next_cap = t.get(k + 1).is_some_and(|n| {
+            n.is_word() && n.is(Token::CAP) && doc.text[tok.end as usize..n.start as usize] == *" "
+        });
+        let span = tok.span();
+        if next_cap
+            || w.ends_with('s')
+            || matches!(
+                w,
+                "Government" | "Office" | "Post" | "Times" | "News" | "Watch"
+            )
+            || taken.iter().any(|s| s.overlaps(span))
+            || !prose_line(doc, span.start)
+        {
+            continue;
+        }
+        let named = orgs
+            .list
+            .iter()
+            .position(|o| o.name.split_whitespace().last() == Some(w));
+        let m = Mention {
+            span,
+            form: Form::Name,
+        };
+        match named {
+            Some(ix) => {
+                let o = &mut orgs.list[ix];
+                o.mentions.push(Mention {
+                    span: Span::new(t[k - 1].start as usize, span.end),
+                    form: Form::Nominal,
+                });
+            }
+            None => {
+                orgs.add(&format!("noun:{w}"), w, kind, None, m);
+            }
+        }
+        taken.push(span);
+    }
+}
+
+/// Is the line holding byte `pos` running text (mostly lowercase letters)?
+fn prose_line(doc: &Doc, pos: usize) -> bool {
+    let b = doc.text.as_bytes();
+    let start = memchr::memrchr(b'\n', &b[..pos]).map_or(0, |i| i + 1);
+    let end = memchr::memchr(b'\n', &b[pos..]).map_or(b.len(), |i| pos + i);
+    let line = &doc.text[start..end];
+    let (mut lower, mut letters) = (0usize, 0usize);
+    for c in line.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        if c.is_lowercase() {
+            lower += 1;
+        }
+    }
+    letters > 0 && lower * 10 >= letters * 5
 }
 
 /// Words that mark a sports report.
@@ -705,14 +931,55 @@ fn people(doc: &mut Doc, gaz: &Gazetteer, org_spans: &[Span]) {
             k += 1;
             continue;
         }
-        // Extend over following name words (up to 5).
+        // Extend over following name words (up to 5), middle initials
+        // ("Stephen J. Townsend") and particles ("Bashar al-Assad",
+        // "Staffan de Mistura", "Osama bin Laden").
         let mut e = k + 1;
-        while e < t.len()
-            && e - k < 5
-            && name_word(doc, gaz, e, &blocked)
-            && doc.text[t[e - 1].end as usize..t[e].start as usize] == *" "
-        {
-            e += 1;
+        let mut words = 1;
+        while e < t.len() && words < 5 {
+            let spaced =
+                |a: usize, b: usize| doc.text[t[a].end as usize..t[b].start as usize] == *" ";
+            let joined = |a: usize, b: usize| t[a].end == t[b].start;
+            // "J." before another name word.
+            let w = t[e].text(doc.text);
+            if e + 2 < t.len()
+                && spaced(e - 1, e)
+                && w.len() == 1
+                && t[e].is(Token::UPPER)
+                && t[e + 1].text(doc.text) == "."
+                && joined(e, e + 1)
+                && spaced(e + 1, e + 2)
+                && name_word(doc, gaz, e + 2, &blocked)
+            {
+                e += 3;
+                words += 1;
+                continue;
+            }
+            if name_word(doc, gaz, e, &blocked) && spaced(e - 1, e) {
+                e += 1;
+                words += 1;
+                continue;
+            }
+            // "al-Assad", "bin Laden", "de Mistura".
+            if spaced(e - 1, e) && t[e].is(Token::LOWER) && NAME_PARTICLES.contains(&w) {
+                let n = if e + 2 < t.len()
+                    && t[e + 1].text(doc.text) == "-"
+                    && joined(e, e + 1)
+                    && joined(e + 1, e + 2)
+                {
+                    e + 2
+                } else if e + 1 < t.len() && spaced(e, e + 1) {
+                    e + 1
+                } else {
+                    break;
+                };
+                if name_word(doc, gaz, n, &blocked) {
+                    e = n + 1;
+                    words += 1;
+                    continue;
+                }
+            }
+            break;
         }
         let first = t[k].text(doc.text);
         let span = doc.tokens_span(k..e);
@@ -787,6 +1054,14 @@ fn people(doc: &mut Doc, gaz: &Gazetteer, org_spans: &[Span]) {
         .enumerate()
         .filter(|(_, p)| p.name.contains(' ') || p.title.is_some())
         .filter_map(|(i, p)| p.name.rsplit(' ').next().map(|s| (s.to_string(), i)))
+        .flat_map(|(s, i)| {
+            // "al-Assad" is also "Assad".
+            let bare = ["al-", "el-", "Al-", "El-"]
+                .iter()
+                .find_map(|p| s.strip_prefix(p))
+                .map(|b| (b.to_string(), i));
+            std::iter::once((s, i)).chain(bare)
+        })
         .collect();
     for (k, tok) in t.iter().enumerate() {
         if !tok.is(Token::CAP) {
