@@ -199,3 +199,49 @@ fn a_story_with_no_incident_has_an_empty_list() {
     let json = serde_json::to_value(&s).unwrap();
     assert_eq!(json["incidents"], serde_json::json!([]));
 }
+
+#[test]
+fn named_victims_of_a_killing_are_counted() {
+    let cases: &[(&str, u32)] = &[
+        // Passive over "shot and": the person named before.
+        (
+            "SAN SALVADOR, 19 MAR 89 (ACAN-EFE) -- [TEXT] SALVADORAN REPORTER MAURICIO PINEDA, \
+             A SOUND TECHNICIAN, WAS SHOT AND KILLED TODAY IN MORAZAN DEPARTMENT.",
+            1,
+        ),
+        // Active, in capitals, a name known only by its given name.
+        (
+            "HUANCAYO, 30 JUN 89 (EFE) -- ALLEGED TERRORISTS TODAY KILLED DOLORES HINOSTROZA, \
+             THE MAYOR OF MULQUI DISTRICT.",
+            1,
+        ),
+        // A count after "the murder of".
+        (
+            "Police are investigating the murder of two young American citizens near the border.",
+            2,
+        ),
+        // Two people named as the victims of one killing.
+        (
+            "Gunmen murdered Hector Oqueli and Gilda Flores near the airport.",
+            2,
+        ),
+    ];
+    for (text, killed) in cases {
+        let s = story(text);
+        assert!(
+            s.incidents.iter().any(|i| i.killed == Some(*killed)),
+            "{text}: {:#?}",
+            s.incidents
+        );
+    }
+}
+
+#[test]
+fn plural_event_nouns_alone_are_background() {
+    // "the wave of assassinations" with nothing specific is no incident.
+    let s =
+        story("Officials discussed the wave of assassinations and kidnappings in recent years.");
+    assert!(s.incidents.is_empty(), "{:#?}", s.incidents);
+    let s = story("The violence worried the government.");
+    assert!(s.incidents.is_empty(), "{:#?}", s.incidents);
+}

@@ -117,6 +117,10 @@ const KILL_WORDS: &[&str] = &[
     "deaths",
     "death",
     "lives",
+    "assassination",
+    "murder",
+    "bodies",
+    "body",
 ];
 const INJURE_WORDS: &[&str] = &[
     "wounded", "wounding", "injured", "injuring", "injuries", "hurt",
@@ -393,6 +397,19 @@ struct Count {
 /// A count starting at token `k`: "at least 30", "four gunmen", "dozens".
 fn count_at(doc: &Doc, k: usize, end: usize) -> Option<Count> {
     let mut k = k;
+    // Numbers of the dateline or of a date ("30 JUN 89") count nobody.
+    let at = doc.tokens[k].start as usize;
+    if doc
+        .dateline
+        .as_ref()
+        .is_some_and(|d| d.span.start <= at && at < d.span.end)
+        || k > 0 && month_number(lw(doc, k - 1)).is_some()
+        || k + 1 < doc.tokens.len()
+            && lw(doc, k + 1) != "may"
+            && month_number(lw(doc, k + 1)).is_some()
+    {
+        return None;
+    }
     if k + 1 < end && lw(doc, k) == "at" && matches!(lw(doc, k + 1), "least") {
         k += 2;
     }
@@ -479,13 +496,28 @@ fn counts_people(doc: &Doc, gaz: &Gazetteer, c: &Count) -> bool {
 /// The one person killed in "X was murdered" or "assassinated X": a
 /// person named, else a title ("the governor") or a singular actor noun.
 fn single_victim(doc: &Doc, gaz: &Gazetteer, k: usize, a: usize, b: usize) -> Option<Span> {
-    let passive = (k > a && lw(doc, k - 1) == "was")
-        || (k >= a + 2
-            && lw(doc, k - 2) == "was"
-            && matches!(
-                lw(doc, k - 1),
-                "reportedly" | "allegedly" | "brutally" | "shot" | "then"
-            ));
+    // "was killed", "was reportedly killed", "was shot and killed".
+    let passive = (1..=4).any(|back| {
+        k >= a + back
+            && matches!(lw(doc, k - back), "was" | "were")
+            && (k - back + 1..k).all(|j| {
+                matches!(
+                    lw(doc, j),
+                    "reportedly"
+                        | "allegedly"
+                        | "brutally"
+                        | "shot"
+                        | "then"
+                        | "and"
+                        | "later"
+                        | "beaten"
+                        | "tortured"
+                        | "stabbed"
+                        | "kidnapped"
+                        | "abducted"
+                )
+            })
+    });
     let here = doc.tokens[k].start as usize;
     let sent = Span::new(doc.tokens[a].start as usize, doc.tokens[b - 1].end as usize);
     if passive {
@@ -526,6 +558,8 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
     let (a, b) = (sent.tokens.start, sent.tokens.end);
     let mut victims: Vec<Argument> = Vec::new();
     let mut perps: Vec<Argument> = Vec::new();
+    // Was `killed` read as the one victim of "X was murdered"?
+    let mut single = false;
     for k in a..b {
         let w = lw(doc, k);
         let kill = KILL_WORDS.contains(&w);
@@ -540,6 +574,10 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
         } else {
             None
         };
+        // "the murder of two young U.S. citizens"
+        if found.is_none() && k + 2 < b && lw(doc, k + 1) == "of" {
+            found = count_at(doc, k + 2, b).filter(plausible);
+        }
         // "Four gunmen ... were killed", "two people have been killed", "12 dead"
         if found.is_none() {
             let lo = k.saturating_sub(12).max(a);
@@ -567,6 +605,7 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
             if kill && inc.killed.is_none() && inc.killed_text.is_none() {
                 if let Some(v) = single_victim(doc, gaz, k, a, b) {
                     inc.killed = Some(1);
+                    single = true;
                     if !victims.iter().any(|x| x.span.overlaps(v)) {
                         let mut arg = Argument::new(v);
                         arg.count = Some(1);
@@ -665,6 +704,34 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
                     victims.push(arg);
                 }
             }
+        }
+    }
+    // "X and Y were murdered", "the assassination of X": as many killed
+    // as people named as the victims of a killing, when no number is given.
+    if single || inc.killed.is_none() && inc.killed_text.is_none() {
+        let killing = (a..b).any(|k| {
+            matches!(
+                lw(doc, k),
+                "murdered"
+                    | "assassinated"
+                    | "killed"
+                    | "slain"
+                    | "executed"
+                    | "assassination"
+                    | "murder"
+            )
+        });
+        let named: Vec<Span> = victims
+            .iter()
+            .filter(|v| {
+                doc.people
+                    .iter()
+                    .any(|p| p.mentions.iter().any(|m| m.span == v.span))
+            })
+            .map(|v| v.span)
+            .collect();
+        if killing && named.len() > usize::from(single) {
+            inc.killed = Some(named.len() as u32);
         }
     }
     // Perpetrators: actor nouns and armed groups.

@@ -911,7 +911,11 @@ fn name_word(doc: &Doc, gaz: &Gazetteer, k: usize, blocked: &[Span]) -> bool {
     if blocked.iter().any(|b| b.overlaps(sp)) {
         return false;
     }
-    let _ = gaz;
+    // In capitals an ordinary word ("OF", "STATISTICS") is no name unless
+    // it is also a given name.
+    if doc.all_caps && gaz.is_common_word(s) && gaz.given_name(s).is_none() {
+        return false;
+    }
     true
 }
 
@@ -927,7 +931,14 @@ fn people(doc: &mut Doc, gaz: &Gazetteer, org_spans: &[Span]) {
     let mut found: Vec<(Span, Option<(TitleInfo, Span)>)> = Vec::new();
     let mut k = 0;
     while k < t.len() {
-        if !name_word(doc, gaz, k, &blocked) || doc.all_caps && !title_before(doc, gaz, k) {
+        // In capitals a name needs a title before it, or a given name
+        // that is no ordinary word ("DOLORES HINOSTROZA", not "SAID").
+        let caps_given = doc.all_caps
+            && gaz.given_name(t[k].text(doc.text)).is_some()
+            && !gaz.is_common_word(t[k].text(doc.text));
+        if !name_word(doc, gaz, k, &blocked)
+            || doc.all_caps && !caps_given && !title_before(doc, gaz, k)
+        {
             k += 1;
             continue;
         }
@@ -955,7 +966,10 @@ fn people(doc: &mut Doc, gaz: &Gazetteer, org_spans: &[Span]) {
                 words += 1;
                 continue;
             }
-            if name_word(doc, gaz, e, &blocked) && spaced(e - 1, e) {
+            // In capitals a later word of a name is never an ordinary word
+            // ("SAID", "TO"), even one that is somewhere a given name.
+            let plain = doc.all_caps && gaz.is_common_word(t[e].text(doc.text));
+            if !plain && name_word(doc, gaz, e, &blocked) && spaced(e - 1, e) {
                 e += 1;
                 words += 1;
                 continue;
@@ -995,8 +1009,16 @@ fn people(doc: &mut Doc, gaz: &Gazetteer, org_spans: &[Span]) {
             && !(gaz.is_common_word(first)
                 && sentence_initial(doc, k)
                 && (e - k < 2 || gaz.is_common_word(t[k + 1].text(doc.text))));
+        // In capitals, a place's name is the place ("SAN SALVADOR").
+        let caps_place = doc.all_caps
+            && doc
+                .places
+                .iter()
+                .any(|p| p.mentions.iter().any(|m| m.span.overlaps(span)));
         let accept = if titled.is_some() {
             true
+        } else if caps_place {
+            false
         } else if e - k >= 2 {
             given
                 && !doc.places.iter().any(|p| {

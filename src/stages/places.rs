@@ -316,6 +316,21 @@ fn accept(doc: &Doc, gaz: &Gazetteer, i: usize, end: usize, cands: &[(PlaceRef, 
     {
         return false;
     }
+    // In capitals, a given name followed by a word that is neither
+    // ordinary nor a place begins a person's name ("DOLORES HINOSTROZA").
+    if doc.all_caps
+        && single
+        && !demonym
+        && !locative
+        && gaz.given_name(text).is_some()
+        && end < toks.len()
+        && toks[end].is_word()
+        && doc.text[toks[end - 1].end as usize..toks[end].start as usize] == *" "
+        && !gaz.is_common_word(toks[end].text(doc.text))
+        && gaz.places.longest_at(doc.text, toks, end).is_none()
+    {
+        return false;
+    }
     if caps_text {
         // Acronyms without periods ("US", "IS") are words in capitals text.
         // In mixed-case text a country's own acronym ("UK", "US", "UAE")
