@@ -248,3 +248,36 @@ fn names_with_particles_and_initials() {
     person(&s, "Stephen J. Townsend");
     person(&s, "Staffan de Mistura");
 }
+
+#[test]
+fn arabic_article_and_place_prepositions_make_no_person() {
+    let s = story("Fighters regrouped near Al Huwayjah and in Hassan Kheyl. Al Smith said.");
+    assert!(
+        s.people
+            .iter()
+            .all(|p| p.name != "Al Huwayjah" && p.name != "Hassan Kheyl"),
+        "{:?}",
+        s.people
+    );
+    // A title still makes a person of an "Al".
+    let s = story("Sen. Al Franken spoke.");
+    person(&s, "Al Franken");
+}
+
+#[test]
+fn a_feature_is_not_a_person() {
+    // "Red" and "River" are given names too.
+    let s = story("Ships sailed the Red Sea toward the Euphrates River Valley.");
+    assert!(s.people.is_empty(), "{:?}", s.people);
+}
+
+#[test]
+fn capitals_names_need_an_uncommon_given_name() {
+    let s = story("GUNMEN KILLED DOLORES HINOSTROZA. THE POLICE SAID SO.");
+    person(&s, "DOLORES HINOSTROZA");
+    assert!(
+        s.people.iter().all(|p| !p.name.contains("SAID")),
+        "{:?}",
+        s.people
+    );
+}

@@ -924,7 +924,10 @@ fn people(doc: &mut Doc, gaz: &Gazetteer, org_spans: &[Span]) {
     let mut blocked: Vec<Span> = org_spans.to_vec();
     // Countries and demonyms never start or extend a name.
     for p in &doc.places {
-        if matches!(p.kind.as_str(), "country" | "region") {
+        if matches!(
+            p.kind.as_str(),
+            "country" | "region" | "feature" | "facility"
+        ) {
             blocked.extend(p.mentions.iter().map(|m| m.span));
         }
     }
@@ -1015,9 +1018,25 @@ fn people(doc: &mut Doc, gaz: &Gazetteer, org_spans: &[Span]) {
                 .places
                 .iter()
                 .any(|p| p.mentions.iter().any(|m| m.span.overlaps(span)));
+        // Right after "in", "near", "outside" comes a place, and "Al"
+        // before a name is the Arabic article ("Al Anbar", "Al Huwayjah")
+        // unless a title says it is a person.
+        let placelike = k > 0
+            && matches!(
+                doc.lower[t[k - 1].start as usize..t[k - 1].end as usize].as_ref(),
+                "in" | "near"
+                    | "outside"
+                    | "inside"
+                    | "around"
+                    | "into"
+                    | "across"
+                    | "toward"
+                    | "towards"
+            )
+            || matches!(first, "Al" | "El");
         let accept = if titled.is_some() {
             true
-        } else if caps_place {
+        } else if caps_place || placelike {
             false
         } else if e - k >= 2 {
             given
