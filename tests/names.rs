@@ -281,3 +281,19 @@ fn capitals_names_need_an_uncommon_given_name() {
         s.people
     );
 }
+
+#[test]
+fn one_word_people_from_regime_and_speech() {
+    let s = story(
+        "The Assad regime bombed Aleppo. \"We will win,\" said Russell. \
+         Qanbar said the navy was ready. Later Assad's regime denied it.",
+    );
+    let a = person(&s, "Assad");
+    assert_eq!(a.mentions.len(), 2, "{:?}", a.mentions);
+    person(&s, "Russell");
+    person(&s, "Qanbar");
+    // A place before "said" stays a place; a capitalized word starting a
+    // longer name is not taken alone.
+    let s = story("Aleppo said nothing. The Foreign Office said so.");
+    assert!(s.people.is_empty(), "{:?}", s.people);
+}
