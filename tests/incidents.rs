@@ -125,6 +125,9 @@ fn background_threats_and_denials_are_not_incidents() {
         "The group threatened to attack the capital.",
         "A delegation visited Kabul in November.",
         "Officials could not rule out that militants might attack again.",
+        "The army said the guerrillas will attack military positions in the capital.",
+        "Rebels were ordered to attack the garrison and to kidnap its officers.",
+        "THE REPORT OF A BOMBARDMENT IS FALSE.",
     ] {
         let s = story(text);
         assert!(s.incidents.is_empty(), "{text}: {:#?}", s.incidents);
@@ -244,4 +247,22 @@ fn plural_event_nouns_alone_are_background() {
     assert!(s.incidents.is_empty(), "{:#?}", s.incidents);
     let s = story("The violence worried the government.");
     assert!(s.incidents.is_empty(), "{:#?}", s.incidents);
+}
+
+#[test]
+fn targets_are_what_the_violence_acted_on() {
+    // The neighborhood says where; the bus is what was bombed.
+    let e = one("Rebels bombed a public bus in the San Borja neighborhood on Monday.");
+    let t: Vec<&str> = e.targets.iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(t, ["a public bus"]);
+    // A passive subject, and where a bomb went off.
+    let e = one("The Las Canas bridge was destroyed by a powerful bomb.");
+    assert_eq!(e.targets[0].text, "The Las Canas bridge");
+    let e = one("A TRUCK BOMB EXPLODED INSIDE A GAS STATION IN BOGOTA, KILLING FOUR PEOPLE.");
+    let t: Vec<&str> = e.targets.iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(t, ["A GAS STATION"]);
+    // Victim nouns that are not acted on are no victims.
+    let e = one("Gunmen killed two peasants while residents watched from the square.");
+    let v: Vec<&str> = e.victims.iter().map(|v| v.text.as_str()).collect();
+    assert_eq!(v, ["two peasants"]);
 }

@@ -58,6 +58,22 @@ const MODAL: &[&str] = &[
     "condemned",
     "condemn",
     "feared",
+    "will",
+    "shall",
+    "should",
+    "must",
+    "can",
+    "vowed",
+    "vow",
+    "vows",
+    "intend",
+    "intends",
+    "intended",
+    "false",
+    "rumor",
+    "rumors",
+    "rumour",
+    "rumours",
 ];
 
 const NUMBER_WORDS: &[(&str, u32)] = &[
@@ -304,6 +320,20 @@ fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, span: Span) -> Vec<Trig<'g>> {
         let lo = k.saturating_sub(4);
         let sent_start = doc.token_at_or_after(span.start);
         if (lo.max(sent_start)..k).any(|j| MODAL.contains(&lw(doc, j))) {
+            continue;
+        }
+        // "to attack", "to kidnap": an infinitive is an aim, not an event
+        // ("attempt to attack", "ordered to kill", "the plan to bomb").
+        let w = lw(doc, k);
+        let base_verb = !(w.ends_with('s') || w.ends_with("ed") || w.ends_with("ing"));
+        if k > sent_start && lw(doc, k - 1) == "to" && base_verb {
+            continue;
+        }
+        // "The report of a bombardment is false."
+        if doc.lower[span.range()]
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .any(|w| matches!(w, "false" | "untrue" | "baseless" | "unfounded"))
+        {
             continue;
         }
         let row = gaz.row(h);
@@ -653,12 +683,32 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
     }
     // Victims named by a victim noun in an event sentence ("peasants were
     // kidnapped", "the attack on civilians"), without a count.
+    // Only nouns the violence acts on: objects of a trigger or of a
+    // casualty word, subjects of a passive one ("two peasants were
+    // kidnapped"), not bystanders named elsewhere in the sentence.
+    let harm: Vec<Span> = hits_in(doc, ListKind::Trigger, sent.span)
+        .filter(|h| {
+            !matches!(
+                gaz.row(h).get(1),
+                "arrest" | "protest" | "riot" | "disaster"
+            )
+        })
+        .map(|h| h.span)
+        .chain(
+            (a..b)
+                .filter(|&k| KILL_WORDS.contains(&lw(doc, k)) || INJURE_WORDS.contains(&lw(doc, k)))
+                .map(|k| doc.tokens[k].span()),
+        )
+        .collect();
     for h in hits_in(doc, ListKind::Actor, sent.span) {
         if gaz.row(h).get(1) != "victim" || victims.iter().any(|v| v.span.overlaps(h.span)) {
             continue;
         }
         let start = extend_left(doc, h.span, a);
         let span = Span::new(start, h.span.end);
+        if !acted_on(doc, span, &harm, a) {
+            continue;
+        }
         let mut arg = Argument::new(span);
         arg.nationality = nationality(doc, span);
         victims.push(arg);
@@ -761,13 +811,46 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
             }
         }
     }
-    for h in hits_in(doc, ListKind::Target, sent.span) {
-        if inc.targets.iter().any(|t| t.span.overlaps(h.span)) {
+    // Targets: a target noun the event acts on, not one that only says
+    // where it happened ("in the San Borja neighborhood").
+    let anchors: Vec<Span> = hits_in(doc, ListKind::Trigger, sent.span)
+        .filter(|h| {
+            !matches!(
+                gaz.row(h).get(1),
+                "arrest" | "protest" | "riot" | "disaster"
+            )
+        })
+        .map(|h| h.span)
+        .chain(
+            (a..b)
+                .filter(|&k| DAMAGE_WORDS.contains(&lw(doc, k)))
+                .map(|k| doc.tokens[k].span()),
+        )
+        .collect();
+    let targets: Vec<&PhraseHit> = hits_in(doc, ListKind::Target, sent.span).collect();
+    let mut i = 0;
+    while i < targets.len() {
+        let h = targets[i];
+        // "telephone company building": consecutive target nouns are one.
+        let mut end = h.span.end;
+        let mut j = i + 1;
+        while j < targets.len()
+            && targets[j].span.start > end
+            && doc.text[end..targets[j].span.start].trim().is_empty()
+        {
+            end = targets[j].span.end;
+            j += 1;
+        }
+        i = j;
+        let head = Span::new(h.span.start, end);
+        if inc.targets.iter().any(|t| t.span.overlaps(head)) {
             continue;
         }
-        let start = extend_left(doc, h.span, a);
-        inc.targets
-            .push(Argument::new(Span::new(start, h.span.end)));
+        let start = extend_noun_phrase(doc, head, a);
+        let span = Span::new(start, end);
+        if acted_on(doc, span, &anchors, a) {
+            inc.targets.push(Argument::new(span));
+        }
     }
     for h in hits_in(doc, ListKind::Weapon, sent.span) {
         if !inc.weapons.iter().any(|t| t.span.overlaps(h.span)) {
@@ -777,6 +860,217 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
     inc.victims = victims;
     inc.perpetrators = perps;
 }
+
+/// Words of damage that make a nearby target noun a target ("the bridge
+/// was destroyed").
+const DAMAGE_WORDS: &[&str] = &[
+    "destroyed",
+    "destroying",
+    "damaged",
+    "damaging",
+    "damage",
+    "razed",
+    "burned",
+    "burnt",
+    "torched",
+    "blew",
+    "blown",
+    "hit",
+    "struck",
+    "burning",
+    "looted",
+    "ransacked",
+];
+
+/// Words that begin another clause.
+const CLAUSE_WORDS: &[&str] = &[
+    "while", "when", "whereas", "as", "after", "before", "because", "but", "who", "which", "whose",
+    "where", "although", "though", "since", "until", "said", "says",
+];
+
+/// Prepositions that make a noun phrase a place, not what was attacked.
+const LOCATIVE_PREPOSITIONS: &[&str] = &[
+    "in", "near", "inside", "outside", "at", "from", "across", "around", "toward", "towards",
+    "within", "behind", "beside", "along", "past", "through", "where",
+];
+
+/// Is the noun phrase `span` what an anchor (trigger or damage word) acted
+/// on? It follows the anchor closely in the same clause ("dynamited the
+/// Las Canas bridge", "an attack on the embassy"), or precedes a passive
+/// one ("the bridge was destroyed"), or names it ("the embassy bombing");
+/// never right after a place preposition.
+fn acted_on(doc: &Doc, span: Span, anchors: &[Span], floor: usize) -> bool {
+    let Some(first) = doc.token_starting_at(span.start) else {
+        return false;
+    };
+    let mut p = first;
+    while p > floor && matches!(lw(doc, p - 1), "the" | "a" | "an" | "its" | "their" | "his") {
+        p -= 1;
+    }
+    // "exploded inside a gas station", "planted at the bank": where a bomb
+    // goes off is what it hit.
+    if p > floor && LOCATIVE_PREPOSITIONS.contains(&lw(doc, p - 1)) {
+        let placed = p > floor + 1
+            && matches!(
+                lw(doc, p - 2),
+                "exploded" | "detonated" | "placed" | "planted" | "hurled" | "thrown" | "off"
+            )
+            && matches!(lw(doc, p - 1), "in" | "inside" | "at");
+        if !placed {
+            return false;
+        }
+    }
+    // Words between anchor and phrase, if they stay in one clause.
+    let words_between = |x: usize, y: usize| {
+        let gap = &doc.lower[x..y];
+        let clause_break = gap.contains([',', ';', ':', '(', ')', '"'])
+            || gap.split_whitespace().any(|w| CLAUSE_WORDS.contains(&w));
+        (!clause_break).then(|| gap.split_whitespace().count())
+    };
+    anchors.iter().any(|t| {
+        if t.end <= span.start {
+            words_between(t.end, span.start).is_some_and(|n| n <= 6)
+        } else if span.end <= t.start {
+            let gap = &doc.lower[span.end..t.start];
+            words_between(span.end, t.start).is_some_and(|n| {
+                n == 0
+                    || n <= 5
+                        && gap
+                            .split_whitespace()
+                            .any(|w| matches!(w, "was" | "were" | "been" | "be" | "is" | "are"))
+            })
+        } else {
+            false
+        }
+    })
+}
+
+/// Extends a target noun left over its modifiers, in capitals too ("the
+/// LAS CANAS BRIDGE", "a power pylon"), but not over counts and
+/// quantifiers ("several houses" is "houses").
+fn extend_noun_phrase(doc: &Doc, span: Span, floor: usize) -> usize {
+    let Some(mut k) = doc.token_starting_at(span.start) else {
+        return span.start;
+    };
+    let mut steps = 0;
+    while k > floor && steps < 3 {
+        let p = &doc.tokens[k - 1];
+        let w = lw(doc, k - 1);
+        let function = is_verbish(w)
+            || MODIFIER_STOP.contains(&w)
+            || LOCATIVE_PREPOSITIONS.contains(&w)
+            || VAGUE.contains(&w)
+            || NUMBER_WORDS.iter().any(|(n, _)| *n == w)
+            || DAMAGE_WORDS.contains(&w)
+            || w.ends_with("ed")
+            || w.ends_with("ing");
+        // An owner in the possessive is no modifier ("San Salvador's").
+        let possessive = w == "s" && k >= 2 && matches!(lw(doc, k - 2), "'" | "\u{2019}");
+        if !p.is_word()
+            || function
+            || possessive
+            || doc.text[p.end as usize..doc.tokens[k].start as usize] != *" "
+        {
+            break;
+        }
+        k -= 1;
+        steps += 1;
+    }
+    // The article belongs to the phrase ("a church").
+    if k > floor && matches!(lw(doc, k - 1), "a" | "an" | "the") {
+        k -= 1;
+    }
+    doc.tokens[k].start as usize
+}
+
+/// Words that end a target's noun phrase on the left.
+const MODIFIER_STOP: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "this",
+    "that",
+    "these",
+    "those",
+    "its",
+    "their",
+    "his",
+    "her",
+    "our",
+    "against",
+    "into",
+    "onto",
+    "for",
+    "about",
+    "between",
+    "under",
+    "over",
+    "up",
+    "down",
+    "off",
+    "out",
+    "than",
+    "or",
+    "nor",
+    "also",
+    "not",
+    "no",
+    "other",
+    "another",
+    "each",
+    "every",
+    "all",
+    "both",
+    "any",
+    "it",
+    "they",
+    "he",
+    "she",
+    "we",
+    "them",
+    "there",
+    "then",
+    "where",
+    "today",
+    "yesterday",
+    "tonight",
+    "last",
+    "first",
+    "second",
+    "same",
+    "said",
+    "says",
+    "say",
+    "set",
+    "fire",
+    "two",
+    "blew",
+    "exploded",
+    "detonated",
+    "reported",
+    "including",
+    "like",
+    "such",
+    "among",
+    "before",
+    "later",
+    "earlier",
+    "only",
+    "just",
+    "very",
+    "so",
+    "if",
+    "what",
+    "whose",
+    "whom",
+    "this",
+    "one",
+    "attack",
+    "attacks",
+    "bomb",
+    "bombs",
+    "burn",
+];
 
 /// Extends a noun span left over a determiner, number and adjectives
 /// ("a power pylon", "the church", "four gunmen").
