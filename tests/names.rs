@@ -297,3 +297,17 @@ fn one_word_people_from_regime_and_speech() {
     let s = story("Aleppo said nothing. The Foreign Office said so.");
     assert!(s.people.is_empty(), "{:?}", s.people);
 }
+
+#[test]
+fn a_capitalized_collective_noun_alone_names_the_organization() {
+    let s = story(
+        "Coalition forces struck targets near Mosul. Officials thanked the Coalition. \
+         In Syria, Coalition aircraft hit a bridge.",
+    );
+    let o = org(&s, "Coalition");
+    let forms: Vec<&str> = o.mentions.iter().map(|m| m.form).collect();
+    assert_eq!(forms.len(), 3, "{:?}", o.mentions);
+    // Lowercase, it is an ordinary word.
+    let s = story("A coalition of parties won the vote.");
+    assert!(s.organizations.is_empty(), "{:?}", s.organizations);
+}

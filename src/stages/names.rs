@@ -645,9 +645,26 @@ fn bare_org_nouns(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut Vec<S
         return;
     }
     let t = &doc.tokens;
-    for k in 1..t.len() {
+    // Head nouns the story capitalizes inside a sentence ("said the
+    // Coalition", "as Coalition aircraft struck") name an organization
+    // wherever they stand, sentence starts too ("Coalition forces ...").
+    let proper: Vec<&str> = (1..t.len())
+        .filter(|&k| {
+            t[k].is_word()
+                && t[k].is(Token::CAP)
+                && !t[k].is(Token::UPPER)
+                && !sentence_initial(doc, k)
+                && !t[k - 1].is(Token::CAP)
+                && t[k - 1].is_word()
+                && !t.get(k + 1).is_some_and(|n| n.is(Token::CAP))
+        })
+        .map(|k| t[k].text(doc.text))
+        .filter(|w| matches!(*w, "Coalition" | "Alliance" | "Junta"))
+        .collect();
+    for k in 0..t.len() {
         let tok = &t[k];
-        let after_the = t[k - 1].text(doc.text).eq_ignore_ascii_case("the");
+        let the = k > 0 && t[k - 1].text(doc.text).eq_ignore_ascii_case("the");
+        let after_the = the || proper.contains(&tok.text(doc.text));
         if !(after_the && tok.is_word() && tok.is(Token::CAP) && !tok.is(Token::UPPER)) {
             continue;
         }
@@ -680,11 +697,19 @@ fn bare_org_nouns(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut Vec<S
             form: Form::Name,
         };
         match named {
-            Some(ix) => {
+            // "the Coalition" refers back to the "Counter-Daesh Coalition";
+            // a capitalized "Coalition" alone is its short name.
+            Some(ix) if the => {
                 let o = &mut orgs.list[ix];
                 o.mentions.push(Mention {
                     span: Span::new(t[k - 1].start as usize, span.end),
                     form: Form::Nominal,
+                });
+            }
+            Some(ix) => {
+                orgs.list[ix].mentions.push(Mention {
+                    span,
+                    form: Form::Alias,
                 });
             }
             None => {
