@@ -23,8 +23,12 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 pub use table::{Check, GazetteerError, Row, Table};
 
-static GIVEN_NAMES_FST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/given_names.fst"));
-static COMMON_WORDS_FST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/common_words.fst"));
+include!(concat!(env!("OUT_DIR"), "/word_info.rs"));
+
+/// `WORD_INFO` bits: the given name's gender code.
+const GENDER_BITS: u8 = 3;
+/// `WORD_INFO` bit: a common English word.
+const COMMON_BIT: u8 = 4;
 
 const ORG_KINDS: &[&str] = &[
     "government",
@@ -158,8 +162,6 @@ pub struct Gazetteer {
     pub places: PlaceIndex,
     pub lists: Lists,
     pub phrases: PhraseIndex,
-    given_names: fst::Map<&'static [u8]>,
-    common_words: fst::Set<&'static [u8]>,
     extra_given_names: HashMap<String, u8>,
     extra_common_words: HashSet<String>,
 }
@@ -250,8 +252,6 @@ impl Gazetteer {
             places,
             lists,
             phrases,
-            given_names: fst::Map::new(GIVEN_NAMES_FST).expect("given_names.fst"),
-            common_words: fst::Set::new(COMMON_WORDS_FST).expect("common_words.fst"),
             extra_given_names,
             extra_common_words,
         })
@@ -274,24 +274,35 @@ impl Gazetteer {
         &self.table(hit.list).rows[hit.row]
     }
 
+    /// The `WORD_INFO` bits of `word` (any case), user lists included.
+    fn word_bits(&self, word: &str) -> u8 {
+        normalize::with_key(word, |key| {
+            let mut bits = WORD_INFO.get(key).copied().unwrap_or(0);
+            if !self.extra_given_names.is_empty() {
+                if let Some(&g) = self.extra_given_names.get(key) {
+                    bits = (bits & !GENDER_BITS) | g;
+                }
+            }
+            if !self.extra_common_words.is_empty() && self.extra_common_words.contains(key) {
+                bits |= COMMON_BIT;
+            }
+            bits
+        })
+    }
+
     /// Is `word` (any case) a given name, and of which gender?
     pub fn given_name(&self, word: &str) -> Option<Gender> {
-        let key = normalize::normalize_key(word);
-        let code = match self.extra_given_names.get(&key) {
-            Some(&g) => g as u64,
-            None => self.given_names.get(key.as_bytes())?,
-        };
-        Some(match code {
-            1 => Gender::Male,
-            2 => Gender::Female,
-            _ => Gender::Unisex,
-        })
+        match self.word_bits(word) & GENDER_BITS {
+            0 => None,
+            1 => Some(Gender::Male),
+            2 => Some(Gender::Female),
+            _ => Some(Gender::Unisex),
+        }
     }
 
     /// Is `word` (any case) a common English word?
     pub fn is_common_word(&self, word: &str) -> bool {
-        let key = normalize::normalize_key(word);
-        self.extra_common_words.contains(&key) || self.common_words.contains(key.as_bytes())
+        self.word_bits(word) & COMMON_BIT != 0
     }
 
     /// Place lookup of one whole name (any case).

@@ -39,3 +39,21 @@ pub fn normalize_key(name: &str) -> String {
     }
     out
 }
+
+/// Calls `f` with the lookup key of `word` ([`normalize_key`]), without
+/// allocating for short words of printable ASCII (nearly every token).
+#[allow(dead_code)] // the build script includes this file too
+#[inline]
+pub fn with_key<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    let bytes = word.as_bytes();
+    let mut buf = [0u8; 32];
+    if bytes.len() <= buf.len() && bytes.iter().all(|b| b.is_ascii_graphic()) {
+        let key = &mut buf[..bytes.len()];
+        key.copy_from_slice(bytes);
+        key.make_ascii_lowercase();
+        // Printable ASCII with no white space: the key is the word in
+        // lowercase.
+        return f(std::str::from_utf8(key).unwrap_or_default());
+    }
+    f(&normalize_key(word))
+}

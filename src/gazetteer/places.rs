@@ -21,12 +21,12 @@ use std::collections::{BTreeMap, HashMap};
 static PLACES_TSV: &str = include_str!("../../gazetteers/places.tsv");
 static NAMES_FST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/place_names.fst"));
 static POSTINGS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/place_postings.bin"));
-static OFFSETS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/place_offsets.bin"));
+static RECORDS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/place_records.bin"));
 
-/// Kinds a place may have (the contract's list).
-pub const PLACE_KINDS: &[&str] = &[
-    "country", "admin1", "admin2", "city", "town", "village", "region", "feature", "facility",
-];
+/// Bytes per record in `place_records.bin` (layout in `build.rs`).
+const RECORD_LEN: usize = 40;
+
+include!("kinds.rs");
 
 /// Columns of `places.tsv`.
 pub const PLACE_COLUMNS: &[(&str, Check)] = &[
@@ -133,7 +133,7 @@ impl PlaceIndex {
 
     /// Number of built-in entries.
     pub fn builtin_len(&self) -> usize {
-        OFFSETS.len() / 4
+        RECORDS.len() / RECORD_LEN
     }
 
     /// Adds the places and names of user files (`places.tsv`,
@@ -200,12 +200,7 @@ impl PlaceIndex {
     /// The entry behind a reference.
     pub fn entry(&self, r: PlaceRef) -> PlaceEntry<'_> {
         match r {
-            PlaceRef::Builtin(i) => {
-                let i = i as usize * 4;
-                let off = u32::from_le_bytes(OFFSETS[i..i + 4].try_into().unwrap()) as usize;
-                let line = PLACES_TSV[off..].split('\n').next().unwrap_or("");
-                PlaceEntry::from_line(line)
-            }
+            PlaceRef::Builtin(i) => builtin_entry(i as usize),
             PlaceRef::Overlay(i) => PlaceEntry::from_line(&self.overlay_lines[i as usize]),
         }
     }
@@ -270,6 +265,34 @@ impl PlaceIndex {
             }
         }
         best
+    }
+}
+
+/// Decodes built-in record `i`: numbers as parsed by `build.rs`, text
+/// sliced out of `places.tsv`.
+fn builtin_entry(i: usize) -> PlaceEntry<'static> {
+    let r = &RECORDS[i * RECORD_LEN..(i + 1) * RECORD_LEN];
+    let u16_at = |k: usize| u16::from_le_bytes([r[k], r[k + 1]]) as usize;
+    let f64_at = |k: usize| f64::from_le_bytes(r[k..k + 8].try_into().expect("8 bytes"));
+    let off = u32::from_le_bytes(r[0..4].try_into().expect("4 bytes")) as usize;
+    let kind = PLACE_KINDS[r[8] as usize];
+    let lens = [u16_at(4), u16_at(6), kind.len(), r[9] as usize, u16_at(10)];
+    let mut fields = [""; 5];
+    let mut p = off;
+    for (f, len) in fields.iter_mut().zip(lens) {
+        *f = PLACES_TSV.get(p..p + len).unwrap_or("");
+        p += len + 1;
+    }
+    let flags = r[12];
+    PlaceEntry {
+        id: fields[0],
+        name: fields[1],
+        kind,
+        country_code: fields[3],
+        admin1: fields[4],
+        lat: (flags & 1 != 0).then(|| f64_at(16)),
+        lon: (flags & 2 != 0).then(|| f64_at(24)),
+        population: u64::from_le_bytes(r[32..40].try_into().expect("8 bytes")),
     }
 }
 
