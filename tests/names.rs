@@ -248,3 +248,13 @@ fn names_with_particles_and_initials() {
     person(&s, "Stephen J. Townsend");
     person(&s, "Staffan de Mistura");
 }
+
+#[test]
+fn a_lowercase_word_opening_with_a_non_ascii_letter_after_the() {
+    // Used to panic: the nominal rule cut "über" inside its first character.
+    let s = story("He met the über driver and the élite unit of the Defense Committee.");
+    assert!(s
+        .organizations
+        .iter()
+        .any(|o| o.name == "Defense Committee"));
+}

@@ -25,10 +25,10 @@ pub use table::{Check, GazetteerError, Row, Table};
 
 include!(concat!(env!("OUT_DIR"), "/word_info.rs"));
 
-/// `WORD_INFO` bits: the given name's gender code.
-const GENDER_BITS: u8 = 3;
-/// `WORD_INFO` bit: a common English word.
-const COMMON_BIT: u8 = 4;
+/// [`Gazetteer::word_bits`]: the given name's gender code (0 if none).
+pub const GENDER_BITS: u8 = 3;
+/// [`Gazetteer::word_bits`]: a common English word.
+pub const COMMON_BIT: u8 = 4;
 
 const ORG_KINDS: &[&str] = &[
     "government",
@@ -274,8 +274,9 @@ impl Gazetteer {
         &self.table(hit.list).rows[hit.row]
     }
 
-    /// The `WORD_INFO` bits of `word` (any case), user lists included.
-    fn word_bits(&self, word: &str) -> u8 {
+    /// What `word` (any case) is, user lists included: a given name's
+    /// gender code under [`GENDER_BITS`], [`COMMON_BIT`] for a common word.
+    pub fn word_bits(&self, word: &str) -> u8 {
         normalize::with_key(word, |key| {
             let mut bits = WORD_INFO.get(key).copied().unwrap_or(0);
             if !self.extra_given_names.is_empty() {

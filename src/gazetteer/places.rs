@@ -324,9 +324,9 @@ fn walk<D: AsRef<[u8]>>(
         let tok = &tokens[k];
         // Feed the gap before token k (one space for any white space).
         if k > i {
-            let gap = &text[pos..tok.start as usize];
+            let gap = &text.as_bytes()[pos..tok.start as usize];
             if !gap.is_empty() {
-                if gap.contains('\n') && gap.matches('\n').count() > 1 {
+                if gap.len() > 1 && memchr::memchr_iter(b'\n', gap).nth(1).is_some() {
                     break; // never across a paragraph
                 }
                 let Some(t) = node.find_input(b' ') else {
@@ -337,16 +337,29 @@ fn walk<D: AsRef<[u8]>>(
                 node = fst.node(tr.addr);
             }
         }
-        for c in text[tok.start as usize..tok.end as usize].chars() {
-            buf.clear();
-            push_normalized(c, &mut buf);
-            for &b in buf.as_bytes() {
-                let Some(t) = node.find_input(b) else {
+        let word = &text[tok.start as usize..tok.end as usize];
+        if tok.is(Token::ASCII) {
+            // Tokens hold no white space: the key is the word in lowercase.
+            for &b in word.as_bytes() {
+                let Some(t) = node.find_input(b.to_ascii_lowercase()) else {
                     return best;
                 };
                 let tr = node.transition(t);
                 out = out.cat(tr.out);
                 node = fst.node(tr.addr);
+            }
+        } else {
+            for c in word.chars() {
+                buf.clear();
+                push_normalized(c, &mut buf);
+                for &b in buf.as_bytes() {
+                    let Some(t) = node.find_input(b) else {
+                        return best;
+                    };
+                    let tr = node.transition(t);
+                    out = out.cat(tr.out);
+                    node = fst.node(tr.addr);
+                }
             }
         }
         if node.is_final() {
