@@ -18,7 +18,7 @@ pub mod table;
 
 use crate::doc::Form;
 pub use phrases::{ListKind, PhraseHit, PhraseIndex};
-pub use places::{PlaceEntry, PlaceIndex, PlaceMatch, PlaceRef};
+pub use places::{FirstTokens, PlaceEntry, PlaceIndex, PlaceMatch, PlaceRef};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 pub use table::{Check, GazetteerError, Row, Table};

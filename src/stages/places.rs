@@ -26,27 +26,40 @@
 //!    "Tripoli, Lebanon"). The best score wins; ties go to the larger place.
 
 use crate::doc::{Doc, Form, Mention, Place, Span, Token, TokenKind};
-use crate::gazetteer::{Gazetteer, PlaceEntry, PlaceMatch, PlaceRef};
-use std::cell::OnceCell;
+use crate::gazetteer::{FirstTokens, Gazetteer, PlaceEntry, PlaceMatch, PlaceRef};
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 
 /// Gazetteer walks by start token, each done at most once per story: the
 /// filters look at the names after a candidate, which are candidates too.
-struct Walks {
+struct Walks<'a> {
+    doc: &'a Doc<'a>,
+    gaz: &'a Gazetteer,
     at: Vec<OnceCell<Option<PlaceMatch>>>,
+    first: RefCell<FirstTokens<'a, 'a>>,
 }
 
-impl Walks {
-    fn new(doc: &Doc) -> Walks {
+impl<'a> Walks<'a> {
+    fn new(doc: &'a Doc<'a>, gaz: &'a Gazetteer) -> Walks<'a> {
         Walks {
+            doc,
+            gaz,
             at: vec![OnceCell::new(); doc.tokens.len()],
+            first: RefCell::default(),
         }
     }
 
     /// The longest name starting at token `i` (see `PlaceIndex::longest_at`).
-    fn longest_at(&self, doc: &Doc, gaz: &Gazetteer, i: usize) -> Option<&PlaceMatch> {
+    fn longest_at(&self, i: usize) -> Option<&PlaceMatch> {
         self.at[i]
-            .get_or_init(|| gaz.places.longest_at(doc.text, &doc.tokens, i))
+            .get_or_init(|| {
+                self.gaz.places.longest_at_cached(
+                    self.doc.text,
+                    &self.doc.tokens,
+                    i,
+                    &mut self.first.borrow_mut(),
+                )
+            })
             .as_ref()
     }
 }
@@ -169,7 +182,7 @@ fn followed_by_place(doc: &Doc, gaz: &Gazetteer, walks: &Walks, end: usize) -> b
     end + 1 < doc.tokens.len()
         && doc.tokens[end].text(doc.text) == ","
         && doc.tokens[end + 1].is(Token::CAP)
-        && walks.longest_at(doc, gaz, end + 1).is_some_and(|m| {
+        && walks.longest_at(end + 1).is_some_and(|m| {
             m.candidates
                 .iter()
                 .any(|(r, _)| matches!(gaz.places.entry(*r).kind, "country" | "admin1"))
@@ -179,7 +192,7 @@ fn followed_by_place(doc: &Doc, gaz: &Gazetteer, walks: &Walks, end: usize) -> b
 fn find(doc: &Doc, gaz: &Gazetteer) -> Vec<Found> {
     let mut out = Vec::new();
     let toks = &doc.tokens;
-    let walks = Walks::new(doc);
+    let walks = Walks::new(doc, gaz);
     let mut i = 0;
     while i < toks.len() {
         let t = toks[i];
@@ -188,7 +201,7 @@ fn find(doc: &Doc, gaz: &Gazetteer) -> Vec<Found> {
             i += 1;
             continue;
         }
-        let Some(m) = walks.longest_at(doc, gaz, i) else {
+        let Some(m) = walks.longest_at(i) else {
             i += 1;
             continue;
         };
@@ -322,7 +335,7 @@ fn accept(
             && toks[end].is(Token::CAP)
             && !toks[end].is(Token::UPPER);
         let next_is_country = next_cap
-            && walks.longest_at(doc, gaz, end).is_some_and(|m| {
+            && walks.longest_at(end).is_some_and(|m| {
                 m.candidates.iter().any(|(r, _)| {
                     matches!(gaz.places.entry(*r).kind, "country" | "admin1" | "region")
                 })
@@ -361,7 +374,7 @@ fn accept(
         && toks[end].is_word()
         && doc.text[toks[end - 1].end as usize..toks[end].start as usize] == *" "
         && !gaz.is_common_word(toks[end].text(doc.text))
-        && walks.longest_at(doc, gaz, end).is_none()
+        && walks.longest_at(end).is_none()
     {
         return false;
     }
