@@ -19,6 +19,7 @@ pub mod table;
 use crate::doc::Form;
 pub use phrases::{ListKind, PhraseHit, PhraseIndex};
 pub use places::{FirstTokens, PlaceEntry, PlaceIndex, PlaceMatch, PlaceRef};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 pub use table::{Check, GazetteerError, Row, Table};
@@ -164,6 +165,10 @@ pub struct Gazetteer {
     pub phrases: PhraseIndex,
     extra_given_names: HashMap<String, u8>,
     extra_common_words: HashSet<String>,
+    /// `org_nouns.tsv`: word as written -> its first row.
+    org_nouns: FxHashMap<String, usize>,
+    /// `title_modifiers.tsv` words.
+    title_modifiers: FxHashSet<String>,
 }
 
 /// Gender of a given name.
@@ -248,7 +253,19 @@ impl Gazetteer {
             (ListKind::Target, column(&lists.targets, 0)),
         ];
         let phrases = PhraseIndex::build(&phrase_lists);
+        let mut org_nouns = FxHashMap::default();
+        for (ix, r) in lists.org_nouns.rows.iter().enumerate() {
+            org_nouns.entry(r.get(0).to_string()).or_insert(ix);
+        }
+        let title_modifiers = lists
+            .title_modifiers
+            .rows
+            .iter()
+            .map(|r| r.get(0).to_string())
+            .collect();
         Ok(Gazetteer {
+            org_nouns,
+            title_modifiers,
             places,
             lists,
             phrases,
@@ -304,6 +321,18 @@ impl Gazetteer {
     /// Is `word` (any case) a common English word?
     pub fn is_common_word(&self, word: &str) -> bool {
         self.word_bits(word) & COMMON_BIT != 0
+    }
+
+    /// The kind of the organization noun `word` (as written: "Ministry").
+    pub fn org_noun_kind(&self, word: &str) -> Option<&str> {
+        self.org_nouns
+            .get(word)
+            .map(|&ix| self.lists.org_nouns.rows[ix].get(1))
+    }
+
+    /// Is `word`, in ASCII lowercase, a title modifier ("deputy")?
+    pub fn is_title_modifier(&self, word: &str) -> bool {
+        normalize::with_ascii_lowercase(word, |w| self.title_modifiers.contains(w))
     }
 
     /// Place lookup of one whole name (any case).

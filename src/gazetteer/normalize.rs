@@ -57,3 +57,21 @@ pub fn with_key<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
     }
     f(&normalize_key(word))
 }
+
+/// Calls `f` with `word` in ASCII lowercase (`str::to_ascii_lowercase`),
+/// without allocating for short words.
+#[allow(dead_code)] // the build script includes this file too
+#[inline]
+pub fn with_ascii_lowercase<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 32];
+    if word.len() <= buf.len() {
+        let lower = &mut buf[..word.len()];
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        // ASCII lowercasing keeps UTF-8 valid.
+        if let Ok(w) = std::str::from_utf8(lower) {
+            return f(w);
+        }
+    }
+    f(&word.to_ascii_lowercase())
+}

@@ -25,8 +25,10 @@
 
 use crate::doc::{Doc, Form, Mention, Organization, Person, Span, Token, TokenKind};
 use crate::gazetteer::{Gazetteer, ListKind, COMMON_BIT, GENDER_BITS};
+use rustc_hash::FxHashSet;
 use std::cell::Cell;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// Lowercase words that may join the capitalized words of a name.
 const JOINERS: &[&str] = &[
@@ -88,6 +90,9 @@ const NOT_NAMES: &[&str] = &[
     "God",
     "Allah",
 ];
+
+static NOT_NAME_SET: LazyLock<FxHashSet<&'static str>> =
+    LazyLock::new(|| NOT_NAMES.iter().copied().collect());
 
 struct Orgs {
     list: Vec<Organization>,
@@ -240,12 +245,7 @@ fn list_organizations(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut V
 }
 
 fn org_noun_kind<'g>(gaz: &'g Gazetteer, word: &str) -> Option<&'g str> {
-    gaz.lists
-        .org_nouns
-        .rows
-        .iter()
-        .find(|r| r.get(0) == word)
-        .map(|r| r.get(1))
+    gaz.org_noun_kind(word)
 }
 
 /// Capitalized sequences headed by an organization noun.
@@ -910,7 +910,7 @@ fn name_word(doc: &Doc, words: &TokenWords, k: usize, blocked: &[Span]) -> bool 
         return false;
     }
     let s = t.text(doc.text);
-    if NOT_NAMES.contains(&s) || s.ends_with('.') {
+    if NOT_NAME_SET.contains(s) || s.ends_with('.') {
         return false;
     }
     let sp = t.span();
@@ -1178,12 +1178,7 @@ fn title_before_info(doc: &Doc, gaz: &Gazetteer, k: usize) -> Option<(TitleInfo,
 }
 
 fn is_modifier(gaz: &Gazetteer, w: &str) -> bool {
-    let lw = w.to_ascii_lowercase();
-    gaz.lists
-        .title_modifiers
-        .rows
-        .iter()
-        .any(|r| r.get(0) == lw)
+    gaz.is_title_modifier(w)
 }
 
 /// Extends a role leftwards from token `k` over modifiers, demonyms,
