@@ -223,3 +223,74 @@ fn lone_hamlet_names_need_place_context() {
     );
     assert!(cc_of("Soldiers were posted near Bicknell.", "Bicknell").is_some());
 }
+
+#[test]
+fn named_features_and_structures_without_a_gazetteer_entry() {
+    let p = places(
+        "Strikes hit targets near the Tigris River, Mount Sinjar and the Samarra Barrage, \
+         and jets flew from Incirlik Air Base over the Red Sea and the Gulf of Aden.",
+    );
+    let got: Vec<(&str, &str, &str)> = p
+        .iter()
+        .map(|(t, c, k)| (t.as_str(), c.as_str(), k.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("Tigris River", "", "feature"),
+            ("Mount Sinjar", "IQ", "feature"),
+            ("Samarra Barrage", "IQ", "facility"),
+            ("Incirlik Air Base", "", "facility"),
+            ("Red Sea", "", "feature"),
+            ("Gulf of Aden", "YE", "feature"),
+        ]
+    );
+    // A feature has no coordinates of its own: its source is the text.
+    let s = story("Fighters crossed the Tigris River at dawn.");
+    assert_eq!(s.places[0].source, "text");
+    assert_eq!(s.places[0].lat, None);
+}
+
+#[test]
+fn month_abbreviations_titles_and_feasts_are_not_places() {
+    // "Dec" and "Spc" are also alternate names of towns in GeoNames.
+    let p = places(
+        "On Dec. 5 Spc. Lorraine Walsh arrived in Baghdad. The strike on Nov 3 \
+         came during Ramadan.",
+    );
+    let names: Vec<&str> = p.iter().map(|(t, _, _)| t.as_str()).collect();
+    assert_eq!(names, vec!["Baghdad"]);
+}
+
+#[test]
+fn an_ordinary_word_needs_a_place_preposition_not_of() {
+    assert!(places("They spoke of the nature of God and of Hope.").is_empty());
+    assert_eq!(
+        cc_of("The train stopped outside Reading, England.", "Reading").as_deref(),
+        Some("GB")
+    );
+}
+
+#[test]
+fn romanized_arabic_spellings_of_gazetteer_names() {
+    // GeoNames writes "Tall 'Afar", "'Ayn 'Isa" and "Dayr az Zawr".
+    for (text, name) in [
+        ("Fighting went on in Tal Afar.", "Tal Afar"),
+        ("Jets struck near Ayn Isa.", "Ayn Isa"),
+        ("Jets struck near Dayr Az Zawr.", "Dayr Az Zawr"),
+    ] {
+        assert_eq!(
+            cc_of(text, name).as_deref(),
+            Some(if name == "Tal Afar" { "IQ" } else { "SY" }),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn capitals_given_name_followed_by_an_unknown_word_is_a_person() {
+    // In capitals text "DOLORES" (a town too) begins a person's name.
+    let p = places("POLICE SAID DOLORES HINOSTROZA WAS KILLED IN LIMA.");
+    let names: Vec<&str> = p.iter().map(|(t, _, _)| t.as_str()).collect();
+    assert_eq!(names, vec!["LIMA"]);
+}

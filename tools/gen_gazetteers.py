@@ -98,6 +98,30 @@ def key(s):
 LATIN_NAME = re.compile(r"^[A-Z][A-Za-z\u00C0-\u024F\u1E00-\u1EFF .'\u2019-]{1,38}[A-Za-z\u00C0-\u024F\u1E00-\u1EFF.]$")
 
 
+ARTICLES = r"(?:al|as|ash|at|ath|ad|adh|an|ar|az|aş|ad|el|es|ez|ed|en|er|et)"
+
+
+def arabic_variants(n):
+    """Spellings wire copy uses for romanized Arabic names: without the
+    marks for ʿayn and hamza ('Ayn 'Isa -> Ayn Isa; Tall 'Afar -> Tall Afar,
+    Tal Afar) and with the article capitalized (Dayr az Zawr -> Dayr Az
+    Zawr). Apostrophes of elided articles (d'Ivoire, L'Aquila) stay."""
+    out = set()
+    if re.search(r"(?:^|[ -]|[A-Za-z]{2})'[A-Za-z]", n) and not re.search(r"(?:^|[ -])[A-Za-z]'", n):
+        bare = re.sub(r"\s+", " ", n.replace("'", "")).strip()
+        if len(bare) >= 3:
+            out.add(bare)
+            single = re.sub(r"([a-z])\1", r"\1", bare)
+            if single != bare:
+                out.add(single)
+    for v in list(out) + [n]:
+        cap = re.sub(r"(?<= )" + ARTICLES + r"(?=[ -])", lambda m: m.group(0).capitalize(), v)
+        if cap != v:
+            out.add(cap)
+    out.discard(n)
+    return out
+
+
 def good_alt(n):
     if LATIN_NAME.match(n) is None or len(n.split()) > 5 or any(c.isdigit() for c in n):
         return False
@@ -257,6 +281,8 @@ def main():
                 f = fold(n)
                 if f != n:
                     names.add((f, pid, form))
+                for v in arabic_variants(f):
+                    names.add((v, pid, form))
 
     # --- countries -------------------------------------------------------
     curated = collections.defaultdict(list)

@@ -966,7 +966,10 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     let mut blocked: Vec<Span> = org_spans.to_vec();
     // Countries and demonyms never start or extend a name.
     for p in &doc.places {
-        if matches!(p.kind.as_str(), "country" | "region") {
+        if matches!(
+            p.kind.as_str(),
+            "country" | "region" | "feature" | "facility"
+        ) {
             blocked.extend(p.mentions.iter().map(|m| m.span));
         }
     }
@@ -1035,6 +1038,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             }
             break;
         }
+        let first = t[k].text(doc.text);
         let span = doc.tokens_span(k..e);
         let titled = title_before_info(doc, gaz, k);
         let is_place_only = e - k == 1
@@ -1052,9 +1056,25 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                 .places
                 .iter()
                 .any(|p| p.mentions.iter().any(|m| m.span.overlaps(span)));
+        // Right after "in", "near", "outside" comes a place, and "Al"
+        // before a name is the Arabic article ("Al Anbar", "Al Huwayjah")
+        // unless a title says it is a person.
+        let placelike = k > 0
+            && matches!(
+                doc.lower[t[k - 1].start as usize..t[k - 1].end as usize].as_ref(),
+                "in" | "near"
+                    | "outside"
+                    | "inside"
+                    | "around"
+                    | "into"
+                    | "across"
+                    | "toward"
+                    | "towards"
+            )
+            || matches!(first, "Al" | "El");
         let accept = if titled.is_some() {
             true
-        } else if caps_place {
+        } else if caps_place || placelike {
             false
         } else if e - k >= 2 {
             given
@@ -1072,6 +1092,57 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         } else {
             k += 1;
         }
+    }
+    // One word alone is a person where only a person fits: "the Assad
+    // regime", "Assad's regime", "the regime of Assad", "said Russell.",
+    // "Qanbar said". Its other mentions follow below.
+    let mut single_names: Vec<String> = Vec::new();
+    if !doc.all_caps {
+        let lw = |k: usize| &doc.lower[t[k].start as usize..t[k].end as usize];
+        for k in 0..t.len() {
+            let sp = t[k].span();
+            if !name_word(doc, &tw, k, &blocked)
+                || tw.common(k)
+                || found.iter().any(|(f, _)| f.overlaps(sp))
+                || doc
+                    .places
+                    .iter()
+                    .any(|p| p.mentions.iter().any(|m| m.span.overlaps(sp)))
+                || is_date_word(doc, k)
+                || found
+                    .iter()
+                    .any(|(f, _)| doc.slice(*f).ends_with(t[k].text(doc.text)))
+            {
+                continue;
+            }
+            let next = |d: usize| (k + d < t.len()).then(|| lw(k + d));
+            let prev = |d: usize| (k >= d).then(|| lw(k - d));
+            let apostrophe = |x: Option<&str>| matches!(x, Some("'") | Some("\u{2019}"));
+            let cap_next = k + 1 < t.len() && t[k + 1].is(Token::CAP);
+            let regime = next(1) == Some("regime")
+                || apostrophe(next(1)) && next(2) == Some("s") && next(3) == Some("regime")
+                || prev(1) == Some("of") && prev(2) == Some("regime");
+            let said_after = prev(1) == Some("said")
+                && matches!(next(1), Some(".") | Some(",") | Some(";"))
+                && !cap_next;
+            let said_before = matches!(next(1), Some("said") | Some("says") | Some("told"))
+                && (k == 0 || !t[k - 1].is_word() || sentence_initial(doc, k))
+                && !(k > 0 && t[k - 1].is(Token::CAP));
+            let according = prev(1) == Some("to") && prev(2) == Some("according");
+            if regime
+                || said_after
+                || said_before
+                || according && !cap_next
+                || apposition(doc, gaz, sp).is_some()
+            {
+                let name = t[k].text(doc.text).to_string();
+                if !single_names.contains(&name) {
+                    single_names.push(name);
+                }
+                found.push((sp, None));
+            }
+        }
+        found.sort_by_key(|(s, _)| s.start);
     }
     // Appositions: "NAME, the ... TITLE," give the role.
     let mut persons: Vec<Person> = Vec::new();
@@ -1111,7 +1182,9 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     let surnames: Vec<(String, usize)> = persons
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.name.contains(' ') || p.title.is_some())
+        .filter(|(_, p)| {
+            p.name.contains(' ') || p.title.is_some() || single_names.contains(&p.name)
+        })
         .filter_map(|(i, p)| p.name.rsplit(' ').next().map(|s| (s.to_string(), i)))
         .flat_map(|(s, i)| {
             // "al-Assad" is also "Assad".

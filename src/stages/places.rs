@@ -87,6 +87,31 @@ const DIVISION_WORDS: &[&str] = &[
     "parish",
 ];
 
+/// Month abbreviations (full month names are in `dateline::MONTH_NAMES`).
+const MONTH_ABBREVIATIONS: &[&str] = &[
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+];
+
+/// Feasts and holy months, which gazetteers also list as alternate names
+/// of small places.
+const HOLIDAYS: &[&str] = &[
+    "ramadan",
+    "ramazan",
+    "eid",
+    "easter",
+    "christmas",
+    "passover",
+    "hanukkah",
+    "diwali",
+    "ashura",
+    "nowruz",
+    "muharram",
+    "lent",
+    "advent",
+    "pentecost",
+    "thanksgiving",
+];
+
 /// Words before a name that make it a place.
 const LOCATIVES: &[&str] = &[
     "in",
@@ -128,6 +153,7 @@ struct Found {
 pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
     let found = find(doc, gaz);
     if found.is_empty() {
+        features(doc);
         return;
     }
     let focus = focus(doc, gaz, &found);
@@ -144,6 +170,208 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
         })
         .collect();
     resolve(doc, gaz, found, &focus);
+    features(doc);
+}
+
+/// Head words of named natural features, written after the name ("Tigris
+/// River", "Hamrin Mountains").
+const FEATURE_HEADS: &[&str] = &[
+    "Sea",
+    "Ocean",
+    "River",
+    "Lake",
+    "Mountains",
+    "Mountain",
+    "Hills",
+    "Valley",
+    "Desert",
+    "Island",
+    "Islands",
+    "Peninsula",
+    "Gulf",
+    "Bay",
+    "Strait",
+    "Straits",
+    "Canal",
+    "Plateau",
+    "Basin",
+    "Delta",
+    "Coast",
+    "Pass",
+    "Reservoir",
+    "Glacier",
+    "Volcano",
+];
+
+/// Head words of named structures ("Incirlik Air Base", "Mosul Dam").
+const FACILITY_HEADS: &[&str] = &[
+    "Airport",
+    "Airfield",
+    "Airbase",
+    "Base",
+    "Dam",
+    "Barrage",
+    "Mosque",
+    "Shrine",
+    "Cathedral",
+    "Temple",
+    "Square",
+    "Street",
+    "Avenue",
+    "Road",
+    "Highway",
+    "Bridge",
+    "Prison",
+    "Stadium",
+    "Crossing",
+    "Checkpoint",
+    "Refinery",
+];
+
+/// Head words written before the name ("Lake Tharthar", "Mount Sinjar",
+/// "Gulf of Aden").
+const FEATURE_PREFIXES: &[&str] = &[
+    "Lake", "Mount", "Mt.", "Cape", "Gulf", "Bay", "Strait", "Sea", "Isle", "Camp", "Fort",
+];
+
+/// Named features and structures that no gazetteer entry covers: a run of
+/// capitalized words with a head word ("the Tigris River", "Mount Sinjar",
+/// "Qayyarah Airfield West"). They become places of kind `feature` or
+/// `facility` without coordinates (their source is the text), with the
+/// country of a place named inside them ("Samarra Barrage" is in Iraq);
+/// a gazetteer place inside the name is part of it, not a mention.
+fn features(doc: &mut Doc) {
+    if doc.all_caps {
+        return;
+    }
+    let toks = &doc.tokens;
+    let cap = |k: usize| {
+        toks[k].is_word()
+            && toks[k].is(Token::CAP)
+            && !(toks[k].is(Token::UPPER) && toks[k].end - toks[k].start > 1)
+    };
+    let spaced =
+        |a: usize, b: usize| doc.text[toks[a].end as usize..toks[b].start as usize] == *" ";
+    let word = |k: usize| toks[k].text(doc.text);
+    let mut found: Vec<(Span, &'static str)> = Vec::new();
+    let mut k = 0;
+    while k < toks.len() {
+        if !cap(k) {
+            k += 1;
+            continue;
+        }
+        // A run of capitalized words, with "of" inside ("Gulf of Aden").
+        let mut e = k + 1;
+        while e < toks.len() {
+            if cap(e) && spaced(e - 1, e) {
+                e += 1;
+            } else if e + 1 < toks.len()
+                && word(e) == "of"
+                && spaced(e - 1, e)
+                && spaced(e, e + 1)
+                && cap(e + 1)
+            {
+                e += 2;
+            } else {
+                break;
+            }
+        }
+        let words: Vec<&str> = (k..e).map(word).collect();
+        let n = words.len();
+        // "Air Base", "Military Airfield West": the head is the last word or
+        // the one before a compass word.
+        let head_at = if n >= 2 && matches!(words[n - 1], "West" | "East" | "North" | "South") {
+            n - 2
+        } else {
+            n - 1
+        };
+        let kind = if n >= 2 && FEATURE_HEADS.contains(&words[head_at]) && head_at > 0 {
+            Some("feature")
+        } else if n >= 2 && FACILITY_HEADS.contains(&words[head_at]) && head_at > 0 {
+            Some("facility")
+        } else if n >= 2 && FEATURE_PREFIXES.contains(&words[0]) && !words[1].is_empty() {
+            Some(if matches!(words[0], "Camp" | "Fort") {
+                "facility"
+            } else {
+                "feature"
+            })
+        } else {
+            None
+        };
+        if let Some(kind) = kind {
+            // Sentence-initial articles and titles are no part of the name.
+            let mut s = k;
+            while s < e && matches!(word(s), "The" | "A" | "An") {
+                s += 1;
+            }
+            if e - s >= 2 {
+                found.push((doc.tokens_span(s..e), kind));
+            }
+        }
+        k = e;
+    }
+    for (span, kind) in found {
+        // Inside an organization's or a longer place's name? Places found
+        // so far that overlap it must lie inside it.
+        if doc.places.iter().any(|p| {
+            p.mentions
+                .iter()
+                .any(|m| m.span.overlaps(span) && !span.contains(m.span))
+        }) {
+            continue;
+        }
+        let inner = doc.places.iter().find(|p| {
+            p.mentions
+                .iter()
+                // (A division named after the feature, as Egypt's Red Sea
+                // governorate, does not place the sea.)
+                .any(|m| span.contains(m.span) && m.span != span && m.form != Form::Demonym)
+        });
+        let country_code = inner.and_then(|p| p.country_code.clone());
+        for p in &mut doc.places {
+            p.mentions
+                .retain(|m| !span.contains(m.span) || m.form == Form::Demonym);
+        }
+        let name = doc.slice(span).to_string();
+        let mention = Mention {
+            span,
+            form: Form::Name,
+        };
+        if let Some(p) = doc
+            .places
+            .iter_mut()
+            .find(|p| p.name == name && p.source == "text")
+        {
+            p.mentions.push(mention);
+            continue;
+        }
+        doc.places.push(Place {
+            name,
+            kind: kind.to_string(),
+            country_code,
+            admin1: None,
+            lat: None,
+            lon: None,
+            source: "text".to_string(),
+            mentions: vec![mention],
+        });
+    }
+    // Places in order of first mention; the dateline's place follows.
+    let dateline_place = doc
+        .dateline
+        .as_ref()
+        .and_then(|d| d.place)
+        .and_then(|i| doc.places.get(i))
+        .map(|p| p.source.clone());
+    doc.places.retain(|p| !p.mentions.is_empty());
+    for p in &mut doc.places {
+        p.mentions.sort_by_key(|m| m.span.start);
+    }
+    doc.places
+        .sort_by_key(|p| p.mentions.first().map_or(usize::MAX, |m| m.span.start));
+    if let Some(d) = doc.dateline.as_mut() {
+        d.place = dateline_place.and_then(|s| doc.places.iter().position(|p| p.source == s));
+    }
 }
 
 fn is_sentence_start(doc: &Doc, i: usize) -> bool {
@@ -175,6 +403,30 @@ fn preceded_by_locative(doc: &Doc, i: usize) -> bool {
                 && LOCATIVES.contains(&lower_word(doc, i - 2))
         }
     }
+}
+
+/// A locative preposition right before token `i` that only places follow.
+fn strong_locative(doc: &Doc, i: usize) -> bool {
+    i > 0
+        && doc.tokens[i - 1].is_word()
+        && matches!(
+            lower_word(doc, i - 1),
+            "in" | "at"
+                | "from"
+                | "near"
+                | "into"
+                | "outside"
+                | "inside"
+                | "across"
+                | "toward"
+                | "towards"
+                | "via"
+                | "around"
+                | "town"
+                | "city"
+                | "village"
+                | "capital"
+        )
 }
 
 /// Is the token after `end` a ", Place" continuation?
@@ -312,6 +564,29 @@ fn accept(
     {
         return false;
     }
+    // Month abbreviations ("Dec. 5", "Nov 2016") and feasts ("Ramadan",
+    // "Easter") are dates too.
+    if single
+        && (MONTH_ABBREVIATIONS.contains(&lower_word(doc, i))
+            || HOLIDAYS.contains(&lower_word(doc, i)))
+        && !has_country
+    {
+        return false;
+    }
+    // A title's abbreviation ("Spc. Lorraine Walsh", "Maj. Gen.") is no
+    // place, whatever town shares its letters.
+    if single
+        && !has_country
+        && end < toks.len()
+        && doc.tokens[end].text(doc.text) == "."
+        && doc.phrases.iter().any(|h| {
+            h.list == crate::gazetteer::ListKind::Title
+                && h.span.start == toks[i].start as usize
+                && h.span.end == toks[end].end as usize
+        })
+    {
+        return false;
+    }
     // A small place followed by a reporting verb is a person speaking
     // ("Clinton said"); countries and cities speak for governments.
     if single && !demonym && end < toks.len() {
@@ -407,7 +682,9 @@ fn accept(
         return true;
     }
     if common {
-        return locative && !is_sentence_start(doc, i);
+        // "of" and "and" say nothing about an ordinary word ("the nature
+        // of God"); "in", "near", "outside" do ("outside Reading").
+        return strong_locative(doc, i) && !is_sentence_start(doc, i);
     }
     if single && is_sentence_start(doc, i) && gaz.given_name(text).is_some() && !locative {
         return false;
