@@ -7,15 +7,51 @@
 //! - `place_names.fst`: normalized name -> offset into the postings blob;
 //! - `place_postings.bin`: per name, a u16 count then `count` records of
 //!   (u32 place index, u8 form code), little endian;
-//! - `place_offsets.bin`: u32 byte offset of each place's line in
-//!   `places.tsv` (the library includes that file as text and parses a
-//!   line only when a name in a story points at it).
+//! - `place_records.bin`: one fixed-size record per place (see
+//!   [`RECORD_LEN`]): where its line starts in `places.tsv` and the lengths
+//!   of its text fields (the library includes that file as text and slices
+//!   the fields out of it), its kind as an index into `PLACE_KINDS`, and
+//!   its coordinates and population already parsed, so that looking at a
+//!   candidate entry costs a few loads and no parsing.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::Path;
 
 include!("src/gazetteer/normalize.rs");
+include!("src/gazetteer/kinds.rs");
+
+/// Bytes per place record in `place_records.bin`, little endian:
+/// u32 line offset, u16 id length, u16 name length, u8 kind index, u8
+/// country code length, u16 admin1 length, u8 flags (1: lat, 2: lon),
+/// 3 bytes padding, f64 lat, f64 lon, u64 population.
+const RECORD_LEN: usize = 40;
+
+fn place_record(offset: usize, line: &str, out: &mut Vec<u8>) {
+    let mut f = line.trim_end_matches(['\n', '\r']).split('\t');
+    let mut next = || f.next().unwrap_or("");
+    let (id, name, kind, cc, admin1) = (next(), next(), next(), next(), next());
+    let lat: Option<f64> = next().parse().ok();
+    let lon: Option<f64> = next().parse().ok();
+    let population = next().parse::<f64>().map_or(0, |p| p as u64);
+    let kind_ix = PLACE_KINDS
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or_else(|| panic!("places.tsv: unknown kind {kind:?} of {id}"));
+    let start = out.len();
+    out.extend_from_slice(&u32::try_from(offset).expect("offset").to_le_bytes());
+    out.extend_from_slice(&u16::try_from(id.len()).expect("id").to_le_bytes());
+    out.extend_from_slice(&u16::try_from(name.len()).expect("name").to_le_bytes());
+    out.push(kind_ix as u8);
+    out.push(u8::try_from(cc.len()).expect("country code"));
+    out.extend_from_slice(&u16::try_from(admin1.len()).expect("admin1").to_le_bytes());
+    out.push(u8::from(lat.is_some()) | (u8::from(lon.is_some()) << 1));
+    out.extend_from_slice(&[0, 0, 0]);
+    out.extend_from_slice(&lat.unwrap_or(0.0).to_le_bytes());
+    out.extend_from_slice(&lon.unwrap_or(0.0).to_le_bytes());
+    out.extend_from_slice(&population.to_le_bytes());
+    assert_eq!(out.len() - start, RECORD_LEN);
+}
 
 fn form_code(form: &str) -> u8 {
     match form {
@@ -34,14 +70,16 @@ fn main() {
     println!("cargo:rerun-if-changed={}", places_path.display());
     println!("cargo:rerun-if-changed={}", names_path.display());
     println!("cargo:rerun-if-changed=src/gazetteer/normalize.rs");
+    println!("cargo:rerun-if-changed=src/gazetteer/kinds.rs");
     let out = std::env::var("OUT_DIR").expect("OUT_DIR");
     let out = Path::new(&out);
 
     let places = fs::read_to_string(&places_path).unwrap_or_default();
     let names = fs::read_to_string(&names_path).unwrap_or_default();
 
-    // Place lines: offsets and id -> index.
-    let mut offsets: Vec<u32> = Vec::new();
+    // Place records and id -> index.
+    let mut records: Vec<u8> = Vec::new();
+    let mut count = 0u32;
     let mut index_of: HashMap<&str, u32> = HashMap::new();
     let mut pos = 0usize;
     for (n, line) in places.split_inclusive('\n').enumerate() {
@@ -51,8 +89,9 @@ fn main() {
             continue; // header
         }
         let id = line.split('\t').next().unwrap_or("");
-        index_of.insert(id, offsets.len() as u32);
-        offsets.push(start as u32);
+        index_of.insert(id, count);
+        place_record(start, line, &mut records);
+        count += 1;
     }
 
     // Names: key -> postings.
@@ -95,20 +134,23 @@ fn main() {
     let fst_bytes = builder.into_inner().expect("fst");
     fs::write(out.join("place_names.fst"), fst_bytes).expect("write fst");
     fs::write(out.join("place_postings.bin"), blob).expect("write postings");
-    let off_bytes: Vec<u8> = offsets.iter().flat_map(|o| o.to_le_bytes()).collect();
-    fs::write(out.join("place_offsets.bin"), off_bytes).expect("write offsets");
+    fs::write(out.join("place_records.bin"), records).expect("write records");
 
     word_lists(out);
 }
 
-/// Given names (name -> gender code) and common words (a set), as FSTs.
+/// Given names and common words, as one perfect-hash map (`word_info.rs`)
+/// from a normalized word to a bit set: bits 0-1 the given name's gender
+/// (1 male, 2 female, 3 either), bit 2 a common English word. Names and
+/// words are looked up for nearly every capitalized token (every word in
+/// capitals copy): one hash and one compare each.
 fn word_lists(out: &Path) {
     let given_path = Path::new("gazetteers/given_names.tsv");
     let common_path = Path::new("gazetteers/common_words.tsv");
     println!("cargo:rerun-if-changed={}", given_path.display());
     println!("cargo:rerun-if-changed={}", common_path.display());
     let given = fs::read_to_string(given_path).unwrap_or_default();
-    let mut names: BTreeMap<String, u64> = BTreeMap::new();
+    let mut words: BTreeMap<String, u8> = BTreeMap::new();
     for line in given.lines().skip(1) {
         let mut cols = line.split('\t');
         let (Some(name), Some(gender)) = (cols.next(), cols.next()) else {
@@ -121,28 +163,25 @@ fn word_lists(out: &Path) {
         };
         let key = normalize_key(name);
         if !key.is_empty() {
-            let e = names.entry(key).or_insert(code);
+            let e = words.entry(key).or_insert(code);
             if *e != code {
                 *e = 3;
             }
         }
     }
-    let mut b = fst::MapBuilder::memory();
-    for (k, v) in &names {
-        b.insert(k.as_bytes(), *v).expect("sorted");
-    }
-    fs::write(out.join("given_names.fst"), b.into_inner().expect("fst")).expect("write");
-
     let common = fs::read_to_string(common_path).unwrap_or_default();
-    let words: std::collections::BTreeSet<String> = common
-        .lines()
-        .skip(1)
-        .map(normalize_key)
-        .filter(|w| !w.is_empty())
-        .collect();
-    let mut b = fst::SetBuilder::memory();
-    for w in &words {
-        b.insert(w.as_bytes()).expect("sorted");
+    for w in common.lines().skip(1).map(normalize_key) {
+        if !w.is_empty() {
+            *words.entry(w).or_insert(0) |= 4;
+        }
     }
-    fs::write(out.join("common_words.fst"), b.into_inner().expect("fst")).expect("write");
+    let mut map = phf_codegen::Map::new();
+    for (k, v) in &words {
+        map.entry(k.as_str(), v.to_string());
+    }
+    let code = format!(
+        "/// Normalized word -> bits (see `build.rs`).\nstatic WORD_INFO: phf::Map<&'static str, u8> = {};\n",
+        map.build()
+    );
+    fs::write(out.join("word_info.rs"), code).expect("write word_info.rs");
 }

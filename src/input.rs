@@ -19,6 +19,9 @@ pub enum InputErrorKind {
     Unreadable,
     NotFound,
     BadJson,
+    /// The story was read but processing it failed (a bug): reported in
+    /// the story's place so that the rest of a batch goes on.
+    Internal,
 }
 
 impl InputErrorKind {
@@ -31,6 +34,7 @@ impl InputErrorKind {
             InputErrorKind::Unreadable => "unreadable",
             InputErrorKind::NotFound => "not_found",
             InputErrorKind::BadJson => "bad_json",
+            InputErrorKind::Internal => "internal",
         }
     }
 }

@@ -311,3 +311,13 @@ fn a_capitalized_collective_noun_alone_names_the_organization() {
     let s = story("A coalition of parties won the vote.");
     assert!(s.organizations.is_empty(), "{:?}", s.organizations);
 }
+
+#[test]
+fn a_lowercase_word_opening_with_a_non_ascii_letter_after_the() {
+    // Used to panic: the nominal rule cut "über" inside its first character.
+    let s = story("He met the über driver and the élite unit of the Defense Committee.");
+    assert!(s
+        .organizations
+        .iter()
+        .any(|o| o.name == "Defense Committee"));
+}

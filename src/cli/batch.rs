@@ -32,11 +32,9 @@ struct Rendered {
 impl Printer {
     fn render(&self, pipeline: &Pipeline, id: &str, text: Result<String, InputError>) -> Rendered {
         let result = text.and_then(|t| input::check_text(&t).map(|_| t));
+        let result = result.and_then(|text| guarded(|| self.to_json(&pipeline.extract(id, &text))));
         let (json, failed) = match result {
-            Ok(text) => {
-                let story = pipeline.extract(id, &text);
-                (self.to_json(&story), false)
-            }
+            Ok(json) => (json, false),
             Err(e) => (self.to_json(&e.record(id)), true),
         };
         Rendered { json, failed }
@@ -50,6 +48,22 @@ impl Printer {
         };
         r.expect("output types always serialize")
     }
+}
+
+/// Runs `work` (processing one story); a panic inside it becomes an
+/// `internal` error record for that story instead of ending the batch.
+fn guarded(work: impl FnOnce() -> String) -> Result<String, InputError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).map_err(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        InputError::new(
+            InputErrorKind::Internal,
+            format!("internal error while processing this story: {what}"),
+        )
+    })
 }
 
 /// Reads a whole story from a file ('-' is stdin), refusing huge files
@@ -310,4 +324,20 @@ pub fn jsonl(
     }
     out.flush()?;
     Ok(if failed { EXIT_SOME_FAILED } else { EXIT_OK })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_an_internal_error_record() {
+        assert_eq!(guarded(|| "{}".to_string()).unwrap(), "{}");
+        let e = guarded(|| panic!("boom")).unwrap_err();
+        assert_eq!(e.kind, InputErrorKind::Internal);
+        assert!(e.message.contains("boom"), "{}", e.message);
+        let record = serde_json::to_value(e.record("s1")).unwrap();
+        assert_eq!(record["id"], "s1");
+        assert_eq!(record["error"]["kind"], "internal");
+    }
 }

@@ -18,13 +18,18 @@ pub mod table;
 
 use crate::doc::Form;
 pub use phrases::{ListKind, PhraseHit, PhraseIndex};
-pub use places::{PlaceEntry, PlaceIndex, PlaceMatch, PlaceRef};
+pub use places::{FirstTokens, PlaceEntry, PlaceIndex, PlaceMatch, PlaceRef};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 pub use table::{Check, GazetteerError, Row, Table};
 
-static GIVEN_NAMES_FST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/given_names.fst"));
-static COMMON_WORDS_FST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/common_words.fst"));
+include!(concat!(env!("OUT_DIR"), "/word_info.rs"));
+
+/// [`Gazetteer::word_bits`]: the given name's gender code (0 if none).
+pub const GENDER_BITS: u8 = 3;
+/// [`Gazetteer::word_bits`]: a common English word.
+pub const COMMON_BIT: u8 = 4;
 
 const ORG_KINDS: &[&str] = &[
     "government",
@@ -158,10 +163,12 @@ pub struct Gazetteer {
     pub places: PlaceIndex,
     pub lists: Lists,
     pub phrases: PhraseIndex,
-    given_names: fst::Map<&'static [u8]>,
-    common_words: fst::Set<&'static [u8]>,
     extra_given_names: HashMap<String, u8>,
     extra_common_words: HashSet<String>,
+    /// `org_nouns.tsv`: word as written -> its first row.
+    org_nouns: FxHashMap<String, usize>,
+    /// `title_modifiers.tsv` words.
+    title_modifiers: FxHashSet<String>,
 }
 
 /// Gender of a given name.
@@ -246,12 +253,22 @@ impl Gazetteer {
             (ListKind::Target, column(&lists.targets, 0)),
         ];
         let phrases = PhraseIndex::build(&phrase_lists);
+        let mut org_nouns = FxHashMap::default();
+        for (ix, r) in lists.org_nouns.rows.iter().enumerate() {
+            org_nouns.entry(r.get(0).to_string()).or_insert(ix);
+        }
+        let title_modifiers = lists
+            .title_modifiers
+            .rows
+            .iter()
+            .map(|r| r.get(0).to_string())
+            .collect();
         Ok(Gazetteer {
+            org_nouns,
+            title_modifiers,
             places,
             lists,
             phrases,
-            given_names: fst::Map::new(GIVEN_NAMES_FST).expect("given_names.fst"),
-            common_words: fst::Set::new(COMMON_WORDS_FST).expect("common_words.fst"),
             extra_given_names,
             extra_common_words,
         })
@@ -274,24 +291,48 @@ impl Gazetteer {
         &self.table(hit.list).rows[hit.row]
     }
 
+    /// What `word` (any case) is, user lists included: a given name's
+    /// gender code under [`GENDER_BITS`], [`COMMON_BIT`] for a common word.
+    pub fn word_bits(&self, word: &str) -> u8 {
+        normalize::with_key(word, |key| {
+            let mut bits = WORD_INFO.get(key).copied().unwrap_or(0);
+            if !self.extra_given_names.is_empty() {
+                if let Some(&g) = self.extra_given_names.get(key) {
+                    bits = (bits & !GENDER_BITS) | g;
+                }
+            }
+            if !self.extra_common_words.is_empty() && self.extra_common_words.contains(key) {
+                bits |= COMMON_BIT;
+            }
+            bits
+        })
+    }
+
     /// Is `word` (any case) a given name, and of which gender?
     pub fn given_name(&self, word: &str) -> Option<Gender> {
-        let key = normalize::normalize_key(word);
-        let code = match self.extra_given_names.get(&key) {
-            Some(&g) => g as u64,
-            None => self.given_names.get(key.as_bytes())?,
-        };
-        Some(match code {
-            1 => Gender::Male,
-            2 => Gender::Female,
-            _ => Gender::Unisex,
-        })
+        match self.word_bits(word) & GENDER_BITS {
+            0 => None,
+            1 => Some(Gender::Male),
+            2 => Some(Gender::Female),
+            _ => Some(Gender::Unisex),
+        }
     }
 
     /// Is `word` (any case) a common English word?
     pub fn is_common_word(&self, word: &str) -> bool {
-        let key = normalize::normalize_key(word);
-        self.extra_common_words.contains(&key) || self.common_words.contains(key.as_bytes())
+        self.word_bits(word) & COMMON_BIT != 0
+    }
+
+    /// The kind of the organization noun `word` (as written: "Ministry").
+    pub fn org_noun_kind(&self, word: &str) -> Option<&str> {
+        self.org_nouns
+            .get(word)
+            .map(|&ix| self.lists.org_nouns.rows[ix].get(1))
+    }
+
+    /// Is `word`, in ASCII lowercase, a title modifier ("deputy")?
+    pub fn is_title_modifier(&self, word: &str) -> bool {
+        normalize::with_ascii_lowercase(word, |w| self.title_modifiers.contains(w))
     }
 
     /// Place lookup of one whole name (any case).

@@ -39,3 +39,39 @@ pub fn normalize_key(name: &str) -> String {
     }
     out
 }
+
+/// Calls `f` with the lookup key of `word` ([`normalize_key`]), without
+/// allocating for short words of printable ASCII (nearly every token).
+#[allow(dead_code)] // the build script includes this file too
+#[inline]
+pub fn with_key<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    let bytes = word.as_bytes();
+    let mut buf = [0u8; 32];
+    if bytes.len() <= buf.len() && bytes.iter().all(|b| b.is_ascii_graphic()) {
+        let key = &mut buf[..bytes.len()];
+        key.copy_from_slice(bytes);
+        key.make_ascii_lowercase();
+        // Printable ASCII with no white space: the key is the word in
+        // lowercase.
+        return f(std::str::from_utf8(key).unwrap_or_default());
+    }
+    f(&normalize_key(word))
+}
+
+/// Calls `f` with `word` in ASCII lowercase (`str::to_ascii_lowercase`),
+/// without allocating for short words.
+#[allow(dead_code)] // the build script includes this file too
+#[inline]
+pub fn with_ascii_lowercase<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 32];
+    if word.len() <= buf.len() {
+        let lower = &mut buf[..word.len()];
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        // ASCII lowercasing keeps UTF-8 valid.
+        if let Ok(w) = std::str::from_utf8(lower) {
+            return f(w);
+        }
+    }
+    f(&word.to_ascii_lowercase())
+}

@@ -15,18 +15,19 @@
 use super::normalize::{normalize_key, push_normalized};
 use super::table::{Check, GazetteerError, Table};
 use crate::doc::{Form, Token};
-use fst::raw::{Fst, Output};
+use fst::raw::{Fst, Node, Output};
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
 
 static PLACES_TSV: &str = include_str!("../../gazetteers/places.tsv");
 static NAMES_FST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/place_names.fst"));
 static POSTINGS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/place_postings.bin"));
-static OFFSETS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/place_offsets.bin"));
+static RECORDS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/place_records.bin"));
 
-/// Kinds a place may have (the contract's list).
-pub const PLACE_KINDS: &[&str] = &[
-    "country", "admin1", "admin2", "city", "town", "village", "region", "feature", "facility",
-];
+/// Bytes per record in `place_records.bin` (layout in `build.rs`).
+const RECORD_LEN: usize = 40;
+
+include!("kinds.rs");
 
 /// Columns of `places.tsv`.
 pub const PLACE_COLUMNS: &[(&str, Check)] = &[
@@ -133,7 +134,7 @@ impl PlaceIndex {
 
     /// Number of built-in entries.
     pub fn builtin_len(&self) -> usize {
-        OFFSETS.len() / 4
+        RECORDS.len() / RECORD_LEN
     }
 
     /// Adds the places and names of user files (`places.tsv`,
@@ -200,12 +201,7 @@ impl PlaceIndex {
     /// The entry behind a reference.
     pub fn entry(&self, r: PlaceRef) -> PlaceEntry<'_> {
         match r {
-            PlaceRef::Builtin(i) => {
-                let i = i as usize * 4;
-                let off = u32::from_le_bytes(OFFSETS[i..i + 4].try_into().unwrap()) as usize;
-                let line = PLACES_TSV[off..].split('\n').next().unwrap_or("");
-                PlaceEntry::from_line(line)
-            }
+            PlaceRef::Builtin(i) => builtin_entry(i as usize),
             PlaceRef::Overlay(i) => PlaceEntry::from_line(&self.overlay_lines[i as usize]),
         }
     }
@@ -242,6 +238,19 @@ impl PlaceIndex {
 
     /// The longest name that starts at token `i` and ends at a token end.
     pub fn longest_at(&self, text: &str, tokens: &[Token], i: usize) -> Option<PlaceMatch> {
+        self.longest_at_cached(text, tokens, i, &mut FirstTokens::default())
+    }
+
+    /// [`PlaceIndex::longest_at`], with the walk over the built-in names'
+    /// first token taken from (or kept in) `cache`: a story repeats its
+    /// words, and most walks end inside their first token.
+    pub fn longest_at_cached<'g, 't>(
+        &'g self,
+        text: &'t str,
+        tokens: &[Token],
+        i: usize,
+        cache: &mut FirstTokens<'g, 't>,
+    ) -> Option<PlaceMatch> {
         let mut best: Option<PlaceMatch> = None;
         if let Some(fst) = &self.overlay_names {
             if let Some((end, v)) = walk(fst, text, tokens, i) {
@@ -251,7 +260,21 @@ impl PlaceIndex {
                 });
             }
         }
-        if let Some((end, v)) = walk(&self.names, text, tokens, i) {
+        let first = *cache
+            .after
+            .entry(&text[tokens[i].start as usize..tokens[i].end as usize])
+            .or_insert_with(|| {
+                feed(
+                    &self.names,
+                    self.names.root(),
+                    Output::zero(),
+                    text,
+                    &tokens[i],
+                )
+            });
+        let builtin =
+            first.and_then(|(node, out)| walk_on(&self.names, text, tokens, i + 1, node, out));
+        if let Some((end, v)) = builtin {
             match &mut best {
                 Some(b) if b.end_token > end => {}
                 Some(b) if b.end_token == end => {
@@ -273,6 +296,41 @@ impl PlaceIndex {
     }
 }
 
+/// Decodes built-in record `i`: numbers as parsed by `build.rs`, text
+/// sliced out of `places.tsv`.
+fn builtin_entry(i: usize) -> PlaceEntry<'static> {
+    let r = &RECORDS[i * RECORD_LEN..(i + 1) * RECORD_LEN];
+    let u16_at = |k: usize| u16::from_le_bytes([r[k], r[k + 1]]) as usize;
+    let f64_at = |k: usize| f64::from_le_bytes(r[k..k + 8].try_into().expect("8 bytes"));
+    let off = u32::from_le_bytes(r[0..4].try_into().expect("4 bytes")) as usize;
+    let kind = PLACE_KINDS[r[8] as usize];
+    let lens = [u16_at(4), u16_at(6), kind.len(), r[9] as usize, u16_at(10)];
+    let mut fields = [""; 5];
+    let mut p = off;
+    for (f, len) in fields.iter_mut().zip(lens) {
+        *f = PLACES_TSV.get(p..p + len).unwrap_or("");
+        p += len + 1;
+    }
+    let flags = r[12];
+    PlaceEntry {
+        id: fields[0],
+        name: fields[1],
+        kind,
+        country_code: fields[3],
+        admin1: fields[4],
+        lat: (flags & 1 != 0).then(|| f64_at(16)),
+        lon: (flags & 2 != 0).then(|| f64_at(24)),
+        population: u64::from_le_bytes(r[32..40].try_into().expect("8 bytes")),
+    }
+}
+
+/// Where the built-in names' FST stands after a first token, by that
+/// token's text (`None`: no name starts so). One per story.
+#[derive(Default)]
+pub struct FirstTokens<'g, 't> {
+    after: FxHashMap<&'t str, Option<(Node<'g>, Output)>>,
+}
+
 fn builtin_postings(offset: u64) -> impl Iterator<Item = (PlaceRef, Form)> {
     let o = offset as usize;
     let count = u16::from_le_bytes([POSTINGS[o], POSTINGS[o + 1]]) as usize;
@@ -283,6 +341,41 @@ fn builtin_postings(offset: u64) -> impl Iterator<Item = (PlaceRef, Form)> {
     })
 }
 
+/// Feeds one token's normalized text to the FST from `node`; `None` when
+/// the FST has no key going on that way.
+#[inline]
+fn feed<'f, D: AsRef<[u8]>>(
+    fst: &'f Fst<D>,
+    mut node: Node<'f>,
+    mut out: Output,
+    text: &str,
+    tok: &Token,
+) -> Option<(Node<'f>, Output)> {
+    let word = &text[tok.start as usize..tok.end as usize];
+    if tok.is(Token::ASCII) {
+        // Tokens hold no white space: the key is the word in lowercase.
+        for &b in word.as_bytes() {
+            let t = node.find_input(b.to_ascii_lowercase())?;
+            let tr = node.transition(t);
+            out = out.cat(tr.out);
+            node = fst.node(tr.addr);
+        }
+    } else {
+        let mut buf = String::with_capacity(8);
+        for c in word.chars() {
+            buf.clear();
+            push_normalized(c, &mut buf);
+            for &b in buf.as_bytes() {
+                let t = node.find_input(b)?;
+                let tr = node.transition(t);
+                out = out.cat(tr.out);
+                node = fst.node(tr.addr);
+            }
+        }
+    }
+    Some((node, out))
+}
+
 /// Walks `fst` over the normalized text from token `i`; returns the end
 /// token (exclusive) and output of the longest key ending at a token end.
 fn walk<D: AsRef<[u8]>>(
@@ -291,41 +384,43 @@ fn walk<D: AsRef<[u8]>>(
     tokens: &[Token],
     i: usize,
 ) -> Option<(usize, u64)> {
-    let mut node = fst.root();
-    let mut out = Output::zero();
-    let mut best = None;
-    let mut buf = String::with_capacity(8);
-    let mut k = i;
-    let mut pos = tokens[i].start as usize;
+    let (node, out) = feed(fst, fst.root(), Output::zero(), text, &tokens[i])?;
+    walk_on(fst, text, tokens, i + 1, node, out)
+}
+
+/// Goes on with a walk whose first token, ending before token `k`, left
+/// the FST at `node` with output `out`.
+fn walk_on<'f, D: AsRef<[u8]>>(
+    fst: &'f Fst<D>,
+    text: &str,
+    tokens: &[Token],
+    mut k: usize,
+    mut node: Node<'f>,
+    mut out: Output,
+) -> Option<(usize, u64)> {
+    let mut best = node
+        .is_final()
+        .then(|| (k, out.cat(node.final_output()).value()));
+    let mut pos = tokens[k - 1].end as usize;
     while k < tokens.len() {
         let tok = &tokens[k];
         // Feed the gap before token k (one space for any white space).
-        if k > i {
-            let gap = &text[pos..tok.start as usize];
-            if !gap.is_empty() {
-                if gap.contains('\n') && gap.matches('\n').count() > 1 {
-                    break; // never across a paragraph
-                }
-                let Some(t) = node.find_input(b' ') else {
-                    return best;
-                };
-                let tr = node.transition(t);
-                out = out.cat(tr.out);
-                node = fst.node(tr.addr);
+        let gap = &text.as_bytes()[pos..tok.start as usize];
+        if !gap.is_empty() {
+            if gap.len() > 1 && memchr::memchr_iter(b'\n', gap).nth(1).is_some() {
+                break; // never across a paragraph
             }
+            let Some(t) = node.find_input(b' ') else {
+                return best;
+            };
+            let tr = node.transition(t);
+            out = out.cat(tr.out);
+            node = fst.node(tr.addr);
         }
-        for c in text[tok.start as usize..tok.end as usize].chars() {
-            buf.clear();
-            push_normalized(c, &mut buf);
-            for &b in buf.as_bytes() {
-                let Some(t) = node.find_input(b) else {
-                    return best;
-                };
-                let tr = node.transition(t);
-                out = out.cat(tr.out);
-                node = fst.node(tr.addr);
-            }
-        }
+        let Some((n, o)) = feed(fst, node, out, text, tok) else {
+            return best;
+        };
+        (node, out) = (n, o);
         if node.is_final() {
             best = Some((k + 1, out.cat(node.final_output()).value()));
         }

@@ -97,16 +97,22 @@ pub const MONTH_NAMES: [&str; 12] = [
 
 /// Month number of an English month name or abbreviation (any case).
 pub fn month_number(word: &str) -> Option<u32> {
-    let w = word.trim_end_matches('.').to_ascii_lowercase();
-    if w.len() < 3 {
+    let w = word.trim_end_matches('.');
+    // No month name is longer than "september".
+    if w.len() < 3 || w.len() > 9 {
         return None;
     }
+    let mut buf = [0u8; 9];
+    let lower = &mut buf[..w.len()];
+    lower.copy_from_slice(w.as_bytes());
+    lower.make_ascii_lowercase();
+    let w = std::str::from_utf8(lower).ok()?;
     if w == "sept" {
         return Some(9);
     }
     MONTH_NAMES
         .iter()
-        .position(|m| *m == w || (w.len() == 3 && m.starts_with(&w)))
+        .position(|m| *m == w || (w.len() == 3 && m.starts_with(w)))
         .map(|i| i as u32 + 1)
 }
 

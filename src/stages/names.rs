@@ -24,8 +24,11 @@
 //! country are read from the descriptor.
 
 use crate::doc::{Doc, Form, Mention, Organization, Person, Span, Token, TokenKind};
-use crate::gazetteer::{Gazetteer, ListKind};
+use crate::gazetteer::{Gazetteer, ListKind, COMMON_BIT, GENDER_BITS};
+use rustc_hash::FxHashSet;
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// Lowercase words that may join the capitalized words of a name.
 const JOINERS: &[&str] = &[
@@ -182,6 +185,18 @@ const FUNCTION_WORDS: &[&str] = &[
     "reports",
 ];
 
+static NOT_NAME_SET: LazyLock<FxHashSet<&'static str>> =
+    LazyLock::new(|| NOT_NAMES.iter().copied().collect());
+
+/// `NOT_NAMES` and `FUNCTION_WORDS` lowercased, for capitals text.
+static CAPS_NOT_NAME_SET: LazyLock<FxHashSet<String>> = LazyLock::new(|| {
+    NOT_NAMES
+        .iter()
+        .chain(FUNCTION_WORDS)
+        .map(|w| w.to_ascii_lowercase())
+        .collect()
+});
+
 struct Orgs {
     list: Vec<Organization>,
     by_key: HashMap<String, usize>,
@@ -333,12 +348,7 @@ fn list_organizations(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut V
 }
 
 fn org_noun_kind<'g>(gaz: &'g Gazetteer, word: &str) -> Option<&'g str> {
-    gaz.lists
-        .org_nouns
-        .rows
-        .iter()
-        .find(|r| r.get(0) == word)
-        .map(|r| r.get(1))
+    gaz.org_noun_kind(word)
 }
 
 /// Capitalized sequences headed by an organization noun.
@@ -954,6 +964,11 @@ fn nominals(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs) {
             continue;
         }
         let word = t[k].text(doc.text);
+        // Organization nouns are ASCII words: a word opening with another
+        // letter ("über") is none, and is never cut inside a character.
+        if !word.as_bytes()[0].is_ascii() {
+            continue;
+        }
         let mut cap = word.to_string();
         cap[..1].make_ascii_uppercase();
         if org_noun_kind(gaz, &cap).is_none()
@@ -1014,7 +1029,7 @@ fn title_at(doc: &Doc, gaz: &Gazetteer, span: Span) -> Option<TitleInfo> {
 }
 
 /// Is token `k` a capitalized word that can be part of a person's name?
-fn name_word(doc: &Doc, gaz: &Gazetteer, k: usize, blocked: &[Span]) -> bool {
+fn name_word(doc: &Doc, words: &TokenWords, k: usize, blocked: &[Span]) -> bool {
     let t = &doc.tokens[k];
     if !(t.is_word() && t.is(Token::CAP)) || t.kind == TokenKind::Number {
         return false;
@@ -1023,12 +1038,12 @@ fn name_word(doc: &Doc, gaz: &Gazetteer, k: usize, blocked: &[Span]) -> bool {
         return false;
     }
     let s = t.text(doc.text);
-    if s.ends_with('.') || NOT_NAMES.iter().any(|n| n.eq_ignore_ascii_case(s)) {
+    if NOT_NAME_SET.contains(s) || s.ends_with('.') {
         return false;
     }
     // In capitals the commonest words are never names, given names or not
     // ("SAID", "WILL", "TO").
-    if doc.all_caps && FUNCTION_WORDS.iter().any(|n| n.eq_ignore_ascii_case(s)) {
+    if doc.all_caps && CAPS_NOT_NAME_SET.contains(&doc.lower[t.start as usize..t.end as usize]) {
         return false;
     }
     let sp = t.span();
@@ -1037,14 +1052,50 @@ fn name_word(doc: &Doc, gaz: &Gazetteer, k: usize, blocked: &[Span]) -> bool {
     }
     // In capitals an ordinary word ("OF", "STATISTICS") is no name unless
     // it is also a given name.
-    if doc.all_caps && gaz.is_common_word(s) && gaz.given_name(s).is_none() {
+    if doc.all_caps && words.common(k) && !words.given(k) {
         return false;
     }
     true
 }
 
+/// Given-name and common-word bits of each token, looked up once: the
+/// person rules ask about the same tokens many times over.
+struct TokenWords<'a> {
+    doc: &'a Doc<'a>,
+    gaz: &'a Gazetteer,
+    bits: Vec<Cell<u8>>,
+}
+
+impl TokenWords<'_> {
+    const UNKNOWN: u8 = u8::MAX;
+
+    fn bits(&self, k: usize) -> u8 {
+        let c = &self.bits[k];
+        if c.get() == Self::UNKNOWN {
+            c.set(self.gaz.word_bits(self.doc.tokens[k].text(self.doc.text)));
+        }
+        c.get()
+    }
+    fn given(&self, k: usize) -> bool {
+        self.bits(k) & GENDER_BITS != 0
+    }
+    fn common(&self, k: usize) -> bool {
+        self.bits(k) & COMMON_BIT != 0
+    }
+}
+
 fn people(doc: &mut Doc, gaz: &Gazetteer, org_spans: &[Span]) {
-    let t = doc.tokens.clone();
+    let persons = find_people(doc, gaz, org_spans);
+    doc.people = persons;
+}
+
+fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
+    let tw = TokenWords {
+        doc,
+        gaz,
+        bits: vec![Cell::new(TokenWords::UNKNOWN); doc.tokens.len()],
+    };
+    let t = &doc.tokens;
     let mut blocked: Vec<Span> = org_spans.to_vec();
     // Countries and demonyms never start or extend a name.
     for p in &doc.places {
@@ -1060,10 +1111,8 @@ fn people(doc: &mut Doc, gaz: &Gazetteer, org_spans: &[Span]) {
     while k < t.len() {
         // In capitals a name needs a title before it, or a given name
         // that is no ordinary word ("DOLORES HINOSTROZA", not "SAID").
-        let caps_given = doc.all_caps
-            && gaz.given_name(t[k].text(doc.text)).is_some()
-            && !gaz.is_common_word(t[k].text(doc.text));
-        if !name_word(doc, gaz, k, &blocked)
+        let caps_given = doc.all_caps && tw.given(k) && !tw.common(k);
+        if !name_word(doc, &tw, k, &blocked)
             || doc.all_caps && !caps_given && !title_before(doc, gaz, k)
         {
             k += 1;
@@ -1087,7 +1136,7 @@ fn people(doc: &mut Doc, gaz: &Gazetteer, org_spans: &[Span]) {
                 && t[e + 1].text(doc.text) == "."
                 && joined(e, e + 1)
                 && spaced(e + 1, e + 2)
-                && name_word(doc, gaz, e + 2, &blocked)
+                && name_word(doc, &tw, e + 2, &blocked)
             {
                 e += 3;
                 words += 1;
@@ -1095,8 +1144,8 @@ fn people(doc: &mut Doc, gaz: &Gazetteer, org_spans: &[Span]) {
             }
             // In capitals a later word of a name is never an ordinary word
             // ("SAID", "TO"), even one that is somewhere a given name.
-            let plain = doc.all_caps && gaz.is_common_word(t[e].text(doc.text));
-            if !plain && name_word(doc, gaz, e, &blocked) && spaced(e - 1, e) {
+            let plain = doc.all_caps && tw.common(e);
+            if !plain && name_word(doc, &tw, e, &blocked) && spaced(e - 1, e) {
                 e += 1;
                 words += 1;
                 continue;
@@ -1114,7 +1163,7 @@ fn people(doc: &mut Doc, gaz: &Gazetteer, org_spans: &[Span]) {
                 } else {
                     break;
                 };
-                if name_word(doc, gaz, n, &blocked) {
+                if name_word(doc, &tw, n, &blocked) {
                     e = n + 1;
                     words += 1;
                     continue;
@@ -1132,10 +1181,8 @@ fn people(doc: &mut Doc, gaz: &Gazetteer, org_spans: &[Span]) {
                 .any(|p| p.mentions.iter().any(|m| m.span == span));
         // A given name that is also a common word ("Will", "Mark") only
         // counts away from the start of a sentence.
-        let given = gaz.given_name(first).is_some()
-            && !(gaz.is_common_word(first)
-                && sentence_initial(doc, k)
-                && (e - k < 2 || gaz.is_common_word(t[k + 1].text(doc.text))));
+        let given = tw.given(k)
+            && !(tw.common(k) && sentence_initial(doc, k) && (e - k < 2 || tw.common(k + 1)));
         // In capitals, a place's name is the place ("SAN SALVADOR").
         let caps_place = doc.all_caps
             && doc
@@ -1187,8 +1234,8 @@ fn people(doc: &mut Doc, gaz: &Gazetteer, org_spans: &[Span]) {
         let lw = |k: usize| &doc.lower[t[k].start as usize..t[k].end as usize];
         for k in 0..t.len() {
             let sp = t[k].span();
-            if !name_word(doc, gaz, k, &blocked)
-                || gaz.is_common_word(t[k].text(doc.text))
+            if !name_word(doc, &tw, k, &blocked)
+                || tw.common(k)
                 || found.iter().any(|(f, _)| f.overlaps(sp))
                 || doc
                     .places
@@ -1303,7 +1350,7 @@ fn people(doc: &mut Doc, gaz: &Gazetteer, org_spans: &[Span]) {
     for p in &mut persons {
         p.mentions.sort_by_key(|m| m.span.start);
     }
-    doc.people = persons;
+    persons
 }
 
 fn title_before(doc: &Doc, gaz: &Gazetteer, k: usize) -> bool {
@@ -1337,12 +1384,7 @@ fn title_before_info(doc: &Doc, gaz: &Gazetteer, k: usize) -> Option<(TitleInfo,
 }
 
 fn is_modifier(gaz: &Gazetteer, w: &str) -> bool {
-    let lw = w.to_ascii_lowercase();
-    gaz.lists
-        .title_modifiers
-        .rows
-        .iter()
-        .any(|r| r.get(0) == lw)
+    gaz.is_title_modifier(w)
 }
 
 /// Extends a role leftwards from token `k` over modifiers, demonyms,

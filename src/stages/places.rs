@@ -26,8 +26,43 @@
 //!    "Tripoli, Lebanon"). The best score wins; ties go to the larger place.
 
 use crate::doc::{Doc, Form, Mention, Place, Span, Token, TokenKind};
-use crate::gazetteer::{Gazetteer, PlaceEntry, PlaceRef};
+use crate::gazetteer::{FirstTokens, Gazetteer, PlaceEntry, PlaceMatch, PlaceRef};
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
+
+/// Gazetteer walks by start token, each done at most once per story: the
+/// filters look at the names after a candidate, which are candidates too.
+struct Walks<'a> {
+    doc: &'a Doc<'a>,
+    gaz: &'a Gazetteer,
+    at: Vec<OnceCell<Option<PlaceMatch>>>,
+    first: RefCell<FirstTokens<'a, 'a>>,
+}
+
+impl<'a> Walks<'a> {
+    fn new(doc: &'a Doc<'a>, gaz: &'a Gazetteer) -> Walks<'a> {
+        Walks {
+            doc,
+            gaz,
+            at: vec![OnceCell::new(); doc.tokens.len()],
+            first: RefCell::default(),
+        }
+    }
+
+    /// The longest name starting at token `i` (see `PlaceIndex::longest_at`).
+    fn longest_at(&self, i: usize) -> Option<&PlaceMatch> {
+        self.at[i]
+            .get_or_init(|| {
+                self.gaz.places.longest_at_cached(
+                    self.doc.text,
+                    &self.doc.tokens,
+                    i,
+                    &mut self.first.borrow_mut(),
+                )
+            })
+            .as_ref()
+    }
+}
 
 /// Lowercase words allowed inside a multi-word place name.
 const PARTICLES: &[&str] = &[
@@ -395,23 +430,21 @@ fn strong_locative(doc: &Doc, i: usize) -> bool {
 }
 
 /// Is the token after `end` a ", Place" continuation?
-fn followed_by_place(doc: &Doc, gaz: &Gazetteer, end: usize) -> bool {
+fn followed_by_place(doc: &Doc, gaz: &Gazetteer, walks: &Walks, end: usize) -> bool {
     end + 1 < doc.tokens.len()
         && doc.tokens[end].text(doc.text) == ","
         && doc.tokens[end + 1].is(Token::CAP)
-        && gaz
-            .places
-            .longest_at(doc.text, &doc.tokens, end + 1)
-            .is_some_and(|m| {
-                m.candidates
-                    .iter()
-                    .any(|(r, _)| matches!(gaz.places.entry(*r).kind, "country" | "admin1"))
-            })
+        && walks.longest_at(end + 1).is_some_and(|m| {
+            m.candidates
+                .iter()
+                .any(|(r, _)| matches!(gaz.places.entry(*r).kind, "country" | "admin1"))
+        })
 }
 
 fn find(doc: &Doc, gaz: &Gazetteer) -> Vec<Found> {
     let mut out = Vec::new();
     let toks = &doc.tokens;
+    let walks = Walks::new(doc, gaz);
     let mut i = 0;
     while i < toks.len() {
         let t = toks[i];
@@ -420,18 +453,18 @@ fn find(doc: &Doc, gaz: &Gazetteer) -> Vec<Found> {
             i += 1;
             continue;
         }
-        let Some(m) = gaz.places.longest_at(doc.text, toks, i) else {
+        let Some(m) = walks.longest_at(i) else {
             i += 1;
             continue;
         };
         let end = m.end_token;
-        if accept(doc, gaz, i, end, &m.candidates) {
+        if accept(doc, gaz, &walks, i, end, &m.candidates) {
             out.push(Found {
-                weak: weak(doc, gaz, i, end, &m.candidates),
+                weak: weak(doc, gaz, &walks, i, end, &m.candidates),
                 span: doc.tokens_span(i..end),
                 first_token: i,
                 end_token: end,
-                candidates: m.candidates,
+                candidates: m.candidates.clone(),
             });
             i = end;
         } else {
@@ -444,11 +477,18 @@ fn find(doc: &Doc, gaz: &Gazetteer) -> Vec<Found> {
 /// A single word naming only villages and small towns, with nothing
 /// around it that says "place" ("Croft", "Bicknell", "Silva" are far more
 /// often people than hamlets).
-fn weak(doc: &Doc, gaz: &Gazetteer, i: usize, end: usize, cands: &[(PlaceRef, Form)]) -> bool {
+fn weak(
+    doc: &Doc,
+    gaz: &Gazetteer,
+    walks: &Walks,
+    i: usize,
+    end: usize,
+    cands: &[(PlaceRef, Form)],
+) -> bool {
     let words = (i..end).filter(|&k| doc.tokens[k].is_word()).count();
     words == 1
         && !preceded_by_locative(doc, i)
-        && !followed_by_place(doc, gaz, end)
+        && !followed_by_place(doc, gaz, walks, end)
         && cands.iter().all(|(r, f)| {
             let e = gaz.places.entry(*r);
             *f != Form::Demonym && matches!(e.kind, "town" | "village") && e.population < 15_000
@@ -456,7 +496,14 @@ fn weak(doc: &Doc, gaz: &Gazetteer, i: usize, end: usize, cands: &[(PlaceRef, Fo
 }
 
 /// Does the name on tokens `i..end` read as a place here?
-fn accept(doc: &Doc, gaz: &Gazetteer, i: usize, end: usize, cands: &[(PlaceRef, Form)]) -> bool {
+fn accept(
+    doc: &Doc,
+    gaz: &Gazetteer,
+    walks: &Walks,
+    i: usize,
+    end: usize,
+    cands: &[(PlaceRef, Form)],
+) -> bool {
     let toks = &doc.tokens;
     let words: Vec<usize> = (i..end).filter(|&k| toks[k].is_word()).collect();
     if words.is_empty() {
@@ -501,7 +548,7 @@ fn accept(doc: &Doc, gaz: &Gazetteer, i: usize, end: usize, cands: &[(PlaceRef, 
     let text = doc.slice(doc.tokens_span(i..end));
     // A lone lowercase-able word that is an ordinary English word.
     let common = single && gaz.is_common_word(text);
-    let locative = preceded_by_locative(doc, i) || followed_by_place(doc, gaz, end);
+    let locative = preceded_by_locative(doc, i) || followed_by_place(doc, gaz, walks, end);
 
     // Months and weekdays are dates ("May", "August"), whatever towns
     // share their names.
@@ -563,7 +610,7 @@ fn accept(doc: &Doc, gaz: &Gazetteer, i: usize, end: usize, cands: &[(PlaceRef, 
             && toks[end].is(Token::CAP)
             && !toks[end].is(Token::UPPER);
         let next_is_country = next_cap
-            && gaz.places.longest_at(doc.text, toks, end).is_some_and(|m| {
+            && walks.longest_at(end).is_some_and(|m| {
                 m.candidates.iter().any(|(r, _)| {
                     matches!(gaz.places.entry(*r).kind, "country" | "admin1" | "region")
                 })
@@ -602,7 +649,7 @@ fn accept(doc: &Doc, gaz: &Gazetteer, i: usize, end: usize, cands: &[(PlaceRef, 
         && toks[end].is_word()
         && doc.text[toks[end - 1].end as usize..toks[end].start as usize] == *" "
         && !gaz.is_common_word(toks[end].text(doc.text))
-        && gaz.places.longest_at(doc.text, toks, end).is_none()
+        && walks.longest_at(end).is_none()
     {
         return false;
     }

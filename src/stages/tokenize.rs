@@ -125,7 +125,19 @@ fn scan_word(text: &str, start: usize) -> (usize, TokenKind) {
     let bytes = text.as_bytes();
     let mut i = start;
     let mut all_digits = true;
-    while let Some(n) = word_char_len(text, i) {
+    loop {
+        // ASCII letters and digits not followed by a combining mark: one
+        // byte each, no grapheme segmentation needed.
+        while i < bytes.len()
+            && bytes[i].is_ascii_alphanumeric()
+            && bytes.get(i + 1).is_none_or(|&n| n < 0x80)
+        {
+            all_digits &= bytes[i].is_ascii_digit();
+            i += 1;
+        }
+        let Some(n) = word_char_len(text, i) else {
+            break;
+        };
         if !bytes[i].is_ascii_digit() {
             all_digits = false;
         }
