@@ -686,20 +686,9 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
     // Only nouns the violence acts on: objects of a trigger or of a
     // casualty word, subjects of a passive one ("two peasants were
     // kidnapped"), not bystanders named elsewhere in the sentence.
-    let harm: Vec<Span> = hits_in(doc, ListKind::Trigger, sent.span)
-        .filter(|h| {
-            !matches!(
-                gaz.row(h).get(1),
-                "arrest" | "protest" | "riot" | "disaster"
-            )
-        })
-        .map(|h| h.span)
-        .chain(
-            (a..b)
-                .filter(|&k| KILL_WORDS.contains(&lw(doc, k)) || INJURE_WORDS.contains(&lw(doc, k)))
-                .map(|k| doc.tokens[k].span()),
-        )
-        .collect();
+    let harm = anchors(doc, gaz, s, |w| {
+        KILL_WORDS.contains(&w) || INJURE_WORDS.contains(&w)
+    });
     for h in hits_in(doc, ListKind::Actor, sent.span) {
         if gaz.row(h).get(1) != "victim" || victims.iter().any(|v| v.span.overlaps(h.span)) {
             continue;
@@ -813,20 +802,7 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
     }
     // Targets: a target noun the event acts on, not one that only says
     // where it happened ("in the San Borja neighborhood").
-    let anchors: Vec<Span> = hits_in(doc, ListKind::Trigger, sent.span)
-        .filter(|h| {
-            !matches!(
-                gaz.row(h).get(1),
-                "arrest" | "protest" | "riot" | "disaster"
-            )
-        })
-        .map(|h| h.span)
-        .chain(
-            (a..b)
-                .filter(|&k| DAMAGE_WORDS.contains(&lw(doc, k)))
-                .map(|k| doc.tokens[k].span()),
-        )
-        .collect();
+    let damage = anchors(doc, gaz, s, |w| DAMAGE_WORDS.contains(&w));
     let targets: Vec<&PhraseHit> = hits_in(doc, ListKind::Target, sent.span).collect();
     let mut i = 0;
     while i < targets.len() {
@@ -848,7 +824,7 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
         }
         let start = extend_noun_phrase(doc, head, a);
         let span = Span::new(start, end);
-        if acted_on(doc, span, &anchors, a) {
+        if acted_on(doc, span, &damage, a) {
             inc.targets.push(Argument::new(span));
         }
     }
@@ -859,6 +835,28 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
     }
     inc.victims = victims;
     inc.perpetrators = perps;
+}
+
+/// What an argument can be acted on by in sentence `s`: its violent
+/// triggers (not arrests, protests, riots or disasters) and the words
+/// `word` accepts (casualty words for victims, damage words for targets).
+fn anchors(doc: &Doc, gaz: &Gazetteer, s: usize, word: impl Fn(&str) -> bool) -> Vec<Span> {
+    let sent = &doc.sentences[s];
+    hits_in(doc, ListKind::Trigger, sent.span)
+        .filter(|h| {
+            !matches!(
+                gaz.row(h).get(1),
+                "arrest" | "protest" | "riot" | "disaster"
+            )
+        })
+        .map(|h| h.span)
+        .chain(
+            sent.tokens
+                .clone()
+                .filter(|&k| word(lw(doc, k)))
+                .map(|k| doc.tokens[k].span()),
+        )
+        .collect()
 }
 
 /// Words of damage that make a nearby target noun a target ("the bridge
