@@ -175,7 +175,10 @@ pub struct Place {
 /// A resolved organization.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Organization {
+    /// The name as the story gives it.
     pub name: String,
+    /// The curated list's name for it, when it comes from the list.
+    pub canonical: Option<String>,
     pub kind: String,
     pub country_code: Option<String>,
     pub mentions: Vec<Mention>,
@@ -184,7 +187,10 @@ pub struct Organization {
 /// A named person.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Person {
+    /// The fullest name the story gives.
     pub name: String,
+    /// The list's name for a well-known person.
+    pub canonical: Option<String>,
     pub title: Option<String>,
     pub role: Option<String>,
     /// Index into `Doc::organizations`.

@@ -72,6 +72,7 @@ pub struct PlaceOut {
 pub struct OrganizationOut {
     pub id: String,
     pub name: String,
+    pub canonical: Option<String>,
     pub kind: String,
     pub country_code: Option<String>,
     pub mentions: Vec<MentionOut>,
@@ -81,6 +82,7 @@ pub struct OrganizationOut {
 pub struct PersonOut {
     pub id: String,
     pub name: String,
+    pub canonical: Option<String>,
     pub title: Option<String>,
     pub role: Option<String>,
     pub organization: Option<String>,
@@ -240,6 +242,7 @@ impl Story {
             .map(|(i, o)| OrganizationOut {
                 id: org_id(i),
                 name: o.name.clone(),
+                canonical: o.canonical.clone(),
                 kind: o.kind.clone(),
                 country_code: o.country_code.clone(),
                 mentions: c.mentions(&o.mentions),
@@ -252,6 +255,7 @@ impl Story {
             .map(|(i, p)| PersonOut {
                 id: person_id(i),
                 name: p.name.clone(),
+                canonical: p.canonical.clone(),
                 title: p.title.clone(),
                 role: p.role.clone(),
                 organization: p.organization.map(org_id),

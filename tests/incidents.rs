@@ -84,7 +84,7 @@ fn victims_perpetrators_weapons_targets() {
     assert_eq!(
         (v.text.as_str(), v.count, v.nationality.clone()),
         (
-            "three Chinese workers",
+            "Chinese workers",
             Some(Some(3)),
             Some(Some("CN".to_string()))
         )
@@ -264,5 +264,62 @@ fn targets_are_what_the_violence_acted_on() {
     // Victim nouns that are not acted on are no victims.
     let e = one("Gunmen killed two peasants while residents watched from the square.");
     let v: Vec<&str> = e.victims.iter().map(|v| v.text.as_str()).collect();
-    assert_eq!(v, ["two peasants"]);
+    assert_eq!(v, ["peasants"]);
+}
+
+#[test]
+fn victims_text_without_their_number() {
+    let e = one("Soldiers killed six Jesuit priests and two other people at the university.");
+    let v: Vec<(&str, Option<Option<u32>>)> = e
+        .victims
+        .iter()
+        .map(|v| (v.text.as_str(), v.count))
+        .collect();
+    assert_eq!(
+        v,
+        [("Jesuit priests", Some(Some(6))), ("people", Some(Some(2)))]
+    );
+    // The phrase ends with its person noun, not at the next word.
+    let e = one("Gunmen killed six Jesuits yesterday in the capital.");
+    assert_eq!(e.victims[0].text, "Jesuits");
+}
+
+#[test]
+fn person_noun_as_modifier_is_no_actor() {
+    // "rebel" in "rebel attack" names no perpetrator; "guerrilla units" does.
+    let e = one("The army repelled a rebel attack on the garrison, killing four soldiers.");
+    assert!(
+        e.perpetrators.iter().all(|p| p.text != "rebel"),
+        "{:?}",
+        e.perpetrators
+    );
+    let e = one("Guerrilla units attacked a military post with mortars.");
+    assert_eq!(e.perpetrators[0].text, "Guerrilla units");
+}
+
+#[test]
+fn not_incidents_riots_and_accidents() {
+    // Weapons bought or seized are no attack.
+    let s = story("In 1988 mortars, shells and rifles were purchased abroad.");
+    assert!(s.incidents.is_empty(), "{:#?}", s.incidents);
+    // Negated and deterred events are none.
+    let s = story("The rebels did not attack the town. Troops were sent to deter attacks.");
+    assert!(s.incidents.is_empty(), "{:#?}", s.incidents);
+    // Demonstrators clashing with police: a riot.
+    let e = one("Demonstrators clashed with police in the main square.");
+    assert_eq!(
+        (e.kind.as_str(), e.acled_event_type.as_deref()),
+        ("riot", Some("Riots"))
+    );
+    // Deaths in a crash are the accident's.
+    let e = one("Four soldiers were killed when their helicopter crashed.");
+    assert_eq!(e.kind, "accident");
+}
+
+#[test]
+fn weapons_with_calibre_and_compound_names_targets_with_owner() {
+    let e = one("Rebels attacked the residence of the assembly president with 60 mm mortars and RPG-18 rocket launchers.");
+    let weapons: Vec<&str> = e.weapons.iter().map(|w| w.text.as_str()).collect();
+    assert_eq!(weapons, ["60 mm mortars", "RPG-18 rocket launchers"]);
+    assert_eq!(e.targets[0].text, "the residence of the assembly president");
 }

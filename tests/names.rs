@@ -321,3 +321,87 @@ fn a_lowercase_word_opening_with_a_non_ascii_letter_after_the() {
         .iter()
         .any(|o| o.name == "Defense Committee"));
 }
+
+#[test]
+fn well_known_people_by_full_name_and_family_name() {
+    let s =
+        story("Syrian forces loyal to Bashar al-Assad advanced. Later Assad's troops withdrew.");
+    let p = person(&s, "Bashar al-Assad");
+    assert_eq!(p.canonical.as_deref(), Some("Bashar al-Assad"));
+    assert_eq!(p.country_code.as_deref(), Some("SY"));
+    assert_eq!(p.title.as_deref(), Some("president"));
+    let texts: Vec<&str> = p.mentions.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(texts, ["Bashar al-Assad", "Assad"]);
+    // A story that only says "Assad" names him so; the list gives the rest.
+    let s = story("Talks on Assad's future stalled on Monday.");
+    let p = person(&s, "Assad");
+    assert_eq!(p.canonical.as_deref(), Some("Bashar al-Assad"));
+    // A family name after another given name is somebody else.
+    let s = story("Laura Bush visited a school in Dallas.");
+    assert!(
+        s.people.iter().all(|p| p.canonical.is_none()),
+        "{:?}",
+        s.people
+    );
+    // Lowercase is no name ("the bush").
+    let s = story("The gunmen hid in the bush near the road.");
+    assert!(s.people.is_empty(), "{:?}", s.people);
+}
+
+#[test]
+fn given_name_alone_after_full_name() {
+    let s = story(
+        "Qassem Hamdani, a farmer, was arrested. Police said Qassem had no weapons. \
+         Qassem denied it.",
+    );
+    let p = person(&s, "Qassem Hamdani");
+    let texts: Vec<&str> = p.mentions.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(texts, ["Qassem Hamdani", "Qassem", "Qassem"]);
+}
+
+#[test]
+fn family_name_as_subject_of_was_a_title() {
+    let s = story("Qanbar was a commander in the navy. Later Qanbar retired to Basra.");
+    let p = person(&s, "Qanbar");
+    assert_eq!(p.mentions.len(), 2);
+    // Not for a place.
+    let s = story("Basra was a port city with a governor.");
+    assert!(s.people.is_empty(), "{:?}", s.people);
+}
+
+#[test]
+fn nickname_in_quotes_and_rank_before_a_place_name() {
+    let s = story(
+        "Brig. Gen. Richard \"Tex\" Coe will present the findings. Brig. Gen. Coe said the \
+         review was thorough.",
+    );
+    let p = person(&s, "Richard \"Tex\" Coe");
+    let texts: Vec<&str> = p.mentions.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(texts, ["Richard \"Tex\" Coe", "Coe"]);
+}
+
+#[test]
+fn place_words_are_no_name_words() {
+    let s = story(
+        "The road crosses northern Salah ad Din Province. Fighting went on near Wadi Barada.",
+    );
+    assert!(s.people.is_empty(), "{:?}", s.people);
+    assert!(
+        s.places.iter().any(|p| p.name == "Wadi Barada"),
+        "{:?}",
+        s.places
+    );
+}
+
+#[test]
+fn organization_named_as_the_story_names_it() {
+    let s = story("The FMLN attacked a bridge near San Miguel.");
+    let o = org(&s, "FMLN");
+    assert_eq!(
+        o.canonical.as_deref(),
+        Some("Farabundo Marti National Liberation Front")
+    );
+    let s = story("The Farabundo Marti National Liberation Front (FMLN) denied it.");
+    let o = org(&s, "Farabundo Marti National Liberation Front");
+    assert_eq!(o.mentions.len(), 2);
+}

@@ -144,6 +144,17 @@ pub const LISTS: &[ListSpec] = &[
         columns: &[("noun", Check::Required), ("category", Check::Required)],
         builtin: include_str!("../../gazetteers/targets.tsv"),
     },
+    ListSpec {
+        file: "people.tsv",
+        columns: &[
+            ("name", Check::Required),
+            ("canonical", Check::Required),
+            ("title", Check::Any),
+            ("country_code", Check::CountryCode),
+            ("form", Check::OneOf(&["name", "alias"])),
+        ],
+        builtin: include_str!("../../gazetteers/people.tsv"),
+    },
 ];
 
 /// The curated lists, parsed.
@@ -156,6 +167,7 @@ pub struct Lists {
     pub weapons: Table,
     pub actors: Table,
     pub targets: Table,
+    pub people: Table,
 }
 
 /// Everything the stages look things up in. Built once; `Sync`.
@@ -208,6 +220,7 @@ impl Gazetteer {
             weapons: next(),
             actors: next(),
             targets: next(),
+            people: next(),
         };
         let mut places = PlaceIndex::builtin();
         let mut extra_given_names = HashMap::new();
@@ -251,6 +264,7 @@ impl Gazetteer {
             (ListKind::Weapon, column(&lists.weapons, 0)),
             (ListKind::Actor, column(&lists.actors, 0)),
             (ListKind::Target, column(&lists.targets, 0)),
+            (ListKind::Person, column(&lists.people, 0)),
         ];
         let phrases = PhraseIndex::build(&phrase_lists);
         let mut org_nouns = FxHashMap::default();
@@ -283,6 +297,7 @@ impl Gazetteer {
             ListKind::Weapon => &self.lists.weapons,
             ListKind::Actor => &self.lists.actors,
             ListKind::Target => &self.lists.targets,
+            ListKind::Person => &self.lists.people,
         }
     }
 

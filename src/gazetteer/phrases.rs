@@ -1,5 +1,6 @@
 //! The phrase automaton: one Aho-Corasick automaton over every curated
-//! phrase list (organizations, titles, triggers, weapons, actors, targets),
+//! phrase list (organizations, titles, triggers, weapons, actors, targets,
+//! well-known people),
 //! run once per story over its lowercased text.
 //!
 //! The lists hold a few thousand phrases. A contiguous NFA builds in about
@@ -22,6 +23,7 @@ pub enum ListKind {
     Weapon,
     Actor,
     Target,
+    Person,
 }
 
 /// A phrase found in a story.

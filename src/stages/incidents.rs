@@ -70,10 +70,49 @@ const MODAL: &[&str] = &[
     "intends",
     "intended",
     "false",
+    "deter",
+    "deterring",
+    "avert",
+    "averting",
     "rumor",
     "rumors",
     "rumour",
     "rumours",
+];
+
+/// Words that say weapons changed hands or were found, not used.
+const ARMS_HANDLED: &[&str] = &[
+    "bought",
+    "buy",
+    "buying",
+    "purchased",
+    "purchase",
+    "purchases",
+    "sold",
+    "sell",
+    "selling",
+    "sale",
+    "sales",
+    "supplied",
+    "supply",
+    "supplies",
+    "shipped",
+    "shipment",
+    "shipments",
+    "smuggled",
+    "smuggling",
+    "trafficking",
+    "seized",
+    "seizure",
+    "confiscated",
+    "found",
+    "discovered",
+    "cache",
+    "caches",
+    "arsenal",
+    "stockpile",
+    "stockpiles",
+    "deals",
 ];
 
 const NUMBER_WORDS: &[(&str, u32)] = &[
@@ -146,11 +185,12 @@ const INJURE_WORDS: &[&str] = &[
 fn type_rank(t: &str) -> u8 {
     match t {
         "bombing" | "air_drone_strike" | "shelling" | "abduction" | "assassination"
-        | "hijacking" => 6,
-        "arson" | "robbery" => 5,
-        "armed_clash" => 4,
-        "attack" => 3,
-        "riot" | "protest" => 2,
+        | "hijacking" => 7,
+        "arson" | "robbery" => 6,
+        "armed_clash" => 5,
+        "attack" => 4,
+        "riot" => 3,
+        "protest" => 2,
         "arrest" => 1,
         _ => 0,
     }
@@ -202,6 +242,8 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
                 if let Some(prev) = incidents.last_mut() {
                     if trigs.iter().any(|t| family(t.kind) == family(&prev.kind)) {
                         prev.evidence.push(span);
+                        // "The bomb was hidden in a truck": its weapon.
+                        weapons_in(doc, span, &mut prev.weapons);
                         *last_sentence.last_mut().unwrap() = s;
                     }
                 }
@@ -301,6 +343,9 @@ fn hits_in<'a>(doc: &'a Doc, list: ListKind, span: Span) -> impl Iterator<Item =
             && (doc.all_caps
                 || list == ListKind::Trigger
                 || !doc.text[h.span.range()].starts_with(|c: char| c.is_uppercase())
+                // Weapons written as acronyms: "RPG", "AK-47", "IED".
+                || list == ListKind::Weapon
+                    && !doc.text[h.span.range()].contains(|c: char| c.is_lowercase())
                 || doc
                     .token_starting_at(h.span.start)
                     .is_some_and(|k| is_start(doc, k)))
@@ -320,6 +365,10 @@ fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, span: Span) -> Vec<Trig<'g>> {
         let lo = k.saturating_sub(4);
         let sent_start = doc.token_at_or_after(span.start);
         if (lo.max(sent_start)..k).any(|j| MODAL.contains(&lw(doc, j))) {
+            continue;
+        }
+        // "did not attack", "were never kidnapped".
+        if (k.saturating_sub(2).max(sent_start)..k).any(|j| matches!(lw(doc, j), "not" | "never")) {
             continue;
         }
         // "to attack", "to kidnap": an infinitive is an aim, not an event
@@ -345,6 +394,31 @@ fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, span: Span) -> Vec<Trig<'g>> {
             strong: row.get(4) == "strong",
             anaphoric,
         });
+    }
+    // Deaths in a sentence about a crash or a disaster are the accident's
+    // ("four men were killed when the plane crashed").
+    if out
+        .iter()
+        .any(|t| matches!(t.kind, "accident" | "disaster"))
+    {
+        out.retain(|t| {
+            !(t.kind == "attack" && !t.strong && KILL_WORDS.contains(&&doc.lower[t.span.range()]))
+        });
+    }
+    // Weapons bought, sold, seized or found are no attack ("mortars and
+    // shells were purchased", "police found 50 kg of dynamite").
+    let trade = doc.lower[span.range()]
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .any(|w| ARMS_HANDLED.contains(&w));
+    if trade {
+        out.retain(|t| !hits_in(doc, ListKind::Weapon, t.span).any(|h| h.span == t.span));
+    }
+    // Demonstrators clashing with the police is a riot, not a battle.
+    if out.iter().any(|t| t.kind == "protest") {
+        for t in out.iter_mut().filter(|t| t.kind == "armed_clash") {
+            t.kind = "riot";
+            t.acled = ("Riots", "Violent demonstration");
+        }
     }
     out
 }
@@ -507,6 +581,251 @@ fn is_verbish(w: &str) -> bool {
         )
 }
 
+/// Where the noun phrase of a person noun ends. A person noun right
+/// before another noun is a modifier: of a person noun, the phrase runs on
+/// to it ("guerrilla fighters", "rebel commanders"); of anything else, no
+/// person is meant ("a rebel attack", "civilian targets") and this is
+/// `None`. `b` is the sentence's end token.
+fn head_end(doc: &Doc, gaz: &Gazetteer, hit: &PhraseHit, b: usize) -> Option<usize> {
+    let span = hit.span;
+    // Only a singular noun modifies: "rebels attack" is a clause.
+    if gaz.row(hit).get(2) == "true" {
+        return Some(span.end);
+    }
+    let Some(k) = doc.token_ending_at(span.end) else {
+        return Some(span.end);
+    };
+    let n = k + 1;
+    if n >= b || doc.text[span.end..doc.tokens[n].start as usize] != *" " {
+        return Some(span.end);
+    }
+    let next = &doc.tokens[n];
+    let w = lw(doc, n);
+    if !next.is_word()
+        || next.kind == TokenKind::Number
+        || !doc.all_caps && next.is(Token::CAP)
+        || is_verbish(w)
+        || w.ends_with("ed")
+        || NOT_NOUNS.contains(&w)
+    {
+        return Some(span.end);
+    }
+    // "JUDGE MARIA ELENA DIAZ", "the rebel in Morazan": a title or a
+    // noun before a name.
+    let at = next.start as usize;
+    let named = doc
+        .people
+        .iter()
+        .any(|p| p.mentions.iter().any(|m| m.span.start == at))
+        || doc
+            .places
+            .iter()
+            .any(|p| p.mentions.iter().any(|m| m.span.start == at))
+        || doc
+            .organizations
+            .iter()
+            .any(|o| o.mentions.iter().any(|m| m.span.start == at));
+    if named {
+        return Some(span.end);
+    }
+    if let Some(h) = hits_in(
+        doc,
+        ListKind::Actor,
+        Span::new(next.start as usize, doc.text.len()),
+    )
+    .find(|h| h.span.start == next.start as usize)
+    {
+        return Some(h.span.end);
+    }
+    GROUP_NOUNS.contains(&w).then_some(next.end as usize)
+}
+
+/// Nouns for a body of people that a person noun can modify ("guerrilla
+/// units", "terrorist squads").
+const GROUP_NOUNS: &[&str] = &[
+    "unit",
+    "units",
+    "group",
+    "groups",
+    "squad",
+    "squads",
+    "force",
+    "forces",
+    "column",
+    "columns",
+    "commando",
+    "commandos",
+    "member",
+    "members",
+    "militia",
+    "militias",
+    "fighter",
+    "fighters",
+    "detachment",
+    "detachments",
+    "cell",
+    "cells",
+    "leader",
+    "leaders",
+    "commander",
+    "commanders",
+    "band",
+    "bands",
+    "gang",
+    "gangs",
+    "troops",
+    "suspect",
+    "suspects",
+    "organization",
+    "organizations",
+    "network",
+    "networks",
+    "faction",
+    "factions",
+    "battalion",
+    "battalions",
+    "brigade",
+    "brigades",
+];
+
+/// Words after a person noun that do not make it a modifier.
+const NOT_NOUNS: &[&str] = &[
+    "also",
+    "allegedly",
+    "reportedly",
+    "apparently",
+    "then",
+    "later",
+    "yesterday",
+    "today",
+    "tonight",
+    "last",
+    "this",
+    "early",
+    "late",
+    "or",
+    "nor",
+    "for",
+    "into",
+    "against",
+    "under",
+    "over",
+    "before",
+    "within",
+    "without",
+    "among",
+    "including",
+    "inside",
+    "outside",
+    "through",
+    "toward",
+    "towards",
+    "across",
+    "behind",
+    "will",
+    "would",
+    "could",
+    "can",
+    "may",
+    "might",
+    "must",
+    "should",
+    "did",
+    "do",
+    "does",
+    "not",
+    "never",
+    "all",
+    "both",
+    "whose",
+    "whom",
+    "where",
+    "there",
+    "here",
+    "so",
+    "than",
+    "because",
+    "if",
+    "according",
+    "led",
+    "opened",
+    "fired",
+    "attacked",
+    "stormed",
+    "set",
+    "took",
+    "used",
+    "carried",
+    "claimed",
+    "threw",
+    "entered",
+    "burst",
+    "broke",
+    "seized",
+    "kidnapped",
+    "abducted",
+    "shot",
+    "detonated",
+    "planted",
+    "ambushed",
+    "raided",
+    "burned",
+    "blew",
+    "hurled",
+    "launched",
+    "armed",
+    "said",
+    "says",
+    "told",
+    "tells",
+    "got",
+    "ran",
+    "went",
+    "came",
+    "hit",
+    "left",
+    "fought",
+    "stole",
+    "held",
+    "kept",
+    "made",
+    "sent",
+    "struck",
+    "drove",
+    "began",
+    "gave",
+    "fled",
+    "escaped",
+];
+
+/// Where a counted phrase ends: after the last person noun in it.
+fn counted_end(doc: &Doc, phrase: Span) -> usize {
+    doc.phrases
+        .iter()
+        .filter(|h| h.list == ListKind::Actor && phrase.contains(h.span))
+        .map(|h| h.span.end)
+        .max()
+        .unwrap_or(phrase.end)
+}
+
+/// A counted phrase without its number: "Jesuit priests" of "six Jesuit
+/// priests", "soldiers" of "three other soldiers". A bare number or
+/// ordinal ("a fourth") stays as it is.
+fn counted_noun(doc: &Doc, c: &Count, phrase: Span) -> Span {
+    let t = &doc.tokens;
+    let mut k = doc.token_at_or_after(c.text.end);
+    while k < t.len()
+        && (t[k].start as usize) < phrase.end
+        && matches!(lw(doc, k), "other" | "more" | "of")
+    {
+        k += 1;
+    }
+    match t.get(k) {
+        Some(tok) if (tok.start as usize) < phrase.end => Span::new(tok.start as usize, phrase.end),
+        _ => phrase,
+    }
+}
+
 /// Does a count count people? "12 hours", "315 km" and "28 July" do not:
 /// a counted phrase must name people (an actor noun), or be a bare number
 /// or an ordinal ("killing two of them", "a fourth").
@@ -607,6 +926,10 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
         // "the murder of two young U.S. citizens"
         if found.is_none() && k + 2 < b && lw(doc, k + 1) == "of" {
             found = count_at(doc, k + 2, b).filter(plausible);
+            // "the assassination of the six Jesuits"
+            if found.is_none() && k + 3 < b && matches!(lw(doc, k + 2), "the" | "their" | "its") {
+                found = count_at(doc, k + 3, b).filter(plausible);
+            }
         }
         // "Four gunmen ... were killed", "two people have been killed", "12 dead"
         if found.is_none() {
@@ -668,15 +991,24 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
             if pronoun {
                 continue;
             }
-            let mut arg = Argument::new(c.phrase);
+            // The phrase ends with its person noun ("six Jesuits", not
+            // "six Jesuits will"); a victim's number goes to `count`, so its
+            // text is who they were ("Jesuit priests").
+            let phrase = Span::new(c.phrase.start, counted_end(doc, c.phrase));
+            let span = if perp {
+                phrase
+            } else {
+                counted_noun(doc, &c, phrase)
+            };
+            let mut arg = Argument::new(span);
             arg.count = c.value;
-            arg.nationality = nationality(doc, c.phrase)
+            arg.nationality = nationality(doc, phrase)
                 .or_else(|| victims.last().and_then(|v| v.nationality.clone()));
             if perp {
-                if !perps.iter().any(|p| p.span.overlaps(c.phrase)) {
+                if !perps.iter().any(|p| p.span.overlaps(phrase)) {
                     perps.push(arg);
                 }
-            } else if !victims.iter().any(|v| v.span.overlaps(c.phrase)) {
+            } else if !victims.iter().any(|v| v.span.overlaps(phrase)) {
                 victims.push(arg);
             }
         }
@@ -693,12 +1025,24 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
         if gaz.row(h).get(1) != "victim" || victims.iter().any(|v| v.span.overlaps(h.span)) {
             continue;
         }
+        let Some(end) = head_end(doc, gaz, h, b) else {
+            continue;
+        };
         let start = extend_left(doc, h.span, a);
-        let span = Span::new(start, h.span.end);
+        let span = Span::new(start, end);
         if !acted_on(doc, span, &harm, a) {
             continue;
         }
+        // "two other people": the number is the count.
+        let counted = doc
+            .token_starting_at(start)
+            .and_then(|k| count_at(doc, k, doc.token_at_or_after(end)))
+            .filter(|c| c.text.end <= h.span.start);
         let mut arg = Argument::new(span);
+        if let Some(c) = counted {
+            arg.span = counted_noun(doc, &c, span);
+            arg.count = c.value;
+        }
         arg.nationality = nationality(doc, span);
         victims.push(arg);
     }
@@ -781,8 +1125,11 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
         if victims.iter().any(|v| v.span.overlaps(h.span)) {
             continue;
         }
+        let Some(end) = head_end(doc, gaz, h, b) else {
+            continue;
+        };
         let start = extend_left(doc, h.span, a);
-        perps.push(Argument::new(Span::new(start, h.span.end)));
+        perps.push(Argument::new(Span::new(start, end)));
     }
     for (i, o) in doc.organizations.iter().enumerate() {
         if o.kind != "armed_group" {
@@ -825,16 +1172,58 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
         let start = extend_noun_phrase(doc, head, a);
         let span = Span::new(start, end);
         if acted_on(doc, span, &damage, a) {
-            inc.targets.push(Argument::new(span));
+            let end = of_phrase_end(doc, end, b);
+            inc.targets.push(Argument::new(Span::new(start, end)));
         }
     }
-    for h in hits_in(doc, ListKind::Weapon, sent.span) {
-        if !inc.weapons.iter().any(|t| t.span.overlaps(h.span)) {
-            inc.weapons.push(Argument::new(h.span));
-        }
-    }
+    weapons_in(doc, sent.span, &mut inc.weapons);
     inc.victims = victims;
     inc.perpetrators = perps;
+}
+
+/// The weapons named in `span`, added to `out`. Names that follow each
+/// other are one weapon ("RPG-18 rocket launchers"), and a calibre before
+/// one belongs to it ("60-mm mortars", "9 mm pistols").
+fn weapons_in(doc: &Doc, span: Span, out: &mut Vec<Argument>) {
+    let hits: Vec<Span> = hits_in(doc, ListKind::Weapon, span)
+        .map(|h| h.span)
+        .collect();
+    let t = &doc.tokens;
+    let mut i = 0;
+    while i < hits.len() {
+        let mut w = hits[i];
+        i += 1;
+        while i < hits.len()
+            && hits[i].start >= w.end
+            && doc.text[w.end..hits[i].start]
+                .chars()
+                .all(|c| c == ' ' || c == '-' || c.is_ascii_digit())
+            && hits[i].start - w.end <= 6
+        {
+            w = Span::new(w.start, hits[i].end);
+            i += 1;
+        }
+        if let Some(k) = doc.token_starting_at(w.start) {
+            let calibre = |j: usize| {
+                let x = lw(doc, j);
+                x.strip_suffix("mm")
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            };
+            let spaced = |j: usize| doc.text[t[j].end as usize..t[j + 1].start as usize] == *" ";
+            if k >= 1 && calibre(k - 1) && spaced(k - 1) {
+                w = Span::new(t[k - 1].start as usize, w.end);
+            } else if k >= 2
+                && matches!(lw(doc, k - 1), "mm" | "-mm")
+                && t[k - 2].kind == TokenKind::Number
+                && spaced(k - 1)
+            {
+                w = Span::new(t[k - 2].start as usize, w.end);
+            }
+        }
+        if span.contains(w) && !out.iter().any(|x| x.span.overlaps(w)) {
+            out.push(Argument::new(w));
+        }
+    }
 }
 
 /// What an argument can be acted on by in sentence `s`: its violent
@@ -961,7 +1350,9 @@ fn extend_noun_phrase(doc: &Doc, span: Span, floor: usize) -> usize {
             || NUMBER_WORDS.iter().any(|(n, _)| *n == w)
             || DAMAGE_WORDS.contains(&w)
             || w.ends_with("ed")
-            || w.ends_with("ing");
+            // "processing plant", "shopping center", but not "attacking".
+            || w.ends_with("ing")
+                && (w.len() < 6 || hits_in(doc, ListKind::Trigger, p.span()).next().is_some());
         // An owner in the possessive is no modifier ("San Salvador's").
         let possessive = w == "s" && k >= 2 && matches!(lw(doc, k - 2), "'" | "\u{2019}");
         if !p.is_word()
@@ -979,6 +1370,50 @@ fn extend_noun_phrase(doc: &Doc, span: Span, floor: usize) -> usize {
         k -= 1;
     }
     doc.tokens[k].start as usize
+}
+
+/// A target's owner after "of" belongs to it: "the residence of the
+/// Legislative Assembly president", "the offices of the newspaper". The
+/// phrase runs up to five words, to the first punctuation, verb or
+/// preposition; `b` is the sentence's end token.
+fn of_phrase_end(doc: &Doc, end: usize, b: usize) -> usize {
+    let t = &doc.tokens;
+    let Some(k) = doc.token_ending_at(end) else {
+        return end;
+    };
+    let mut n = k + 1;
+    if n >= b || lw(doc, n) != "of" {
+        return end;
+    }
+    n += 1;
+    if n < b
+        && matches!(
+            lw(doc, n),
+            "the" | "a" | "an" | "his" | "her" | "their" | "its"
+        )
+    {
+        n += 1;
+    }
+    let first = n;
+    while n < b && n - first < 5 {
+        let w = lw(doc, n);
+        if !t[n].is_word()
+            || is_verbish(w)
+            || MODIFIER_STOP.contains(&w)
+            || LOCATIVE_PREPOSITIONS.contains(&w)
+            || CLAUSE_WORDS.contains(&w)
+            || w.ends_with("ed")
+            || doc.text[t[n - 1].end as usize..t[n].start as usize] != *" "
+        {
+            break;
+        }
+        n += 1;
+    }
+    if n == first {
+        end
+    } else {
+        t[n - 1].end as usize
+    }
 }
 
 /// Words that end a target's noun phrase on the left.

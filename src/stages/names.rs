@@ -209,6 +209,7 @@ impl Orgs {
             None => {
                 self.list.push(Organization {
                     name: name.to_string(),
+                    canonical: None,
                     kind: kind.to_string(),
                     country_code: cc.clone(),
                     mentions: Vec::new(),
@@ -244,6 +245,7 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
     nominals(doc, gaz, &mut orgs);
     for o in &mut orgs.list {
         o.mentions.sort_by_key(|m| m.span.start);
+        story_name(doc, &mut o.name, o.canonical.as_deref(), &o.mentions);
     }
     // Order organizations by first mention.
     orgs.list
@@ -333,7 +335,7 @@ fn list_organizations(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut V
         }
         let form = Form::parse(form).unwrap_or(Form::Name);
         let cc = (!cc.is_empty()).then(|| cc.to_string());
-        orgs.add(
+        let ix = orgs.add(
             canonical,
             canonical,
             kind,
@@ -343,6 +345,7 @@ fn list_organizations(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut V
                 form,
             },
         );
+        orgs.list[ix].canonical = Some(canonical.to_string());
         taken.push(hit.span);
     }
 }
@@ -1038,7 +1041,7 @@ fn name_word(doc: &Doc, words: &TokenWords, k: usize, blocked: &[Span]) -> bool 
         return false;
     }
     let s = t.text(doc.text);
-    if NOT_NAME_SET.contains(s) || s.ends_with('.') {
+    if NOT_NAME_SET.contains(s) || s.ends_with('.') || crate::stages::places::is_place_word(s) {
         return false;
     }
     // In capitals the commonest words are never names, given names or not
@@ -1106,7 +1109,18 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             blocked.extend(p.mentions.iter().map(|m| m.span));
         }
     }
-    let mut found: Vec<(Span, Option<(TitleInfo, Span)>)> = Vec::new();
+    // Well-known people from the list, by full name or short form
+    // ("Bashar al-Assad", "Assad"). They are settled first and kept out of
+    // the rules below.
+    let listed = listed_people(doc, gaz, &tw, &blocked);
+    blocked.extend(listed.iter().map(|(s, _)| *s));
+    let mut found: Vec<(Span, Option<(TitleInfo, Span)>)> = listed
+        .iter()
+        .map(|(s, _)| {
+            let k = doc.token_starting_at(s.start).unwrap_or(0);
+            (*s, title_before_info(doc, gaz, k))
+        })
+        .collect();
     let mut k = 0;
     while k < t.len() {
         // In capitals a name needs a title before it, or a given name
@@ -1139,6 +1153,21 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                 && name_word(doc, &tw, e + 2, &blocked)
             {
                 e += 3;
+                words += 1;
+                continue;
+            }
+            // A nickname in quotes: Richard "Tex" Coe.
+            if e + 3 < t.len()
+                && spaced(e - 1, e)
+                && matches!(w, "\"" | "\u{201c}")
+                && joined(e, e + 1)
+                && t[e + 1].is(Token::CAP)
+                && joined(e + 1, e + 2)
+                && matches!(t[e + 2].text(doc.text), "\"" | "\u{201d}")
+                && spaced(e + 2, e + 3)
+                && name_word(doc, &tw, e + 3, &blocked)
+            {
+                e += 4;
                 words += 1;
                 continue;
             }
@@ -1184,11 +1213,16 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         let given = tw.given(k)
             && !(tw.common(k) && sentence_initial(doc, k) && (e - k < 2 || tw.common(k + 1)));
         // In capitals, a place's name is the place ("SAN SALVADOR").
+        // An alternate name of a small place does not count: "LUIS CARLOS
+        // GALAN" is no mention of Lewes.
         let caps_place = doc.all_caps
-            && doc
-                .places
-                .iter()
-                .any(|p| p.mentions.iter().any(|m| m.span.overlaps(span)));
+            && doc.places.iter().any(|p| {
+                p.mentions.iter().any(|m| {
+                    m.span.overlaps(span)
+                        && (m.form != Form::Alias
+                            || matches!(p.kind.as_str(), "country" | "admin1" | "city"))
+                })
+            });
         // Right after "in", "near", "outside" comes a place, and "Al"
         // before a name is the Arabic article ("Al Anbar", "Al Huwayjah")
         // unless a title says it is a person.
@@ -1204,7 +1238,8 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                     | "toward"
                     | "towards"
             )
-            || matches!(first, "Al" | "El");
+            || matches!(first, "Al" | "El")
+            || k > 0 && matches!(t[k - 1].text(doc.text), "Al" | "El" | "al" | "el");
         let accept = if titled.is_some() {
             true
         } else if caps_place || placelike {
@@ -1219,7 +1254,8 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         } else {
             false
         };
-        if accept && !is_place_only {
+        // A title makes a place's name a person's ("Gen. Coe").
+        if accept && (!is_place_only || titled.is_some()) {
             found.push((span, titled));
             k = e;
         } else {
@@ -1262,10 +1298,22 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                 && (k == 0 || !t[k - 1].is_word() || sentence_initial(doc, k))
                 && !(k > 0 && t[k - 1].is(Token::CAP));
             let according = prev(1) == Some("to") && prev(2) == Some("according");
+            // "Qanbar was a commander in the navy", "X is an Iraqi general".
+            let copula = matches!(next(1), Some("is") | Some("was"))
+                && matches!(next(2), Some("a") | Some("an"))
+                && (k + 3..(k + 6).min(t.len())).any(|j| {
+                    (k + 3..j).all(|m| t[m].is_word())
+                        && doc.phrases.iter().any(|h| {
+                            h.list == ListKind::Title
+                                && h.span.start == t[j].start as usize
+                                && doc.text[h.span.range()].starts_with(|c: char| c.is_lowercase())
+                        })
+                });
             if regime
                 || said_after
                 || said_before
                 || according && !cap_next
+                || copula
                 || apposition(doc, gaz, sp).is_some()
             {
                 let name = t[k].text(doc.text).to_string();
@@ -1280,25 +1328,51 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     // Appositions: "NAME, the ... TITLE," give the role.
     let mut persons: Vec<Person> = Vec::new();
     for (span, titled) in found {
-        let name = doc.slice(span).to_string();
+        let row = listed
+            .iter()
+            .find(|(s, _)| *s == span)
+            .map(|(_, r)| &gaz.lists.people.rows[*r]);
+        let name = row.map_or_else(|| doc.slice(span).to_string(), |r| r.get(1).to_string());
+        let form = match row {
+            Some(r) if r.get(4) == "alias" && !is_surname(r.get(0), r.get(1)) => Form::Alias,
+            _ => Form::Name,
+        };
         let mut p = Person {
             name: name.clone(),
+            canonical: row.map(|r| r.get(1).to_string()),
             title: None,
             role: None,
             organization: None,
             country_code: None,
             official: false,
-            mentions: vec![Mention {
-                span,
-                form: Form::Name,
-            }],
+            mentions: vec![Mention { span, form }],
         };
         let role = titled.or_else(|| apposition(doc, gaz, span));
         if let Some((ti, role_span)) = role {
             fill_role(doc, &mut p, ti, role_span);
         }
-        // The same name again: one person.
-        if let Some(q) = persons.iter_mut().find(|q| q.name == name) {
+        // What the list knows fills what the text does not say.
+        if let Some(r) = row {
+            if p.title.is_none() && !r.get(2).is_empty() {
+                p.title = Some(r.get(2).to_string());
+                p.official = gaz
+                    .lists
+                    .titles
+                    .rows
+                    .iter()
+                    .find(|t| t.get(1) == r.get(2))
+                    .is_some_and(|t| t.get(2) == "true");
+            }
+            if p.country_code.is_none() && !r.get(3).is_empty() {
+                p.country_code = Some(r.get(3).to_string());
+            }
+        }
+        // The same name again, or a family name alone after the full
+        // name ("Gen. Coe" after "Richard Coe"): one person.
+        let same = |q: &Person| {
+            q.name == name || !name.contains(' ') && q.name.rsplit(' ').next() == Some(&name)
+        };
+        if let Some(q) = persons.iter_mut().find(|q| same(q)) {
             q.mentions.extend(p.mentions);
             if q.title.is_none() {
                 q.title = p.title;
@@ -1328,17 +1402,48 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             std::iter::once((s, i)).chain(bare)
         })
         .collect();
+    // A given name alone is the person too ("Saddam" after "Saddam
+    // Hussein") when one person of the story has it, it is nobody's
+    // family name and no ordinary word.
+    let mut firsts: Vec<(String, usize)> = Vec::new();
+    for (i, p) in persons.iter().enumerate() {
+        let Some((first, _)) = p.name.split_once(' ') else {
+            continue;
+        };
+        let unique = persons
+            .iter()
+            .enumerate()
+            .all(|(j, q)| j == i || !q.name.split(' ').any(|w| w == first));
+        if unique
+            && first.len() > 2
+            && !NAME_PARTICLES.contains(&first)
+            && !matches!(first, "Abu" | "Abd" | "Umm" | "Bin" | "Ibn")
+            && gaz.given_name(first).is_some()
+            && !gaz.is_common_word(first)
+            && !surnames.iter().any(|(n, _)| n == first)
+        {
+            firsts.push((first.to_string(), i));
+        }
+    }
+    let n_surnames = surnames.len();
+    let surnames: Vec<(String, usize)> = surnames.into_iter().chain(firsts).collect();
     for (k, tok) in t.iter().enumerate() {
         if !tok.is(Token::CAP) {
             continue;
         }
         let s = tok.text(doc.text);
         let sp = tok.span();
-        if let Some((_, i)) = surnames.iter().find(|(n, _)| n == s) {
+        if let Some(ix) = surnames.iter().position(|(n, _)| n == s) {
+            let i = &surnames[ix].1;
             let inside = persons
                 .iter()
                 .any(|p| p.mentions.iter().any(|m| m.span.overlaps(sp)));
-            if !inside && !blocked.iter().any(|b| b.overlaps(sp)) {
+            let place = ix >= n_surnames
+                && doc
+                    .places
+                    .iter()
+                    .any(|p| p.mentions.iter().any(|m| m.span.overlaps(sp)));
+            if !inside && !place && !blocked.iter().any(|b| b.overlaps(sp)) {
                 let _ = k;
                 persons[*i].mentions.push(Mention {
                     span: sp,
@@ -1349,8 +1454,99 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     }
     for p in &mut persons {
         p.mentions.sort_by_key(|m| m.span.start);
+        story_name(doc, &mut p.name, p.canonical.as_deref(), &p.mentions);
     }
     persons
+}
+
+/// An entity from a list is named as the story names it: its canonical
+/// name when a mention spells it ("the Associated Press"), else the
+/// longest of its name mentions ("FMLN", "Assad"), first one on ties. The
+/// list's name stays in `canonical`.
+fn story_name(doc: &Doc, name: &mut String, canonical: Option<&str>, mentions: &[Mention]) {
+    let Some(canonical) = canonical else {
+        return;
+    };
+    let names = mentions
+        .iter()
+        .filter(|m| m.form != Form::Nominal && m.form != Form::Pronoun);
+    let spelled = names.clone().any(|m| {
+        let text = doc.slice(m.span);
+        text.len() >= canonical.len()
+            && (text.eq_ignore_ascii_case(canonical)
+                || text.to_lowercase().contains(&canonical.to_lowercase()))
+    });
+    if spelled {
+        return;
+    }
+    if let Some(m) = names.rev().max_by_key(|m| m.span.len()) {
+        *name = doc.slice(m.span).to_string();
+    }
+}
+
+/// Listed people found in the story: (span, row of `people.tsv`). In
+/// mixed case the text must match the list's spelling; in capitals only
+/// full names of two words or more count. A short form right after another
+/// name word is somebody else of that name ("Laura Bush"), and one that is
+/// exactly a place's name is the place.
+fn listed_people(
+    doc: &Doc,
+    gaz: &Gazetteer,
+    tw: &TokenWords,
+    blocked: &[Span],
+) -> Vec<(Span, usize)> {
+    let mut out: Vec<(Span, usize)> = Vec::new();
+    let t = &doc.tokens;
+    for hit in doc.phrases.iter().filter(|h| h.list == ListKind::Person) {
+        let row = gaz.row(hit);
+        let (name, alias) = (row.get(0), row.get(4) == "alias");
+        let text = doc.slice(hit.span);
+        let ok = if doc.all_caps {
+            !alias && name.contains(' ')
+        } else {
+            text == name
+        };
+        if !ok
+            || blocked.iter().any(|b| b.overlaps(hit.span))
+            || out.iter().any(|(s, _)| s.overlaps(hit.span))
+        {
+            continue;
+        }
+        let in_place = doc.places.iter().any(|p| {
+            p.mentions.iter().any(|m| {
+                m.span.overlaps(hit.span)
+                    && (m.span.len() > hit.span.len() || alias && m.span == hit.span)
+            })
+        });
+        if in_place {
+            continue;
+        }
+        if alias {
+            let Some(k) = doc.token_starting_at(hit.span.start) else {
+                continue;
+            };
+            let after_name = k > 0 && {
+                let p = &t[k - 1];
+                let joined = p.end == t[k].start && p.text(doc.text) == "-";
+                let spaced = doc.text[p.end as usize..t[k].start as usize] == *" ";
+                joined
+                    || spaced
+                        && p.is(Token::CAP)
+                        && title_before_info(doc, gaz, k).is_none()
+                        && (tw.given(k - 1) || !tw.common(k - 1))
+            };
+            if after_name {
+                continue;
+            }
+        }
+        out.push((hit.span, hit.row));
+    }
+    out
+}
+
+/// Is `short` the family name of `full` ("Assad" of "Bashar al-Assad")?
+fn is_surname(short: &str, full: &str) -> bool {
+    full.rsplit([' ', '-']).next() == Some(short)
 }
 
 fn title_before(doc: &Doc, gaz: &Gazetteer, k: usize) -> bool {

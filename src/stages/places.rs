@@ -231,8 +231,32 @@ const FACILITY_HEADS: &[&str] = &[
 /// Head words written before the name ("Lake Tharthar", "Mount Sinjar",
 /// "Gulf of Aden").
 const FEATURE_PREFIXES: &[&str] = &[
-    "Lake", "Mount", "Mt.", "Cape", "Gulf", "Bay", "Strait", "Sea", "Isle", "Camp", "Fort",
+    "Lake", "Mount", "Mt.", "Cape", "Gulf", "Bay", "Strait", "Sea", "Isle", "Camp", "Fort", "Wadi",
+    "Jebel", "Jabal",
 ];
+
+/// Head words of administrative areas and gatherings named after a place
+/// ("Diyala Province", "UK-France Summit").
+const AREA_HEADS: &[&str] = &[
+    "Province",
+    "Governorate",
+    "District",
+    "Region",
+    "County",
+    "Prefecture",
+    "Municipality",
+    "Oblast",
+    "Summit",
+];
+
+/// Is `w` (as written) a word that heads or opens a place's name, so no
+/// part of a person's name ("Din Province", "Wadi Barada")?
+pub fn is_place_word(w: &str) -> bool {
+    FEATURE_HEADS.contains(&w)
+        || FACILITY_HEADS.contains(&w)
+        || FEATURE_PREFIXES.contains(&w)
+        || AREA_HEADS.contains(&w)
+}
 
 /// Named features and structures that no gazetteer entry covers: a run of
 /// capitalized words with a head word ("the Tigris River", "Mount Sinjar",
