@@ -181,6 +181,12 @@ pub struct Gazetteer {
     org_nouns: FxHashMap<String, usize>,
     /// `title_modifiers.tsv` words.
     title_modifiers: FxHashSet<String>,
+    /// `people.tsv`: (hash of the ASCII-lowercased name, row), sorted. People are looked up at
+    /// capitalized tokens only, not by the phrase automaton: thousands of
+    /// names with accented letters would double its build time.
+    people: Vec<(u64, u32)>,
+    /// Bytes of the longest name in `people.tsv`.
+    people_max_len: usize,
 }
 
 /// Gender of a given name.
@@ -201,7 +207,7 @@ impl Gazetteer {
     pub fn load(dir: Option<&Path>) -> Result<Gazetteer, GazetteerError> {
         let mut tables = Vec::with_capacity(LISTS.len());
         for spec in LISTS {
-            let mut t = Table::parse(spec.file, spec.builtin, spec.columns)?;
+            let mut t = Table::parse_static(spec.file, spec.builtin, spec.columns)?;
             if let Some(dir) = dir {
                 if let Some(extra) = read_table(dir, spec.file, spec.columns)? {
                     t.merge(extra);
@@ -264,7 +270,6 @@ impl Gazetteer {
             (ListKind::Weapon, column(&lists.weapons, 0)),
             (ListKind::Actor, column(&lists.actors, 0)),
             (ListKind::Target, column(&lists.targets, 0)),
-            (ListKind::Person, column(&lists.people, 0)),
         ];
         let phrases = PhraseIndex::build(&phrase_lists);
         let mut org_nouns = FxHashMap::default();
@@ -277,7 +282,17 @@ impl Gazetteer {
             .iter()
             .map(|r| r.get(0).to_string())
             .collect();
+        let mut people: Vec<(u64, u32)> = Vec::with_capacity(lists.people.rows.len());
+        let mut people_max_len = 0;
+        for (ix, r) in lists.people.rows.iter().enumerate() {
+            let name = r.get(0).trim();
+            people_max_len = people_max_len.max(name.len());
+            people.push((name_key(name), ix as u32));
+        }
+        people.sort_unstable();
         Ok(Gazetteer {
+            people,
+            people_max_len,
             org_nouns,
             title_modifiers,
             places,
@@ -297,7 +312,6 @@ impl Gazetteer {
             ListKind::Weapon => &self.lists.weapons,
             ListKind::Actor => &self.lists.actors,
             ListKind::Target => &self.lists.targets,
-            ListKind::Person => &self.lists.people,
         }
     }
 
@@ -350,6 +364,22 @@ impl Gazetteer {
         normalize::with_ascii_lowercase(word, |w| self.title_modifiers.contains(w))
     }
 
+    /// Rows of `people.tsv` whose name may be `name` in any ASCII case
+    /// (rows are found by a hash: compare the name before use).
+    pub fn people_named(&self, name: &str) -> impl Iterator<Item = usize> + '_ {
+        let key = name_key(name);
+        let from = self.people.partition_point(|(k, _)| *k < key);
+        self.people[from..]
+            .iter()
+            .take_while(move |(k, _)| *k == key)
+            .map(|(_, r)| *r as usize)
+    }
+
+    /// Bytes of the longest listed person's name.
+    pub fn people_max_len(&self) -> usize {
+        self.people_max_len
+    }
+
     /// Place lookup of one whole name (any case).
     pub fn lookup_place(&self, name: &str) -> Vec<(PlaceRef, Form)> {
         self.places.lookup(name)
@@ -392,4 +422,14 @@ fn read_table(
         message: format!("cannot read: {e}"),
     })?;
     Table::parse(&shown, &text, columns).map(Some)
+}
+
+/// Hash of a name with ASCII letters lowercased, computed without a copy.
+fn name_key(name: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    for b in name.bytes() {
+        h.write_u8(b.to_ascii_lowercase());
+    }
+    h.finish()
 }

@@ -1,6 +1,5 @@
 //! The phrase automaton: one Aho-Corasick automaton over every curated
-//! phrase list (organizations, titles, triggers, weapons, actors, targets,
-//! well-known people),
+//! phrase list (organizations, titles, triggers, weapons, actors, targets),
 //! run once per story over its lowercased text.
 //!
 //! The lists hold a few thousand phrases. A contiguous NFA builds in about
@@ -23,7 +22,6 @@ pub enum ListKind {
     Weapon,
     Actor,
     Target,
-    Person,
 }
 
 /// A phrase found in a story.

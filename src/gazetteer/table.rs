@@ -4,6 +4,7 @@
 //! that names the file and the line, so that a user adding a list with
 //! `--gazetteers DIR` learns exactly what to fix.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// A list that failed to load.
@@ -31,12 +32,14 @@ impl std::error::Error for GazetteerError {}
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     pub line: usize,
-    pub fields: Vec<String>,
+    /// Borrowed from the binary for the built-in lists (no copy at
+    /// start-up), owned for lists read at run time.
+    pub fields: Vec<Cow<'static, str>>,
 }
 
 impl Row {
     pub fn get(&self, i: usize) -> &str {
-        self.fields.get(i).map_or("", String::as_str)
+        self.fields.get(i).map_or("", |f| f.as_ref())
     }
 }
 
@@ -71,6 +74,25 @@ impl Table {
         text: &str,
         columns: &[(&str, Check)],
     ) -> Result<Table, GazetteerError> {
+        Table::parse_with(file, text, columns, |f| Cow::Owned(f.to_string()))
+    }
+
+    /// [`Table::parse`] for text compiled into the binary: the rows borrow
+    /// their fields from it.
+    pub fn parse_static(
+        file: &str,
+        text: &'static str,
+        columns: &[(&str, Check)],
+    ) -> Result<Table, GazetteerError> {
+        Table::parse_with(file, text, columns, Cow::Borrowed)
+    }
+
+    fn parse_with<'t>(
+        file: &str,
+        text: &'t str,
+        columns: &[(&str, Check)],
+        field: impl Fn(&'t str) -> Cow<'static, str>,
+    ) -> Result<Table, GazetteerError> {
         let err = |line: usize, message: String| GazetteerError {
             file: file.to_string(),
             line,
@@ -103,7 +125,7 @@ impl Table {
             if line.trim().is_empty() {
                 continue;
             }
-            let fields: Vec<String> = line.split('\t').map(str::to_string).collect();
+            let fields: Vec<Cow<'static, str>> = line.split('\t').map(&field).collect();
             if fields.len() != columns.len() {
                 return Err(err(
                     line_no,
@@ -119,7 +141,7 @@ impl Table {
                 let ok = match check {
                     Check::Any => true,
                     Check::Required => !value.trim().is_empty(),
-                    Check::OneOf(allowed) => allowed.contains(&value.as_str()),
+                    Check::OneOf(allowed) => allowed.contains(&value.as_ref()),
                     Check::CountryCode => {
                         value.is_empty()
                             || (value.len() == 2 && value.bytes().all(|b| b.is_ascii_uppercase()))

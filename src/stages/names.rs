@@ -1484,9 +1484,10 @@ fn story_name(doc: &Doc, name: &mut String, canonical: Option<&str>, mentions: &
     }
 }
 
-/// Listed people found in the story: (span, row of `people.tsv`). In
-/// mixed case the text must match the list's spelling; in capitals only
-/// full names of two words or more count. A short form right after another
+/// Listed people found in the story: (span, row of `people.tsv`), looked
+/// up at capitalized words, longest name first. In mixed case the text
+/// must match the list's spelling; in capitals only full names of two
+/// words or more count. A short form right after another
 /// name word is somebody else of that name ("Laura Bush"), and one that is
 /// exactly a place's name is the place.
 fn listed_people(
@@ -1497,32 +1498,64 @@ fn listed_people(
 ) -> Vec<(Span, usize)> {
     let mut out: Vec<(Span, usize)> = Vec::new();
     let t = &doc.tokens;
-    for hit in doc.phrases.iter().filter(|h| h.list == ListKind::Person) {
-        let row = gaz.row(hit);
-        let (name, alias) = (row.get(0), row.get(4) == "alias");
-        let text = doc.slice(hit.span);
-        let ok = if doc.all_caps {
-            !alias && name.contains(' ')
+    let rows = &gaz.lists.people.rows;
+    // The longest listed name starting at each capitalized word (or at a
+    // particle: "bin Laden").
+    let mut hits: Vec<(Span, usize)> = Vec::new();
+    let mut k = 0;
+    while k < t.len() {
+        let starts = t[k].is_word()
+            && (t[k].is(Token::CAP) || NAME_PARTICLES.contains(&t[k].text(doc.text)));
+        if !starts {
+            k += 1;
+            continue;
+        }
+        let start = t[k].start as usize;
+        let mut best: Option<(Span, usize, usize)> = None;
+        for (e, te) in t.iter().enumerate().skip(k) {
+            let end = te.end as usize;
+            if end - start > gaz.people_max_len() {
+                break;
+            }
+            if !te.is_word() {
+                continue;
+            }
+            let span = Span::new(start, end);
+            let text = doc.slice(span);
+            let found = gaz.people_named(&doc.lower[start..end]).find(|&r| {
+                let (name, alias) = (rows[r].get(0), rows[r].get(4) == "alias");
+                if doc.all_caps {
+                    !alias && name.contains(' ') && name.eq_ignore_ascii_case(text)
+                } else {
+                    text == name
+                }
+            });
+            if let Some(r) = found {
+                best = Some((span, r, e));
+            }
+        }
+        if let Some((span, r, e)) = best {
+            hits.push((span, r));
+            k = e + 1;
         } else {
-            text == name
-        };
-        if !ok
-            || blocked.iter().any(|b| b.overlaps(hit.span))
-            || out.iter().any(|(s, _)| s.overlaps(hit.span))
-        {
+            k += 1;
+        }
+    }
+    for (span, row_ix) in hits {
+        let alias = rows[row_ix].get(4) == "alias";
+        if blocked.iter().any(|b| b.overlaps(span)) {
             continue;
         }
         let in_place = doc.places.iter().any(|p| {
             p.mentions.iter().any(|m| {
-                m.span.overlaps(hit.span)
-                    && (m.span.len() > hit.span.len() || alias && m.span == hit.span)
+                m.span.overlaps(span) && (m.span.len() > span.len() || alias && m.span == span)
             })
         });
         if in_place {
             continue;
         }
         if alias {
-            let Some(k) = doc.token_starting_at(hit.span.start) else {
+            let Some(k) = doc.token_starting_at(span.start) else {
                 continue;
             };
             let after_name = k > 0 && {
@@ -1539,7 +1572,7 @@ fn listed_people(
                 continue;
             }
         }
-        out.push((hit.span, hit.row));
+        out.push((span, row_ix));
     }
     out
 }
