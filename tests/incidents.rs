@@ -323,3 +323,20 @@ fn weapons_with_calibre_and_compound_names_targets_with_owner() {
     assert_eq!(weapons, ["60 mm mortars", "RPG-18 rocket launchers"]);
     assert_eq!(e.targets[0].text, "the residence of the assembly president");
 }
+
+#[test]
+fn hard_wrapped_copy_keeps_phrases_across_line_breaks() {
+    // Old wire copy wrapped at a fixed width: a line break is a space.
+    let s = story(
+        "SAN SALVADOR, 12 NOV 89 (RADIO VENCEREMOS) -- [TEXT] LAST NIGHT THE\n\
+         REBELS OF THE FMLN ATTACKED THE RESIDENCE OF THE LEGISLATIVE ASSEMBLY\n\
+         PRESIDENT IN THE CENTER OF THE CAPITAL WITH RIFLES AND MORTARS OF 60\n\
+         MM CALIBER, THE ARMED FORCES PRESS COMMITTEE REPORTED THIS MORNING IN\n\
+         A COMMUNIQUE THAT WAS READ ON THE NATIONAL RADIO NETWORK AT NOON.\n",
+    );
+    let e = &s.incidents[0];
+    assert_eq!(
+        e.targets[0].text,
+        "THE RESIDENCE OF THE LEGISLATIVE ASSEMBLY\nPRESIDENT"
+    );
+}

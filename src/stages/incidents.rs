@@ -596,7 +596,7 @@ fn head_end(doc: &Doc, gaz: &Gazetteer, hit: &PhraseHit, b: usize) -> Option<usi
         return Some(span.end);
     };
     let n = k + 1;
-    if n >= b || doc.text[span.end..doc.tokens[n].start as usize] != *" " {
+    if n >= b || !one_space(&doc.text[span.end..doc.tokens[n].start as usize]) {
         return Some(span.end);
     }
     let next = &doc.tokens[n];
@@ -1209,7 +1209,8 @@ fn weapons_in(doc: &Doc, span: Span, out: &mut Vec<Argument>) {
                 x.strip_suffix("mm")
                     .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
             };
-            let spaced = |j: usize| doc.text[t[j].end as usize..t[j + 1].start as usize] == *" ";
+            let spaced =
+                |j: usize| one_space(&doc.text[t[j].end as usize..t[j + 1].start as usize]);
             if k >= 1 && calibre(k - 1) && spaced(k - 1) {
                 w = Span::new(t[k - 1].start as usize, w.end);
             } else if k >= 2
@@ -1358,7 +1359,7 @@ fn extend_noun_phrase(doc: &Doc, span: Span, floor: usize) -> usize {
         if !p.is_word()
             || function
             || possessive
-            || doc.text[p.end as usize..doc.tokens[k].start as usize] != *" "
+            || !one_space(&doc.text[p.end as usize..doc.tokens[k].start as usize])
         {
             break;
         }
@@ -1403,7 +1404,7 @@ fn of_phrase_end(doc: &Doc, end: usize, b: usize) -> usize {
             || LOCATIVE_PREPOSITIONS.contains(&w)
             || CLAUSE_WORDS.contains(&w)
             || w.ends_with("ed")
-            || doc.text[t[n - 1].end as usize..t[n].start as usize] != *" "
+            || !one_space(&doc.text[t[n - 1].end as usize..t[n].start as usize])
         {
             break;
         }
@@ -1414,6 +1415,12 @@ fn of_phrase_end(doc: &Doc, end: usize, b: usize) -> usize {
     } else {
         t[n - 1].end as usize
     }
+}
+
+/// Is `gap` the white space between two words of one phrase: a space,
+/// or a line break of hard-wrapped copy, not a blank line?
+fn one_space(gap: &str) -> bool {
+    !gap.is_empty() && gap.trim().is_empty() && !gap.contains("\n\n")
 }
 
 /// Words that end a target's noun phrase on the left.
