@@ -340,3 +340,23 @@ fn hard_wrapped_copy_keeps_phrases_across_line_breaks() {
         "THE RESIDENCE OF THE LEGISLATIVE ASSEMBLY\nPRESIDENT"
     );
 }
+
+#[test]
+fn location_beside_a_border_is_on_the_other_side() {
+    let e = one(
+        "Three smugglers who crossed from Iran into Iraq were killed in a clash \
+         near a village close to the border with Iran's Kermanshah province.",
+    );
+    let loc = e.location.expect("a location");
+    assert_eq!(
+        loc.text,
+        "near a village close to the border with Iran's Kermanshah province"
+    );
+    assert_eq!(loc.country_code.as_deref(), Some("IQ"));
+    // A town named in the phrase says more than a country.
+    let e = one("Gunmen attacked a checkpoint in Iraq, near the town of Tikrit.");
+    assert_eq!(
+        e.location.expect("a location").text,
+        "near the town of Tikrit"
+    );
+}

@@ -1629,6 +1629,9 @@ fn locate(doc: &Doc, inc: &mut Incident) {
                 "in" | "into" | "inside" | "at" | "near" | "outside" | "neighboring"
                 | "neighbouring" => 3,
                 "from" => -3,
+                // "near a village close to the border with Afghanistan’s
+                // Badakhshan province": the end of a locative phrase.
+                _ if locative_start(doc, k).is_some() => 2,
                 _ => 0,
             };
             if prev == "with" && prev2 == "border" || prev2 == "from" {
@@ -1638,8 +1641,9 @@ fn locate(doc: &Doc, inc: &mut Incident) {
             if k + 2 < doc.tokens.len() && matches!(doc.tokens[k + 1].text(doc.text), "’" | "'") {
                 score -= 1;
             }
+            // A named place inside a country says more than the country.
             score += match p.kind.as_str() {
-                "city" | "town" | "village" | "admin1" | "admin2" | "feature" | "facility" => 1,
+                "city" | "town" | "village" | "admin1" | "admin2" | "feature" | "facility" => 2,
                 _ => 0,
             };
             if best.is_none_or(|(s, _, sp)| score > s || (score == s && m.span.start < sp.start)) {
@@ -1654,25 +1658,75 @@ fn locate(doc: &Doc, inc: &mut Incident) {
         return;
     }
     // The location phrase: from a preposition before the place.
-    let mut start = span.start;
-    if let Some(k) = doc.token_starting_at(span.start) {
-        let lo = k.saturating_sub(12);
-        for j in (lo..k).rev() {
-            let w = lw(doc, j);
-            if matches!(w, "," | ";" | "." | "said") {
-                break;
-            }
-            if matches!(w, "in" | "into" | "inside" | "near" | "at" | "outside") {
-                start = doc.tokens[j].start as usize;
-                break;
-            }
+    let start = doc
+        .token_starting_at(span.start)
+        .and_then(|k| locative_start(doc, k))
+        .map_or(span.start, |j| doc.tokens[j].start as usize);
+    // The place runs on over its head word ("Badakhshan province").
+    let mut end = span.end;
+    if let Some(k) = doc.token_ending_at(span.end) {
+        if k + 1 < doc.tokens.len()
+            && matches!(
+                lw(doc, k + 1),
+                "province" | "district" | "region" | "county" | "governorate" | "state"
+            )
+            && one_space(&doc.text[span.end..doc.tokens[k + 1].start as usize])
+        {
+            end = doc.tokens[k + 1].end as usize;
         }
     }
+    let phrase = Span::new(start, end);
+    // "close to the border with X" is beside X, on the other side: the
+    // country is the other one the account names ("into neighboring
+    // Tajikistan"), if there is exactly one.
+    let lower = &doc.lower[phrase.range()];
+    let beside = [
+        "border with",
+        "border of",
+        "frontier with",
+        "border between",
+    ]
+    .iter()
+    .any(|b| lower.contains(b));
+    let own = doc.places[pi].country_code.clone();
+    let country_code = if beside {
+        let others: Vec<&String> = doc
+            .places
+            .iter()
+            .filter(|p| p.kind == "country" && p.country_code != own)
+            .filter(|p| {
+                p.mentions.iter().any(|m| {
+                    m.form != Form::Demonym && inc.evidence.iter().any(|e| e.contains(m.span))
+                })
+            })
+            .filter_map(|p| p.country_code.as_ref())
+            .collect();
+        (others.len() == 1).then(|| others[0].clone())
+    } else {
+        own
+    };
     inc.location = Some(IncidentLocation {
-        span: Span::new(start, span.end),
+        span: phrase,
         places: vec![pi],
-        country_code: doc.places[pi].country_code.clone(),
+        country_code,
     });
+}
+
+/// The token of the preposition that opens a locative phrase ending at
+/// token `k` ("in", "near", "at" ... within 12 words, no punctuation or
+/// "said" between).
+fn locative_start(doc: &Doc, k: usize) -> Option<usize> {
+    let lo = k.saturating_sub(12);
+    for j in (lo..k).rev() {
+        let w = lw(doc, j);
+        if matches!(w, "," | ";" | "." | "said") {
+            return None;
+        }
+        if matches!(w, "in" | "into" | "inside" | "near" | "at" | "outside") {
+            return Some(j);
+        }
+    }
+    None
 }
 
 const WEEKDAYS: &[&str] = &[
