@@ -420,6 +420,12 @@ impl CharIndex {
     }
 }
 
+/// Is `gap` the white space between two words of one phrase: a space, or
+/// a line break of hard-wrapped copy, not a blank line?
+pub fn one_space(gap: &str) -> bool {
+    !gap.is_empty() && gap.trim().is_empty() && !gap.contains("\n\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

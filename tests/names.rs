@@ -405,3 +405,27 @@ fn organization_named_as_the_story_names_it() {
     let o = org(&s, "Farabundo Marti National Liberation Front");
     assert_eq!(o.mentions.len(), 2);
 }
+
+#[test]
+fn a_countrys_forces_named_by_demonym() {
+    let s = story("Iraqi security forces retook the town while Turkish troops shelled the hills.");
+    let o = org(&s, "Iraqi security forces");
+    assert_eq!(
+        (o.kind.as_str(), o.country_code.as_deref()),
+        ("security", Some("IQ"))
+    );
+    let o = org(&s, "Turkish troops");
+    assert_eq!(
+        (o.kind.as_str(), o.country_code.as_deref()),
+        ("military", Some("TR"))
+    );
+    // A demonym before an ordinary noun names no organization.
+    let s = story("Iraqi farmers sold their wheat.");
+    assert!(s.organizations.is_empty(), "{:?}", s.organizations);
+}
+
+#[test]
+fn capitalized_coalition_after_a_comma() {
+    let s = story("In Syria, Coalition military forces conducted 23 strikes.");
+    assert_eq!(org(&s, "Coalition").mentions[0].text, "Coalition");
+}

@@ -25,7 +25,8 @@
 //!    incident are its evidence too.
 
 use crate::doc::{
-    Argument, Doc, Form, Incident, IncidentDate, IncidentLocation, Span, Token, TokenKind,
+    one_space, Argument, Doc, Form, Incident, IncidentDate, IncidentLocation, Span, Token,
+    TokenKind,
 };
 use crate::gazetteer::{Gazetteer, ListKind, PhraseHit};
 use crate::stages::dateline::{full_year, month_number};
@@ -1415,12 +1416,6 @@ fn of_phrase_end(doc: &Doc, end: usize, b: usize) -> usize {
     } else {
         t[n - 1].end as usize
     }
-}
-
-/// Is `gap` the white space between two words of one phrase: a space,
-/// or a line break of hard-wrapped copy, not a blank line?
-fn one_space(gap: &str) -> bool {
-    !gap.is_empty() && gap.trim().is_empty() && !gap.contains("\n\n")
 }
 
 /// Words that end a target's noun phrase on the left.

@@ -23,7 +23,7 @@
 //! full name. Title, role (the descriptor as written), organization and
 //! country are read from the descriptor.
 
-use crate::doc::{Doc, Form, Mention, Organization, Person, Span, Token, TokenKind};
+use crate::doc::{one_space, Doc, Form, Mention, Organization, Person, Span, Token, TokenKind};
 use crate::gazetteer::{Gazetteer, ListKind, COMMON_BIT, GENDER_BITS};
 use rustc_hash::FxHashSet;
 use std::cell::Cell;
@@ -238,6 +238,7 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
     list_organizations(doc, gaz, &mut orgs, &mut taken);
     rule_organizations(doc, gaz, &mut orgs, &mut taken);
     acronyms(doc, &mut orgs, &mut taken);
+    national_forces(doc, &mut orgs, &mut taken);
     agency(doc, gaz, &mut orgs);
     bare_acronyms(doc, gaz, &mut orgs, &mut taken);
     bare_org_nouns(doc, gaz, &mut orgs, &mut taken);
@@ -349,6 +350,114 @@ fn list_organizations(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut V
         taken.push(hit.span);
     }
 }
+
+/// A country's forces named by its demonym, as wire copy and conflict data
+/// name armed actors: "Iraqi security forces", "Afghan troops", "Turkish
+/// police". The country comes from the demonym; words in capitals are left
+/// to the name rules. "The Afghan government" stays a reference to the
+/// country, as in the founding fixture and CoNLL.
+fn national_forces(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
+    let t = &doc.tokens;
+    for p in &doc.places {
+        if p.kind != "country" {
+            continue;
+        }
+        for m in p.mentions.iter().filter(|m| m.form == Form::Demonym) {
+            let Some(k) = doc.token_ending_at(m.span.end) else {
+                continue;
+            };
+            // Up to two lowercase words after the demonym: a modifier and
+            // the head, or the head alone.
+            let word = |j: usize| {
+                (j < t.len()
+                    && t[j].is_word()
+                    && (doc.all_caps || t[j].is(Token::LOWER))
+                    && one_space(&doc.text[t[j - 1].end as usize..t[j].start as usize]))
+                .then(|| &doc.lower[t[j].start as usize..t[j].end as usize])
+            };
+            let mut found = None;
+            for j in [k + 1, k + 2] {
+                let Some(w) = word(j) else {
+                    break;
+                };
+                if let Some(kind) = NATIONAL_HEADS
+                    .iter()
+                    .find(|(h, _)| *h == w)
+                    .map(|(_, kind)| *kind)
+                {
+                    // "security forces", "armed forces".
+                    let mut end = j;
+                    if let Some(w2) = word(j + 1) {
+                        if matches!((w, w2), ("security" | "armed", "forces")) {
+                            end = j + 1;
+                        }
+                    }
+                    if matches!(w, "security" | "armed") && end == j {
+                        break;
+                    }
+                    // "Afghan government spokesman", "army officials": the
+                    // words describe a person or a thing, not the body.
+                    let describes = word(end + 1).is_some_and(|n| {
+                        matches!(
+                            n,
+                            "official"
+                                | "officials"
+                                | "source"
+                                | "sources"
+                                | "statement"
+                                | "spokesman"
+                                | "spokeswoman"
+                                | "spokesperson"
+                        ) || doc.phrases.iter().any(|h| {
+                            h.list == ListKind::Title && h.span.start == t[end + 1].start as usize
+                        })
+                    });
+                    if !describes {
+                        found = Some((end, kind));
+                    }
+                    break;
+                }
+                if !matches!(
+                    w,
+                    "government" | "special" | "federal" | "national" | "regular" | "allied"
+                ) {
+                    break;
+                }
+            }
+            let Some((end, kind)) = found else {
+                continue;
+            };
+            let span = Span::new(m.span.start, t[end].end as usize);
+            if taken.iter().any(|s| s.overlaps(span)) {
+                continue;
+            }
+            let text = doc.slice(span);
+            orgs.add(
+                &format!("national:{}", text.to_lowercase()),
+                text,
+                kind,
+                p.country_code.clone(),
+                Mention {
+                    span,
+                    form: Form::Name,
+                },
+            );
+            taken.push(span);
+        }
+    }
+}
+
+/// Head words of a country's forces, and their kind.
+const NATIONAL_HEADS: &[(&str, &str)] = &[
+    ("forces", "military"),
+    ("troops", "military"),
+    ("army", "military"),
+    ("military", "military"),
+    ("navy", "military"),
+    ("security", "security"),
+    ("armed", "military"),
+    ("police", "police"),
+];
 
 fn org_noun_kind<'g>(gaz: &'g Gazetteer, word: &str) -> Option<&'g str> {
     gaz.org_noun_kind(word)
@@ -659,7 +768,8 @@ fn bare_org_nouns(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut Vec<S
     }
     let t = &doc.tokens;
     // Head nouns the story capitalizes inside a sentence ("said the
-    // Coalition", "as Coalition aircraft struck") name an organization
+    // Coalition", "as Coalition aircraft struck", "In Syria, Coalition
+    // forces") name an organization
     // wherever they stand, sentence starts too ("Coalition forces ...").
     let proper: Vec<&str> = (1..t.len())
         .filter(|&k| {
@@ -668,7 +778,7 @@ fn bare_org_nouns(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut Vec<S
                 && !t[k].is(Token::UPPER)
                 && !sentence_initial(doc, k)
                 && !t[k - 1].is(Token::CAP)
-                && t[k - 1].is_word()
+                && (t[k - 1].is_word() || t[k - 1].text(doc.text) == ",")
                 && !t.get(k + 1).is_some_and(|n| n.is(Token::CAP))
         })
         .map(|k| t[k].text(doc.text))
