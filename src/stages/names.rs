@@ -1615,7 +1615,8 @@ fn listed_people(
     let mut k = 0;
     while k < t.len() {
         let starts = t[k].is_word()
-            && (t[k].is(Token::CAP) || NAME_PARTICLES.contains(&t[k].text(doc.text)));
+            && (t[k].is(Token::CAP) || NAME_PARTICLES.contains(&t[k].text(doc.text)))
+            && gaz.may_start_person(&doc.lower[t[k].start as usize..t[k].end as usize]);
         if !starts {
             k += 1;
             continue;
