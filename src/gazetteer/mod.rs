@@ -187,11 +187,9 @@ pub struct Gazetteer {
     people: Vec<(u64, u32)>,
     /// Bytes of the longest name in `people.tsv`.
     people_max_len: usize,
-    /// Hashes of the first words of those names, sorted: most capitalized
-    /// words start no listed name and cost one lookup.
-    people_first: Vec<u64>,
-    /// The same hashes as a 65,536-bit filter: one memory read rejects a
-    /// word that starts no name.
+    /// Hashes of the first words of those names as a 65,536-bit filter:
+    /// one memory read rejects most capitalized words, which start no
+    /// listed name. (A false pass only costs lookups that then fail.)
     people_first_bits: Vec<u64>,
     /// Filter of the whole names' hashes, likewise.
     people_bits: Vec<u64>,
@@ -292,7 +290,7 @@ impl Gazetteer {
             .collect();
         let mut people: Vec<(u64, u32)> = Vec::with_capacity(lists.people.rows.len());
         let mut people_max_len = 0;
-        let mut people_first: Vec<u64> = Vec::new();
+        let mut people_first_bits = vec![0u64; 1024];
         for (ix, r) in lists.people.rows.iter().enumerate() {
             let name = r.get(0).trim();
             people_max_len = people_max_len.max(name.len());
@@ -301,23 +299,16 @@ impl Gazetteer {
                 .split(|c: char| !c.is_alphanumeric())
                 .next()
                 .unwrap_or(name);
-            people_first.push(name_key(first));
+            set_bit(&mut people_first_bits, name_key(first));
         }
         people.sort_unstable();
-        people_first.sort_unstable();
-        people_first.dedup();
         let mut people_bits = vec![0u64; 1024];
         for &(h, _) in &people {
-            people_bits[(h as usize >> 6) & 1023] |= 1 << (h & 63);
-        }
-        let mut people_first_bits = vec![0u64; 1024];
-        for &h in &people_first {
-            people_first_bits[(h as usize >> 6) & 1023] |= 1 << (h & 63);
+            set_bit(&mut people_bits, h);
         }
         Ok(Gazetteer {
             people,
             people_max_len,
-            people_first,
             people_first_bits,
             people_bits,
             org_nouns,
@@ -395,7 +386,7 @@ impl Gazetteer {
     /// (rows are found by a hash: compare the name before use).
     pub fn people_named(&self, name: &str) -> impl Iterator<Item = usize> + '_ {
         let key = name_key(name);
-        let from = if self.people_bits[(key as usize >> 6) & 1023] & (1 << (key & 63)) != 0 {
+        let from = if bit(&self.people_bits, key) {
             self.people.partition_point(|(k, _)| *k < key)
         } else {
             self.people.len()
@@ -409,9 +400,7 @@ impl Gazetteer {
     /// Can a listed person's name start with the word `word` (any ASCII
     /// case)?
     pub fn may_start_person(&self, word: &str) -> bool {
-        let h = name_key(word);
-        self.people_first_bits[(h as usize >> 6) & 1023] & (1 << (h & 63)) != 0
-            && self.people_first.binary_search(&h).is_ok()
+        bit(&self.people_first_bits, name_key(word))
     }
 
     /// Bytes of the longest listed person's name.
@@ -471,4 +460,14 @@ fn name_key(name: &str) -> u64 {
         h.write_u8(b.to_ascii_lowercase());
     }
     h.finish()
+}
+
+/// Sets the bit of hash `h` in a 65,536-bit filter.
+fn set_bit(bits: &mut [u64], h: u64) {
+    bits[(h as usize >> 6) & 1023] |= 1 << (h & 63);
+}
+
+/// Is the bit of hash `h` set in a 65,536-bit filter?
+fn bit(bits: &[u64], h: u64) -> bool {
+    bits[(h as usize >> 6) & 1023] & (1 << (h & 63)) != 0
 }

@@ -355,6 +355,18 @@ fn hits_in<'a>(doc: &'a Doc, list: ListKind, span: Span) -> impl Iterator<Item =
 
 fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, span: Span) -> Vec<Trig<'g>> {
     let mut out = Vec::new();
+    // One pass over the sentence's words: "The report of a bombardment is
+    // false" reports no event; weapons bought, sold, seized or found
+    // ("mortars and shells were purchased", "police found 50 kg of
+    // dynamite") are no attack.
+    let (mut denied, mut trade) = (false, false);
+    for w in doc.lower[span.range()].split(|c: char| !c.is_ascii_alphabetic()) {
+        denied |= matches!(w, "false" | "untrue" | "baseless" | "unfounded");
+        trade |= ARMS_HANDLED.contains(&w);
+    }
+    if denied {
+        return out;
+    }
     for h in hits_in(doc, ListKind::Trigger, span) {
         let Some(k) = doc.token_starting_at(h.span.start) else {
             continue;
@@ -379,13 +391,6 @@ fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, span: Span) -> Vec<Trig<'g>> {
         if k > sent_start && lw(doc, k - 1) == "to" && base_verb {
             continue;
         }
-        // "The report of a bombardment is false."
-        if doc.lower[span.range()]
-            .split(|c: char| !c.is_ascii_alphabetic())
-            .any(|w| matches!(w, "false" | "untrue" | "baseless" | "unfounded"))
-        {
-            continue;
-        }
         let row = gaz.row(h);
         let anaphoric = k > 0 && matches!(lw(doc, k - 1), "the" | "this" | "that" | "ensuing");
         out.push(Trig {
@@ -406,11 +411,6 @@ fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, span: Span) -> Vec<Trig<'g>> {
             !(t.kind == "attack" && !t.strong && KILL_WORDS.contains(&&doc.lower[t.span.range()]))
         });
     }
-    // Weapons bought, sold, seized or found are no attack ("mortars and
-    // shells were purchased", "police found 50 kg of dynamite").
-    let trade = doc.lower[span.range()]
-        .split(|c: char| !c.is_ascii_alphabetic())
-        .any(|w| ARMS_HANDLED.contains(&w));
     if trade {
         out.retain(|t| !hits_in(doc, ListKind::Weapon, t.span).any(|h| h.span == t.span));
     }

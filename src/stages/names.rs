@@ -1580,12 +1580,10 @@ fn story_name(doc: &Doc, name: &mut String, canonical: Option<&str>, mentions: &
     let names = mentions
         .iter()
         .filter(|m| m.form != Form::Nominal && m.form != Form::Pronoun);
-    let spelled = names.clone().any(|m| {
-        let text = doc.slice(m.span);
-        text.len() >= canonical.len()
-            && (text.eq_ignore_ascii_case(canonical)
-                || text.to_lowercase().contains(&canonical.to_lowercase()))
-    });
+    let canonical = canonical.to_lowercase();
+    let spelled = names
+        .clone()
+        .any(|m| doc.slice(m.span).to_lowercase().contains(&canonical));
     if spelled {
         return;
     }
