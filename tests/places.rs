@@ -242,11 +242,20 @@ fn named_features_and_structures_without_a_gazetteer_entry() {
             ("Samarra Barrage", "IQ", "facility"),
             ("Incirlik Air Base", "", "facility"),
             ("Red Sea", "", "feature"),
-            ("Gulf of Aden", "YE", "feature"),
+            ("Gulf of Aden", "", "feature"),
         ]
     );
-    // A feature has no coordinates of its own: its source is the text.
-    let s = story("Fighters crossed the Tigris River at dawn.");
+    // The curated features come with a point; a river inside one country
+    // with its country.
+    let s = story("Boats sank in the Gulf of Aden and on the Euphrates.");
+    assert!(s
+        .places
+        .iter()
+        .all(|p| p.kind == "feature" && p.lat.is_some()));
+    assert_eq!(s.places[0].source, "dateline:gulf-of-aden");
+    // A feature the gazetteer lacks has no coordinates: its source is the
+    // text.
+    let s = story("Fighters crossed the Khazir River at dawn.");
     assert_eq!(s.places[0].source, "text");
     assert_eq!(s.places[0].lat, None);
 }
@@ -278,10 +287,18 @@ fn romanized_arabic_spellings_of_gazetteer_names() {
         ("Fighting went on in Tal Afar.", "Tal Afar"),
         ("Jets struck near Ayn Isa.", "Ayn Isa"),
         ("Jets struck near Dayr Az Zawr.", "Dayr Az Zawr"),
+        // The article in lowercase, and joined by a hyphen.
+        ("Jets struck near Dayr az Zawr.", "Dayr az Zawr"),
+        ("Jets struck near Dayr az-Zawr.", "Dayr az-Zawr"),
+        ("Marines fought in Al-Qa'im.", "Al-Qa'im"),
     ] {
         assert_eq!(
             cc_of(text, name).as_deref(),
-            Some(if name == "Tal Afar" { "IQ" } else { "SY" }),
+            Some(if matches!(name, "Tal Afar" | "Al-Qa'im") {
+                "IQ"
+            } else {
+                "SY"
+            }),
             "{text}"
         );
     }
@@ -293,4 +310,87 @@ fn capitals_given_name_followed_by_an_unknown_word_is_a_person() {
     let p = places("POLICE SAID DOLORES HINOSTROZA WAS KILLED IN LIMA.");
     let names: Vec<&str> = p.iter().map(|(t, _, _)| t.as_str()).collect();
     assert_eq!(names, vec!["LIMA"]);
+}
+
+#[test]
+fn airport_codes_and_a_lone_article_are_not_places() {
+    // GeoNames lists "DOD", "MAJ" and "COI" among the alternate names of
+    // Dodoma, Majuro and Cocoa; "Al" folds from a Norwegian village "Ål".
+    let p = places(
+        "A DoD release said Maj. Gen. Gary Volesky met the CoI and members of \
+         the Al bu Nimr tribe and the Al-Karabla clan in Baghdad.",
+    );
+    let names: Vec<&str> = p.iter().map(|(t, _, _)| t.as_str()).collect();
+    assert_eq!(names, vec!["Baghdad"]);
+}
+
+#[test]
+fn us_state_abbreviations_of_wire_copy() {
+    assert_eq!(
+        cc_of("The storm hit Tampa, Fla., on Monday.", "Fla.").as_deref(),
+        Some("US")
+    );
+    let s = story("Officials in Albany, N.Y., said so.");
+    let ny = s.places.iter().find(|p| p.mentions[0].text == "N.Y.");
+    assert_eq!(ny.and_then(|p| p.admin1.as_deref()), Some("US-NY"));
+}
+
+#[test]
+fn features_with_a_lowercase_head_or_named_by_the_noun_before() {
+    let p = places(
+        "Troops crossed the Qarachogh mountains to the Khazir river and the \
+         Hamrin mountains. They reached the village of Hibhib, Hibhib Village and \
+         the Kuwaiti island of Failaka, and flew from Baghdad airport.",
+    );
+    let got: Vec<(&str, &str)> = p.iter().map(|(t, _, k)| (t.as_str(), k.as_str())).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("Qarachogh mountains", "feature"),
+            ("Khazir river", "feature"),
+            // The curated "Hamrin Mountains", head in lowercase.
+            ("Hamrin mountains", "feature"),
+            ("Hibhib", "village"),
+            ("Hibhib Village", "village"),
+            ("Kuwaiti", "country"),
+            ("Failaka", "feature"),
+            // A place named inside keeps its own mention.
+            ("Baghdad", "city"),
+        ]
+    );
+    let s = story("Troops crossed the Hamrin mountains.");
+    assert_eq!(s.places[0].source, "dateline:hamrin-mountains");
+    assert_eq!(s.places[0].country_code.as_deref(), Some("IQ"));
+    // A feature is no sports team, whatever the story's other words.
+    let s = story(
+        "Yazidis were starving on Mount Sinjar at the hands of ISIL, the \
+         league of goals said.",
+    );
+    assert_eq!(s.places[0].mentions[0].text, "Mount Sinjar");
+    assert!(s.organizations.iter().all(|o| o.name != "Mount Sinjar"));
+}
+
+#[test]
+fn written_coordinates_are_points() {
+    let s = story(
+        "The village lies at 33°47′N 44°30′E (33.783°N 44.500°E / 33.783; 44.500). \
+         The ship was at 12°30'S, 45°10'W. Prices rose 1.250, 3.500 percent.",
+    );
+    let points: Vec<_> = s.places.iter().filter(|p| p.kind == "point").collect();
+    assert_eq!(points.len(), 2, "{points:?}");
+    // One point written three ways, placed in Iraq by its nearest town.
+    let p = points[0];
+    assert_eq!(p.mentions.len(), 3);
+    assert_eq!(p.mentions[2].text, "33.783; 44.500");
+    assert!((p.lat.unwrap() - 33.783333).abs() < 1e-5);
+    assert!((p.lon.unwrap() - 44.5).abs() < 1e-9);
+    assert_eq!(p.country_code.as_deref(), Some("IQ"));
+    assert_eq!(p.source, "text");
+    // Southern and western hemispheres are negative.
+    assert!((points[1].lat.unwrap() + 12.5).abs() < 1e-9);
+    assert!((points[1].lon.unwrap() + 45.0 + 1.0 / 6.0).abs() < 1e-5);
+    // A bare pair needs words that say coordinates are being given.
+    let s = story("Its GPS coordinates are 34.5553, 69.2075.");
+    assert_eq!(s.places.len(), 1);
+    assert_eq!(s.places[0].country_code.as_deref(), Some("AF"));
 }

@@ -27,7 +27,8 @@ Sources (see gazetteers/README.md for licences):
   - wordfreq 3.1.1 (frequency rank) and Debian's wamerican word list
     (lowercase spellings only, so proper nouns are left out).
   - tools/curated/*.tsv: facts written by hand (English exonyms and short
-    forms, regions and territories with coordinates, demonyms).
+    forms, regions and territories with coordinates, natural features,
+    demonyms).
 """
 import collections
 import csv
@@ -105,7 +106,8 @@ def arabic_variants(n):
     """Spellings wire copy uses for romanized Arabic names: without the
     marks for ʿayn and hamza ('Ayn 'Isa -> Ayn Isa; Tall 'Afar -> Tall Afar,
     Tal Afar) and with the article capitalized (Dayr az Zawr -> Dayr Az
-    Zawr). Apostrophes of elided articles (d'Ivoire, L'Aquila) stay."""
+    Zawr) or joined by a hyphen (Al-Qa'im). Apostrophes of elided articles
+    (d'Ivoire, L'Aquila) stay."""
     out = set()
     if re.search(r"(?:^|[ -]|[A-Za-z]{2})'[A-Za-z]", n) and not re.search(r"(?:^|[ -])[A-Za-z]'", n):
         bare = re.sub(r"\s+", " ", n.replace("'", "")).strip()
@@ -118,6 +120,12 @@ def arabic_variants(n):
         cap = re.sub(r"(?<= )" + ARTICLES + r"(?=[ -])", lambda m: m.group(0).capitalize(), v)
         if cap != v:
             out.add(cap)
+    # The article joined by a hyphen, as most English copy writes it
+    # (Al Qa'im -> Al-Qa'im, Dayr az Zawr -> Dayr az-Zawr).
+    for v in list(out) + [n]:
+        hy = re.sub(r"(?:(?<=^)|(?<= ))(" + ARTICLES + r") (?=[A-Z])", r"\1-", v, flags=re.I)
+        if hy != v:
+            out.add(hy)
     out.discard(n)
     return out
 
@@ -125,7 +133,10 @@ def arabic_variants(n):
 def good_alt(n):
     if LATIN_NAME.match(n) is None or len(n.split()) > 5 or any(c.isdigit() for c in n):
         return False
-    if n.isupper() and len(n) > 3:
+    # All capitals: IATA and ICAO airport codes ("DOD", "MAJ", "ABC") and
+    # shouted spellings, never a name news gives a city (the short forms
+    # news does use, "UAE" or "DRC", are curated).
+    if n.isupper():
         return False
     # Not all-lowercase words ("San pedro" is fine, "de la paz" is not).
     words = [w for w in re.split(r"[ -]", n) if w]
@@ -590,10 +601,11 @@ def main():
                 if good_alt(alt):
                     add_name(alt, pid, "alias")
 
-    # --- curated regions and territories ---------------------------------
+    # --- curated regions, territories and natural features ---------------
     _, rows = read_curated("regions.tsv")
+    _, feature_rows = read_curated("features.tsv")
     region_pid = {}
-    for slug, name, kind, cc, lat, lon, aliases in rows:
+    for slug, name, kind, cc, lat, lon, aliases in rows + feature_rows:
         pid = "dateline:" + slug
         region_pid[pid] = pid
         places[pid] = dict(id=pid, name=name, kind=kind, country_code=cc, admin1="",

@@ -429,3 +429,34 @@ fn walk_on<'f, D: AsRef<[u8]>>(
     }
     best
 }
+
+impl PlaceIndex {
+    /// The populated place (city, town or village) nearest to a point, by
+    /// great-circle distance, with that distance in kilometres: reverse
+    /// geocoding for coordinates written in a story. A linear pass over the
+    /// built-in entries (a few milliseconds), run only when a story gives
+    /// coordinates.
+    pub fn nearest(&self, lat: f64, lon: f64) -> Option<(PlaceRef, f64)> {
+        let (p1, l1) = (lat.to_radians(), lon.to_radians());
+        let mut best: Option<(PlaceRef, f64)> = None;
+        for i in 0..self.builtin_len() as u32 {
+            let r = PlaceRef::Builtin(i);
+            let e = self.entry(r);
+            let (Some(la), Some(lo)) = (e.lat, e.lon) else {
+                continue;
+            };
+            if !matches!(e.kind, "city" | "town" | "village") {
+                continue;
+            }
+            let (p2, l2) = (la.to_radians(), lo.to_radians());
+            // Haversine, on a sphere of the Earth's mean radius.
+            let h = ((p2 - p1) / 2.0).sin().powi(2)
+                + p1.cos() * p2.cos() * ((l2 - l1) / 2.0).sin().powi(2);
+            let km = 2.0 * 6371.0 * h.sqrt().min(1.0).asin();
+            if best.is_none_or(|(_, d)| km < d) {
+                best = Some((r, km));
+            }
+        }
+        best
+    }
+}

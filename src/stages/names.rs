@@ -969,11 +969,15 @@ fn sports_teams(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
     for p in &doc.places {
         // National sides are reported as their countries, the home
         // nations of the United Kingdom included.
-        if matches!(p.kind.as_str(), "country" | "region")
-            || p.kind == "admin1"
-                && p.admin1
-                    .as_deref()
-                    .is_some_and(|a| matches!(a, "GB-ENG" | "GB-SCT" | "GB-WLS" | "GB-NIR"))
+        // Named features and structures ("Mount Sinjar at the hands of")
+        // never play.
+        if matches!(
+            p.kind.as_str(),
+            "country" | "region" | "feature" | "facility"
+        ) || p.kind == "admin1"
+            && p.admin1
+                .as_deref()
+                .is_some_and(|a| matches!(a, "GB-ENG" | "GB-SCT" | "GB-WLS" | "GB-NIR"))
         {
             continue;
         }

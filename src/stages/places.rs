@@ -27,8 +27,10 @@
 
 use crate::doc::{Doc, Form, Mention, Place, Span, Token, TokenKind};
 use crate::gazetteer::{FirstTokens, Gazetteer, PlaceEntry, PlaceMatch, PlaceRef};
+use regex::Regex;
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// Gazetteer walks by start token, each done at most once per story: the
 /// filters look at the names after a candidate, which are candidates too.
@@ -64,10 +66,13 @@ impl<'a> Walks<'a> {
     }
 }
 
-/// Lowercase words allowed inside a multi-word place name.
+/// Lowercase words allowed inside a multi-word place name: the particles
+/// of European names and the transliterated Arabic article in its
+/// assimilated forms ("Dayr az Zawr", "Ras al Khaimah", "Umm ar Rizam").
 const PARTICLES: &[&str] = &[
     "de", "del", "la", "las", "los", "el", "al", "of", "the", "upon", "on", "da", "do", "dos",
-    "das", "di", "du", "le", "les", "y", "and", "en", "sur", "am", "an", "der", "i",
+    "das", "di", "du", "le", "les", "y", "and", "en", "sur", "am", "an", "der", "i", "ad", "ar",
+    "as", "ash", "at", "az", "adh", "ath", "ed", "er", "es", "ez", "et",
 ];
 
 /// Division words written in lowercase after a name ("Badakhshan province").
@@ -153,6 +158,7 @@ struct Found {
 pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
     let found = find(doc, gaz);
     if found.is_empty() {
+        coordinates(doc, gaz);
         features(doc);
         return;
     }
@@ -170,7 +176,156 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
         })
         .collect();
     resolve(doc, gaz, found, &focus);
+    coordinates(doc, gaz);
     features(doc);
+}
+
+/// Coordinates in degrees, minutes and seconds or decimal degrees with
+/// their hemispheres: "33°47′N 44°30′E", "35.0325°N 43.6463889°E",
+/// "36° 16' 11\" N, 43° 8' E".
+static DEGREES: LazyLock<Regex> = LazyLock::new(|| {
+    let part = |deg: &str, hemi: &str| {
+        format!(
+            r#"({deg}(?:\.\d+)?)\s?°\s?(?:(\d{{1,2}}(?:\.\d+)?)\s?['′’]\s?(?:(\d{{1,2}}(?:\.\d+)?)\s?(?:["″”]|'')\s?)?)?([{hemi}])\b"#
+        )
+    };
+    Regex::new(&format!(
+        r"{}[,;/]?\s{{0,2}}{}",
+        part(r"\d{1,2}", "NS"),
+        part(r"\d{1,3}", "EW")
+    ))
+    .expect("coordinate pattern")
+});
+
+/// A bare pair of signed decimal degrees with three decimals or more, as
+/// maps and geotags write them ("33.783; 44.500", "34.5553, 69.2075").
+static DECIMAL_PAIR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(-?\d{1,2}\.\d{3,})\s?[;,]\s?(-?\d{1,3}\.\d{3,})").expect("pair pattern")
+});
+
+/// Degrees, minutes and seconds (any may be absent) as decimal degrees,
+/// negative in the southern and western hemispheres.
+fn degrees(d: Option<&str>, m: Option<&str>, s: Option<&str>, hemi: &str) -> Option<f64> {
+    let num = |x: Option<&str>| x.map_or(Ok(0.0), str::parse::<f64>);
+    let (d, m, s) = (num(d).ok()?, num(m).ok()?, num(s).ok()?);
+    if m >= 60.0 || s >= 60.0 {
+        return None;
+    }
+    let v = d + m / 60.0 + s / 3600.0;
+    Some(if matches!(hemi, "S" | "W") { -v } else { v })
+}
+
+/// Coordinates written in the story become places of kind `point`, with
+/// the point itself as `lat`/`lon` and the country and first-level
+/// division of the nearest populated place (reverse geocoding; none past
+/// 100 km, at sea or in the wilderness). The same point written several
+/// ways (within about a kilometre) is one place.
+fn coordinates(doc: &mut Doc, gaz: &Gazetteer) {
+    let text = doc.text;
+    let mut points: Vec<(Span, f64, f64)> = Vec::new();
+    if memchr::memmem::find(text.as_bytes(), "°".as_bytes()).is_some() {
+        for c in DEGREES.captures_iter(text) {
+            let g = |k: usize| c.get(k).map(|m| m.as_str());
+            let lat = degrees(g(1), g(2), g(3), g(4).unwrap_or("N"));
+            let lon = degrees(g(5), g(6), g(7), g(8).unwrap_or("E"));
+            if let (Some(lat), Some(lon)) = (lat, lon) {
+                let m = c.get(0).expect("whole match");
+                points.push((Span::new(m.start(), m.end()), lat, lon));
+            }
+        }
+    }
+    let bytes = text.as_bytes();
+    for c in DECIMAL_PAIR.captures_iter(text) {
+        let m = c.get(0).expect("whole match");
+        // Not part of a longer run of numbers ("1.234, 5.678, 9.012").
+        let before = m.start().checked_sub(1).map(|k| bytes[k]);
+        let after = bytes.get(m.end()).copied();
+        let digitish = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.');
+        let listed = |b: Option<u8>| b.is_some_and(|b| matches!(b, b',' | b';'));
+        let decimal_after =
+            after == Some(b'.') && bytes.get(m.end() + 1).is_some_and(|b| b.is_ascii_digit());
+        let word_after = after.is_some_and(|b| b.is_ascii_alphanumeric());
+        if digitish(before) || word_after || decimal_after || listed(after) {
+            continue;
+        }
+        // Only where coordinates are being given: right after a pair in
+        // degrees (a geotag's "33.783°N 44.500°E / 33.783; 44.500"), or
+        // after a word that says so ("GPS coordinates 34.5553, 69.2075").
+        let after_degrees = points
+            .iter()
+            .any(|(s, _, _)| s.end <= m.start() && m.start() - s.end <= 8);
+        let lead = &doc.lower.as_bytes()[m.start().saturating_sub(40)..m.start()];
+        let said = [
+            "coordinate",
+            "gps",
+            "latitude",
+            "lat/lon",
+            "located at",
+            "geolocat",
+            "grid",
+        ]
+        .iter()
+        .any(|w| memchr::memmem::find(lead, w.as_bytes()).is_some());
+        if !(after_degrees || said) {
+            continue;
+        }
+        let (Ok(lat), Ok(lon)) = (c[1].parse::<f64>(), c[2].parse::<f64>()) else {
+            continue;
+        };
+        if points
+            .iter()
+            .any(|(s, _, _)| s.overlaps(Span::new(m.start(), m.end())))
+        {
+            continue;
+        }
+        points.push((Span::new(m.start(), m.end()), lat, lon));
+    }
+    for (span, lat, lon) in points {
+        if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+            continue;
+        }
+        // Inside a place already found ("... 44°30′E" never is, but a
+        // number run inside a name could be).
+        if doc
+            .places
+            .iter()
+            .any(|p| p.mentions.iter().any(|m| m.span.overlaps(span)))
+        {
+            continue;
+        }
+        let mention = Mention {
+            span,
+            form: Form::Name,
+        };
+        let close = |p: &Place| {
+            p.kind == "point"
+                && p.lat.is_some_and(|a| (a - lat).abs() < 0.01)
+                && p.lon.is_some_and(|o| (o - lon).abs() < 0.01)
+        };
+        if let Some(p) = doc.places.iter_mut().find(|p| close(p)) {
+            p.mentions.push(mention);
+            continue;
+        }
+        let near = gaz
+            .places
+            .nearest(lat, lon)
+            .filter(|&(_, km)| km <= 100.0)
+            .map(|(r, _)| gaz.places.entry(r));
+        doc.places.push(Place {
+            name: doc.slice(span).to_string(),
+            kind: "point".to_string(),
+            country_code: near
+                .as_ref()
+                .and_then(|e| (!e.country_code.is_empty()).then(|| e.country_code.to_string())),
+            admin1: near
+                .as_ref()
+                .and_then(|e| (!e.admin1.is_empty()).then(|| e.admin1.to_string())),
+            lat: Some((lat * 1e6).round() / 1e6),
+            lon: Some((lon * 1e6).round() / 1e6),
+            source: "text".to_string(),
+            mentions: vec![mention],
+        });
+    }
 }
 
 /// Head words of named natural features, written after the name ("Tigris
@@ -201,6 +356,41 @@ const FEATURE_HEADS: &[&str] = &[
     "Reservoir",
     "Glacier",
     "Volcano",
+];
+
+/// Head words of natural features written in lowercase after a name the
+/// gazetteer lacks ("the Hamrin mountains", "the Khabur river").
+const LOWER_FEATURE_HEADS: &[&str] = &[
+    "river",
+    "mountains",
+    "mountain",
+    "hills",
+    "valley",
+    "desert",
+    "lake",
+    "island",
+    "islands",
+    "peninsula",
+    "plateau",
+    "plain",
+    "plains",
+    "gorge",
+    "reservoir",
+];
+
+/// Head words of structures written in lowercase after a name the
+/// gazetteer lacks ("the Haditha dam", "the Kerem Shalom crossing").
+const LOWER_FACILITY_HEADS: &[&str] = &[
+    "dam",
+    "airport",
+    "airbase",
+    "airfield",
+    "bridge",
+    "mosque",
+    "refinery",
+    "prison",
+    "crossing",
+    "checkpoint",
 ];
 
 /// Head words of named structures ("Incirlik Air Base", "Mosul Dam").
@@ -277,7 +467,7 @@ fn features(doc: &mut Doc) {
     let spaced =
         |a: usize, b: usize| doc.text[toks[a].end as usize..toks[b].start as usize] == *" ";
     let word = |k: usize| toks[k].text(doc.text);
-    let mut found: Vec<(Span, &'static str)> = Vec::new();
+    let mut found: Vec<(Span, &'static str, bool)> = Vec::new();
     let mut k = 0;
     while k < toks.len() {
         if !cap(k) {
@@ -313,6 +503,8 @@ fn features(doc: &mut Doc) {
             Some("feature")
         } else if n >= 2 && FACILITY_HEADS.contains(&words[head_at]) && head_at > 0 {
             Some("facility")
+        } else if n >= 2 && words[head_at] == "Village" && head_at > 0 {
+            Some("village")
         } else if n >= 2 && FEATURE_PREFIXES.contains(&words[0]) && !words[1].is_empty() {
             Some(if matches!(words[0], "Camp" | "Fort") {
                 "facility"
@@ -322,25 +514,68 @@ fn features(doc: &mut Doc) {
         } else {
             None
         };
+        // Sentence-initial articles and titles are no part of the name.
+        let mut s = k;
+        while s < e && matches!(word(s), "The" | "A" | "An") {
+            s += 1;
+        }
         if let Some(kind) = kind {
-            // Sentence-initial articles and titles are no part of the name.
-            let mut s = k;
-            while s < e && matches!(word(s), "The" | "A" | "An") {
-                s += 1;
-            }
             if e - s >= 2 {
-                found.push((doc.tokens_span(s..e), kind));
+                found.push((doc.tokens_span(s..e), kind, false));
+            }
+        } else if s < e && e < toks.len() && toks[e].is_word() && spaced(e - 1, e) {
+            // A head in lowercase ("the Zagros mountains", "Haditha dam"):
+            // a name of its own only where no place is named inside it
+            // (news writes "Baghdad airport" for the city's airport).
+            let head = lower_word(doc, e);
+            let kind = if LOWER_FEATURE_HEADS.contains(&head) {
+                Some("feature")
+            } else if LOWER_FACILITY_HEADS.contains(&head) {
+                Some("facility")
+            } else {
+                None
+            };
+            if let Some(kind) = kind {
+                found.push((doc.tokens_span(s..e + 1), kind, true));
             }
         }
         k = e;
     }
-    for (span, kind) in found {
+    // "the village of Hibhib", "the Kuwaiti island of Failaka": a name the
+    // gazetteer lacks, placed by the noun before it.
+    for k in 2..toks.len() {
+        if !(cap(k) && word(k - 1) == "of" && spaced(k - 2, k - 1) && spaced(k - 1, k)) {
+            continue;
+        }
+        let kind = match lower_word(doc, k - 2) {
+            "village" | "hamlet" => "village",
+            "town" | "port" => "town",
+            "city" => "city",
+            "island" | "islands" | "river" | "mount" | "lake" => "feature",
+            _ => continue,
+        };
+        let mut e = k + 1;
+        while e < toks.len() && cap(e) && spaced(e - 1, e) {
+            e += 1;
+        }
+        found.push((doc.tokens_span(k..e), kind, true));
+    }
+    for (span, kind, unnamed) in found {
+        // Already a gazetteer name ("Tigris River", "Mount Sinjar").
+        if doc
+            .places
+            .iter()
+            .any(|p| p.mentions.iter().any(|m| m.span == span))
+        {
+            continue;
+        }
         // Inside an organization's or a longer place's name? Places found
-        // so far that overlap it must lie inside it.
+        // so far that overlap it must lie inside it (and a name known only
+        // from its context must hold none).
         if doc.places.iter().any(|p| {
             p.mentions
                 .iter()
-                .any(|m| m.span.overlaps(span) && !span.contains(m.span))
+                .any(|m| m.span.overlaps(span) && (unnamed || !span.contains(m.span)))
         }) {
             continue;
         }
@@ -519,6 +754,16 @@ fn weak(
         })
 }
 
+/// Is word `k` of a name ending before token `end` one half of a word
+/// split at an apostrophe ("Qa'im", "d'Ivoire")? Its case is the other
+/// half's business.
+fn joined_by_apostrophe(doc: &Doc, k: usize, end: usize) -> bool {
+    let toks = &doc.tokens;
+    let apostrophe = |j: usize| matches!(toks[j].text(doc.text), "'" | "’");
+    (k > 0 && toks[k - 1].end == toks[k].start && apostrophe(k - 1))
+        || (k + 2 < end && toks[k].end == toks[k + 1].start && apostrophe(k + 1))
+}
+
 /// Does the name on tokens `i..end` read as a place here?
 fn accept(
     doc: &Doc,
@@ -542,10 +787,14 @@ fn accept(
         for &k in &words {
             let t = toks[k];
             let lw = lower_word(doc, k);
+            if k > i && joined_by_apostrophe(doc, k, end) {
+                continue;
+            }
             if !(t.is(Token::CAP)
                 || t.is(Token::DIGIT)
                 || PARTICLES.contains(&lw)
-                || DIVISION_WORDS.contains(&lw))
+                || DIVISION_WORDS.contains(&lw)
+                || LOWER_FEATURE_HEADS.contains(&lw))
                 || (k == i && !t.is(Token::CAP))
             {
                 return false;
@@ -555,7 +804,10 @@ fn accept(
         // or be the division word of "Badakhshan province".
         let last = *words.last().unwrap();
         if !(toks[last].is(Token::CAP)
-            || words.len() > 1 && DIVISION_WORDS.contains(&lower_word(doc, last)))
+            || last > i && joined_by_apostrophe(doc, last, end)
+            || words.len() > 1
+                && (DIVISION_WORDS.contains(&lower_word(doc, last))
+                    || LOWER_FEATURE_HEADS.contains(&lower_word(doc, last))))
         {
             return false;
         }
@@ -574,6 +826,11 @@ fn accept(
     let common = single && gaz.is_common_word(text);
     let locative = preceded_by_locative(doc, i) || followed_by_place(doc, gaz, walks, end);
 
+    // A particle alone is no name ("Al-Karabla", "Al bu Nimr"), whatever
+    // village folds to its letters ("Ål").
+    if single && PARTICLES.contains(&lower_word(doc, i)) && !has_country {
+        return false;
+    }
     // Months and weekdays are dates ("May", "August"), whatever towns
     // share their names.
     if single && crate::stages::dateline::MONTH_NAMES.contains(&lower_word(doc, i)) && !has_country
@@ -606,7 +863,7 @@ fn accept(
         && doc.phrases.iter().any(|h| {
             h.list == crate::gazetteer::ListKind::Title
                 && h.span.start == toks[i].start as usize
-                && h.span.end == toks[end].end as usize
+                && h.span.end >= toks[end].end as usize
         })
     {
         return false;
@@ -795,6 +1052,9 @@ fn kind_prior(kind: &str) -> f64 {
     match kind {
         "country" => 6.0,
         "region" => 4.5,
+        // The curated natural features are the prominent ones, which news
+        // means over a division or town named after them ("Red Sea").
+        "feature" => 4.0,
         "admin1" => 3.5,
         "admin2" => 3.0,
         "city" => 2.0,
