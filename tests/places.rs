@@ -394,3 +394,43 @@ fn written_coordinates_are_points() {
     assert_eq!(s.places.len(), 1);
     assert_eq!(s.places[0].country_code.as_deref(), Some("AF"));
 }
+
+#[test]
+fn names_the_gazetteer_lacks_are_places_after_near_in_outside() {
+    let p = places(
+        "The attacks in Qamenas, Sarmin and Talamenes were reported. Jets \
+         struck near Al Shadaddi. Later Qamenas was quiet.",
+    );
+    let got: Vec<(&str, &str)> = p.iter().map(|(t, _, k)| (t.as_str(), k.as_str())).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("Qamenas", "village"),
+            ("Sarmin", "village"),
+            ("Talamenes", "village"),
+            ("Al Shadaddi", "village"),
+            // One sense per story.
+            ("Qamenas", "village"),
+        ]
+    );
+    // Not people, organizations, languages, months or markets.
+    for text in [
+        "The talks in Geneva were led in English by officials near Smith.",
+        "Lawyers near Bob Kerrey and Al Gore spoke.",
+        "It was written in Hebrew and in Kurdish in March.",
+        "He invested $200 million in Ruch and saw a drop in Treasuries.",
+        "He met the ministers in Congress and near Abdullah.",
+    ] {
+        let s = story(text);
+        assert!(
+            s.places.iter().all(|p| p.source != "text"),
+            "{text}: {:?}",
+            s.places
+        );
+    }
+    // A capitalized preposition opening a sentence is no given name.
+    assert_eq!(
+        cc_of("In Tokyo, stocks fell.", "Tokyo").as_deref(),
+        Some("JP")
+    );
+}

@@ -159,7 +159,7 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
     let found = find(doc, gaz);
     if found.is_empty() {
         coordinates(doc, gaz);
-        features(doc);
+        features(doc, gaz);
         return;
     }
     let focus = focus(doc, gaz, &found);
@@ -177,7 +177,7 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
         .collect();
     resolve(doc, gaz, found, &focus);
     coordinates(doc, gaz);
-    features(doc);
+    features(doc, gaz);
 }
 
 /// Coordinates in degrees, minutes and seconds or decimal degrees with
@@ -454,7 +454,7 @@ pub fn is_place_word(w: &str) -> bool {
 /// `facility` without coordinates (their source is the text), with the
 /// country of a place named inside them ("Samarra Barrage" is in Iraq);
 /// a gazetteer place inside the name is part of it, not a mention.
-fn features(doc: &mut Doc) {
+fn features(doc: &mut Doc, gaz: &Gazetteer) {
     if doc.all_caps {
         return;
     }
@@ -560,6 +560,7 @@ fn features(doc: &mut Doc) {
         }
         found.push((doc.tokens_span(k..e), kind, true));
     }
+    context_names(doc, gaz, &mut found);
     for (span, kind, unnamed) in found {
         // Already a gazetteer name ("Tigris River", "Mount Sinjar").
         if doc
@@ -630,6 +631,242 @@ fn features(doc: &mut Doc) {
         .sort_by_key(|p| p.mentions.first().map_or(usize::MAX, |m| m.span.start));
     if let Some(d) = doc.dateline.as_mut() {
         d.place = dateline_place.and_then(|s| doc.places.iter().position(|p| p.source == s));
+    }
+}
+
+/// Prepositions that only places follow when the name after them is no
+/// known organization, person or ordinary word.
+const PLACE_PREPOSITIONS: &[&str] = &["near", "in", "outside", "around"];
+
+/// Words before "in" that make what follows a company or a market, not a
+/// place ("a stake in Ruch", "$200 million in Ruch", "a drop in
+/// Treasuries").
+const MARKET_WORDS: &[&str] = &[
+    "stake",
+    "stakes",
+    "share",
+    "shares",
+    "interest",
+    "invest",
+    "invested",
+    "investing",
+    "investment",
+    "investments",
+    "million",
+    "billion",
+    "percent",
+    "holding",
+    "holdings",
+    "drop",
+    "rise",
+    "fall",
+    "gain",
+    "gains",
+    "loss",
+    "losses",
+    "decline",
+    "slump",
+    "rally",
+    "trading",
+];
+
+/// Languages whose names are no demonym in the gazetteer ("in Hebrew").
+const LANGUAGES: &[&str] = &[
+    "hebrew",
+    "arabic",
+    "kurdish",
+    "pashto",
+    "dari",
+    "farsi",
+    "persian",
+    "urdu",
+    "hindi",
+    "bengali",
+    "punjabi",
+    "tamil",
+    "swahili",
+    "latin",
+    "yiddish",
+    "aramaic",
+    "sanskrit",
+    "mandarin",
+    "cantonese",
+    "tagalog",
+    "creole",
+    "esperanto",
+    "english",
+    "french",
+    "spanish",
+    "german",
+    "russian",
+    "portuguese",
+    "italian",
+    "chinese",
+    "japanese",
+    "korean",
+    "turkish",
+    "berber",
+    "amharic",
+    "somali",
+    "hausa",
+    "yoruba",
+    "igbo",
+    "zulu",
+    "xhosa",
+    "afrikaans",
+    "catalan",
+    "basque",
+    "gaelic",
+    "welsh",
+    "flemish",
+];
+
+/// Names the gazetteer lacks, read as places from their context: a
+/// capitalized name that is no ordinary word, given name, listed person,
+/// organization or title, after "near", "in", "outside" or "around", with
+/// the names listed along with it ("in Qamenas, Sarmin and Talamenes");
+/// then, one sense per story, the same name wherever else it stands
+/// capitalized. They are places of kind `village` (the gazetteer holds
+/// every town of 1,000 people or more) from the text.
+fn context_names(doc: &Doc, gaz: &Gazetteer, found: &mut Vec<(Span, &'static str, bool)>) {
+    let toks = &doc.tokens;
+    let cap = |k: usize| {
+        toks[k].is_word()
+            && toks[k].is(Token::CAP)
+            && !(toks[k].is(Token::UPPER) && toks[k].end - toks[k].start > 1)
+    };
+    let spaced =
+        |a: usize, b: usize| doc.text[toks[a].end as usize..toks[b].start as usize] == *" ";
+    let known = |span: Span| {
+        doc.places
+            .iter()
+            .any(|p| p.mentions.iter().any(|m| m.span.overlaps(span)))
+            || doc.phrases.iter().any(|h| h.span.overlaps(span))
+    };
+    // A name of one to three capitalized words (Arabic articles and
+    // hyphens inside: "Al Huwayjah", "Al-Karabla") starting at `k`.
+    let name_at = |k: usize| -> Option<usize> {
+        if !cap(k) {
+            return None;
+        }
+        let mut e = k + 1;
+        while e < toks.len() && e - k < 5 {
+            let joined = toks[e - 1].end == toks[e].start;
+            if cap(e) && spaced(e - 1, e) {
+                e += 1;
+            } else if e + 1 < toks.len()
+                && toks[e].text(doc.text) == "-"
+                && joined
+                && toks[e].end == toks[e + 1].start
+                && cap(e + 1)
+            {
+                e += 2;
+            } else {
+                break;
+            }
+        }
+        let words: Vec<usize> = (k..e).filter(|&j| toks[j].is_word()).collect();
+        let ordinary = words.iter().any(|&j| {
+            let w = toks[j].text(doc.text);
+            let lw = lower_word(doc, j);
+            gaz.is_common_word(w)
+                || gaz.org_noun_kind(w).is_some()
+                || is_place_word(w)
+                || crate::stages::dateline::MONTH_NAMES.contains(&lw)
+                || MONTH_ABBREVIATIONS.contains(&lw)
+                || HOLIDAYS.contains(&lw)
+                || matches!(
+                    lw,
+                    "monday"
+                        | "tuesday"
+                        | "wednesday"
+                        | "thursday"
+                        | "friday"
+                        | "saturday"
+                        | "sunday"
+                )
+        });
+        let first = toks[k].text(doc.text);
+        // A language ("in Hebrew"), or a people's name ("in Kurdish").
+        let language = words.len() == 1
+            && (LANGUAGES.contains(&lower_word(doc, k))
+                || gaz
+                    .lookup_place(first)
+                    .iter()
+                    .any(|(_, f)| *f == Form::Demonym));
+        let lone_article = words.len() == 1 && PARTICLES.contains(&lower_word(doc, k));
+        let text = doc.slice(doc.tokens_span(k..e));
+        // ("Al" before a capitalized word is the Arabic article.)
+        let article = PARTICLES.contains(&lower_word(doc, k));
+        let person = (!article && gaz.given_name(first).is_some())
+            || gaz.people_named(text).next().is_some();
+        (!ordinary && !language && !lone_article && !person && words.len() <= 3).then_some(e)
+    };
+    let mut names: Vec<Span> = Vec::new();
+    for k in 1..toks.len() {
+        if !(toks[k - 1].is_word()
+            && PLACE_PREPOSITIONS.contains(&lower_word(doc, k - 1))
+            && spaced(k - 1, k))
+        {
+            continue;
+        }
+        if lower_word(doc, k - 1) == "in"
+            && (k.saturating_sub(4)..k - 1)
+                .any(|j| toks[j].is_word() && MARKET_WORDS.contains(&lower_word(doc, j)))
+        {
+            continue;
+        }
+        // The name and those listed with it ("X, Y and Z").
+        let mut at = k;
+        while let Some(e) = name_at(at) {
+            let span = doc.tokens_span(at..e);
+            if !known(span) && !names.contains(&span) {
+                names.push(span);
+            }
+            // A list goes on after ", " or " and ".
+            if e + 1 < toks.len()
+                && (toks[e].text(doc.text) == "," || lower_word(doc, e) == "and")
+                && spaced(e, e + 1)
+            {
+                at = e + 1;
+                if at + 1 < toks.len() && lower_word(doc, at) == "and" && spaced(at, at + 1) {
+                    at += 1;
+                }
+            } else {
+                break;
+            }
+        }
+    }
+    if names.is_empty() {
+        return;
+    }
+    // One sense per story.
+    let texts: Vec<&str> = names.iter().map(|&s| doc.slice(s)).collect();
+    for k in 0..toks.len() {
+        if !cap(k) {
+            continue;
+        }
+        for t in &texts {
+            let start = toks[k].start as usize;
+            let end = start + t.len();
+            if doc.text.get(start..end) != Some(*t) {
+                continue;
+            }
+            let Some(e) = doc.token_ending_at(end) else {
+                continue;
+            };
+            // The whole name, not the start of a longer one.
+            if e + 1 < toks.len() && cap(e + 1) && spaced(e, e + 1) {
+                continue;
+            }
+            let span = Span::new(start, end);
+            if !known(span) && !names.contains(&span) {
+                names.push(span);
+            }
+        }
+    }
+    for span in names {
+        found.push((span, "village", true));
     }
 }
 
@@ -831,6 +1068,11 @@ fn accept(
     if single && PARTICLES.contains(&lower_word(doc, i)) && !has_country {
         return false;
     }
+    // "in English", "in Hebrew": a language, whatever town shares its name.
+    if single && i > 0 && lower_word(doc, i - 1) == "in" && LANGUAGES.contains(&lower_word(doc, i))
+    {
+        return false;
+    }
     // Months and weekdays are dates ("May", "August"), whatever towns
     // share their names.
     if single && crate::stages::dateline::MONTH_NAMES.contains(&lower_word(doc, i)) && !has_country
@@ -899,10 +1141,13 @@ fn accept(
         if next_cap && !next_is_country && gaz.given_name(text).is_some() {
             return false;
         }
+        // (A capitalized preposition opening the sentence is no given
+        // name: "In Tokyo, ...".)
         if i > 0
             && toks[i - 1].is_word()
             && toks[i - 1].is(Token::CAP)
             && gaz.given_name(toks[i - 1].text(doc.text)).is_some()
+            && !LOCATIVES.contains(&lower_word(doc, i - 1))
             && !has_country
         {
             return false;
