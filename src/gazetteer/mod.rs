@@ -341,8 +341,12 @@ impl Gazetteer {
     /// What `word` (any case) is, user lists included: a given name's
     /// gender code under [`GENDER_BITS`], [`COMMON_BIT`] for a common word.
     pub fn word_bits(&self, word: &str) -> u8 {
+        let bits = builtin_word_bits(word);
+        if self.extra_given_names.is_empty() && self.extra_common_words.is_empty() {
+            return bits;
+        }
         normalize::with_key(word, |key| {
-            let mut bits = WORD_INFO.get(key).copied().unwrap_or(0);
+            let mut bits = bits;
             if !self.extra_given_names.is_empty() {
                 if let Some(&g) = self.extra_given_names.get(key) {
                     bits = (bits & !GENDER_BITS) | g;
@@ -412,6 +416,35 @@ impl Gazetteer {
     pub fn lookup_place(&self, name: &str) -> Vec<(PlaceRef, Form)> {
         self.places.lookup(name)
     }
+}
+
+/// Most distinct words [`SEEN_WORDS`] keeps (then it starts over).
+const SEEN_WORDS_MAX: usize = 1 << 16;
+
+thread_local! {
+    /// [`WORD_INFO`]'s bits by word as written, across the stories a
+    /// thread reads: the stages ask about nearly every token (every word of
+    /// capitals copy), stories share most of their words, and finding a
+    /// word here (a short hash of the word as it stands) is several times
+    /// cheaper than lowercasing it and finding it in the perfect-hash map
+    /// (a SipHash, and two reads far apart in a 1.5 MB table).
+    static SEEN_WORDS: std::cell::RefCell<FxHashMap<Box<str>, u8>> =
+        std::cell::RefCell::new(FxHashMap::default());
+}
+
+/// [`WORD_INFO`]'s bits for `word` (any case), by way of [`SEEN_WORDS`].
+fn builtin_word_bits(word: &str) -> u8 {
+    if let Some(bits) = SEEN_WORDS.with_borrow(|m| m.get(word).copied()) {
+        return bits;
+    }
+    let bits = normalize::with_key(word, |key| WORD_INFO.get(key).copied().unwrap_or(0));
+    SEEN_WORDS.with_borrow_mut(|m| {
+        if m.len() >= SEEN_WORDS_MAX {
+            m.clear();
+        }
+        m.insert(word.into(), bits);
+    });
+    bits
 }
 
 /// Columns of `given_names.tsv`.

@@ -461,14 +461,14 @@ fn followed_by_place(doc: &Doc, gaz: &Gazetteer, walks: &Walks, end: usize) -> b
         && walks.longest_at(end + 1).is_some_and(|m| {
             m.candidates
                 .iter()
-                .any(|(r, _)| matches!(gaz.places.entry(*r).kind, "country" | "admin1"))
+                .any(|(r, _)| matches!(gaz.places.kind_population(*r).0, "country" | "admin1"))
         })
 }
 
 fn find(doc: &Doc, gaz: &Gazetteer) -> Vec<Found> {
     let mut out = Vec::new();
     let toks = &doc.tokens;
-    let walks = Walks::new(doc, gaz);
+    let mut walks = Walks::new(doc, gaz);
     let mut i = 0;
     while i < toks.len() {
         let t = toks[i];
@@ -483,12 +483,20 @@ fn find(doc: &Doc, gaz: &Gazetteer) -> Vec<Found> {
         };
         let end = m.end_token;
         if accept(doc, gaz, &walks, i, end, &m.candidates) {
+            let weak = weak(doc, gaz, &walks, i, end, &m.candidates);
+            // Walks from here on start after this name: its candidates
+            // move to `Found` (were they asked for again, the walk would
+            // only be made again).
+            let candidates = walks.at[i]
+                .take()
+                .flatten()
+                .map_or_else(Vec::new, |m| m.candidates);
             out.push(Found {
-                weak: weak(doc, gaz, &walks, i, end, &m.candidates),
+                weak,
                 span: doc.tokens_span(i..end),
                 first_token: i,
                 end_token: end,
-                candidates: m.candidates.clone(),
+                candidates,
             });
             i = end;
         } else {
@@ -514,8 +522,8 @@ fn weak(
         && !preceded_by_locative(doc, i)
         && !followed_by_place(doc, gaz, walks, end)
         && cands.iter().all(|(r, f)| {
-            let e = gaz.places.entry(*r);
-            *f != Form::Demonym && matches!(e.kind, "town" | "village") && e.population < 15_000
+            let (kind, population) = gaz.places.kind_population(*r);
+            *f != Form::Demonym && matches!(kind, "town" | "village") && population < 15_000
         })
 }
 
@@ -560,14 +568,18 @@ fn accept(
             return false;
         }
     }
-    let entries: Vec<(PlaceEntry, Form)> = cands
+    // (Kind, population, form) of each candidate: all the rules below ask.
+    let entries: Vec<(&str, u64, Form)> = cands
         .iter()
-        .map(|(r, f)| (gaz.places.entry(*r), *f))
+        .map(|(r, f)| {
+            let (kind, population) = gaz.places.kind_population(*r);
+            (kind, population, *f)
+        })
         .collect();
     let has_country = entries
         .iter()
-        .any(|(e, f)| e.kind == "country" && *f != Form::Demonym);
-    let demonym = entries.iter().all(|(_, f)| *f == Form::Demonym);
+        .any(|(kind, _, f)| *kind == "country" && *f != Form::Demonym);
+    let demonym = entries.iter().all(|(_, _, f)| *f == Form::Demonym);
     let single = words.len() == 1;
     let text = doc.slice(doc.tokens_span(i..end));
     // A lone lowercase-able word that is an ordinary English word.
@@ -617,7 +629,7 @@ fn accept(
         let next = lower_word(doc, end);
         let big = entries
             .iter()
-            .any(|(e, _)| matches!(e.kind, "country" | "admin1" | "region" | "city"));
+            .any(|(kind, _, _)| matches!(*kind, "country" | "admin1" | "region" | "city"));
         if !big
             && matches!(
                 next,
@@ -636,7 +648,10 @@ fn accept(
         let next_is_country = next_cap
             && walks.longest_at(end).is_some_and(|m| {
                 m.candidates.iter().any(|(r, _)| {
-                    matches!(gaz.places.entry(*r).kind, "country" | "admin1" | "region")
+                    matches!(
+                        gaz.places.kind_population(*r).0,
+                        "country" | "admin1" | "region"
+                    )
                 })
             });
         if next_cap && !next_is_country && gaz.given_name(text).is_some() {
@@ -684,7 +699,7 @@ fn accept(
         if single && text.len() <= 3 && !text.contains('.') {
             let country_acronym = entries
                 .iter()
-                .any(|(e, f)| e.kind == "country" && *f == Form::Acronym);
+                .any(|(kind, _, f)| *kind == "country" && *f == Form::Acronym);
             return !doc.all_caps && country_acronym;
         }
         if demonym {
@@ -696,9 +711,9 @@ fn accept(
         if common {
             return false;
         }
-        let big = entries.iter().any(|(e, _)| {
-            matches!(e.kind, "admin1" | "admin2" | "region")
-                || (matches!(e.kind, "city" | "town") && e.population >= 10_000)
+        let big = entries.iter().any(|(kind, population, _)| {
+            matches!(*kind, "admin1" | "admin2" | "region")
+                || (matches!(*kind, "city" | "town") && *population >= 10_000)
         });
         return big || locative;
     }
