@@ -313,18 +313,19 @@ impl PlaceIndex {
     /// Where the built-in names' FST stands after token `tok`, from the
     /// thread's [`SEEN_FIRST`] or by a walk (then kept there).
     fn first_token<'g>(&'g self, text: &str, tok: &Token) -> Option<(Node<'g>, Output)> {
-        let word = &text[tok.start as usize..tok.end as usize];
-        let seen = SEEN_FIRST.with_borrow(|m| m.get(word).copied());
-        let after = match seen {
+        let walk = || feed(&self.names, self.names.root(), Output::zero(), text, tok);
+        let Some(short) = super::short_word_key(&text[tok.start as usize..tok.end as usize]) else {
+            return walk();
+        };
+        let after = match SEEN_FIRST.with_borrow(|m| m.get(&short).copied()) {
             Some(after) => after,
             None => {
-                let after = feed(&self.names, self.names.root(), Output::zero(), text, tok)
-                    .map(|(node, out)| (node.addr(), out.value()));
+                let after = walk().map(|(node, out)| (node.addr(), out.value()));
                 SEEN_FIRST.with_borrow_mut(|m| {
                     if m.len() >= SEEN_FIRST_MAX {
                         m.clear();
                     }
-                    m.insert(word.into(), after);
+                    m.insert(short, after);
                 });
                 after
             }
@@ -338,12 +339,13 @@ const SEEN_FIRST_MAX: usize = 1 << 16;
 
 thread_local! {
     /// The built-in names' FST after a first token (node address and
-    /// output; `None`: no name starts so), by the token's text, across the
-    /// stories a thread reads. Stories share most of their words, and the
+    /// output; `None`: no name starts so), by the token's text (words of at
+    /// most 15 bytes, see `short_word_key`), across the stories a thread
+    /// reads. Stories share most of their words, and the
     /// walk over a new word (the FST's nodes decoded byte by byte) costs
     /// far more than finding it here. The built-in FST never changes, so
     /// what is kept holds for every `PlaceIndex`.
-    static SEEN_FIRST: std::cell::RefCell<FxHashMap<Box<str>, AfterFirst>> =
+    static SEEN_FIRST: std::cell::RefCell<FxHashMap<u128, AfterFirst>> =
         std::cell::RefCell::new(FxHashMap::default());
 }
 
