@@ -389,7 +389,11 @@ impl Gazetteer {
     /// Rows of `people.tsv` whose name may be `name` in any ASCII case
     /// (rows are found by a hash: compare the name before use).
     pub fn people_named(&self, name: &str) -> impl Iterator<Item = usize> + '_ {
-        let key = name_key(name);
+        self.people_with_key(name_key(name))
+    }
+
+    /// [`Gazetteer::people_named`] by the name's [`NameKey`].
+    pub fn people_with_key(&self, key: u64) -> impl Iterator<Item = usize> + '_ {
         let from = if bit(&self.people_bits, key) {
             self.people.partition_point(|(k, _)| *k < key)
         } else {
@@ -508,12 +512,31 @@ fn read_table(
 
 /// Hash of a name with ASCII letters lowercased, computed without a copy.
 fn name_key(name: &str) -> u64 {
-    use std::hash::Hasher;
-    let mut h = rustc_hash::FxHasher::default();
-    for b in name.bytes() {
-        h.write_u8(b.to_ascii_lowercase());
+    let mut h = NameKey::default();
+    h.push(name);
+    h.key()
+}
+
+/// The hash [`Gazetteer::people_with_key`] looks names up by, taken as
+/// the name grows: a search for the longest listed name from a word hashes
+/// each longer span by its new bytes alone.
+#[derive(Clone, Default)]
+pub struct NameKey(rustc_hash::FxHasher);
+
+impl NameKey {
+    /// Adds the bytes of `s`, ASCII letters lowercased.
+    pub fn push(&mut self, s: &str) {
+        use std::hash::Hasher;
+        for b in s.bytes() {
+            self.0.write_u8(b.to_ascii_lowercase());
+        }
     }
-    h.finish()
+
+    /// The hash of everything pushed so far.
+    pub fn key(&self) -> u64 {
+        use std::hash::Hasher;
+        self.0.finish()
+    }
 }
 
 /// Sets the bit of hash `h` in a 65,536-bit filter.

@@ -24,7 +24,7 @@
 //! country are read from the descriptor.
 
 use crate::doc::{one_space, Doc, Form, Mention, Organization, Person, Span, Token, TokenKind};
-use crate::gazetteer::{Gazetteer, ListKind, COMMON_BIT, GENDER_BITS};
+use crate::gazetteer::{Gazetteer, ListKind, NameKey, COMMON_BIT, GENDER_BITS};
 use rustc_hash::FxHashSet;
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -1657,6 +1657,9 @@ fn listed_people(
         }
         let start = t[k].start as usize;
         let mut best: Option<(Span, usize, usize)> = None;
+        // The hash of `doc.lower[start..hashed]`, grown token by token.
+        let mut key = NameKey::default();
+        let mut hashed = start;
         for (e, te) in t.iter().enumerate().skip(k) {
             let end = te.end as usize;
             if end - start > gaz.people_max_len() {
@@ -1667,7 +1670,9 @@ fn listed_people(
             }
             let span = Span::new(start, end);
             let text = doc.slice(span);
-            let found = gaz.people_named(&doc.lower[start..end]).find(|&r| {
+            key.push(&doc.lower[hashed..end]);
+            hashed = end;
+            let found = gaz.people_with_key(key.key()).find(|&r| {
                 let (name, alias) = (rows[r].get(0), rows[r].get(4) == "alias");
                 if doc.all_caps {
                     !alias && name.contains(' ') && name.eq_ignore_ascii_case(text)

@@ -252,10 +252,28 @@ const AREA_HEADS: &[&str] = &[
 /// Is `w` (as written) a word that heads or opens a place's name, so no
 /// part of a person's name ("Din Province", "Wadi Barada")?
 pub fn is_place_word(w: &str) -> bool {
-    FEATURE_HEADS.contains(&w)
-        || FACILITY_HEADS.contains(&w)
-        || FEATURE_PREFIXES.contains(&w)
-        || AREA_HEADS.contains(&w)
+    may_be_place_word(w)
+        && (FEATURE_HEADS.contains(&w)
+            || FACILITY_HEADS.contains(&w)
+            || FEATURE_PREFIXES.contains(&w)
+            || AREA_HEADS.contains(&w))
+}
+
+/// A test every word of the lists above passes (a capital, then a
+/// lowercase letter or a period): the people rules ask about every
+/// capitalized word, every word of capitals copy, and most fail here
+/// without a string compare.
+fn may_be_place_word(w: &str) -> bool {
+    let b = w.as_bytes();
+    b.len() >= 2 && b[0].is_ascii_uppercase() && (b[1].is_ascii_lowercase() || b[1] == b'.')
+}
+
+#[cfg(test)]
+#[test]
+fn place_words_pass_the_quick_test() {
+    for w in [FEATURE_HEADS, FACILITY_HEADS, FEATURE_PREFIXES, AREA_HEADS].concat() {
+        assert!(may_be_place_word(w), "{w}");
+    }
 }
 
 /// Named features and structures that no gazetteer entry covers: a run of
