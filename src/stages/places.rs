@@ -555,17 +555,17 @@ fn accept(
     cands: &[(PlaceRef, Form)],
 ) -> bool {
     let toks = &doc.tokens;
-    let words: Vec<usize> = (i..end).filter(|&k| toks[k].is_word()).collect();
-    if words.is_empty() {
+    // The name's words (no vector: names are a few tokens long).
+    let words = || (i..end).filter(|&k| toks[k].is_word());
+    let Some(last) = words().next_back() else {
         return false;
-    }
+    };
+    let n_words = words().count();
     let caps_text = doc.all_caps
-        || words
-            .iter()
-            .all(|&k| toks[k].is(Token::UPPER) && toks[k].end - toks[k].start > 1);
+        || words().all(|k| toks[k].is(Token::UPPER) && toks[k].end - toks[k].start > 1);
     // Capitalization: every word capitalized or a particle.
     if !doc.all_caps {
-        for &k in &words {
+        for k in words() {
             let t = toks[k];
             let lw = lower_word(doc, k);
             if !(t.is(Token::CAP)
@@ -579,26 +579,30 @@ fn accept(
         }
         // The last word must be capitalized too ("Bank of" is no name),
         // or be the division word of "Badakhshan province".
-        let last = *words.last().unwrap();
         if !(toks[last].is(Token::CAP)
-            || words.len() > 1 && DIVISION_WORDS.contains(&lower_word(doc, last)))
+            || n_words > 1 && DIVISION_WORDS.contains(&lower_word(doc, last)))
         {
             return false;
         }
     }
-    // (Kind, population, form) of each candidate: all the rules below ask.
-    let entries: Vec<(&str, u64, Form)> = cands
-        .iter()
-        .map(|(r, f)| {
-            let (kind, population) = gaz.places.kind_population(*r);
-            (kind, population, *f)
-        })
-        .collect();
-    let has_country = entries
-        .iter()
-        .any(|(kind, _, f)| *kind == "country" && *f != Form::Demonym);
-    let demonym = entries.iter().all(|(_, _, f)| *f == Form::Demonym);
-    let single = words.len() == 1;
+    // What the rules below ask of the candidates, in one pass over them.
+    let mut has_country = false;
+    let mut demonym = true;
+    // A country, division, region or city: one that speaks.
+    let mut speaks = false;
+    let mut country_acronym = false;
+    // A division, region, or city or town of 10,000 people or more.
+    let mut big = false;
+    for (r, f) in cands {
+        let (kind, population) = gaz.places.kind_population(*r);
+        has_country |= kind == "country" && *f != Form::Demonym;
+        demonym &= *f == Form::Demonym;
+        speaks |= matches!(kind, "country" | "admin1" | "region" | "city");
+        country_acronym |= kind == "country" && *f == Form::Acronym;
+        big |= matches!(kind, "admin1" | "admin2" | "region")
+            || (matches!(kind, "city" | "town") && population >= 10_000);
+    }
+    let single = n_words == 1;
     let text = doc.slice(doc.tokens_span(i..end));
     // A lone lowercase-able word that is an ordinary English word.
     let common = single && gaz.is_common_word(text);
@@ -645,10 +649,7 @@ fn accept(
     // ("Clinton said"); countries and cities speak for governments.
     if single && !demonym && end < toks.len() {
         let next = lower_word(doc, end);
-        let big = entries
-            .iter()
-            .any(|(kind, _, _)| matches!(*kind, "country" | "admin1" | "region" | "city"));
-        if !big
+        if !speaks
             && matches!(
                 next,
                 "said" | "says" | "told" | "added" | "asked" | "replied" | "wrote"
@@ -715,9 +716,6 @@ fn accept(
         // In mixed-case text a country's own acronym ("UK", "US", "UAE")
         // is the country; airport codes and other short aliases are not.
         if single && text.len() <= 3 && !text.contains('.') {
-            let country_acronym = entries
-                .iter()
-                .any(|(kind, _, f)| *kind == "country" && *f == Form::Acronym);
             return !doc.all_caps && country_acronym;
         }
         if demonym {
@@ -729,10 +727,6 @@ fn accept(
         if common {
             return false;
         }
-        let big = entries.iter().any(|(kind, population, _)| {
-            matches!(*kind, "admin1" | "admin2" | "region")
-                || (matches!(*kind, "city" | "town") && *population >= 10_000)
-        });
         return big || locative;
     }
     if demonym || has_country {
