@@ -341,8 +341,12 @@ impl Gazetteer {
     /// What `word` (any case) is, user lists included: a given name's
     /// gender code under [`GENDER_BITS`], [`COMMON_BIT`] for a common word.
     pub fn word_bits(&self, word: &str) -> u8 {
+        let bits = builtin_word_bits(word);
+        if self.extra_given_names.is_empty() && self.extra_common_words.is_empty() {
+            return bits;
+        }
         normalize::with_key(word, |key| {
-            let mut bits = WORD_INFO.get(key).copied().unwrap_or(0);
+            let mut bits = bits;
             if !self.extra_given_names.is_empty() {
                 if let Some(&g) = self.extra_given_names.get(key) {
                     bits = (bits & !GENDER_BITS) | g;
@@ -385,7 +389,11 @@ impl Gazetteer {
     /// Rows of `people.tsv` whose name may be `name` in any ASCII case
     /// (rows are found by a hash: compare the name before use).
     pub fn people_named(&self, name: &str) -> impl Iterator<Item = usize> + '_ {
-        let key = name_key(name);
+        self.people_with_key(name_key(name))
+    }
+
+    /// [`Gazetteer::people_named`] by the name's [`NameKey`].
+    pub fn people_with_key(&self, key: u64) -> impl Iterator<Item = usize> + '_ {
         let from = if bit(&self.people_bits, key) {
             self.people.partition_point(|(k, _)| *k < key)
         } else {
@@ -412,6 +420,56 @@ impl Gazetteer {
     pub fn lookup_place(&self, name: &str) -> Vec<(PlaceRef, Form)> {
         self.places.lookup(name)
     }
+}
+
+/// Most distinct words [`SEEN_WORDS`] keeps (then it starts over).
+const SEEN_WORDS_MAX: usize = 1 << 16;
+
+thread_local! {
+    /// [`WORD_INFO`]'s bits by word as written (words of at most 15 bytes,
+    /// see [`short_word_key`]), across the stories a
+    /// thread reads: the stages ask about nearly every token (every word of
+    /// capitals copy), stories share most of their words, and finding a
+    /// word here (a short hash of the word as it stands) is several times
+    /// cheaper than lowercasing it and finding it in the perfect-hash map
+    /// (a SipHash, and two reads far apart in a 1.5 MB table).
+    static SEEN_WORDS: std::cell::RefCell<FxHashMap<u128, u8>> =
+        std::cell::RefCell::new(FxHashMap::default());
+}
+
+/// [`WORD_INFO`]'s bits for `word` (any case), by way of [`SEEN_WORDS`].
+fn builtin_word_bits(word: &str) -> u8 {
+    let lookup =
+        |word: &str| normalize::with_key(word, |key| WORD_INFO.get(key).copied().unwrap_or(0));
+    let Some(short) = short_word_key(word) else {
+        return lookup(word);
+    };
+    if let Some(bits) = SEEN_WORDS.with_borrow(|m| m.get(&short).copied()) {
+        return bits;
+    }
+    let bits = lookup(word);
+    SEEN_WORDS.with_borrow_mut(|m| {
+        if m.len() >= SEEN_WORDS_MAX {
+            m.clear();
+        }
+        m.insert(short, bits);
+    });
+    bits
+}
+
+/// A word of at most 15 bytes as one number (its bytes, then its length
+/// in the last byte), for the per-thread memos: the key sits in the hash
+/// table itself, so finding it reads no string elsewhere in memory.
+/// `None` for longer words.
+pub(crate) fn short_word_key(word: &str) -> Option<u128> {
+    let b = word.as_bytes();
+    if b.len() > 15 {
+        return None;
+    }
+    let mut key = [0u8; 16];
+    key[..b.len()].copy_from_slice(b);
+    key[15] = b.len() as u8;
+    Some(u128::from_le_bytes(key))
 }
 
 /// Columns of `given_names.tsv`.
@@ -454,12 +512,31 @@ fn read_table(
 
 /// Hash of a name with ASCII letters lowercased, computed without a copy.
 fn name_key(name: &str) -> u64 {
-    use std::hash::Hasher;
-    let mut h = rustc_hash::FxHasher::default();
-    for b in name.bytes() {
-        h.write_u8(b.to_ascii_lowercase());
+    let mut h = NameKey::default();
+    h.push(name);
+    h.key()
+}
+
+/// The hash [`Gazetteer::people_with_key`] looks names up by, taken as
+/// the name grows: a search for the longest listed name from a word hashes
+/// each longer span by its new bytes alone.
+#[derive(Clone, Default)]
+pub struct NameKey(rustc_hash::FxHasher);
+
+impl NameKey {
+    /// Adds the bytes of `s`, ASCII letters lowercased.
+    pub fn push(&mut self, s: &str) {
+        use std::hash::Hasher;
+        for b in s.bytes() {
+            self.0.write_u8(b.to_ascii_lowercase());
+        }
     }
-    h.finish()
+
+    /// The hash of everything pushed so far.
+    pub fn key(&self) -> u64 {
+        use std::hash::Hasher;
+        self.0.finish()
+    }
 }
 
 /// Sets the bit of hash `h` in a 65,536-bit filter.

@@ -206,6 +206,27 @@ impl PlaceIndex {
         }
     }
 
+    /// The entry's kind and population, as in [`PlaceIndex::entry`]. A
+    /// built-in entry's are read from its record alone: the filters ask
+    /// them of every candidate of a name (hundreds for "San" or "Santa"),
+    /// and slicing the text fields out of `places.tsv` for each costs a
+    /// cache miss or two apiece.
+    pub fn kind_population(&self, r: PlaceRef) -> (&str, u64) {
+        match r {
+            PlaceRef::Builtin(i) => {
+                let r = builtin_record(i as usize);
+                (
+                    PLACE_KINDS[r[8] as usize],
+                    u64::from_le_bytes(r[32..40].try_into().expect("8 bytes")),
+                )
+            }
+            PlaceRef::Overlay(_) => {
+                let e = self.entry(r);
+                (e.kind, e.population)
+            }
+        }
+    }
+
     /// Every normalized name in the built-in index (for baselines and tools).
     pub fn all_keys(&self) -> Vec<String> {
         let mut out = Vec::new();
@@ -263,15 +284,7 @@ impl PlaceIndex {
         let first = *cache
             .after
             .entry(&text[tokens[i].start as usize..tokens[i].end as usize])
-            .or_insert_with(|| {
-                feed(
-                    &self.names,
-                    self.names.root(),
-                    Output::zero(),
-                    text,
-                    &tokens[i],
-                )
-            });
+            .or_insert_with(|| self.first_token(text, &tokens[i]));
         let builtin =
             first.and_then(|(node, out)| walk_on(&self.names, text, tokens, i + 1, node, out));
         if let Some((end, v)) = builtin {
@@ -296,10 +309,53 @@ impl PlaceIndex {
     }
 }
 
+impl PlaceIndex {
+    /// Where the built-in names' FST stands after token `tok`, from the
+    /// thread's [`SEEN_FIRST`] or by a walk (then kept there).
+    fn first_token<'g>(&'g self, text: &str, tok: &Token) -> Option<(Node<'g>, Output)> {
+        let walk = || feed(&self.names, self.names.root(), Output::zero(), text, tok);
+        let Some(short) = super::short_word_key(&text[tok.start as usize..tok.end as usize]) else {
+            return walk();
+        };
+        let after = match SEEN_FIRST.with_borrow(|m| m.get(&short).copied()) {
+            Some(after) => after,
+            None => {
+                let after = walk().map(|(node, out)| (node.addr(), out.value()));
+                SEEN_FIRST.with_borrow_mut(|m| {
+                    if m.len() >= SEEN_FIRST_MAX {
+                        m.clear();
+                    }
+                    m.insert(short, after);
+                });
+                after
+            }
+        };
+        after.map(|(addr, out)| (self.names.node(addr), Output::new(out)))
+    }
+}
+
+/// Most distinct first tokens [`SEEN_FIRST`] keeps (then it starts over).
+const SEEN_FIRST_MAX: usize = 1 << 16;
+
+thread_local! {
+    /// The built-in names' FST after a first token (node address and
+    /// output; `None`: no name starts so), by the token's text (words of at
+    /// most 15 bytes, see `short_word_key`), across the stories a thread
+    /// reads. Stories share most of their words, and the
+    /// walk over a new word (the FST's nodes decoded byte by byte) costs
+    /// far more than finding it here. The built-in FST never changes, so
+    /// what is kept holds for every `PlaceIndex`.
+    static SEEN_FIRST: std::cell::RefCell<FxHashMap<u128, AfterFirst>> =
+        std::cell::RefCell::new(FxHashMap::default());
+}
+
+/// A node address and output of the built-in FST (`None`: no key goes on).
+type AfterFirst = Option<(fst::raw::CompiledAddr, u64)>;
+
 /// Decodes built-in record `i`: numbers as parsed by `build.rs`, text
 /// sliced out of `places.tsv`.
 fn builtin_entry(i: usize) -> PlaceEntry<'static> {
-    let r = &RECORDS[i * RECORD_LEN..(i + 1) * RECORD_LEN];
+    let r = builtin_record(i);
     let u16_at = |k: usize| u16::from_le_bytes([r[k], r[k + 1]]) as usize;
     let f64_at = |k: usize| f64::from_le_bytes(r[k..k + 8].try_into().expect("8 bytes"));
     let off = u32::from_le_bytes(r[0..4].try_into().expect("4 bytes")) as usize;
@@ -322,6 +378,12 @@ fn builtin_entry(i: usize) -> PlaceEntry<'static> {
         lon: (flags & 2 != 0).then(|| f64_at(24)),
         population: u64::from_le_bytes(r[32..40].try_into().expect("8 bytes")),
     }
+}
+
+/// The bytes of built-in record `i`.
+#[inline]
+fn builtin_record(i: usize) -> &'static [u8] {
+    &RECORDS[i * RECORD_LEN..(i + 1) * RECORD_LEN]
 }
 
 /// Where the built-in names' FST stands after a first token, by that

@@ -355,6 +355,10 @@ fn hits_in<'a>(doc: &'a Doc, list: ListKind, span: Span) -> impl Iterator<Item =
 
 fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, span: Span) -> Vec<Trig<'g>> {
     let mut out = Vec::new();
+    // Most sentences hold no trigger: then nothing below can add one.
+    if hits_in(doc, ListKind::Trigger, span).next().is_none() {
+        return out;
+    }
     // One pass over the sentence's words: "The report of a bombardment is
     // false" reports no event; weapons bought, sold, seized or found
     // ("mortars and shells were purchased", "police found 50 kg of

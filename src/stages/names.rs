@@ -24,7 +24,7 @@
 //! country are read from the descriptor.
 
 use crate::doc::{one_space, Doc, Form, Mention, Organization, Person, Span, Token, TokenKind};
-use crate::gazetteer::{Gazetteer, ListKind, COMMON_BIT, GENDER_BITS};
+use crate::gazetteer::{Gazetteer, ListKind, NameKey, COMMON_BIT, GENDER_BITS};
 use rustc_hash::FxHashSet;
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -1146,7 +1146,7 @@ fn title_at(doc: &Doc, gaz: &Gazetteer, span: Span) -> Option<TitleInfo> {
 }
 
 /// Is token `k` a capitalized word that can be part of a person's name?
-fn name_word(doc: &Doc, words: &TokenWords, k: usize, blocked: &[Span]) -> bool {
+fn name_word(doc: &Doc, words: &TokenWords, k: usize, blocked: &BlockedTokens) -> bool {
     let t = &doc.tokens[k];
     if !(t.is_word() && t.is(Token::CAP)) || t.kind == TokenKind::Number {
         return false;
@@ -1163,8 +1163,7 @@ fn name_word(doc: &Doc, words: &TokenWords, k: usize, blocked: &[Span]) -> bool 
     if doc.all_caps && CAPS_NOT_NAME_SET.contains(&doc.lower[t.start as usize..t.end as usize]) {
         return false;
     }
-    let sp = t.span();
-    if blocked.iter().any(|b| b.overlaps(sp)) {
+    if blocked.0[k] {
         return false;
     }
     // In capitals an ordinary word ("OF", "STATISTICS") is no name unless
@@ -1173,6 +1172,29 @@ fn name_word(doc: &Doc, words: &TokenWords, k: usize, blocked: &[Span]) -> bool 
         return false;
     }
     true
+}
+
+/// Which tokens overlap a blocked span, marked once: every word of the
+/// text is asked about (every word of capitals copy), several times over.
+struct BlockedTokens(Vec<bool>);
+
+impl BlockedTokens {
+    fn new(doc: &Doc, blocked: &[Span]) -> BlockedTokens {
+        let t = &doc.tokens;
+        let mut marks = vec![false; t.len()];
+        for b in blocked {
+            // Tokens are in order and never overlap: those overlapping `b`
+            // are the run from the first that ends after its start.
+            let from = t.partition_point(|x| x.end as usize <= b.start);
+            for (k, x) in t.iter().enumerate().skip(from) {
+                if !x.span().overlaps(*b) {
+                    break;
+                }
+                marks[k] = true;
+            }
+        }
+        BlockedTokens(marks)
+    }
 }
 
 /// Given-name and common-word bits of each token, looked up once: the
@@ -1228,6 +1250,18 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     // the rules below.
     let listed = listed_people(doc, gaz, &tw, &blocked);
     blocked.extend(listed.iter().map(|(s, _)| *s));
+    let blocked_tokens = BlockedTokens::new(doc, &blocked);
+    // Ends of title hits, in order: most words have none right before
+    // them, and `title_before` reads every phrase hit to say so.
+    let mut title_ends: Vec<usize> = doc
+        .phrases
+        .iter()
+        .filter(|h| h.list == ListKind::Title)
+        .map(|h| h.span.end)
+        .collect();
+    title_ends.sort_unstable();
+    let title_may_end_before =
+        |k: usize| k > 0 && title_ends.binary_search(&(t[k - 1].end as usize)).is_ok();
     let mut found: Vec<(Span, Option<(TitleInfo, Span)>)> = listed
         .iter()
         .map(|(s, _)| {
@@ -1240,8 +1274,10 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         // In capitals a name needs a title before it, or a given name
         // that is no ordinary word ("DOLORES HINOSTROZA", not "SAID").
         let caps_given = doc.all_caps && tw.given(k) && !tw.common(k);
-        if !name_word(doc, &tw, k, &blocked)
-            || doc.all_caps && !caps_given && !title_before(doc, gaz, k)
+        if !name_word(doc, &tw, k, &blocked_tokens)
+            || doc.all_caps
+                && !caps_given
+                && !(title_may_end_before(k) && title_before(doc, gaz, k))
         {
             k += 1;
             continue;
@@ -1264,7 +1300,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                 && t[e + 1].text(doc.text) == "."
                 && joined(e, e + 1)
                 && spaced(e + 1, e + 2)
-                && name_word(doc, &tw, e + 2, &blocked)
+                && name_word(doc, &tw, e + 2, &blocked_tokens)
             {
                 e += 3;
                 words += 1;
@@ -1279,7 +1315,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                 && joined(e + 1, e + 2)
                 && matches!(t[e + 2].text(doc.text), "\"" | "\u{201d}")
                 && spaced(e + 2, e + 3)
-                && name_word(doc, &tw, e + 3, &blocked)
+                && name_word(doc, &tw, e + 3, &blocked_tokens)
             {
                 e += 4;
                 words += 1;
@@ -1288,7 +1324,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             // In capitals a later word of a name is never an ordinary word
             // ("SAID", "TO"), even one that is somewhere a given name.
             let plain = doc.all_caps && tw.common(e);
-            if !plain && name_word(doc, &tw, e, &blocked) && spaced(e - 1, e) {
+            if !plain && name_word(doc, &tw, e, &blocked_tokens) && spaced(e - 1, e) {
                 e += 1;
                 words += 1;
                 continue;
@@ -1306,7 +1342,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                 } else {
                     break;
                 };
-                if name_word(doc, &tw, n, &blocked) {
+                if name_word(doc, &tw, n, &blocked_tokens) {
                     e = n + 1;
                     words += 1;
                     continue;
@@ -1384,7 +1420,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         let lw = |k: usize| &doc.lower[t[k].start as usize..t[k].end as usize];
         for k in 0..t.len() {
             let sp = t[k].span();
-            if !name_word(doc, &tw, k, &blocked)
+            if !name_word(doc, &tw, k, &blocked_tokens)
                 || tw.common(k)
                 || found.iter().any(|(f, _)| f.overlaps(sp))
                 || doc
@@ -1625,6 +1661,9 @@ fn listed_people(
         }
         let start = t[k].start as usize;
         let mut best: Option<(Span, usize, usize)> = None;
+        // The hash of `doc.lower[start..hashed]`, grown token by token.
+        let mut key = NameKey::default();
+        let mut hashed = start;
         for (e, te) in t.iter().enumerate().skip(k) {
             let end = te.end as usize;
             if end - start > gaz.people_max_len() {
@@ -1635,7 +1674,9 @@ fn listed_people(
             }
             let span = Span::new(start, end);
             let text = doc.slice(span);
-            let found = gaz.people_named(&doc.lower[start..end]).find(|&r| {
+            key.push(&doc.lower[hashed..end]);
+            hashed = end;
+            let found = gaz.people_with_key(key.key()).find(|&r| {
                 let (name, alias) = (rows[r].get(0), rows[r].get(4) == "alias");
                 if doc.all_caps {
                     !alias && name.contains(' ') && name.eq_ignore_ascii_case(text)

@@ -442,10 +442,28 @@ const AREA_HEADS: &[&str] = &[
 /// Is `w` (as written) a word that heads or opens a place's name, so no
 /// part of a person's name ("Din Province", "Wadi Barada")?
 pub fn is_place_word(w: &str) -> bool {
-    FEATURE_HEADS.contains(&w)
-        || FACILITY_HEADS.contains(&w)
-        || FEATURE_PREFIXES.contains(&w)
-        || AREA_HEADS.contains(&w)
+    may_be_place_word(w)
+        && (FEATURE_HEADS.contains(&w)
+            || FACILITY_HEADS.contains(&w)
+            || FEATURE_PREFIXES.contains(&w)
+            || AREA_HEADS.contains(&w))
+}
+
+/// A test every word of the lists above passes (a capital, then a
+/// lowercase letter or a period): the people rules ask about every
+/// capitalized word, every word of capitals copy, and most fail here
+/// without a string compare.
+fn may_be_place_word(w: &str) -> bool {
+    let b = w.as_bytes();
+    b.len() >= 2 && b[0].is_ascii_uppercase() && (b[1].is_ascii_lowercase() || b[1] == b'.')
+}
+
+#[cfg(test)]
+#[test]
+fn place_words_pass_the_quick_test() {
+    for w in [FEATURE_HEADS, FACILITY_HEADS, FEATURE_PREFIXES, AREA_HEADS].concat() {
+        assert!(may_be_place_word(w), "{w}");
+    }
 }
 
 /// Named features and structures that no gazetteer entry covers: a run of
@@ -933,14 +951,14 @@ fn followed_by_place(doc: &Doc, gaz: &Gazetteer, walks: &Walks, end: usize) -> b
         && walks.longest_at(end + 1).is_some_and(|m| {
             m.candidates
                 .iter()
-                .any(|(r, _)| matches!(gaz.places.entry(*r).kind, "country" | "admin1"))
+                .any(|(r, _)| matches!(gaz.places.kind_population(*r).0, "country" | "admin1"))
         })
 }
 
 fn find(doc: &Doc, gaz: &Gazetteer) -> Vec<Found> {
     let mut out = Vec::new();
     let toks = &doc.tokens;
-    let walks = Walks::new(doc, gaz);
+    let mut walks = Walks::new(doc, gaz);
     let mut i = 0;
     while i < toks.len() {
         let t = toks[i];
@@ -955,12 +973,20 @@ fn find(doc: &Doc, gaz: &Gazetteer) -> Vec<Found> {
         };
         let end = m.end_token;
         if accept(doc, gaz, &walks, i, end, &m.candidates) {
+            let weak = weak(doc, gaz, &walks, i, end, &m.candidates);
+            // Walks from here on start after this name: its candidates
+            // move to `Found` (were they asked for again, the walk would
+            // only be made again).
+            let candidates = walks.at[i]
+                .take()
+                .flatten()
+                .map_or_else(Vec::new, |m| m.candidates);
             out.push(Found {
-                weak: weak(doc, gaz, &walks, i, end, &m.candidates),
+                weak,
                 span: doc.tokens_span(i..end),
                 first_token: i,
                 end_token: end,
-                candidates: m.candidates.clone(),
+                candidates,
             });
             i = end;
         } else {
@@ -986,8 +1012,8 @@ fn weak(
         && !preceded_by_locative(doc, i)
         && !followed_by_place(doc, gaz, walks, end)
         && cands.iter().all(|(r, f)| {
-            let e = gaz.places.entry(*r);
-            *f != Form::Demonym && matches!(e.kind, "town" | "village") && e.population < 15_000
+            let (kind, population) = gaz.places.kind_population(*r);
+            *f != Form::Demonym && matches!(kind, "town" | "village") && population < 15_000
         })
 }
 
@@ -1011,17 +1037,17 @@ fn accept(
     cands: &[(PlaceRef, Form)],
 ) -> bool {
     let toks = &doc.tokens;
-    let words: Vec<usize> = (i..end).filter(|&k| toks[k].is_word()).collect();
-    if words.is_empty() {
+    // The name's words (no vector: names are a few tokens long).
+    let words = || (i..end).filter(|&k| toks[k].is_word());
+    let Some(last) = words().next_back() else {
         return false;
-    }
+    };
+    let n_words = words().count();
     let caps_text = doc.all_caps
-        || words
-            .iter()
-            .all(|&k| toks[k].is(Token::UPPER) && toks[k].end - toks[k].start > 1);
+        || words().all(|k| toks[k].is(Token::UPPER) && toks[k].end - toks[k].start > 1);
     // Capitalization: every word capitalized or a particle.
     if !doc.all_caps {
-        for &k in &words {
+        for k in words() {
             let t = toks[k];
             let lw = lower_word(doc, k);
             if k > i && joined_by_apostrophe(doc, k, end) {
@@ -1039,25 +1065,33 @@ fn accept(
         }
         // The last word must be capitalized too ("Bank of" is no name),
         // or be the division word of "Badakhshan province".
-        let last = *words.last().unwrap();
         if !(toks[last].is(Token::CAP)
             || last > i && joined_by_apostrophe(doc, last, end)
-            || words.len() > 1
+            || n_words > 1
                 && (DIVISION_WORDS.contains(&lower_word(doc, last))
                     || LOWER_FEATURE_HEADS.contains(&lower_word(doc, last))))
         {
             return false;
         }
     }
-    let entries: Vec<(PlaceEntry, Form)> = cands
-        .iter()
-        .map(|(r, f)| (gaz.places.entry(*r), *f))
-        .collect();
-    let has_country = entries
-        .iter()
-        .any(|(e, f)| e.kind == "country" && *f != Form::Demonym);
-    let demonym = entries.iter().all(|(_, f)| *f == Form::Demonym);
-    let single = words.len() == 1;
+    // What the rules below ask of the candidates, in one pass over them.
+    let mut has_country = false;
+    let mut demonym = true;
+    // A country, division, region or city: one that speaks.
+    let mut speaks = false;
+    let mut country_acronym = false;
+    // A division, region, or city or town of 10,000 people or more.
+    let mut big = false;
+    for (r, f) in cands {
+        let (kind, population) = gaz.places.kind_population(*r);
+        has_country |= kind == "country" && *f != Form::Demonym;
+        demonym &= *f == Form::Demonym;
+        speaks |= matches!(kind, "country" | "admin1" | "region" | "city");
+        country_acronym |= kind == "country" && *f == Form::Acronym;
+        big |= matches!(kind, "admin1" | "admin2" | "region")
+            || (matches!(kind, "city" | "town") && population >= 10_000);
+    }
+    let single = n_words == 1;
     let text = doc.slice(doc.tokens_span(i..end));
     // A lone lowercase-able word that is an ordinary English word.
     let common = single && gaz.is_common_word(text);
@@ -1114,10 +1148,7 @@ fn accept(
     // ("Clinton said"); countries and cities speak for governments.
     if single && !demonym && end < toks.len() {
         let next = lower_word(doc, end);
-        let big = entries
-            .iter()
-            .any(|(e, _)| matches!(e.kind, "country" | "admin1" | "region" | "city"));
-        if !big
+        if !speaks
             && matches!(
                 next,
                 "said" | "says" | "told" | "added" | "asked" | "replied" | "wrote"
@@ -1135,7 +1166,10 @@ fn accept(
         let next_is_country = next_cap
             && walks.longest_at(end).is_some_and(|m| {
                 m.candidates.iter().any(|(r, _)| {
-                    matches!(gaz.places.entry(*r).kind, "country" | "admin1" | "region")
+                    matches!(
+                        gaz.places.kind_population(*r).0,
+                        "country" | "admin1" | "region"
+                    )
                 })
             });
         if next_cap && !next_is_country && gaz.given_name(text).is_some() {
@@ -1184,9 +1218,6 @@ fn accept(
         // In mixed-case text a country's own acronym ("UK", "US", "UAE")
         // is the country; airport codes and other short aliases are not.
         if single && text.len() <= 3 && !text.contains('.') {
-            let country_acronym = entries
-                .iter()
-                .any(|(e, f)| e.kind == "country" && *f == Form::Acronym);
             return !doc.all_caps && country_acronym;
         }
         if demonym {
@@ -1198,10 +1229,6 @@ fn accept(
         if common {
             return false;
         }
-        let big = entries.iter().any(|(e, _)| {
-            matches!(e.kind, "admin1" | "admin2" | "region")
-                || (matches!(e.kind, "city" | "town") && e.population >= 10_000)
-        });
         return big || locative;
     }
     if demonym || has_country {
