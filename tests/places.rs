@@ -358,6 +358,9 @@ fn features_with_a_lowercase_head_or_named_by_the_noun_before() {
             ("Baghdad", "city"),
         ]
     );
+    // A head before "of" describes the name after it.
+    let p = places("They sailed to the Arctic island of Spitzbergen.");
+    assert!(p.iter().all(|(t, _, _)| t != "Arctic island"), "{p:?}");
     let s = story("Troops crossed the Hamrin mountains.");
     assert_eq!(s.places[0].source, "dateline:hamrin-mountains");
     assert_eq!(s.places[0].country_code.as_deref(), Some("IQ"));

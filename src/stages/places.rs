@@ -203,6 +203,17 @@ static DECIMAL_PAIR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(-?\d{1,2}\.\d{3,})\s?[;,]\s?(-?\d{1,3}\.\d{3,})").expect("pair pattern")
 });
 
+/// Words that say a bare pair of numbers after them is coordinates.
+const COORDINATE_WORDS: &[&str] = &[
+    "coordinate",
+    "gps",
+    "latitude",
+    "lat/lon",
+    "located at",
+    "geolocat",
+    "grid",
+];
+
 /// Degrees, minutes and seconds (any may be absent) as decimal degrees,
 /// negative in the southern and western hemispheres.
 fn degrees(d: Option<&str>, m: Option<&str>, s: Option<&str>, hemi: &str) -> Option<f64> {
@@ -234,8 +245,23 @@ fn coordinates(doc: &mut Doc, gaz: &Gazetteer) {
             }
         }
     }
+    // A bare pair counts only where coordinates are being given: right
+    // after a pair in degrees (a geotag's "33.783°N 44.500°E / 33.783;
+    // 44.500"), or after a word that says so ("GPS coordinates 34.5553,
+    // 69.2075"). Most stories have neither, and skip the pattern.
+    let said_at = |at: usize| {
+        let lead = &doc.lower.as_bytes()[at.saturating_sub(40)..at];
+        COORDINATE_WORDS
+            .iter()
+            .any(|w| memchr::memmem::find(lead, w.as_bytes()).is_some())
+    };
+    let pairs_possible = !points.is_empty()
+        || COORDINATE_WORDS
+            .iter()
+            .any(|w| memchr::memmem::find(doc.lower.as_bytes(), w.as_bytes()).is_some());
     let bytes = text.as_bytes();
-    for c in DECIMAL_PAIR.captures_iter(text) {
+    let pair_text = if pairs_possible { text } else { "" };
+    for c in DECIMAL_PAIR.captures_iter(pair_text) {
         let m = c.get(0).expect("whole match");
         // Not part of a longer run of numbers ("1.234, 5.678, 9.012").
         let before = m.start().checked_sub(1).map(|k| bytes[k]);
@@ -248,25 +274,10 @@ fn coordinates(doc: &mut Doc, gaz: &Gazetteer) {
         if digitish(before) || word_after || decimal_after || listed(after) {
             continue;
         }
-        // Only where coordinates are being given: right after a pair in
-        // degrees (a geotag's "33.783°N 44.500°E / 33.783; 44.500"), or
-        // after a word that says so ("GPS coordinates 34.5553, 69.2075").
         let after_degrees = points
             .iter()
             .any(|(s, _, _)| s.end <= m.start() && m.start() - s.end <= 8);
-        let lead = &doc.lower.as_bytes()[m.start().saturating_sub(40)..m.start()];
-        let said = [
-            "coordinate",
-            "gps",
-            "latitude",
-            "lat/lon",
-            "located at",
-            "geolocat",
-            "grid",
-        ]
-        .iter()
-        .any(|w| memchr::memmem::find(lead, w.as_bytes()).is_some());
-        if !(after_degrees || said) {
+        if !(after_degrees || said_at(m.start())) {
             continue;
         }
         let (Ok(lat), Ok(lon)) = (c[1].parse::<f64>(), c[2].parse::<f64>()) else {
@@ -477,13 +488,8 @@ fn features(doc: &mut Doc, gaz: &Gazetteer) {
         return;
     }
     let toks = &doc.tokens;
-    let cap = |k: usize| {
-        toks[k].is_word()
-            && toks[k].is(Token::CAP)
-            && !(toks[k].is(Token::UPPER) && toks[k].end - toks[k].start > 1)
-    };
-    let spaced =
-        |a: usize, b: usize| doc.text[toks[a].end as usize..toks[b].start as usize] == *" ";
+    let cap = |k: usize| name_cap(doc, k);
+    let spaced = |a: usize, b: usize| single_space_between(doc, a, b);
     let word = |k: usize| toks[k].text(doc.text);
     let mut found: Vec<(Span, &'static str, bool)> = Vec::new();
     let mut k = 0;
@@ -553,7 +559,9 @@ fn features(doc: &mut Doc, gaz: &Gazetteer) {
             } else {
                 None
             };
-            if let Some(kind) = kind {
+            // ("the Arctic island of Spitzbergen": the name comes after.)
+            let of_after = e + 1 < toks.len() && word(e + 1) == "of";
+            if let Some(kind) = kind.filter(|_| !of_after) {
                 found.push((doc.tokens_span(s..e + 1), kind, true));
             }
         }
@@ -748,13 +756,8 @@ const LANGUAGES: &[&str] = &[
 /// every town of 1,000 people or more) from the text.
 fn context_names(doc: &Doc, gaz: &Gazetteer, found: &mut Vec<(Span, &'static str, bool)>) {
     let toks = &doc.tokens;
-    let cap = |k: usize| {
-        toks[k].is_word()
-            && toks[k].is(Token::CAP)
-            && !(toks[k].is(Token::UPPER) && toks[k].end - toks[k].start > 1)
-    };
-    let spaced =
-        |a: usize, b: usize| doc.text[toks[a].end as usize..toks[b].start as usize] == *" ";
+    let cap = |k: usize| name_cap(doc, k);
+    let spaced = |a: usize, b: usize| single_space_between(doc, a, b);
     let known = |span: Span| {
         doc.places
             .iter()
@@ -886,6 +889,20 @@ fn context_names(doc: &Doc, gaz: &Gazetteer, found: &mut Vec<(Span, &'static str
     for span in names {
         found.push((span, "village", true));
     }
+}
+
+/// Is token `k` a capitalized word that is no acronym ("Sinjar", not
+/// "ISIL")?
+fn name_cap(doc: &Doc, k: usize) -> bool {
+    let t = &doc.tokens[k];
+    t.is_word() && t.is(Token::CAP) && !(t.is(Token::UPPER) && t.end - t.start > 1)
+}
+
+/// Is exactly one space between tokens `a` and `b`? (Stricter than
+/// `doc::one_space`: a name found from its shape alone never runs over a
+/// line end, which in one-sentence-per-line copy ends a sentence.)
+fn single_space_between(doc: &Doc, a: usize, b: usize) -> bool {
+    doc.text[doc.tokens[a].end as usize..doc.tokens[b].start as usize] == *" "
 }
 
 fn is_sentence_start(doc: &Doc, i: usize) -> bool {
