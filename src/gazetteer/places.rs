@@ -496,27 +496,43 @@ impl PlaceIndex {
     /// The populated place (city, town or village) nearest to a point, by
     /// great-circle distance, with that distance in kilometres: reverse
     /// geocoding for coordinates written in a story. A linear pass over the
-    /// built-in entries (a few milliseconds), run only when a story gives
-    /// coordinates.
+    /// built-in records, run only when a story gives coordinates.
+    ///
+    /// The pass reads kind and coordinates from each 40-byte record (not
+    /// the text fields of [`PlaceIndex::entry`]) and skips the haversine of
+    /// a place whose latitude alone puts it more than a kilometre beyond
+    /// the nearest so far: a great circle is never shorter than its
+    /// latitude difference, and the computed distance errs by far less
+    /// than a kilometre, so a skipped place is one that could not have
+    /// replaced the nearest. The result is the one the full pass gives,
+    /// to the last bit and the same first place on a tie.
     pub fn nearest(&self, lat: f64, lon: f64) -> Option<(PlaceRef, f64)> {
+        const EARTH_KM: f64 = 6371.0;
         let (p1, l1) = (lat.to_radians(), lon.to_radians());
+        let cos_p1 = p1.cos();
         let mut best: Option<(PlaceRef, f64)> = None;
-        for i in 0..self.builtin_len() as u32 {
-            let r = PlaceRef::Builtin(i);
-            let e = self.entry(r);
-            let (Some(la), Some(lo)) = (e.lat, e.lon) else {
-                continue;
-            };
-            if !matches!(e.kind, "city" | "town" | "village") {
+        for i in 0..self.builtin_len() {
+            let r = builtin_record(i);
+            // flags: lat and lon both given; kind: city, town or village.
+            if r[12] & 3 != 3 || !matches!(PLACE_KINDS[r[8] as usize], "city" | "town" | "village")
+            {
                 continue;
             }
-            let (p2, l2) = (la.to_radians(), lo.to_radians());
+            let f64_at = |k: usize| f64::from_le_bytes(r[k..k + 8].try_into().expect("8 bytes"));
+            let p2 = f64_at(16).to_radians();
+            if let Some((_, d)) = best {
+                // NaN compares false: such a place is never skipped.
+                if (p2 - p1).abs() * EARTH_KM > d + 1.0 {
+                    continue;
+                }
+            }
+            let l2 = f64_at(24).to_radians();
             // Haversine, on a sphere of the Earth's mean radius.
             let h = ((p2 - p1) / 2.0).sin().powi(2)
-                + p1.cos() * p2.cos() * ((l2 - l1) / 2.0).sin().powi(2);
-            let km = 2.0 * 6371.0 * h.sqrt().min(1.0).asin();
+                + cos_p1 * p2.cos() * ((l2 - l1) / 2.0).sin().powi(2);
+            let km = 2.0 * EARTH_KM * h.sqrt().min(1.0).asin();
             if best.is_none_or(|(_, d)| km < d) {
-                best = Some((r, km));
+                best = Some((PlaceRef::Builtin(i as u32), km));
             }
         }
         best
