@@ -396,6 +396,11 @@ fn written_coordinates_are_points() {
     let s = story("Its GPS coordinates are 34.5553, 69.2075.");
     assert_eq!(s.places.len(), 1);
     assert_eq!(s.places[0].country_code.as_deref(), Some("AF"));
+    let s = story("At grid coordinates 34.5553, 69.2075, troops dug in.");
+    assert_eq!(s.places.len(), 1);
+    // Not one pair of a longer run of numbers.
+    let s = story("The coordinates read 1.234, 5.678, 9.012 and 3.456.");
+    assert!(s.places.is_empty(), "{:?}", s.places);
 }
 
 #[test]

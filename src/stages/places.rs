@@ -267,7 +267,14 @@ fn coordinates(doc: &mut Doc, gaz: &Gazetteer) {
         let before = m.start().checked_sub(1).map(|k| bytes[k]);
         let after = bytes.get(m.end()).copied();
         let digitish = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.');
-        let listed = |b: Option<u8>| b.is_some_and(|b| matches!(b, b',' | b';'));
+        // A list goes on: ", 9.012" after the pair.
+        let listed = |b: Option<u8>| {
+            b.is_some_and(|b| matches!(b, b',' | b';'))
+                && bytes[m.end() + 1..]
+                    .iter()
+                    .find(|b| **b != b' ')
+                    .is_some_and(|b| b.is_ascii_digit() || *b == b'-')
+        };
         let decimal_after =
             after == Some(b'.') && bytes.get(m.end() + 1).is_some_and(|b| b.is_ascii_digit());
         let word_after = after.is_some_and(|b| b.is_ascii_alphanumeric());
