@@ -1676,6 +1676,13 @@ fn listed_people(
             let text = doc.slice(span);
             key.push(&doc.lower[hashed..end]);
             hashed = end;
+            // `doc.lower` is the ASCII-lowercased text, so a span that is a
+            // listed name (in any ASCII case) has every shorter span from
+            // `start` as a byte prefix of that name: once this span is no
+            // name's prefix, no longer one can be a name.
+            if !gaz.may_continue_person(key.key()) {
+                break;
+            }
             let found = gaz.people_with_key(key.key()).find(|&r| {
                 let (name, alias) = (rows[r].get(0), rows[r].get(4) == "alias");
                 if doc.all_caps {
