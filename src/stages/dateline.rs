@@ -95,6 +95,17 @@ pub const MONTH_NAMES: [&str; 12] = [
     "december",
 ];
 
+/// English weekday names, lowercase, Monday first.
+pub const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
 /// Month number of an English month name or abbreviation (any case).
 pub fn month_number(word: &str) -> Option<u32> {
     let w = word.trim_end_matches('.');

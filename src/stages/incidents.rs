@@ -1728,16 +1728,6 @@ fn locative_start(doc: &Doc, k: usize) -> Option<usize> {
     None
 }
 
-const WEEKDAYS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
-
 fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = if y >= 0 { y } else { y - 399 } / 400;
@@ -1798,7 +1788,10 @@ fn date(doc: &Doc, inc: &mut Incident) {
                         _ => None,
                     };
                     Some((k + 1, v))
-                } else if let Some(wd) = WEEKDAYS.iter().position(|d| *d == w) {
+                } else if let Some(wd) = crate::stages::dateline::WEEKDAYS
+                    .iter()
+                    .position(|d| *d == w)
+                {
                     if prev == "said" || (k + 1 < doc.tokens.len() && lw(doc, k + 1) == "said") {
                         None
                     } else {

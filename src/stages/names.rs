@@ -630,10 +630,7 @@ fn is_date_word(doc: &Doc, k: usize) -> bool {
     let t = &doc.tokens[k];
     let w = &doc.lower[t.start as usize..t.end as usize];
     crate::stages::dateline::MONTH_NAMES.contains(&w)
-        || matches!(
-            w,
-            "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
-        )
+        || crate::stages::dateline::WEEKDAYS.contains(&w)
 }
 
 fn sentence_initial(doc: &Doc, k: usize) -> bool {

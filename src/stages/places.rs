@@ -801,18 +801,9 @@ fn context_names(doc: &Doc, gaz: &Gazetteer, found: &mut Vec<(Span, &'static str
                 || gaz.org_noun_kind(w).is_some()
                 || is_place_word(w)
                 || crate::stages::dateline::MONTH_NAMES.contains(&lw)
+                || crate::stages::dateline::WEEKDAYS.contains(&lw)
                 || MONTH_ABBREVIATIONS.contains(&lw)
                 || HOLIDAYS.contains(&lw)
-                || matches!(
-                    lw,
-                    "monday"
-                        | "tuesday"
-                        | "wednesday"
-                        | "thursday"
-                        | "friday"
-                        | "saturday"
-                        | "sunday"
-                )
         });
         let first = toks[k].text(doc.text);
         // A language ("in Hebrew"), or a people's name ("in Kurdish").
@@ -1137,12 +1128,7 @@ fn accept(
     {
         return false;
     }
-    if single
-        && matches!(
-            lower_word(doc, i),
-            "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
-        )
-    {
+    if single && crate::stages::dateline::WEEKDAYS.contains(&lower_word(doc, i)) {
         return false;
     }
     // Month abbreviations ("Dec. 5", "Nov 2016") and feasts ("Ramadan",
