@@ -6,7 +6,7 @@
 //! except through this struct.
 //!
 //! All spans inside the library are **byte** offsets into [`Doc::text`]
-//! (cheap to slice, what `regex` and `aho-corasick` report). The contract's
+//! (cheap to slice, what `regex` and `str` searches report). The contract's
 //! **character** offsets are computed once, at output time, by
 //! [`CharIndex`], which is the identity for ASCII text.
 

@@ -3,7 +3,7 @@
 //!
 //! - [`table`]: the TSV format every list uses, with `file:line` errors.
 //! - [`places`]: the world place index, an FST compiled by `build.rs`.
-//! - [`phrases`]: one Aho-Corasick automaton over the curated phrase lists.
+//! - [`phrases`]: the curated phrase lists, looked up at word starts.
 //!
 //! The default lists live in `gazetteers/` and are compiled into the
 //! binary. `--gazetteers DIR` adds lists at run time: a file in DIR with the
@@ -182,8 +182,8 @@ pub struct Gazetteer {
     /// `title_modifiers.tsv` words.
     title_modifiers: FxHashSet<String>,
     /// `people.tsv`: (hash of the ASCII-lowercased name, row), sorted. People are looked up at
-    /// capitalized tokens only, not by the phrase automaton: thousands of
-    /// names with accented letters would double its build time.
+    /// capitalized tokens only, not with the phrase lists: they must match
+    /// their case, and each is a whole name.
     people: Vec<(u64, u32)>,
     /// Bytes of the longest name in `people.tsv`.
     people_max_len: usize,
@@ -554,7 +554,7 @@ impl NameKey {
     }
 
     /// Adds one byte, ASCII letters lowercased.
-    fn push_byte(&mut self, b: u8) {
+    pub(crate) fn push_byte(&mut self, b: u8) {
         use std::hash::Hasher;
         self.0.write_u8(b.to_ascii_lowercase());
     }

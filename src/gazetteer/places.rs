@@ -9,7 +9,7 @@
 //! walk; the walk reads the text lowercased, character by character, and
 //! records a match wherever a token ends in a final state, so the longest
 //! name that ends on a token boundary wins (leftmost-longest, like the
-//! phrase automaton). Names a user adds with `--gazetteers DIR` go into a
+//! phrase index). Names a user adds with `--gazetteers DIR` go into a
 //! second, small FST built at load time and walked the same way.
 
 use super::normalize::{normalize_key, push_normalized};

@@ -15,8 +15,11 @@ use crate::doc::{Dateline, Doc, Span};
 use regex::Regex;
 use std::sync::LazyLock;
 
-const PLACE: &str = r"[A-Z][\p{L}.'’]*(?:[ -](?:[A-Z][\p{L}.'’]*|de|del|la|al|el|of))*";
-const DATE: &str = r"\d{1,2}[ ][A-Za-z]{3,9}\.?[ ]\d{2,4}|[A-Za-z]{3,9}\.?[ ]\d{1,2}(?:,[ ]\d{4})?|\d{4}-\d{2}-\d{2}";
+// Letters are `\p{Latin}` and digits ASCII rather than `\p{L}` and `\d`:
+// the same datelines in English wire copy, and the regex compiles in under
+// a millisecond instead of about six (it is compiled at every start-up).
+const PLACE: &str = r"[A-Z][\p{Latin}.'’]*(?:[ -](?:[A-Z][\p{Latin}.'’]*|de|del|la|al|el|of))*";
+const DATE: &str = r"[0-9]{1,2}[ ][A-Za-z]{3,9}\.?[ ][0-9]{2,4}|[A-Za-z]{3,9}\.?[ ][0-9]{1,2}(?:,[ ][0-9]{4})?|[0-9]{4}-[0-9]{2}-[0-9]{2}";
 
 static WIRE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -26,8 +29,10 @@ static WIRE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[ \t]*(?P<place>[A-Z][A-Z .'’-]*[A-Z])[ ]+(?P<date>\d{4}-\d{2}-\d{2})[ \t]*$")
-        .expect("date line regex")
+    Regex::new(
+        r"^[ \t]*(?P<place>[A-Z][A-Z .'’-]*[A-Z])[ ]+(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[ \t]*$",
+    )
+    .expect("date line regex")
 });
 
 /// Finds the dateline in the first lines of the story.
@@ -43,6 +48,15 @@ pub fn find(text: &str, reference: Option<&str>) -> Option<Dateline> {
             break;
         }
         let body = line.trim_end_matches(['\n', '\r']);
+        // Both patterns need a dash or colon, and a dateline needs an
+        // agency or a date: a line without them is skipped unread.
+        let b = body.as_bytes();
+        if !(memchr::memchr3(b'-', b':', 0xE2, b).is_some()
+            && (memchr::memchr(b'(', b).is_some() || b.iter().any(u8::is_ascii_digit)))
+        {
+            offset += line.len();
+            continue;
+        }
         if let Some(c) = WIRE.captures(body) {
             if c.name("agency").is_some() || c.name("date").is_some() {
                 let whole = c.get(0).expect("match");

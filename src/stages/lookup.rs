@@ -1,4 +1,5 @@
-//! Lookup: one pass of the phrase automaton over the story.
+//! Lookup: the curated phrase lists, found in the story (see
+//! [`crate::gazetteer::phrases`]).
 //!
 //! Reads `Doc::lower`; writes `Doc::phrases`. Later stages read the hits of
 //! their own lists instead of scanning the text again.
