@@ -87,24 +87,25 @@ impl PhraseIndex {
         }
         // Group by first word (the non-word group, with an empty first
         // word, sorts first and is moved last), longest phrase first.
+        let first: Vec<&str> = phrases.iter().map(|p| first_word(p)).collect();
         let mut order: Vec<u32> = (0..phrases.len() as u32).collect();
-        order.sort_by(|&a, &b| {
-            let (pa, pb) = (&phrases[a as usize], &phrases[b as usize]);
-            first_word(pa)
-                .cmp(first_word(pb))
-                .then(pb.len().cmp(&pa.len()))
+        order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (a as usize, b as usize);
+            first[a]
+                .cmp(first[b])
+                .then(phrases[b].len().cmp(&phrases[a].len()))
                 .then(a.cmp(&b))
         });
         let nonword = order
             .iter()
-            .take_while(|&&ix| first_word(&phrases[ix as usize]).is_empty())
+            .take_while(|&&ix| first[ix as usize].is_empty())
             .count();
         order.rotate_left(nonword);
         let nonword_from = order.len() - nonword;
         let mut by_first_word: FxHashMap<String, (u32, u32)> = FxHashMap::default();
         let mut first_words = vec![0u64; 1024];
         for (at, &ix) in order[..nonword_from].iter().enumerate() {
-            let word = first_word(&phrases[ix as usize]);
+            let word = first[ix as usize];
             let group = by_first_word
                 .entry(word.to_string())
                 .or_insert((at as u32, 0));
@@ -308,7 +309,11 @@ mod tests {
             (ListKind::Weapon, vec!["Bomb".into(), "-led".into()]),
         ]);
         let doc = Doc::new("t", "A bomb; US-led forces");
-        let hits: Vec<_> = ix.find(&doc).iter().map(|h| (h.span, h.list, h.row)).collect();
+        let hits: Vec<_> = ix
+            .find(&doc)
+            .iter()
+            .map(|h| (h.span, h.list, h.row))
+            .collect();
         assert_eq!(
             hits,
             vec![

@@ -98,7 +98,10 @@ impl Table {
             line,
             message,
         };
-        let mut lines = text.lines().enumerate();
+        let mut lines = text
+            .split_inclusive('\n')
+            .map(|l| l.strip_suffix('\n').unwrap_or(l))
+            .enumerate();
         let header: Vec<String> = match lines.next() {
             Some((_, h)) => h
                 .trim_start_matches('\u{feff}')
@@ -118,14 +121,23 @@ impl Table {
                 ),
             ));
         }
-        let mut rows = Vec::new();
+        let mut rows = Vec::with_capacity(text.len() / 32);
         for (n, line) in lines {
             let line_no = n + 1;
             let line = line.strip_suffix('\r').unwrap_or(line);
             if line.trim().is_empty() {
                 continue;
             }
-            let fields: Vec<Cow<'static, str>> = line.split('\t').map(&field).collect();
+            // Split by bytes: the lists are read at every start-up.
+            let mut fields: Vec<Cow<'static, str>> = Vec::with_capacity(columns.len());
+            let mut from = 0;
+            for (i, &b) in line.as_bytes().iter().enumerate() {
+                if b == b'\t' {
+                    fields.push(field(&line[from..i]));
+                    from = i + 1;
+                }
+            }
+            fields.push(field(&line[from..]));
             if fields.len() != columns.len() {
                 return Err(err(
                     line_no,
