@@ -258,20 +258,10 @@ impl PlaceIndex {
     }
 
     /// The longest name that starts at token `i` and ends at a token end.
-    pub fn longest_at(&self, text: &str, tokens: &[Token], i: usize) -> Option<PlaceMatch> {
-        self.longest_at_cached(text, tokens, i, &mut FirstTokens::default())
-    }
-
-    /// [`PlaceIndex::longest_at`], with the walk over the built-in names'
-    /// first token taken from (or kept in) `cache`: a story repeats its
+    /// The walk over the built-in names' first token is taken from (or
+    /// kept in) the thread's memo of first tokens: stories repeat their
     /// words, and most walks end inside their first token.
-    pub fn longest_at_cached<'g, 't>(
-        &'g self,
-        text: &'t str,
-        tokens: &[Token],
-        i: usize,
-        cache: &mut FirstTokens<'g, 't>,
-    ) -> Option<PlaceMatch> {
+    pub fn longest_at(&self, text: &str, tokens: &[Token], i: usize) -> Option<PlaceMatch> {
         let mut best: Option<PlaceMatch> = None;
         if let Some(fst) = &self.overlay_names {
             if let Some((end, v)) = walk(fst, text, tokens, i) {
@@ -281,10 +271,7 @@ impl PlaceIndex {
                 });
             }
         }
-        let first = *cache
-            .after
-            .entry(&text[tokens[i].start as usize..tokens[i].end as usize])
-            .or_insert_with(|| self.first_token(text, &tokens[i]));
+        let first = self.first_token(text, &tokens[i]);
         let builtin =
             first.and_then(|(node, out)| walk_on(&self.names, text, tokens, i + 1, node, out));
         if let Some((end, v)) = builtin {
@@ -384,13 +371,6 @@ fn builtin_entry(i: usize) -> PlaceEntry<'static> {
 #[inline]
 fn builtin_record(i: usize) -> &'static [u8] {
     &RECORDS[i * RECORD_LEN..(i + 1) * RECORD_LEN]
-}
-
-/// Where the built-in names' FST stands after a first token, by that
-/// token's text (`None`: no name starts so). One per story.
-#[derive(Default)]
-pub struct FirstTokens<'g, 't> {
-    after: FxHashMap<&'t str, Option<(Node<'g>, Output)>>,
 }
 
 fn builtin_postings(offset: u64) -> impl Iterator<Item = (PlaceRef, Form)> {

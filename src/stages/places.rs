@@ -26,9 +26,9 @@
 //!    "Tripoli, Lebanon"). The best score wins; ties go to the larger place.
 
 use crate::doc::{Doc, Form, Mention, Place, Span, Token, TokenKind};
-use crate::gazetteer::{FirstTokens, Gazetteer, PlaceEntry, PlaceMatch, PlaceRef};
+use crate::gazetteer::{Gazetteer, PlaceEntry, PlaceMatch, PlaceRef};
 use regex::Regex;
-use std::cell::{OnceCell, RefCell};
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -38,7 +38,6 @@ struct Walks<'a> {
     doc: &'a Doc<'a>,
     gaz: &'a Gazetteer,
     at: Vec<OnceCell<Option<PlaceMatch>>>,
-    first: RefCell<FirstTokens<'a, 'a>>,
 }
 
 impl<'a> Walks<'a> {
@@ -47,7 +46,6 @@ impl<'a> Walks<'a> {
             doc,
             gaz,
             at: vec![OnceCell::new(); doc.tokens.len()],
-            first: RefCell::default(),
         }
     }
 
@@ -55,12 +53,9 @@ impl<'a> Walks<'a> {
     fn longest_at(&self, i: usize) -> Option<&PlaceMatch> {
         self.at[i]
             .get_or_init(|| {
-                self.gaz.places.longest_at_cached(
-                    self.doc.text,
-                    &self.doc.tokens,
-                    i,
-                    &mut self.first.borrow_mut(),
-                )
+                self.gaz
+                    .places
+                    .longest_at(self.doc.text, &self.doc.tokens, i)
             })
             .as_ref()
     }
@@ -255,11 +250,21 @@ fn coordinates(doc: &mut Doc, gaz: &Gazetteer) {
             .iter()
             .any(|w| memchr::memmem::find(lead, w.as_bytes()).is_some())
     };
-    let pairs_possible = !points.is_empty()
-        || COORDINATE_WORDS
-            .iter()
-            .any(|w| memchr::memmem::find(doc.lower.as_bytes(), w.as_bytes()).is_some());
     let bytes = text.as_bytes();
+    // The pattern needs a number with three decimals ("1.234"): looking for
+    // one first spares most stories the search for the words.
+    let decimals = memchr::memchr_iter(b'.', bytes).any(|k| {
+        k > 0
+            && bytes[k - 1].is_ascii_digit()
+            && bytes
+                .get(k + 1..k + 4)
+                .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    });
+    let pairs_possible = decimals
+        && (!points.is_empty()
+            || COORDINATE_WORDS
+                .iter()
+                .any(|w| memchr::memmem::find(doc.lower.as_bytes(), w.as_bytes()).is_some()));
     let pair_text = if pairs_possible { text } else { "" };
     for c in DECIMAL_PAIR.captures_iter(pair_text) {
         let m = c.get(0).expect("whole match");
