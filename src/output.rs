@@ -3,9 +3,19 @@
 //! [`Story::from_doc`] turns a processed [`Doc`] into the contract's JSON
 //! shape: byte spans become character offsets, entity indices become ids
 //! (`P1`, `O1`, `H1`, `E1`), and every span carries its text.
+//!
+//! Writing JSON does not need that owned value: [`StoryView`] serializes
+//! the same bytes straight from the document, borrowing every string, and
+//! is what the command line writes. Building a `Story` only to serialize
+//! and drop it cost more than half as much again as the serialization: a
+//! `String` per span, id and name, and a `Vec` per list. The private `*Json` structs
+//! are the borrowed twins of the public `*Out` ones; a test holds the two
+//! to the same output.
 
-use crate::doc::{Argument, CharIndex, Doc, Mention, Span, Speaker};
-use serde::Serialize;
+use crate::doc::{
+    Argument, CharIndex, Doc, Incident, Mention, Organization, Person, Place, Quote, Span, Speaker,
+};
+use serde::{Serialize, Serializer};
 
 /// Version of the output contract.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -164,30 +174,68 @@ pub struct QuoteOut {
     pub text: String,
 }
 
-struct Conv<'a, 't> {
-    doc: &'a Doc<'t>,
+/// A document and its character index: what every view of a span needs.
+struct Conv<'a> {
+    doc: &'a Doc<'a>,
     ix: CharIndex,
 }
 
-impl Conv<'_, '_> {
-    fn span(&self, s: Span) -> SpanOut {
-        SpanOut {
-            text: self.doc.slice(s).to_string(),
+impl<'a> Conv<'a> {
+    fn span(&self, s: Span) -> SpanJson<'a> {
+        SpanJson {
+            text: self.doc.slice(s),
             start: self.ix.char_offset(s.start),
             end: self.ix.char_offset(s.end),
         }
     }
-    fn mention(&self, m: &Mention) -> MentionOut {
+    fn mention(&self, m: &Mention) -> MentionJson<'a> {
         let s = self.span(m.span);
-        MentionOut {
+        MentionJson {
             start: s.start,
             end: s.end,
             text: s.text,
             form: m.form.as_str(),
         }
     }
-    fn mentions(&self, ms: &[Mention]) -> Vec<MentionOut> {
-        ms.iter().map(|m| self.mention(m)).collect()
+    fn mentions(&'a self, ms: &'a [Mention]) -> Each<'a, Mention, MentionJson<'a>> {
+        Each::new(self, ms, |c, _, m| c.mention(m))
+    }
+    /// An incident argument; perpetrators carry an organization, victims
+    /// a count and a nationality.
+    fn argument(&self, a: &'a Argument, with_org: bool, with_victim: bool) -> ArgumentJson<'a> {
+        let s = self.span(a.span);
+        ArgumentJson {
+            text: s.text,
+            start: s.start,
+            end: s.end,
+            organization: with_org.then(|| a.organization.map(Id::organization)),
+            count: with_victim.then_some(a.count),
+            nationality: with_victim.then_some(a.nationality.as_deref()),
+        }
+    }
+
+    // The owned forms, for `Story::from_doc`.
+
+    fn span_out(&self, s: Span) -> SpanOut {
+        let s = self.span(s);
+        SpanOut {
+            text: s.text.to_string(),
+            start: s.start,
+            end: s.end,
+        }
+    }
+    fn mentions_out(&self, ms: &[Mention]) -> Vec<MentionOut> {
+        ms.iter()
+            .map(|m| {
+                let m = self.mention(m);
+                MentionOut {
+                    start: m.start,
+                    end: m.end,
+                    text: m.text.to_string(),
+                    form: m.form,
+                }
+            })
+            .collect()
     }
 }
 
@@ -209,7 +257,7 @@ impl Story {
             ix: CharIndex::new(doc.text),
         };
         let dateline = doc.dateline.as_ref().map(|d| {
-            let s = c.span(d.span);
+            let s = c.span_out(d.span);
             DatelineOut {
                 text: s.text,
                 place: d.place.map(place_id),
@@ -232,7 +280,7 @@ impl Story {
                 lat: p.lat,
                 lon: p.lon,
                 source: p.source.clone(),
-                mentions: c.mentions(&p.mentions),
+                mentions: c.mentions_out(&p.mentions),
             })
             .collect();
         let organizations = doc
@@ -245,7 +293,7 @@ impl Story {
                 canonical: o.canonical.clone(),
                 kind: o.kind.clone(),
                 country_code: o.country_code.clone(),
-                mentions: c.mentions(&o.mentions),
+                mentions: c.mentions_out(&o.mentions),
             })
             .collect();
         let people = doc
@@ -261,11 +309,11 @@ impl Story {
                 organization: p.organization.map(org_id),
                 country_code: p.country_code.clone(),
                 official: p.official,
-                mentions: c.mentions(&p.mentions),
+                mentions: c.mentions_out(&p.mentions),
             })
             .collect();
         let arg = |a: &Argument, with_org: bool, with_victim: bool| {
-            let s = c.span(a.span);
+            let s = c.span_out(a.span);
             ArgumentOut {
                 text: s.text,
                 start: s.start,
@@ -284,9 +332,9 @@ impl Story {
                 kind: e.kind.clone(),
                 acled_event_type: e.acled_event_type.clone(),
                 acled_sub_event_type: e.acled_sub_event_type.clone(),
-                triggers: e.triggers.iter().map(|&t| c.span(t)).collect(),
+                triggers: e.triggers.iter().map(|&t| c.span_out(t)).collect(),
                 date: e.date.as_ref().map(|d| {
-                    let s = c.span(d.span);
+                    let s = c.span_out(d.span);
                     DateOut {
                         text: s.text,
                         value: d.value.clone(),
@@ -295,7 +343,7 @@ impl Story {
                     }
                 }),
                 location: e.location.as_ref().map(|l| {
-                    let s = c.span(l.span);
+                    let s = c.span_out(l.span);
                     LocationOut {
                         text: s.text,
                         places: l.places.iter().map(|&p| place_id(p)).collect(),
@@ -327,7 +375,7 @@ impl Story {
             .quotes
             .iter()
             .map(|q| {
-                let s = c.span(q.span);
+                let s = c.span_out(q.span);
                 QuoteOut {
                     speaker: q.speaker.map(|sp| match sp {
                         Speaker::Person(i) => person_id(i),
@@ -352,9 +400,496 @@ impl Story {
     }
 }
 
+/// A processed [`Doc`] as the contract's JSON, serialized straight from the
+/// document.
+///
+/// It serializes to exactly the bytes [`Story::from_doc`] would, compact or
+/// pretty, but builds nothing on the way: every string is borrowed from the
+/// story text or the document's entities, ids are formatted on the stack,
+/// and lists are written item by item. The command line writes its output
+/// this way; [`Story`] remains the owned value for callers who want to
+/// inspect or keep a result.
+///
+/// ```
+/// let pipeline = dateline::Pipeline::new().unwrap();
+/// let doc = pipeline.process("example", "KABUL, Afghanistan (AP) — Four gunmen were killed.");
+/// let view = serde_json::to_string(&dateline::output::StoryView::new(&doc)).unwrap();
+/// let owned = serde_json::to_string(&dateline::Story::from_doc(&doc)).unwrap();
+/// assert_eq!(view, owned);
+/// ```
+pub struct StoryView<'a> {
+    c: Conv<'a>,
+}
+
+impl<'a> StoryView<'a> {
+    pub fn new(doc: &'a Doc<'a>) -> StoryView<'a> {
+        StoryView {
+            c: Conv {
+                doc,
+                ix: CharIndex::new(doc.text),
+            },
+        }
+    }
+}
+
+impl Serialize for StoryView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let c = &self.c;
+        let doc = c.doc;
+        StoryJson {
+            schema_version: SCHEMA_VERSION,
+            id: &doc.id,
+            dateline: doc.dateline.as_ref().map(|d| DatelineJson {
+                text: doc.slice(d.span),
+                place: d.place.map(Id::place),
+                agency: d.agency.as_deref(),
+                date: d.date.as_deref(),
+                start: c.ix.char_offset(d.span.start),
+                end: c.ix.char_offset(d.span.end),
+            }),
+            places: Each::new(c, &doc.places, |c, i, p| PlaceJson {
+                id: Id::place(i),
+                name: &p.name,
+                kind: &p.kind,
+                country_code: p.country_code.as_deref(),
+                admin1: p.admin1.as_deref(),
+                lat: p.lat,
+                lon: p.lon,
+                source: &p.source,
+                mentions: c.mentions(&p.mentions),
+            }),
+            organizations: Each::new(c, &doc.organizations, |c, i, o| OrganizationJson {
+                id: Id::organization(i),
+                name: &o.name,
+                canonical: o.canonical.as_deref(),
+                kind: &o.kind,
+                country_code: o.country_code.as_deref(),
+                mentions: c.mentions(&o.mentions),
+            }),
+            people: Each::new(c, &doc.people, |c, i, p| PersonJson {
+                id: Id::person(i),
+                name: &p.name,
+                canonical: p.canonical.as_deref(),
+                title: p.title.as_deref(),
+                role: p.role.as_deref(),
+                organization: p.organization.map(Id::organization),
+                country_code: p.country_code.as_deref(),
+                official: p.official,
+                mentions: c.mentions(&p.mentions),
+            }),
+            incidents: Each::new(c, &doc.incidents, incident),
+            quotes: Each::new(c, &doc.quotes, |c, _, q| {
+                let s = c.span(q.span);
+                QuoteJson {
+                    speaker: q.speaker.map(|sp| match sp {
+                        Speaker::Person(i) => Id::person(i),
+                        Speaker::Organization(i) => Id::organization(i),
+                    }),
+                    start: s.start,
+                    end: s.end,
+                    text: s.text,
+                }
+            }),
+        }
+        .serialize(serializer)
+    }
+}
+
+fn incident<'a>(c: &'a Conv<'a>, i: usize, e: &'a Incident) -> IncidentJson<'a> {
+    let doc = c.doc;
+    IncidentJson {
+        id: Id::incident(i),
+        kind: &e.kind,
+        acled_event_type: e.acled_event_type.as_deref(),
+        acled_sub_event_type: e.acled_sub_event_type.as_deref(),
+        triggers: Each::new(c, &e.triggers, |c, _, &t| c.span(t)),
+        date: e.date.as_ref().map(|d| {
+            let s = c.span(d.span);
+            DateJson {
+                text: s.text,
+                value: d.value.as_deref(),
+                start: s.start,
+                end: s.end,
+            }
+        }),
+        location: e.location.as_ref().map(|l| {
+            let s = c.span(l.span);
+            LocationJson {
+                text: s.text,
+                places: Each::new(c, &l.places, |_, _, &p| Id::place(p)),
+                country_code: l.country_code.as_deref(),
+                start: s.start,
+                end: s.end,
+            }
+        }),
+        killed: e.killed,
+        killed_text: e.killed_text.map(|s| doc.slice(s)),
+        injured: e.injured,
+        injured_text: e.injured_text.map(|s| doc.slice(s)),
+        perpetrators: Each::new(c, &e.perpetrators, |c, _, a| c.argument(a, true, false)),
+        victims: Each::new(c, &e.victims, |c, _, a| c.argument(a, false, true)),
+        targets: Each::new(c, &e.targets, |c, _, a| c.argument(a, false, false)),
+        weapons: Each::new(c, &e.weapons, |c, _, a| c.argument(a, false, false)),
+        reported_by: Each::new(c, &e.reported_by, |_, _, &o| Id::organization(o)),
+        evidence: Each::new(c, &e.evidence, |c, _, s| EvidenceOut {
+            start: c.ix.char_offset(s.start),
+            end: c.ix.char_offset(s.end),
+        }),
+    }
+}
+
+/// A slice written as a JSON array of each item's view, never collected.
+/// The view is a plain function so the list's type can be named in the
+/// structs below.
+struct Each<'a, T, U> {
+    c: &'a Conv<'a>,
+    items: &'a [T],
+    view: fn(&'a Conv<'a>, usize, &'a T) -> U,
+}
+
+impl<'a, T, U> Each<'a, T, U> {
+    fn new(c: &'a Conv<'a>, items: &'a [T], view: fn(&'a Conv<'a>, usize, &'a T) -> U) -> Self {
+        Each { c, items, view }
+    }
+}
+
+impl<T, U: Serialize> Serialize for Each<'_, T, U> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| (self.view)(self.c, i, item)),
+        )
+    }
+}
+
+/// An entity id (`P1`, `O1`, `H1`, `E1`): a letter and a 1-based index,
+/// formatted on the stack when serialized.
+#[derive(Clone, Copy)]
+struct Id {
+    letter: u8,
+    index: usize,
+}
+
+impl Id {
+    fn place(i: usize) -> Id {
+        Id {
+            letter: b'P',
+            index: i,
+        }
+    }
+    fn organization(i: usize) -> Id {
+        Id {
+            letter: b'O',
+            index: i,
+        }
+    }
+    fn person(i: usize) -> Id {
+        Id {
+            letter: b'H',
+            index: i,
+        }
+    }
+    fn incident(i: usize) -> Id {
+        Id {
+            letter: b'E',
+            index: i,
+        }
+    }
+}
+
+impl Serialize for Id {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut digits = itoa::Buffer::new();
+        let digits = digits.format(self.index + 1).as_bytes();
+        let mut buf = [0u8; 1 + 20];
+        buf[0] = self.letter;
+        buf[1..=digits.len()].copy_from_slice(digits);
+        let id = std::str::from_utf8(&buf[..=digits.len()]).expect("an ASCII letter and digits");
+        serializer.serialize_str(id)
+    }
+}
+
+// The borrowed twins of the owned types above: same fields, same order,
+// same names, so they serialize to the same bytes.
+
+#[derive(Serialize)]
+struct StoryJson<'a> {
+    schema_version: u32,
+    id: &'a str,
+    dateline: Option<DatelineJson<'a>>,
+    places: Each<'a, Place, PlaceJson<'a>>,
+    organizations: Each<'a, Organization, OrganizationJson<'a>>,
+    people: Each<'a, Person, PersonJson<'a>>,
+    incidents: Each<'a, Incident, IncidentJson<'a>>,
+    quotes: Each<'a, Quote, QuoteJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct DatelineJson<'a> {
+    text: &'a str,
+    place: Option<Id>,
+    agency: Option<&'a str>,
+    date: Option<&'a str>,
+    start: usize,
+    end: usize,
+}
+
+#[derive(Serialize)]
+struct MentionJson<'a> {
+    start: usize,
+    end: usize,
+    text: &'a str,
+    form: &'static str,
+}
+
+#[derive(Serialize)]
+struct PlaceJson<'a> {
+    id: Id,
+    name: &'a str,
+    kind: &'a str,
+    country_code: Option<&'a str>,
+    admin1: Option<&'a str>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    source: &'a str,
+    mentions: Each<'a, Mention, MentionJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct OrganizationJson<'a> {
+    id: Id,
+    name: &'a str,
+    canonical: Option<&'a str>,
+    kind: &'a str,
+    country_code: Option<&'a str>,
+    mentions: Each<'a, Mention, MentionJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct PersonJson<'a> {
+    id: Id,
+    name: &'a str,
+    canonical: Option<&'a str>,
+    title: Option<&'a str>,
+    role: Option<&'a str>,
+    organization: Option<Id>,
+    country_code: Option<&'a str>,
+    official: bool,
+    mentions: Each<'a, Mention, MentionJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct SpanJson<'a> {
+    text: &'a str,
+    start: usize,
+    end: usize,
+}
+
+#[derive(Serialize)]
+struct ArgumentJson<'a> {
+    text: &'a str,
+    start: usize,
+    end: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    organization: Option<Option<Id>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    count: Option<Option<u32>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nationality: Option<Option<&'a str>>,
+}
+
+#[derive(Serialize)]
+struct DateJson<'a> {
+    text: &'a str,
+    value: Option<&'a str>,
+    start: usize,
+    end: usize,
+}
+
+#[derive(Serialize)]
+struct LocationJson<'a> {
+    text: &'a str,
+    places: Each<'a, usize, Id>,
+    country_code: Option<&'a str>,
+    start: usize,
+    end: usize,
+}
+
+#[derive(Serialize)]
+struct IncidentJson<'a> {
+    id: Id,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    acled_event_type: Option<&'a str>,
+    acled_sub_event_type: Option<&'a str>,
+    triggers: Each<'a, Span, SpanJson<'a>>,
+    date: Option<DateJson<'a>>,
+    location: Option<LocationJson<'a>>,
+    killed: Option<u32>,
+    killed_text: Option<&'a str>,
+    injured: Option<u32>,
+    injured_text: Option<&'a str>,
+    perpetrators: Each<'a, Argument, ArgumentJson<'a>>,
+    victims: Each<'a, Argument, ArgumentJson<'a>>,
+    targets: Each<'a, Argument, ArgumentJson<'a>>,
+    weapons: Each<'a, Argument, ArgumentJson<'a>>,
+    reported_by: Each<'a, usize, Id>,
+    evidence: Each<'a, Span, EvidenceOut>,
+}
+
+#[derive(Serialize)]
+struct QuoteJson<'a> {
+    speaker: Option<Id>,
+    start: usize,
+    end: usize,
+    text: &'a str,
+}
+
 /// The JSON Schema (draft 2020-12) of one output line: a story or an error record.
 pub fn json_schema() -> serde_json::Value {
     serde_json::from_str(SCHEMA).expect("schema is valid JSON")
 }
 
 const SCHEMA: &str = include_str!("schema.json");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::{
+        Dateline, Form, IncidentDate, IncidentLocation, Organization, Person, Place, Quote,
+    };
+
+    /// A document with every output field filled in at least once (and
+    /// left empty at least once), over non-ASCII text.
+    fn full_doc(text: &str) -> Doc<'_> {
+        let at = |word: &str| {
+            let start = text.find(word).unwrap();
+            Span::new(start, start + word.len())
+        };
+        let mention = |word: &str, form: Form| Mention {
+            span: at(word),
+            form,
+        };
+        let mut doc = Doc::new("dir/story \"1\".txt", text);
+        doc.dateline = Some(Dateline {
+            span: at("KABUL, Afghanistan (AP) —"),
+            place: Some(0),
+            agency: Some("AP".into()),
+            date: None,
+            ..Dateline::default()
+        });
+        doc.places = vec![
+            Place {
+                name: "Kabul".into(),
+                kind: "city".into(),
+                country_code: Some("AF".into()),
+                admin1: Some("AF-KAB".into()),
+                lat: Some(34.5281),
+                lon: Some(69.1723),
+                source: "geonames:1138958".into(),
+                mentions: vec![
+                    mention("KABUL", Form::Name),
+                    mention("Kabul’s", Form::Alias),
+                ],
+            },
+            Place {
+                name: "Nowhere".into(),
+                kind: "region".into(),
+                country_code: None,
+                admin1: None,
+                lat: None,
+                lon: Some(-0.5),
+                source: "user:1".into(),
+                mentions: vec![],
+            },
+        ];
+        doc.organizations = vec![Organization {
+            name: "Taliban".into(),
+            canonical: Some("Taliban".into()),
+            kind: "armed_group".into(),
+            country_code: None,
+            mentions: vec![mention("Taliban", Form::Name)],
+        }];
+        doc.people = (0..12)
+            .map(|i| Person {
+                name: format!("Zabihullah Mujahid {i}"),
+                canonical: (i == 0).then(|| "Zabihullah Mujahid".into()),
+                title: Some("spokesman".into()),
+                role: None,
+                organization: (i % 2 == 0).then_some(0),
+                country_code: Some("AF".into()),
+                official: i == 0,
+                mentions: vec![mention("Mujahid", Form::Name)],
+            })
+            .collect();
+        let mut e = Incident::new("attack");
+        e.acled_event_type = Some("Violence against civilians".into());
+        e.triggers = vec![at("attacked")];
+        e.date = Some(IncidentDate {
+            span: at("Tuesday"),
+            value: Some("2021-08-31".into()),
+        });
+        e.location = Some(IncidentLocation {
+            span: at("in Kabul’s"),
+            places: vec![0, 1],
+            country_code: Some("AF".into()),
+        });
+        e.killed = Some(4);
+        e.killed_text = Some(at("Four"));
+        e.perpetrators = vec![Argument {
+            organization: Some(0),
+            ..Argument::new(at("Taliban"))
+        }];
+        e.victims = vec![
+            Argument {
+                count: Some(4),
+                nationality: Some("AF".into()),
+                ..Argument::new(at("Four civilians"))
+            },
+            Argument::new(at("civilians")),
+        ];
+        e.weapons = vec![Argument::new(at("rifles"))];
+        e.reported_by = vec![0];
+        e.evidence = vec![Span::new(0, text.len())];
+        doc.incidents = vec![e, Incident::new("protest")];
+        doc.quotes = vec![
+            Quote {
+                span: at("We \"warned\" them"),
+                speaker: Some(Speaker::Person(11)),
+            },
+            Quote {
+                span: at("them"),
+                speaker: Some(Speaker::Organization(0)),
+            },
+            Quote {
+                span: at("Tuesday"),
+                speaker: None,
+            },
+        ];
+        doc
+    }
+
+    #[test]
+    fn the_view_serializes_like_the_owned_story() {
+        let text = "KABUL, Afghanistan (AP) — Four civilians were attacked Tuesday \
+                    in Kabul’s west by Taliban with rifles.\n\t\"We \"warned\" them,\" Mujahid said.";
+        let doc = full_doc(text);
+        let story = Story::from_doc(&doc);
+        let view = StoryView::new(&doc);
+        assert_eq!(
+            serde_json::to_string(&view).unwrap(),
+            serde_json::to_string(&story).unwrap()
+        );
+        assert_eq!(
+            serde_json::to_string_pretty(&view).unwrap(),
+            serde_json::to_string_pretty(&story).unwrap()
+        );
+        let empty = Doc::new("", "");
+        assert_eq!(
+            serde_json::to_string_pretty(&StoryView::new(&empty)).unwrap(),
+            serde_json::to_string_pretty(&Story::from_doc(&empty)).unwrap()
+        );
+    }
+}

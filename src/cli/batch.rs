@@ -1,12 +1,16 @@
 //! Reading inputs and writing one JSON line per story, in input order.
 //!
 //! Work is cut into chunks; a chunk's stories run in parallel on a rayon
-//! pool, each rendered to its own string, and the chunk is written whole in
-//! input order. So output order never depends on the thread count, and
-//! memory is bounded by the chunk size, not by the number of stories.
+//! pool, each worker appending the lines of the consecutive stories it
+//! takes to one buffer, and the chunk's buffers are written whole in input
+//! order. So output order never depends on the thread count, memory is
+//! bounded by the chunk size, not by the number of stories, and a story's
+//! JSON is serialized straight from its document into a buffer that is
+//! already large, never into a string of its own.
 
 use super::{EXIT_OK, EXIT_SOME_FAILED};
 use dateline::input::{self, InputError, InputErrorKind};
+use dateline::output::StoryView;
 use dateline::Pipeline;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -23,36 +27,77 @@ pub struct Printer {
     pub pretty: bool,
 }
 
-/// One rendered output line and whether it was an error record.
-struct Rendered {
-    json: String,
+impl Printer {
+    /// Appends one story's output line (a story or an error record, and a
+    /// newline) to `out`; true when it is an error record.
+    fn render(
+        &self,
+        out: &mut Vec<u8>,
+        pipeline: &Pipeline,
+        id: &str,
+        text: Result<String, InputError>,
+    ) -> bool {
+        let start = out.len();
+        let result = text.and_then(|t| input::check_text(&t).map(|_| t));
+        let result = result.and_then(|text| {
+            guarded(|| {
+                let doc = pipeline.process(id, &text);
+                self.write(out, &StoryView::new(&doc));
+            })
+        });
+        let failed = match result {
+            Ok(()) => false,
+            Err(e) => {
+                // A panic may have left part of the story behind.
+                out.truncate(start);
+                self.write(out, &e.record(id));
+                true
+            }
+        };
+        out.push(b'\n');
+        failed
+    }
+
+    fn write<T: serde::Serialize>(&self, out: &mut Vec<u8>, value: &T) {
+        let r = if self.pretty {
+            serde_json::to_writer_pretty(out, value)
+        } else {
+            serde_json::to_writer(out, value)
+        };
+        r.expect("output types always serialize into memory")
+    }
+}
+
+/// The output lines of consecutive stories, and whether any of them is an
+/// error record.
+#[derive(Default)]
+struct Lines {
+    bytes: Vec<u8>,
     failed: bool,
 }
 
-impl Printer {
-    fn render(&self, pipeline: &Pipeline, id: &str, text: Result<String, InputError>) -> Rendered {
-        let result = text.and_then(|t| input::check_text(&t).map(|_| t));
-        let result = result.and_then(|text| guarded(|| self.to_json(&pipeline.extract(id, &text))));
-        let (json, failed) = match result {
-            Ok(json) => (json, false),
-            Err(e) => (self.to_json(&e.record(id)), true),
-        };
-        Rendered { json, failed }
-    }
-
-    fn to_json<T: serde::Serialize>(&self, value: &T) -> String {
-        let r = if self.pretty {
-            serde_json::to_string_pretty(value)
-        } else {
-            serde_json::to_string(value)
-        };
-        r.expect("output types always serialize")
-    }
+/// Renders `items` on `pool`, in order: each worker appends the lines of
+/// the consecutive items it takes to one buffer, and the buffers come back
+/// in input order (rayon's fold keeps the order of what it folds).
+fn render_all<T: Sync>(
+    pool: &rayon::ThreadPool,
+    items: &[T],
+    render: impl Fn(&mut Vec<u8>, &T) -> bool + Sync,
+) -> Vec<Lines> {
+    pool.install(|| {
+        items
+            .par_iter()
+            .fold(Lines::default, |mut lines, item| {
+                lines.failed |= render(&mut lines.bytes, item);
+                lines
+            })
+            .collect()
+    })
 }
 
 /// Runs `work` (processing one story); a panic inside it becomes an
 /// `internal` error record for that story instead of ending the batch.
-fn guarded(work: impl FnOnce() -> String) -> Result<String, InputError> {
+fn guarded(work: impl FnOnce()) -> Result<(), InputError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).map_err(|payload| {
         let what = payload
             .downcast_ref::<&str>()
@@ -110,11 +155,12 @@ pub fn one(pipeline: &Pipeline, file: Option<&Path>, printer: &Printer) -> io::R
             |n| n.to_string_lossy().into_owned(),
         )
     };
-    let r = printer.render(pipeline, &id, read_story(path));
+    let mut line = Vec::new();
+    let failed = printer.render(&mut line, pipeline, &id, read_story(path));
     let mut out = io::stdout().lock();
-    writeln!(out, "{}", r.json)?;
+    out.write_all(&line)?;
     out.flush()?;
-    Ok(if r.failed { EXIT_SOME_FAILED } else { EXIT_OK })
+    Ok(if failed { EXIT_SOME_FAILED } else { EXIT_OK })
 }
 
 /// One input of a batch: the id it is reported under and where it is.
@@ -206,15 +252,12 @@ pub fn files(
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut failed = false;
     for chunk in inputs.chunks(CHUNK) {
-        let rendered: Vec<Rendered> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|i| printer.render(pipeline, &i.id, read_story(&i.path)))
-                .collect()
+        let rendered = render_all(&pool, chunk, |out, i| {
+            printer.render(out, pipeline, &i.id, read_story(&i.path))
         });
-        for r in rendered {
-            failed |= r.failed;
-            writeln!(out, "{}", r.json)?;
+        for lines in rendered {
+            failed |= lines.failed;
+            out.write_all(&lines.bytes)?;
         }
         bar.inc(chunk.len() as u64);
     }
@@ -292,28 +335,26 @@ pub fn jsonl(
             }
         }
         if chunk.len() == CHUNK || (done && !chunk.is_empty()) {
-            let rendered: Vec<Rendered> = pool.install(|| {
-                chunk
-                    .par_iter()
-                    .map(|(n, bytes)| match std::str::from_utf8(bytes) {
-                        Ok(line) => {
-                            let (id, text) = parse_line(*n, line);
-                            printer.render(pipeline, &id, text)
-                        }
-                        Err(e) => printer.render(
-                            pipeline,
-                            &format!("line {n}"),
-                            Err(InputError::new(
-                                InputErrorKind::NotUtf8,
-                                format!("line is not valid UTF-8 at offset {}", e.valid_up_to()),
-                            )),
-                        ),
-                    })
-                    .collect()
+            let rendered = render_all(&pool, &chunk, |out, (n, bytes)| {
+                match std::str::from_utf8(bytes) {
+                    Ok(line) => {
+                        let (id, text) = parse_line(*n, line);
+                        printer.render(out, pipeline, &id, text)
+                    }
+                    Err(e) => printer.render(
+                        out,
+                        pipeline,
+                        &format!("line {n}"),
+                        Err(InputError::new(
+                            InputErrorKind::NotUtf8,
+                            format!("line is not valid UTF-8 at offset {}", e.valid_up_to()),
+                        )),
+                    ),
+                }
             });
-            for r in rendered {
-                failed |= r.failed;
-                writeln!(out, "{}", r.json)?;
+            for lines in rendered {
+                failed |= lines.failed;
+                out.write_all(&lines.bytes)?;
             }
             out.flush()?;
             chunk.clear();
@@ -332,7 +373,7 @@ mod tests {
 
     #[test]
     fn a_panic_becomes_an_internal_error_record() {
-        assert_eq!(guarded(|| "{}".to_string()).unwrap(), "{}");
+        assert!(guarded(|| {}).is_ok());
         let e = guarded(|| panic!("boom")).unwrap_err();
         assert_eq!(e.kind, InputErrorKind::Internal);
         assert!(e.message.contains("boom"), "{}", e.message);
