@@ -15,6 +15,11 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+// The allocator the `dateline` binary uses, so that in-process figures are
+// the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn stories(dir: &Path) -> Vec<String> {
     let mut paths: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .into_iter()
