@@ -126,12 +126,8 @@ pub fn tokenize(text: &str) -> (Vec<Token>, bool) {
             }
             flags = shape(&text[start..i]);
         }
-        if newlines >= 1 {
-            flags |= Token::LINE_START;
-        }
-        if newlines >= 2 {
-            flags |= Token::PARA_START;
-        }
+        const BREAKS: [u8; 3] = [0, Token::LINE_START, Token::LINE_START | Token::PARA_START];
+        flags |= BREAKS[newlines.min(2) as usize];
         newlines = 0;
         if kind != TokenKind::Punct {
             if flags & Token::UPPER != 0 {
@@ -283,21 +279,34 @@ fn abbreviation_end(bytes: &[u8], start: usize, i: usize) -> Option<usize> {
 /// class of its first byte.
 #[inline]
 fn shape_of_classes(bits: u8, first: u8) -> u8 {
-    let mut flags = Token::ASCII;
-    if first & class::UPPER != 0 {
-        flags |= Token::CAP;
-    }
-    let (has_upper, has_lower) = (bits & class::UPPER != 0, bits & class::LOWER != 0);
-    if has_upper && !has_lower {
-        flags |= Token::UPPER;
-    }
-    if has_lower && !has_upper {
-        flags |= Token::LOWER;
-    }
-    if bits & class::DIGIT != 0 {
-        flags |= Token::DIGIT;
-    }
-    flags
+    /// Indexed by the letter and digit classes present, plus 16 when the
+    /// first byte is a capital.
+    static SHAPES: [u8; 32] = {
+        let mut table = [0u8; 32];
+        let mut ix = 0;
+        while ix < table.len() {
+            let bits = ix as u8 & class::ALNUM;
+            let mut flags = Token::ASCII;
+            if ix & 16 != 0 {
+                flags |= Token::CAP;
+            }
+            let (has_upper, has_lower) = (bits & class::UPPER != 0, bits & class::LOWER != 0);
+            if has_upper && !has_lower {
+                flags |= Token::UPPER;
+            }
+            if has_lower && !has_upper {
+                flags |= Token::LOWER;
+            }
+            if bits & class::DIGIT != 0 {
+                flags |= Token::DIGIT;
+            }
+            table[ix] = flags;
+            ix += 1;
+        }
+        table
+    };
+    let cap = if first & class::UPPER != 0 { 16 } else { 0 };
+    SHAPES[cap | (bits & class::ALNUM) as usize]
 }
 
 /// Shape flags of a token's text.
