@@ -107,18 +107,15 @@ fn split(doc: &Doc) -> Vec<Sentence> {
     let text = doc.text.as_bytes();
     // Wire copy averages about thirty tokens a sentence.
     let mut out = Vec::with_capacity(toks.len() / 16 + 1);
+    let breaks = hard_breaks(doc);
     let mut begin = 0usize;
     let mut i = 0usize;
     while i < toks.len() {
         // Hard breaks before token i: blank line, or a line break in text
         // that is not hard-wrapped.
-        if i > begin {
-            let t = &toks[i];
-            let hard = t.is(Token::PARA_START) || (t.is(Token::LINE_START) && !doc.hard_wrapped);
-            if hard {
-                push(&mut out, doc, begin, i);
-                begin = i;
-            }
+        if i > begin && toks[i].flags & breaks != 0 {
+            push(&mut out, doc, begin, i);
+            begin = i;
         }
         let t = &toks[i];
         let is_end_punct = match t.kind {
@@ -147,11 +144,21 @@ fn split(doc: &Doc) -> Vec<Sentence> {
     out
 }
 
-/// Is token `i` followed by a line break (or the end of the text)?
+/// The token flags that mark a hard break before a token: a blank line,
+/// or a line break in text that is not hard-wrapped.
+fn hard_breaks(doc: &Doc) -> u8 {
+    if doc.hard_wrapped {
+        Token::PARA_START
+    } else {
+        Token::PARA_START | Token::LINE_START
+    }
+}
+
+/// Is token `i` followed by a hard break (or the end of the text)?
 fn ends_at_break(doc: &Doc, i: usize) -> bool {
     doc.tokens
         .get(i + 1)
-        .is_none_or(|n| n.is(Token::PARA_START) || (n.is(Token::LINE_START) && !doc.hard_wrapped))
+        .is_none_or(|n| n.flags & hard_breaks(doc) != 0)
 }
 
 /// Does the sentence-final punctuation at token `i` end the sentence?
