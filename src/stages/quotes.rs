@@ -35,29 +35,44 @@ fn open_len(text: &str, at: usize) -> usize {
 }
 
 /// (byte of the opening mark, byte of the closing mark).
+///
+/// `memchr` finds the two bytes that can start a mark, `"` and 0xE2 (the
+/// first byte of `“` and `”`, and of a few other punctuation marks), so
+/// the text is not decoded. Paragraph breaks matter only while a quote is
+/// open, so only then is the text between two such bytes searched for one.
 fn quote_spans(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut open: Option<usize> = None;
     let mut straight: Option<usize> = None;
-    for (i, c) in text.char_indices() {
-        match c {
-            '“' => open = Some(i),
-            '”' => {
+    let mut from = 0;
+    for i in memchr::memchr2_iter(b'"', 0xE2, bytes) {
+        // A paragraph break closes nothing: drop unbalanced marks, unless
+        // the next paragraph continues the quote. The gap holds no quote
+        // marks, so its first paragraph break decides.
+        if open.is_some() || straight.is_some() {
+            let gap = &bytes[from..i];
+            let para = memchr::memchr_iter(b'\n', gap).find(|&k| gap.get(k + 1) == Some(&b'\n'));
+            if para.is_some_and(|k| !text[from + k..].trim_start().starts_with(['“', '"'])) {
+                open = None;
+                straight = None;
+            }
+        }
+        from = i + 1;
+        if bytes[i] == b'"' {
+            match straight.take() {
+                Some(o) => out.push((o, i)),
+                None => straight = Some(i),
+            }
+            continue;
+        }
+        match &bytes[i + 1..i + 3] {
+            b"\x80\x9C" => open = Some(i), // “
+            b"\x80\x9D" => {
+                // ”
                 if let Some(o) = open.take() {
                     out.push((o, i));
                 }
-            }
-            '"' => match straight.take() {
-                Some(o) => out.push((o, i)),
-                None => straight = Some(i),
-            },
-            // A paragraph break closes nothing: drop unbalanced marks,
-            // unless the next paragraph continues the quote.
-            '\n' if text[i + 1..].starts_with('\n')
-                && !text[i..].trim_start().starts_with(['“', '"']) =>
-            {
-                open = None;
-                straight = None;
             }
             _ => {}
         }
@@ -94,14 +109,13 @@ fn speaker(doc: &Doc, quote: Span) -> Option<Speaker> {
         return Some(Speaker::Person(i));
     }
     // "he said": the last person named before the quote.
-    let around = |s: Span| doc.slice(s).to_ascii_lowercase();
-    let before = around(Span::new(region.start, quote.start));
-    let after = around(Span::new(quote.end.min(region.end), region.end));
+    let before = &doc.lower[region.start..quote.start];
+    let after = &doc.lower[quote.end.min(region.end)..region.end];
     let has_pronoun = |s: &str| {
         s.split(|c: char| !c.is_alphabetic())
             .any(|w| w == "he" || w == "she")
     };
-    if has_pronoun(&before) || has_pronoun(&after) {
+    if has_pronoun(before) || has_pronoun(after) {
         let last = doc
             .people
             .iter()

@@ -14,7 +14,7 @@
 use crate::doc::{Doc, Sentence, Span, Token, TokenKind};
 
 /// Abbreviations after which a period does not end a sentence.
-/// Lowercase; compared case-insensitively.
+/// Lowercase and sorted (binary search); compared case-insensitively.
 const ABBREVIATIONS: &[&str] = &[
     "adm", "apr", "aug", "brig", "capt", "cdr", "cmdr", "co", "col", "corp", "cpl", "dec", "dept",
     "dr", "feb", "fig", "gen", "gov", "hon", "inc", "jan", "jr", "jul", "jun", "lt", "ltd", "maj",
@@ -30,59 +30,105 @@ pub fn run(doc: &mut Doc) {
 
 /// Are most lines of `text` wrapped near one width (so that a line break
 /// inside a paragraph is not a sentence end)?
+///
+/// A line counts as wrapped when it is 55 to 90 characters long (after
+/// trailing white space) and does not end like a sentence. The lines are
+/// found with `memchr`, and characters are counted only in non-ASCII text
+/// and only for lines whose byte length leaves the question open.
 pub fn is_hard_wrapped(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let ascii = text.is_ascii();
     let mut lines = 0usize;
     let mut wrapped = 0usize;
-    for line in text.lines() {
-        let line = line.trim_end();
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |k| start + k);
+        let line = text[start..end].trim_end();
+        start = end + 1;
         if line.is_empty() {
             continue;
         }
         lines += 1;
-        let len = line.chars().count();
-        let ends_sentence = line.ends_with(['.', '!', '?', '"', '”', ':']);
-        if (55..=90).contains(&len) && !ends_sentence {
+        // A character takes one to four bytes.
+        if !(55..=90 * 4).contains(&line.len()) || ends_like_sentence(line) {
+            continue;
+        }
+        let chars = if ascii {
+            line.len()
+        } else {
+            line.chars().count()
+        };
+        if (55..=90).contains(&chars) {
             wrapped += 1;
         }
     }
     lines >= 4 && wrapped * 10 >= lines * 4
 }
 
-fn is_abbreviation(word: &str) -> bool {
-    word.len() <= 6 && ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
+/// Does a (trimmed, non-empty) line end with sentence-final punctuation,
+/// a closing double quote or a colon?
+fn ends_like_sentence(line: &str) -> bool {
+    matches!(
+        line.as_bytes().last(),
+        Some(b'.' | b'!' | b'?' | b'"' | b':')
+    ) || line.ends_with('”')
+}
+
+/// The text of a token, as bytes (no char-boundary checks).
+fn bytes_of<'t>(text: &'t [u8], t: &Token) -> &'t [u8] {
+    &text[t.start as usize..t.end as usize]
+}
+
+/// Is the token a closing quote or bracket (which stays with the sentence
+/// before it)? Straight quotes, `)`, `]`, `”` and `’`.
+fn is_closing(text: &[u8], t: &Token) -> bool {
+    t.kind == TokenKind::Punct
+        && matches!(
+            bytes_of(text, t),
+            b"\"" | b"'" | b")" | b"]" | b"\xE2\x80\x9D" | b"\xE2\x80\x99"
+        )
+}
+
+/// Is `word` in [`ABBREVIATIONS`], ignoring ASCII case?
+fn is_abbreviation(word: &[u8]) -> bool {
+    let mut lower = [0u8; 6];
+    let Some(lower) = lower.get_mut(..word.len()) else {
+        return false;
+    };
+    lower.copy_from_slice(word);
+    lower.make_ascii_lowercase();
+    ABBREVIATIONS
+        .binary_search_by(|a| a.as_bytes().cmp(lower))
+        .is_ok()
 }
 
 fn split(doc: &Doc) -> Vec<Sentence> {
     let toks = &doc.tokens;
-    let text = doc.text;
-    let mut out = Vec::new();
+    let text = doc.text.as_bytes();
+    // Wire copy averages about thirty tokens a sentence.
+    let mut out = Vec::with_capacity(toks.len() / 16 + 1);
+    let breaks = hard_breaks(doc);
     let mut begin = 0usize;
     let mut i = 0usize;
     while i < toks.len() {
         // Hard breaks before token i: blank line, or a line break in text
         // that is not hard-wrapped.
-        if i > begin {
-            let t = &toks[i];
-            let hard = t.is(Token::PARA_START) || (t.is(Token::LINE_START) && !doc.hard_wrapped);
-            if hard {
-                push(&mut out, doc, begin, i);
-                begin = i;
-            }
+        if i > begin && toks[i].flags & breaks != 0 {
+            push(&mut out, doc, begin, i);
+            begin = i;
         }
         let t = &toks[i];
-        let s = t.text(text);
-        let is_end_punct = matches!(s, "." | "!" | "?")
-            || (t.kind == TokenKind::Word
-                && s.len() > 2
-                && s.ends_with('.')
-                && ends_at_break(doc, i));
+        let is_end_punct = match t.kind {
+            TokenKind::Punct => matches!(bytes_of(text, t), b"." | b"!" | b"?"),
+            TokenKind::Word => {
+                t.end - t.start > 2 && text[t.end as usize - 1] == b'.' && ends_at_break(doc, i)
+            }
+            TokenKind::Number => false,
+        };
         if is_end_punct && ends_sentence(doc, i) {
             let mut j = i + 1;
             // Closing quotes and brackets belong to the sentence.
-            while j < toks.len()
-                && matches!(toks[j].text(text), "\"" | "”" | "’" | "'" | ")" | "]")
-                && toks[j].start == toks[j - 1].end
-            {
+            while j < toks.len() && is_closing(text, &toks[j]) && toks[j].start == toks[j - 1].end {
                 j += 1;
             }
             push(&mut out, doc, begin, j);
@@ -98,31 +144,41 @@ fn split(doc: &Doc) -> Vec<Sentence> {
     out
 }
 
-/// Is token `i` followed by a line break (or the end of the text)?
+/// The token flags that mark a hard break before a token: a blank line,
+/// or a line break in text that is not hard-wrapped.
+fn hard_breaks(doc: &Doc) -> u8 {
+    if doc.hard_wrapped {
+        Token::PARA_START
+    } else {
+        Token::PARA_START | Token::LINE_START
+    }
+}
+
+/// Is token `i` followed by a hard break (or the end of the text)?
 fn ends_at_break(doc: &Doc, i: usize) -> bool {
     doc.tokens
         .get(i + 1)
-        .is_none_or(|n| n.is(Token::PARA_START) || (n.is(Token::LINE_START) && !doc.hard_wrapped))
+        .is_none_or(|n| n.flags & hard_breaks(doc) != 0)
 }
 
 /// Does the sentence-final punctuation at token `i` end the sentence?
 fn ends_sentence(doc: &Doc, i: usize) -> bool {
     let toks = &doc.tokens;
-    let text = doc.text;
+    let text = doc.text.as_bytes();
     let t = &toks[i];
-    let s = t.text(text);
+    let s = bytes_of(text, t);
     // Next real token (after closing quotes/brackets).
     let mut j = i + 1;
-    while j < toks.len() && matches!(toks[j].text(text), "\"" | "”" | "’" | "'" | ")" | "]") {
+    while j < toks.len() && is_closing(text, &toks[j]) {
         j += 1;
     }
     let Some(next) = toks.get(j) else {
         return true;
     };
-    if s == "." {
+    if s == b"." {
         if let Some(prev) = i.checked_sub(1).map(|p| &toks[p]) {
             let adjacent = prev.end == t.start;
-            let p = prev.text(text);
+            let p = bytes_of(text, prev);
             if adjacent && prev.kind == TokenKind::Word {
                 if is_abbreviation(p) && !next.is(Token::PARA_START) {
                     return false;
@@ -167,6 +223,15 @@ mod tests {
             .iter()
             .map(|s| doc.slice(s.span).to_string())
             .collect()
+    }
+
+    #[test]
+    fn abbreviation_list_is_sorted_lowercase() {
+        assert!(ABBREVIATIONS.windows(2).all(|w| w[0] < w[1]));
+        assert!(ABBREVIATIONS
+            .iter()
+            .all(|a| a.len() <= 6 && *a == a.to_ascii_lowercase()));
+        assert!(is_abbreviation(b"Gen") && is_abbreviation(b"SEPT") && !is_abbreviation(b"Kabul"));
     }
 
     #[test]

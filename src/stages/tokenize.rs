@@ -11,6 +11,14 @@
 //! character pulls in its whole grapheme cluster (`unicode-segmentation`),
 //! so combining marks stay inside the word they belong to.
 //!
+//! The fast path is one lookup in a 256-entry class table per byte: the
+//! same lookup says whether a byte is white space, a letter of either case,
+//! a digit, other ASCII or the start of a non-ASCII character, and the
+//! classes of a word's bytes, OR-ed together as it is scanned, are its
+//! shape. A word made of ASCII bytes only leaves the fast path when a
+//! non-ASCII character follows it (a combining mark, or a letter that
+//! continues the word); it is then scanned again by the general path.
+//!
 //! Tokens: a word is a run of letters and digits (`Kabul`, `30th`), an
 //! abbreviation written with periods keeps them (`U.S.`, `a.m.`); a number
 //! is digits with inner separators (`15,000`, `1996-08-30`, `3.5`); every
@@ -18,6 +26,47 @@
 
 use crate::doc::{Doc, Token, TokenKind};
 use unicode_segmentation::UnicodeSegmentation;
+
+/// Byte classes of the fast path; ASCII punctuation is class 0.
+mod class {
+    /// ASCII white space (as `u8::is_ascii_whitespace`).
+    pub const SPACE: u8 = 1;
+    pub const UPPER: u8 = 2;
+    pub const LOWER: u8 = 4;
+    pub const DIGIT: u8 = 8;
+    pub const ALNUM: u8 = UPPER | LOWER | DIGIT;
+    /// A byte of a non-ASCII character.
+    pub const NON_ASCII: u8 = 16;
+
+    /// The class of every byte.
+    pub static TABLE: [u8; 256] = {
+        let mut table = [0u8; 256];
+        let mut b = 0;
+        while b < 256 {
+            let byte = b as u8;
+            table[b] = if !byte.is_ascii() {
+                NON_ASCII
+            } else if byte.is_ascii_whitespace() {
+                SPACE
+            } else if byte.is_ascii_uppercase() {
+                UPPER
+            } else if byte.is_ascii_lowercase() {
+                LOWER
+            } else if byte.is_ascii_digit() {
+                DIGIT
+            } else {
+                0
+            };
+            b += 1;
+        }
+        table
+    };
+
+    #[inline]
+    pub fn of(b: u8) -> u8 {
+        TABLE[b as usize]
+    }
+}
 
 /// Tokenizes `doc.text` into `doc.tokens` and sets `doc.all_caps`.
 pub fn run(doc: &mut Doc) {
@@ -29,13 +78,15 @@ pub fn run(doc: &mut Doc) {
 /// Tokenizes `text`; also says whether its letters are mostly capitals.
 pub fn tokenize(text: &str) -> (Vec<Token>, bool) {
     let bytes = text.as_bytes();
-    let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
+    // Wire copy averages a little over five bytes a token.
+    let mut tokens = Vec::with_capacity(text.len() / 4 + 1);
     let mut i = 0;
     let mut newlines = 2u32; // the start of the text counts as a paragraph start
     let (mut upper_letters, mut lower_letters) = (0usize, 0usize);
     while i < bytes.len() {
         let b = bytes[i];
-        if b.is_ascii_whitespace() {
+        let cls = class::of(b);
+        if cls & class::SPACE != 0 {
             if b == b'\n' {
                 newlines += 1;
             }
@@ -43,23 +94,22 @@ pub fn tokenize(text: &str) -> (Vec<Token>, bool) {
             continue;
         }
         let start = i;
-        let mut flags = 0u8;
-        if newlines >= 1 {
-            flags |= Token::LINE_START;
-        }
-        if newlines >= 2 {
-            flags |= Token::PARA_START;
-        }
-        let kind;
-        if b < 0x80 {
-            if b.is_ascii_alphanumeric() {
+        let (kind, mut flags);
+        if cls & class::ALNUM != 0 {
+            if let Some((end, k, bits)) = scan_ascii_word(bytes, i) {
+                i = end;
+                kind = k;
+                flags = shape_of_classes(bits, cls);
+            } else {
                 let (end, k) = scan_word(text, i);
                 i = end;
                 kind = k;
-            } else {
-                i += 1;
-                kind = TokenKind::Punct;
+                flags = shape(&text[start..i]);
             }
+        } else if cls == 0 {
+            i += 1;
+            kind = TokenKind::Punct;
+            flags = Token::ASCII;
         } else {
             let c = text[i..].chars().next().unwrap_or(' ');
             if c.is_whitespace() {
@@ -74,15 +124,16 @@ pub fn tokenize(text: &str) -> (Vec<Token>, bool) {
                 i += c.len_utf8();
                 kind = TokenKind::Punct;
             }
+            flags = shape(&text[start..i]);
         }
+        const BREAKS: [u8; 3] = [0, Token::LINE_START, Token::LINE_START | Token::PARA_START];
+        flags |= BREAKS[newlines.min(2) as usize];
         newlines = 0;
-        let tok_text = &text[start..i];
-        flags |= shape(tok_text);
         if kind != TokenKind::Punct {
             if flags & Token::UPPER != 0 {
-                upper_letters += tok_text.len();
+                upper_letters += i - start;
             } else if flags & (Token::LOWER | Token::CAP) != 0 {
-                lower_letters += tok_text.len();
+                lower_letters += i - start;
             }
         }
         tokens.push(Token {
@@ -95,6 +146,35 @@ pub fn tokenize(text: &str) -> (Vec<Token>, bool) {
     let letters = upper_letters + lower_letters;
     let all_caps = letters >= 20 && upper_letters * 10 >= letters * 8;
     (tokens, all_caps)
+}
+
+/// The fast path of [`scan_word`] for a word or number that starts with an
+/// ASCII letter or digit at `start`: returns its end, kind and the OR of
+/// its bytes' classes, or `None` when a non-ASCII character follows the
+/// run of ASCII letters and digits (it may belong to the word).
+#[inline]
+fn scan_ascii_word(bytes: &[u8], start: usize) -> Option<(usize, TokenKind, u8)> {
+    let mut i = start;
+    let mut bits = 0u8;
+    while let Some(&b) = bytes.get(i) {
+        let cls = class::of(b);
+        if cls & class::ALNUM == 0 {
+            if cls & class::NON_ASCII != 0 {
+                return None;
+            }
+            break;
+        }
+        bits |= cls;
+        i += 1;
+    }
+    if bits & (class::UPPER | class::LOWER) == 0 {
+        return Some((number_end(bytes, i), TokenKind::Number, bits));
+    }
+    if let Some(end) = abbreviation_end(bytes, start, i) {
+        let bits = bytes[start..end].iter().fold(0, |b, &c| b | class::of(c));
+        return Some((end, TokenKind::Word, bits));
+    }
+    Some((i, TokenKind::Word, bits))
 }
 
 /// Is `c` (at byte `i` of `text`) a word character? Returns the byte length
@@ -144,64 +224,106 @@ fn scan_word(text: &str, start: usize) -> (usize, TokenKind) {
         i += n;
     }
     if all_digits {
-        // Inner separators of numbers: 15,000  3.5  1996-08-30  10:30  1/2
-        while i + 1 < bytes.len()
-            && matches!(bytes[i], b',' | b'.' | b':' | b'/' | b'-')
-            && bytes[i + 1].is_ascii_digit()
-        {
+        return (number_end(bytes, i), TokenKind::Number);
+    }
+    (
+        abbreviation_end(bytes, start, i).unwrap_or(i),
+        TokenKind::Word,
+    )
+}
+
+/// The end of a number whose digits run to `i`, taking in inner
+/// separators: 15,000  3.5  1996-08-30  10:30  1/2
+#[inline]
+fn number_end(bytes: &[u8], mut i: usize) -> usize {
+    while i + 1 < bytes.len()
+        && matches!(bytes[i], b',' | b'.' | b':' | b'/' | b'-')
+        && bytes[i + 1].is_ascii_digit()
+    {
+        i += 1;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
             i += 1;
-            while i < bytes.len() && bytes[i].is_ascii_digit() {
-                i += 1;
-            }
-        }
-        return (i, TokenKind::Number);
-    }
-    // Abbreviations with periods: a single letter followed by ".X." runs.
-    if i - start == 1 && bytes.get(i) == Some(&b'.') {
-        let mut j = i;
-        let mut pieces = 1;
-        while bytes.get(j) == Some(&b'.')
-            && bytes.get(j + 1).is_some_and(|b| b.is_ascii_alphabetic())
-            && !bytes.get(j + 2).is_some_and(|b| b.is_ascii_alphanumeric())
-        {
-            j += 2;
-            pieces += 1;
-        }
-        if pieces > 1 {
-            // Keep the final period: "U.S." is one token.
-            if bytes.get(j) == Some(&b'.') {
-                j += 1;
-            }
-            return (j, TokenKind::Word);
         }
     }
-    (i, TokenKind::Word)
+    i
+}
+
+/// The end of an abbreviation with periods ("U.S.", "a.m.") whose first
+/// letter is the word `start..i`, if that is what it is: a single letter
+/// followed by ".X." runs.
+#[inline]
+fn abbreviation_end(bytes: &[u8], start: usize, i: usize) -> Option<usize> {
+    if i - start != 1 || bytes.get(i) != Some(&b'.') {
+        return None;
+    }
+    let mut j = i;
+    let mut pieces = 1;
+    while bytes.get(j) == Some(&b'.')
+        && bytes.get(j + 1).is_some_and(|b| b.is_ascii_alphabetic())
+        && !bytes.get(j + 2).is_some_and(|b| b.is_ascii_alphanumeric())
+    {
+        j += 2;
+        pieces += 1;
+    }
+    if pieces == 1 {
+        return None;
+    }
+    // Keep the final period: "U.S." is one token.
+    if bytes.get(j) == Some(&b'.') {
+        j += 1;
+    }
+    Some(j)
+}
+
+/// Shape flags of an ASCII token from the OR of its bytes' classes and the
+/// class of its first byte.
+#[inline]
+fn shape_of_classes(bits: u8, first: u8) -> u8 {
+    /// Indexed by the letter and digit classes present, plus 16 when the
+    /// first byte is a capital.
+    static SHAPES: [u8; 32] = {
+        let mut table = [0u8; 32];
+        let mut ix = 0;
+        while ix < table.len() {
+            let bits = ix as u8 & class::ALNUM;
+            let mut flags = Token::ASCII;
+            if ix & 16 != 0 {
+                flags |= Token::CAP;
+            }
+            let (has_upper, has_lower) = (bits & class::UPPER != 0, bits & class::LOWER != 0);
+            if has_upper && !has_lower {
+                flags |= Token::UPPER;
+            }
+            if has_lower && !has_upper {
+                flags |= Token::LOWER;
+            }
+            if bits & class::DIGIT != 0 {
+                flags |= Token::DIGIT;
+            }
+            table[ix] = flags;
+            ix += 1;
+        }
+        table
+    };
+    let cap = if first & class::UPPER != 0 { 16 } else { 0 };
+    SHAPES[cap | (bits & class::ALNUM) as usize]
 }
 
 /// Shape flags of a token's text.
 fn shape(s: &str) -> u8 {
+    if s.is_ascii() {
+        let bits = s.bytes().fold(0, |b, c| b | class::of(c));
+        return shape_of_classes(bits, class::of(s.as_bytes()[0]));
+    }
     let mut flags = 0u8;
     let (mut has_upper, mut has_lower, mut has_digit) = (false, false, false);
-    let ascii = s.is_ascii();
-    if ascii {
-        for &b in s.as_bytes() {
-            has_upper |= b.is_ascii_uppercase();
-            has_lower |= b.is_ascii_lowercase();
-            has_digit |= b.is_ascii_digit();
-        }
-        if s.as_bytes()[0].is_ascii_uppercase() {
-            flags |= Token::CAP;
-        }
-        flags |= Token::ASCII;
-    } else {
-        for c in s.chars() {
-            has_upper |= c.is_uppercase();
-            has_lower |= c.is_lowercase();
-            has_digit |= c.is_ascii_digit();
-        }
-        if s.chars().next().is_some_and(char::is_uppercase) {
-            flags |= Token::CAP;
-        }
+    for c in s.chars() {
+        has_upper |= c.is_uppercase();
+        has_lower |= c.is_lowercase();
+        has_digit |= c.is_ascii_digit();
+    }
+    if s.chars().next().is_some_and(char::is_uppercase) {
+        flags |= Token::CAP;
     }
     if has_upper && !has_lower {
         flags |= Token::UPPER;
