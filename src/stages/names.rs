@@ -1148,27 +1148,25 @@ fn name_word(doc: &Doc, words: &TokenWords, k: usize, blocked: &BlockedTokens) -
     if !(t.is_word() && t.is(Token::CAP)) || t.kind == TokenKind::Number {
         return false;
     }
-    if !doc.all_caps && t.is(Token::UPPER) && t.end - t.start > 1 {
+    if !doc.all_caps && t.is(Token::UPPER) && t.end - t.start > 1 || blocked.0[k] {
         return false;
     }
     let s = t.text(doc.text);
-    if NOT_NAME_SET.contains(s) || s.ends_with('.') || crate::stages::places::is_place_word(s) {
+    if s.ends_with('.') || crate::stages::places::is_place_word(s) {
         return false;
+    }
+    if !doc.all_caps {
+        return !NOT_NAME_SET.contains(s);
     }
     // In capitals the commonest words are never names, given names or not
-    // ("SAID", "WILL", "TO").
-    if doc.all_caps && CAPS_NOT_NAME_SET.contains(&doc.lower[t.start as usize..t.end as usize]) {
-        return false;
-    }
-    if blocked.0[k] {
+    // ("SAID", "WILL", "TO"). The set holds `NOT_NAMES` lowercased too, so
+    // it answers for `NOT_NAME_SET` as well.
+    if CAPS_NOT_NAME_SET.contains(&doc.lower[t.start as usize..t.end as usize]) {
         return false;
     }
     // In capitals an ordinary word ("OF", "STATISTICS") is no name unless
     // it is also a given name.
-    if doc.all_caps && words.common(k) && !words.given(k) {
-        return false;
-    }
-    true
+    !words.common(k) || words.given(k)
 }
 
 /// Which tokens overlap a blocked span, marked once: every word of the
@@ -1269,11 +1267,12 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     let mut k = 0;
     while k < t.len() {
         // In capitals a name needs a title before it, or a given name
-        // that is no ordinary word ("DOLORES HINOSTROZA", not "SAID").
-        let caps_given = doc.all_caps && tw.given(k) && !tw.common(k);
+        // that is no ordinary word ("DOLORES HINOSTROZA", not "SAID"),
+        // asked only of name words: most tokens are none.
+        let caps_given = |k: usize| tw.given(k) && !tw.common(k);
         if !name_word(doc, &tw, k, &blocked_tokens)
             || doc.all_caps
-                && !caps_given
+                && !caps_given(k)
                 && !(title_may_end_before(k) && title_before(doc, gaz, k))
         {
             k += 1;
