@@ -354,10 +354,7 @@ fn lw<'d>(doc: &'d Doc, k: usize) -> &'d str {
 /// Hits of a list inside `span`; in mixed-case text only lowercase ones
 /// for the common-noun lists (a capitalized "Ministry" is a name).
 fn hits_in<'a>(doc: &'a Doc, list: ListKind, span: Span) -> impl Iterator<Item = &'a PhraseHit> {
-    // Hits are sorted by start: look only at those inside the span.
-    let from = doc.phrases.partition_point(|h| h.span.start < span.start);
-    let to = doc.phrases.partition_point(|h| h.span.start < span.end);
-    doc.phrases[from..to].iter().filter(move |h| {
+    hits_starting_in(doc, span).iter().filter(move |h| {
         h.list == list
             && span.contains(h.span)
             && (doc.all_caps
@@ -370,6 +367,14 @@ fn hits_in<'a>(doc: &'a Doc, list: ListKind, span: Span) -> impl Iterator<Item =
                     .token_starting_at(h.span.start)
                     .is_some_and(|k| is_start(doc, k)))
     })
+}
+
+/// The phrase hits that start inside `span`, of every list: hits are
+/// sorted by start, so these are the only ones `span` can contain.
+fn hits_starting_in<'a>(doc: &'a Doc, span: Span) -> &'a [PhraseHit] {
+    let from = doc.phrases.partition_point(|h| h.span.start < span.start);
+    let to = doc.phrases.partition_point(|h| h.span.start < span.end);
+    &doc.phrases[from..to]
 }
 
 fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, span: Span) -> Vec<Trig<'g>> {
@@ -824,7 +829,7 @@ const NOT_NOUNS: &[&str] = &[
 
 /// Where a counted phrase ends: after the last person noun in it.
 fn counted_end(doc: &Doc, phrase: Span) -> usize {
-    doc.phrases
+    hits_starting_in(doc, phrase)
         .iter()
         .filter(|h| h.list == ListKind::Actor && phrase.contains(h.span))
         .map(|h| h.span.end)
@@ -858,7 +863,7 @@ fn counts_people(doc: &Doc, gaz: &Gazetteer, c: &Count) -> bool {
         return true;
     }
     let _ = gaz;
-    doc.phrases
+    hits_starting_in(doc, c.phrase)
         .iter()
         .any(|h| h.list == ListKind::Actor && c.phrase.contains(h.span))
         || doc
@@ -1071,8 +1076,7 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
     // People named as the object of a violent trigger ("kidnapped X",
     // "the assassination of X") or the subject of a passive one ("X was
     // kidnapped").
-    for h in doc
-        .phrases
+    for h in hits_starting_in(doc, sent.span)
         .iter()
         .filter(|h| h.list == ListKind::Trigger && sent.span.contains(h.span))
     {
