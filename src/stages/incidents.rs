@@ -32,89 +32,99 @@ use crate::gazetteer::{Gazetteer, ListKind, PhraseHit};
 use crate::stages::dateline::{full_year, month_number};
 
 /// Words that, shortly before a trigger, make it no event.
-const MODAL: &[&str] = &[
-    "threatened",
-    "threaten",
-    "threatens",
-    "threat",
-    "threats",
-    "denied",
-    "deny",
-    "denies",
-    "could",
-    "would",
-    "might",
-    "may",
-    "plan",
-    "plans",
-    "planned",
-    "planning",
-    "warned",
-    "prevent",
-    "avoid",
-    "possible",
-    "if",
-    "unless",
-    "against",
-    "condemned",
-    "condemn",
-    "feared",
-    "will",
-    "shall",
-    "should",
-    "must",
-    "can",
-    "vowed",
-    "vow",
-    "vows",
-    "intend",
-    "intends",
-    "intended",
-    "false",
-    "deter",
-    "deterring",
-    "avert",
-    "averting",
-    "rumor",
-    "rumors",
-    "rumour",
-    "rumours",
-];
+///
+/// This and the word lists below are `match`es rather than slices to
+/// search: they are asked about every word of an event sentence, and a
+/// `match` against literals compiles to cheap length and byte compares.
+fn is_modal(w: &str) -> bool {
+    matches!(
+        w,
+        "threatened"
+            | "threaten"
+            | "threatens"
+            | "threat"
+            | "threats"
+            | "denied"
+            | "deny"
+            | "denies"
+            | "could"
+            | "would"
+            | "might"
+            | "may"
+            | "plan"
+            | "plans"
+            | "planned"
+            | "planning"
+            | "warned"
+            | "prevent"
+            | "avoid"
+            | "possible"
+            | "if"
+            | "unless"
+            | "against"
+            | "condemned"
+            | "condemn"
+            | "feared"
+            | "will"
+            | "shall"
+            | "should"
+            | "must"
+            | "can"
+            | "vowed"
+            | "vow"
+            | "vows"
+            | "intend"
+            | "intends"
+            | "intended"
+            | "false"
+            | "deter"
+            | "deterring"
+            | "avert"
+            | "averting"
+            | "rumor"
+            | "rumors"
+            | "rumour"
+            | "rumours"
+    )
+}
 
 /// Words that say weapons changed hands or were found, not used.
-const ARMS_HANDLED: &[&str] = &[
-    "bought",
-    "buy",
-    "buying",
-    "purchased",
-    "purchase",
-    "purchases",
-    "sold",
-    "sell",
-    "selling",
-    "sale",
-    "sales",
-    "supplied",
-    "supply",
-    "supplies",
-    "shipped",
-    "shipment",
-    "shipments",
-    "smuggled",
-    "smuggling",
-    "trafficking",
-    "seized",
-    "seizure",
-    "confiscated",
-    "found",
-    "discovered",
-    "cache",
-    "caches",
-    "arsenal",
-    "stockpile",
-    "stockpiles",
-    "deals",
-];
+fn handles_arms(w: &str) -> bool {
+    matches!(
+        w,
+        "bought"
+            | "buy"
+            | "buying"
+            | "purchased"
+            | "purchase"
+            | "purchases"
+            | "sold"
+            | "sell"
+            | "selling"
+            | "sale"
+            | "sales"
+            | "supplied"
+            | "supply"
+            | "supplies"
+            | "shipped"
+            | "shipment"
+            | "shipments"
+            | "smuggled"
+            | "smuggling"
+            | "trafficking"
+            | "seized"
+            | "seizure"
+            | "confiscated"
+            | "found"
+            | "discovered"
+            | "cache"
+            | "caches"
+            | "arsenal"
+            | "stockpile"
+            | "stockpiles"
+            | "deals"
+    )
+}
 
 const NUMBER_WORDS: &[(&str, u32)] = &[
     ("one", 1),
@@ -159,28 +169,37 @@ const VAGUE: &[&str] = &[
     "some",
 ];
 
-const KILL_WORDS: &[&str] = &[
-    "killed",
-    "killing",
-    "kills",
-    "dead",
-    "died",
-    "murdered",
-    "slain",
-    "massacred",
-    "executed",
-    "assassinated",
-    "deaths",
-    "death",
-    "lives",
-    "assassination",
-    "murder",
-    "bodies",
-    "body",
-];
-const INJURE_WORDS: &[&str] = &[
-    "wounded", "wounding", "injured", "injuring", "injuries", "hurt",
-];
+/// Words of killing and death.
+fn is_kill_word(w: &str) -> bool {
+    matches!(
+        w,
+        "killed"
+            | "killing"
+            | "kills"
+            | "dead"
+            | "died"
+            | "murdered"
+            | "slain"
+            | "massacred"
+            | "executed"
+            | "assassinated"
+            | "deaths"
+            | "death"
+            | "lives"
+            | "assassination"
+            | "murder"
+            | "bodies"
+            | "body"
+    )
+}
+
+/// Words of injury.
+fn is_injure_word(w: &str) -> bool {
+    matches!(
+        w,
+        "wounded" | "wounding" | "injured" | "injuring" | "injuries" | "hurt"
+    )
+}
 
 /// Type precedence when a sentence has several triggers.
 fn type_rank(t: &str) -> u8 {
@@ -335,10 +354,7 @@ fn lw<'d>(doc: &'d Doc, k: usize) -> &'d str {
 /// Hits of a list inside `span`; in mixed-case text only lowercase ones
 /// for the common-noun lists (a capitalized "Ministry" is a name).
 fn hits_in<'a>(doc: &'a Doc, list: ListKind, span: Span) -> impl Iterator<Item = &'a PhraseHit> {
-    // Hits are sorted by start: look only at those inside the span.
-    let from = doc.phrases.partition_point(|h| h.span.start < span.start);
-    let to = doc.phrases.partition_point(|h| h.span.start < span.end);
-    doc.phrases[from..to].iter().filter(move |h| {
+    hits_starting_in(doc, span).iter().filter(move |h| {
         h.list == list
             && span.contains(h.span)
             && (doc.all_caps
@@ -351,6 +367,14 @@ fn hits_in<'a>(doc: &'a Doc, list: ListKind, span: Span) -> impl Iterator<Item =
                     .token_starting_at(h.span.start)
                     .is_some_and(|k| is_start(doc, k)))
     })
+}
+
+/// The phrase hits that start inside `span`, of every list: hits are
+/// sorted by start, so these are the only ones `span` can contain.
+fn hits_starting_in<'a>(doc: &'a Doc, span: Span) -> &'a [PhraseHit] {
+    let from = doc.phrases.partition_point(|h| h.span.start < span.start);
+    let to = doc.phrases.partition_point(|h| h.span.start < span.end);
+    &doc.phrases[from..to]
 }
 
 fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, span: Span) -> Vec<Trig<'g>> {
@@ -366,7 +390,7 @@ fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, span: Span) -> Vec<Trig<'g>> {
     let (mut denied, mut trade) = (false, false);
     for w in doc.lower[span.range()].split(|c: char| !c.is_ascii_alphabetic()) {
         denied |= matches!(w, "false" | "untrue" | "baseless" | "unfounded");
-        trade |= ARMS_HANDLED.contains(&w);
+        trade |= handles_arms(w);
     }
     if denied {
         return out;
@@ -381,7 +405,7 @@ fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, span: Span) -> Vec<Trig<'g>> {
         }
         let lo = k.saturating_sub(4);
         let sent_start = doc.token_at_or_after(span.start);
-        if (lo.max(sent_start)..k).any(|j| MODAL.contains(&lw(doc, j))) {
+        if (lo.max(sent_start)..k).any(|j| is_modal(lw(doc, j))) {
             continue;
         }
         // "did not attack", "were never kidnapped".
@@ -412,7 +436,7 @@ fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, span: Span) -> Vec<Trig<'g>> {
         .any(|t| matches!(t.kind, "accident" | "disaster"))
     {
         out.retain(|t| {
-            !(t.kind == "attack" && !t.strong && KILL_WORDS.contains(&&doc.lower[t.span.range()]))
+            !(t.kind == "attack" && !t.strong && is_kill_word(&doc.lower[t.span.range()]))
         });
     }
     if trade {
@@ -550,8 +574,8 @@ fn count_at(doc: &Doc, k: usize, end: usize) -> Option<Count> {
 }
 
 fn is_verbish(w: &str) -> bool {
-    KILL_WORDS.contains(&w)
-        || INJURE_WORDS.contains(&w)
+    is_kill_word(w)
+        || is_injure_word(w)
         || matches!(
             w,
             "were"
@@ -805,7 +829,7 @@ const NOT_NOUNS: &[&str] = &[
 
 /// Where a counted phrase ends: after the last person noun in it.
 fn counted_end(doc: &Doc, phrase: Span) -> usize {
-    doc.phrases
+    hits_starting_in(doc, phrase)
         .iter()
         .filter(|h| h.list == ListKind::Actor && phrase.contains(h.span))
         .map(|h| h.span.end)
@@ -839,7 +863,7 @@ fn counts_people(doc: &Doc, gaz: &Gazetteer, c: &Count) -> bool {
         return true;
     }
     let _ = gaz;
-    doc.phrases
+    hits_starting_in(doc, c.phrase)
         .iter()
         .any(|h| h.list == ListKind::Actor && c.phrase.contains(h.span))
         || doc
@@ -916,8 +940,8 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
     let mut single = false;
     for k in a..b {
         let w = lw(doc, k);
-        let kill = KILL_WORDS.contains(&w);
-        let injure = INJURE_WORDS.contains(&w);
+        let kill = is_kill_word(w);
+        let injure = is_injure_word(w);
         if !(kill || injure) {
             continue;
         }
@@ -1023,9 +1047,7 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
     // Only nouns the violence acts on: objects of a trigger or of a
     // casualty word, subjects of a passive one ("two peasants were
     // kidnapped"), not bystanders named elsewhere in the sentence.
-    let harm = anchors(doc, gaz, s, |w| {
-        KILL_WORDS.contains(&w) || INJURE_WORDS.contains(&w)
-    });
+    let harm = anchors(doc, gaz, s, |w| is_kill_word(w) || is_injure_word(w));
     for h in hits_in(doc, ListKind::Actor, sent.span) {
         if gaz.row(h).get(1) != "victim" || victims.iter().any(|v| v.span.overlaps(h.span)) {
             continue;
@@ -1054,8 +1076,7 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
     // People named as the object of a violent trigger ("kidnapped X",
     // "the assassination of X") or the subject of a passive one ("X was
     // kidnapped").
-    for h in doc
-        .phrases
+    for h in hits_starting_in(doc, sent.span)
         .iter()
         .filter(|h| h.list == ListKind::Trigger && sent.span.contains(h.span))
     {
@@ -1154,7 +1175,7 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
     }
     // Targets: a target noun the event acts on, not one that only says
     // where it happened ("in the San Borja neighborhood").
-    let damage = anchors(doc, gaz, s, |w| DAMAGE_WORDS.contains(&w));
+    let damage = anchors(doc, gaz, s, is_damage_word);
     let targets: Vec<&PhraseHit> = hits_in(doc, ListKind::Target, sent.span).collect();
     let mut i = 0;
     while i < targets.len() {
@@ -1256,24 +1277,27 @@ fn anchors(doc: &Doc, gaz: &Gazetteer, s: usize, word: impl Fn(&str) -> bool) ->
 
 /// Words of damage that make a nearby target noun a target ("the bridge
 /// was destroyed").
-const DAMAGE_WORDS: &[&str] = &[
-    "destroyed",
-    "destroying",
-    "damaged",
-    "damaging",
-    "damage",
-    "razed",
-    "burned",
-    "burnt",
-    "torched",
-    "blew",
-    "blown",
-    "hit",
-    "struck",
-    "burning",
-    "looted",
-    "ransacked",
-];
+fn is_damage_word(w: &str) -> bool {
+    matches!(
+        w,
+        "destroyed"
+            | "destroying"
+            | "damaged"
+            | "damaging"
+            | "damage"
+            | "razed"
+            | "burned"
+            | "burnt"
+            | "torched"
+            | "blew"
+            | "blown"
+            | "hit"
+            | "struck"
+            | "burning"
+            | "looted"
+            | "ransacked"
+    )
+}
 
 /// Words that begin another clause.
 const CLAUSE_WORDS: &[&str] = &[
@@ -1354,7 +1378,7 @@ fn extend_noun_phrase(doc: &Doc, span: Span, floor: usize) -> usize {
             || LOCATIVE_PREPOSITIONS.contains(&w)
             || VAGUE.contains(&w)
             || NUMBER_WORDS.iter().any(|(n, _)| *n == w)
-            || DAMAGE_WORDS.contains(&w)
+            || is_damage_word(w)
             || w.ends_with("ed")
             // "processing plant", "shopping center", but not "attacking".
             || w.ends_with("ing")

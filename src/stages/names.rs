@@ -35,11 +35,34 @@ const JOINERS: &[&str] = &[
     "of", "for", "and", "de", "del", "la", "el", "al", "the", "on", "&",
 ];
 
-/// Lowercase particles inside personal names.
-const NAME_PARTICLES: &[&str] = &[
-    "al", "el", "bin", "ibn", "bint", "van", "von", "der", "den", "de", "da", "dos", "das", "du",
-    "la", "le", "di", "del", "ul", "ud", "ben", "ter",
-];
+/// Lowercase particles inside personal names. (A `match`, not a slice to
+/// search: the people rules ask about every lowercase word of the text.)
+fn is_name_particle(w: &str) -> bool {
+    matches!(
+        w,
+        "al" | "el"
+            | "bin"
+            | "ibn"
+            | "bint"
+            | "van"
+            | "von"
+            | "der"
+            | "den"
+            | "de"
+            | "da"
+            | "dos"
+            | "das"
+            | "du"
+            | "la"
+            | "le"
+            | "di"
+            | "del"
+            | "ul"
+            | "ud"
+            | "ben"
+            | "ter"
+    )
+}
 
 /// Words that are never the start of a person's name.
 const NOT_NAMES: &[&str] = &[
@@ -1148,27 +1171,25 @@ fn name_word(doc: &Doc, words: &TokenWords, k: usize, blocked: &BlockedTokens) -
     if !(t.is_word() && t.is(Token::CAP)) || t.kind == TokenKind::Number {
         return false;
     }
-    if !doc.all_caps && t.is(Token::UPPER) && t.end - t.start > 1 {
+    if !doc.all_caps && t.is(Token::UPPER) && t.end - t.start > 1 || blocked.0[k] {
         return false;
     }
     let s = t.text(doc.text);
-    if NOT_NAME_SET.contains(s) || s.ends_with('.') || crate::stages::places::is_place_word(s) {
+    if s.ends_with('.') || crate::stages::places::is_place_word(s) {
         return false;
+    }
+    if !doc.all_caps {
+        return !NOT_NAME_SET.contains(s);
     }
     // In capitals the commonest words are never names, given names or not
-    // ("SAID", "WILL", "TO").
-    if doc.all_caps && CAPS_NOT_NAME_SET.contains(&doc.lower[t.start as usize..t.end as usize]) {
-        return false;
-    }
-    if blocked.0[k] {
+    // ("SAID", "WILL", "TO"). The set holds `NOT_NAMES` lowercased too, so
+    // it answers for `NOT_NAME_SET` as well.
+    if CAPS_NOT_NAME_SET.contains(&doc.lower[t.start as usize..t.end as usize]) {
         return false;
     }
     // In capitals an ordinary word ("OF", "STATISTICS") is no name unless
     // it is also a given name.
-    if doc.all_caps && words.common(k) && !words.given(k) {
-        return false;
-    }
-    true
+    !words.common(k) || words.given(k)
 }
 
 /// Which tokens overlap a blocked span, marked once: every word of the
@@ -1269,11 +1290,12 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     let mut k = 0;
     while k < t.len() {
         // In capitals a name needs a title before it, or a given name
-        // that is no ordinary word ("DOLORES HINOSTROZA", not "SAID").
-        let caps_given = doc.all_caps && tw.given(k) && !tw.common(k);
+        // that is no ordinary word ("DOLORES HINOSTROZA", not "SAID"),
+        // asked only of name words: most tokens are none.
+        let caps_given = |k: usize| tw.given(k) && !tw.common(k);
         if !name_word(doc, &tw, k, &blocked_tokens)
             || doc.all_caps
-                && !caps_given
+                && !caps_given(k)
                 && !(title_may_end_before(k) && title_before(doc, gaz, k))
         {
             k += 1;
@@ -1327,7 +1349,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                 continue;
             }
             // "al-Assad", "bin Laden", "de Mistura".
-            if spaced(e - 1, e) && t[e].is(Token::LOWER) && NAME_PARTICLES.contains(&w) {
+            if spaced(e - 1, e) && t[e].is(Token::LOWER) && is_name_particle(w) {
                 let n = if e + 2 < t.len()
                     && t[e + 1].text(doc.text) == "-"
                     && joined(e, e + 1)
@@ -1563,7 +1585,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             .all(|(j, q)| j == i || !q.name.split(' ').any(|w| w == first));
         if unique
             && first.len() > 2
-            && !NAME_PARTICLES.contains(&first)
+            && !is_name_particle(first)
             && !matches!(first, "Abu" | "Abd" | "Umm" | "Bin" | "Ibn")
             && gaz.given_name(first).is_some()
             && !gaz.is_common_word(first)
@@ -1574,11 +1596,19 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     }
     let n_surnames = surnames.len();
     let surnames: Vec<(String, usize)> = surnames.into_iter().chain(firsts).collect();
+    // The lengths the names have (up to 63 bytes; longer ones share the
+    // last bit): every capitalized word is looked for, and one of a length
+    // no name has is passed over without comparing it with each name.
+    let len_bit = |s: &str| 1u64 << s.len().min(63);
+    let lengths = surnames.iter().fold(0, |m, (n, _)| m | len_bit(n));
     for (k, tok) in t.iter().enumerate() {
         if !tok.is(Token::CAP) {
             continue;
         }
         let s = tok.text(doc.text);
+        if lengths & len_bit(s) == 0 {
+            continue;
+        }
         let sp = tok.span();
         if let Some(ix) = surnames.iter().position(|(n, _)| n == s) {
             let i = &surnames[ix].1;
@@ -1650,7 +1680,7 @@ fn listed_people(
     let mut k = 0;
     while k < t.len() {
         let starts = t[k].is_word()
-            && (t[k].is(Token::CAP) || NAME_PARTICLES.contains(&t[k].text(doc.text)))
+            && (t[k].is(Token::CAP) || is_name_particle(t[k].text(doc.text)))
             && gaz.may_start_person(&doc.lower[t[k].start as usize..t[k].end as usize]);
         if !starts {
             k += 1;
