@@ -858,11 +858,10 @@ fn counted_noun(doc: &Doc, c: &Count, phrase: Span) -> Span {
 /// Does a count count people? "12 hours", "315 km" and "28 July" do not:
 /// a counted phrase must name people (an actor noun), or be a bare number
 /// or an ordinal ("killing two of them", "a fourth").
-fn counts_people(doc: &Doc, gaz: &Gazetteer, c: &Count) -> bool {
+fn counts_people(doc: &Doc, c: &Count) -> bool {
     if c.phrase == c.text {
         return true;
     }
-    let _ = gaz;
     hits_starting_in(doc, c.phrase)
         .iter()
         .any(|h| h.list == ListKind::Actor && c.phrase.contains(h.span))
@@ -946,7 +945,7 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
             continue;
         }
         // "killed three Chinese workers", "killing two of them", "wounded a fourth"
-        let plausible = |c: &Count| counts_people(doc, gaz, c);
+        let plausible = |c: &Count| counts_people(doc, c);
         let mut found: Option<Count> = if k + 1 < b {
             count_at(doc, k + 1, b).filter(plausible)
         } else {

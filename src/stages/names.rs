@@ -695,8 +695,7 @@ fn acronyms(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
         }
     }
     for (acr, ix) in defs {
-        for (k, tok) in t.iter().enumerate() {
-            let _ = k;
+        for tok in t {
             if tok.text(doc.text) == acr {
                 let span = tok.span();
                 if taken.iter().any(|s| s.overlaps(span)) {
@@ -1601,7 +1600,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     // no name has is passed over without comparing it with each name.
     let len_bit = |s: &str| 1u64 << s.len().min(63);
     let lengths = surnames.iter().fold(0, |m, (n, _)| m | len_bit(n));
-    for (k, tok) in t.iter().enumerate() {
+    for tok in t {
         if !tok.is(Token::CAP) {
             continue;
         }
@@ -1621,7 +1620,6 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                     .iter()
                     .any(|p| p.mentions.iter().any(|m| m.span.overlaps(sp)));
             if !inside && !place && !blocked.iter().any(|b| b.overlaps(sp)) {
-                let _ = k;
                 persons[*i].mentions.push(Mention {
                     span: sp,
                     form: Form::Name,
