@@ -4,19 +4,25 @@
 //!
 //! A phrase counts only when it starts and ends on word boundaries (`arm`
 //! does not match inside `unarmed`), so only word starts need a lookup, and
-//! a phrase on word boundaries begins with the whole word found there. Most
-//! words begin no phrase: a 65,536-bit filter of the phrases' first words
-//! (hashed) rejects them with one memory read; the rest find the phrases
-//! that begin with their word in a hash map, longest first, and compare
-//! them with the text. The result is what a leftmost-longest Aho-Corasick
-//! scan of the whole text, filtered to word boundaries, gives — this module
-//! was one, until the scan (stepping through every byte, reporting the many
-//! phrases found inside words) was 7 % of the pipeline and its automaton a
-//! sixth of the start-up — except that a match starting inside a word can
-//! no longer hide a phrase at the next word start ("attack" in
-//! "narcoterrorist attack" was hidden by "terrorist attack"). Building the
-//! index is a sort and a hash map of a few thousand phrases, the user's
-//! lists (`--gazetteers`) included.
+//! a phrase on word boundaries begins with the whole word found there. The
+//! words are found in a bitmap of the text's word bytes (`WordBytes`,
+//! computed eight ASCII bytes at a time), not by stepping through bytes.
+//! Most words begin no phrase: a 65,536-bit filter of the phrases' first
+//! words (hashed) rejects them with one memory read; the rest find the
+//! phrases that begin with their word in a hash map keyed by that hash,
+//! longest first, and compare what follows the word with the phrases'
+//! tails, eight bytes at a time (so a frequent first word like "the", with
+//! several phrases, costs a few integer compares).
+//!
+//! The result is what a leftmost-longest Aho-Corasick scan of the whole
+//! text, filtered to word boundaries, gives — this module was one, until
+//! the scan (stepping through every byte, reporting the many phrases found
+//! inside words) was 7 % of the pipeline and its automaton a sixth of the
+//! start-up — except that a match starting inside a word can no longer
+//! hide a phrase at the next word start ("attack" in "narcoterrorist
+//! attack" was hidden by "terrorist attack"). Building the index is a sort
+//! and a hash map of a few thousand phrases, the user's lists
+//! (`--gazetteers`) included.
 //!
 //! Case is checked by the stages that need it (proper names in mixed-case
 //! text).
@@ -50,16 +56,42 @@ pub struct PhraseIndex {
     phrases: Vec<String>,
     /// Per phrase: every (list, row) that has it.
     meanings: Vec<Vec<(ListKind, usize)>>,
-    /// First word -> a range of `by_length`.
-    by_first_word: FxHashMap<String, (u32, u32)>,
-    /// Phrase indexes grouped by first word, longest phrase first; the
-    /// phrases that begin with a non-word character ("-led", from a user's
-    /// list) come last, as one group.
-    by_length: Vec<u32>,
-    /// Where that last group starts in `by_length`.
-    nonword_from: usize,
+    /// First word's hash ([`word_key`]) -> its group of `tails`.
+    by_first_word: FxHashMap<u64, Group>,
+    /// The phrases that begin with a non-word character ("-led", from a
+    /// user's list), as a group with an empty first word.
+    nonword: Option<Group>,
+    /// The phrases' tails (what follows the first word), grouped by first
+    /// word, longest phrase first.
+    tails: Vec<Tail>,
     /// Filter of the first words' hashes.
     first_words: Vec<u64>,
+    /// Mixed into [`word_key`]'s hash: chosen so that no two first words
+    /// share a hash.
+    seed: u64,
+}
+
+/// The phrases that begin with one first word.
+#[derive(Clone, Copy, Debug)]
+struct Group {
+    /// The first word's bytes, zero-padded ([`load`]).
+    head: u64,
+    /// The first word's length in bytes.
+    word_len: u32,
+    /// The group is `tails[from..from + n]`.
+    from: u32,
+    n: u32,
+}
+
+/// What a phrase has after its first word.
+#[derive(Clone, Copy, Debug)]
+struct Tail {
+    /// The tail's first eight bytes, zero-padded ([`load`]).
+    head: u64,
+    /// The tail's length in bytes.
+    len: u32,
+    /// The phrase.
+    phrase: u32,
 }
 
 impl PhraseIndex {
@@ -86,7 +118,7 @@ impl PhraseIndex {
             }
         }
         // Group by first word (the non-word group, with an empty first
-        // word, sorts first and is moved last), longest phrase first.
+        // word, sorts first), longest phrase first.
         let first: Vec<&str> = phrases.iter().map(|p| first_word(p)).collect();
         let mut order: Vec<u32> = (0..phrases.len() as u32).collect();
         order.sort_unstable_by(|&a, &b| {
@@ -96,29 +128,66 @@ impl PhraseIndex {
                 .then(phrases[b].len().cmp(&phrases[a].len()))
                 .then(a.cmp(&b))
         });
-        let nonword = order
+        let tails: Vec<Tail> = order
             .iter()
-            .take_while(|&&ix| first[ix as usize].is_empty())
-            .count();
-        order.rotate_left(nonword);
-        let nonword_from = order.len() - nonword;
-        let mut by_first_word: FxHashMap<String, (u32, u32)> = FxHashMap::default();
-        let mut first_words = vec![0u64; 1024];
-        for (at, &ix) in order[..nonword_from].iter().enumerate() {
+            .map(|&ix| {
+                let (p, word) = (phrases[ix as usize].as_bytes(), first[ix as usize].len());
+                let len = p.len() - word;
+                Tail {
+                    head: load(p, word, len.min(8)),
+                    len: len as u32,
+                    phrase: ix,
+                }
+            })
+            .collect();
+        let mut groups: Vec<(&str, Group)> = Vec::new();
+        for (at, &ix) in order.iter().enumerate() {
             let word = first[ix as usize];
-            let group = by_first_word
-                .entry(word.to_string())
-                .or_insert((at as u32, 0));
-            group.1 += 1;
-            super::set_bit(&mut first_words, first_word_key(word).1);
+            match groups.last_mut() {
+                Some((w, g)) if *w == word => g.n += 1,
+                _ => groups.push((
+                    word,
+                    Group {
+                        head: load(word.as_bytes(), 0, word.len().min(8)),
+                        word_len: word.len() as u32,
+                        from: at as u32,
+                        n: 1,
+                    },
+                )),
+            }
+        }
+        let nonword = match groups.first() {
+            Some(&("", g)) => {
+                groups.remove(0);
+                Some(g)
+            }
+            _ => None,
+        };
+        // A hash stands for its word in `by_first_word`: reseed in the
+        // (astronomically rare) case that two first words share one.
+        let mut seed = 0;
+        let by_first_word = loop {
+            let map: FxHashMap<u64, Group> = groups
+                .iter()
+                .map(|(w, g)| (word_key(w.as_bytes(), 0, w.len(), seed).0, *g))
+                .collect();
+            if map.len() == groups.len() {
+                break map;
+            }
+            seed += 1;
+        };
+        let mut first_words = vec![0u64; 1024];
+        for &h in by_first_word.keys() {
+            super::set_bit(&mut first_words, h);
         }
         PhraseIndex {
             phrases,
             meanings,
             by_first_word,
-            by_length: order,
-            nonword_from,
+            nonword,
+            tails,
             first_words,
+            seed,
         }
     }
 
@@ -127,41 +196,35 @@ impl PhraseIndex {
     pub fn find(&self, doc: &Doc) -> Vec<PhraseHit> {
         let mut hits = Vec::new();
         let text = doc.lower.as_str();
-        let nonword_phrases = self.nonword_from < self.by_length.len();
+        let bytes = text.as_bytes();
+        let words = WordBytes::new(text);
         let mut i = 0;
-        while i < text.len() {
-            let (word, len) = char_at(text, i);
+        while i < bytes.len() {
             // Here the previous character, if any, is not a word character.
-            let found = if word {
-                let (run, key) = first_word_key(&text[i..]);
-                let found = if super::bit(&self.first_words, key) {
-                    self.by_first_word
-                        .get(run)
-                        .and_then(|&(from, n)| self.longest(text, i, from as usize, n as usize))
-                } else {
-                    None
-                };
-                if found.is_none() {
-                    i += run.len();
-                    continue;
+            let (e, ix) = if words.is_word(i) {
+                let end = words.next_non_word(i);
+                match self.at_word(bytes, i, end) {
+                    Some(found) => found,
+                    None => {
+                        i = end;
+                        continue;
+                    }
                 }
-                found
-            } else if nonword_phrases {
-                self.longest(
-                    text,
-                    i,
-                    self.nonword_from,
-                    self.by_length.len() - self.nonword_from,
-                )
+            } else if let Some(group) = &self.nonword {
+                match self.longest(group, bytes, i) {
+                    Some(found) => found,
+                    None => {
+                        i += text[i..].chars().next().map_or(1, char::len_utf8);
+                        continue;
+                    }
+                }
             } else {
-                None
-            };
-            let Some((e, ix)) = found else {
-                i += len;
+                i = words.next_word(i);
                 continue;
             };
-            let ends_word = !text[e..].chars().next().is_some_and(is_word_char);
-            if ends_word || !text[..e].chars().next_back().is_some_and(is_word_char) {
+            let ends_word = !words.is_word(e);
+            let after_word = words.is_word(e - 1);
+            if ends_word || !after_word {
                 for &(list, row) in &self.meanings[ix] {
                     hits.push(PhraseHit {
                         span: Span::new(i, e),
@@ -172,84 +235,234 @@ impl PhraseIndex {
             }
             // Matches do not overlap: the next lookup is at or after `e`,
             // whether this one counted or not, and at a word start.
-            i = e;
-            if !ends_word && text[..e].chars().next_back().is_some_and(is_word_char) {
-                i += first_word(&text[e..]).len();
-            }
+            i = if !ends_word && after_word {
+                words.next_non_word(e)
+            } else {
+                e
+            };
         }
         hits
     }
 
-    /// The first phrase of `by_length[from..from + n]` (so the longest)
-    /// that `text[at..]` begins with: its end and index.
-    fn longest(&self, text: &str, at: usize, from: usize, n: usize) -> Option<(usize, usize)> {
-        let rest = &text.as_bytes()[at..];
-        self.by_length[from..from + n].iter().find_map(|&ix| {
-            let p = self.phrases[ix as usize].as_bytes();
-            rest.starts_with(p).then(|| (at + p.len(), ix as usize))
-        })
+    /// The longest phrase that `bytes[start..]` begins with, given that
+    /// `start..end` is a whole word: its end and index.
+    #[inline]
+    fn at_word(&self, bytes: &[u8], start: usize, end: usize) -> Option<(usize, usize)> {
+        let (h, head) = word_key(bytes, start, end, self.seed);
+        if !super::bit(&self.first_words, h) {
+            return None;
+        }
+        let group = self.by_first_word.get(&h)?;
+        // The hash of a first word stands for that word alone, but another
+        // word may share it.
+        let len = end - start;
+        if group.word_len as usize != len
+            || group.head != head
+            || (len > 8 && bytes[start..end] != self.tails_phrase(group).as_bytes()[..len])
+        {
+            return None;
+        }
+        self.longest(group, bytes, start)
     }
-}
 
-/// Is the character at byte `i` of `text` a word character, and its length.
-#[inline(always)]
-fn char_at(text: &str, i: usize) -> (bool, usize) {
-    let b = text.as_bytes()[i];
-    if b.is_ascii() {
-        (b.is_ascii_alphanumeric(), 1)
-    } else {
-        let c = text[i..].chars().next().expect("char boundary");
-        (is_word_char(c), c.len_utf8())
+    /// A phrase of `group`.
+    fn tails_phrase(&self, group: &Group) -> &str {
+        &self.phrases[self.tails[group.from as usize].phrase as usize]
+    }
+
+    /// The first phrase of `group` (so the longest) that `bytes[start..]`
+    /// begins with, given that it begins with the group's first word: its
+    /// end and index.
+    #[inline]
+    fn longest(&self, group: &Group, bytes: &[u8], start: usize) -> Option<(usize, usize)> {
+        let at = start + group.word_len as usize;
+        let room = bytes.len() - at;
+        let next = load(bytes, at, room.min(8));
+        let tails = &self.tails[group.from as usize..(group.from + group.n) as usize];
+        tails.iter().find_map(|t| {
+            let len = t.len as usize;
+            let fits = len <= room
+                && next & MASKS[len.min(8)] == t.head
+                && (len <= 8
+                    || bytes[at + 8..at + len]
+                        == self.phrases[t.phrase as usize].as_bytes()
+                            [group.word_len as usize + 8..]);
+            fits.then_some((at + len, t.phrase as usize))
+        })
     }
 }
 
 /// The leading run of word characters of `s` (empty if `s` begins with
 /// another character).
 fn first_word(s: &str) -> &str {
-    first_word_key(s).0
+    let end = s
+        .char_indices()
+        .find(|&(_, c)| !is_word_char(c))
+        .map_or(s.len(), |(i, _)| i);
+    &s[..end]
 }
 
-/// [`first_word`] and its hash for the first-word filter. The hash reads
-/// the word's first and last eight bytes and its length, a few loads
-/// instead of a step per byte.
-#[inline]
-fn first_word_key(s: &str) -> (&str, u64) {
-    let b = s.as_bytes();
-    let mut end = 0;
-    while end < b.len() {
-        if ASCII_WORD[b[end] as usize] {
-            end += 1;
-            continue;
+/// Which bytes of a text belong to word characters, one bit a byte: word
+/// starts and ends are then found a 64-byte block at a time, and the bits
+/// of ASCII text are computed eight bytes at a time.
+struct WordBytes {
+    bits: Vec<u64>,
+    len: usize,
+}
+
+impl WordBytes {
+    fn new(text: &str) -> WordBytes {
+        let bytes = text.as_bytes();
+        // A spare block past the end: bits may be set across a block
+        // boundary, and `next_non_word` always finds a clear bit.
+        let mut bits = vec![0u64; bytes.len() / 64 + 2];
+        // Sets bits `at..at + 8` to the low byte of `m`.
+        fn set(bits: &mut [u64], at: usize, m: u64) {
+            let wide = u128::from(m) << (at % 64);
+            bits[at / 64] |= wide as u64;
+            bits[at / 64 + 1] |= (wide >> 64) as u64;
         }
-        let (word, len) = char_at(s, end);
-        if !word {
-            break;
+        let mut i = 0;
+        while i < bytes.len() {
+            let block = i / 64;
+            if i % 64 == 0 {
+                if let Some(chunk) = bytes.get(i..i + 64) {
+                    let (mut word, mut any) = (0, 0);
+                    for (k, eight) in chunk.chunks_exact(8).enumerate() {
+                        let x = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
+                        any |= x;
+                        word |= high_bits(ascii_word(x)) << (8 * k);
+                    }
+                    if any & HIGH == 0 {
+                        bits[block] = word;
+                        i += 64;
+                        continue;
+                    }
+                }
+            }
+            // A block with non-ASCII characters, or the text's last: ASCII
+            // runs eight bytes at a time, other characters one by one.
+            let stop = bytes.len().min(64 * (block + 1));
+            while i < stop {
+                if let Some(eight) = bytes.get(i..i + 8) {
+                    let x = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
+                    // The ASCII bytes before the first non-ASCII one, if any.
+                    let ascii = ((x & HIGH).trailing_zeros() as usize / 8).min(stop - i);
+                    if ascii > 0 {
+                        set(&mut bits, i, high_bits(ascii_word(x)) & ((1 << ascii) - 1));
+                        i += ascii;
+                        continue;
+                    }
+                }
+                let c = text[i..].chars().next().expect("char boundary");
+                if is_word_char(c) {
+                    set(&mut bits, i, (1 << c.len_utf8()) - 1);
+                }
+                i += c.len_utf8();
+            }
         }
-        end += len;
+        WordBytes {
+            bits,
+            len: bytes.len(),
+        }
     }
-    let w = &b[..end];
-    let (head, tail) = match w.first_chunk::<8>() {
-        Some(&first) => (
-            u64::from_le_bytes(first),
-            u64::from_le_bytes(*w.last_chunk::<8>().expect("8 bytes")),
-        ),
-        None => {
-            let short = w.iter().rev().fold(0u64, |h, &b| (h << 8) | u64::from(b));
-            (short, short)
+
+    /// Is byte `i` (at most the text's length) part of a word character?
+    #[inline]
+    fn is_word(&self, i: usize) -> bool {
+        self.bits[i / 64] >> (i % 64) & 1 != 0
+    }
+
+    /// The first word byte at or after `i`, or the text's length.
+    #[inline]
+    fn next_word(&self, i: usize) -> usize {
+        let mut block = i / 64;
+        let mut x = self.bits[block] & (u64::MAX << (i % 64));
+        while x == 0 {
+            block += 1;
+            match self.bits.get(block) {
+                Some(&b) => x = b,
+                None => return self.len,
+            }
         }
+        block * 64 + x.trailing_zeros() as usize
+    }
+
+    /// The first byte at or after `i` that is not a word byte (the text's
+    /// length at the latest).
+    #[inline]
+    fn next_non_word(&self, i: usize) -> usize {
+        let mut block = i / 64;
+        let mut x = !self.bits[block] & (u64::MAX << (i % 64));
+        while x == 0 {
+            block += 1;
+            x = !self.bits[block];
+        }
+        block * 64 + x.trailing_zeros() as usize
+    }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = ONES * 0x80;
+
+/// The high bit of each byte of `x` that is an ASCII letter or digit.
+#[inline(always)]
+fn ascii_word(x: u64) -> u64 {
+    // The high bit of each byte of `v` (all below 0x80) that is >= `lo`;
+    // no byte's sum carries into the next.
+    let at_least = |v: u64, lo: u8| v.wrapping_add(ONES * u64::from(0x80 - lo));
+    let low7 = x & !HIGH;
+    // Setting 0x20 maps capitals, and only them, onto small letters.
+    let folded = low7 | (ONES * 0x20);
+    let letter = at_least(folded, b'a') & !at_least(folded, b'z' + 1);
+    let digit = at_least(low7, b'0') & !at_least(low7, b'9' + 1);
+    (letter | digit) & !x & HIGH
+}
+
+/// The high bits of the bytes of `x`, as the low 8 bits of the result.
+#[inline(always)]
+fn high_bits(x: u64) -> u64 {
+    ((x >> 7) & ONES).wrapping_mul(0x0102_0408_1020_4080) >> 56
+}
+
+/// The hash of the word `bytes[start..end]` for the first-word filter and
+/// map, and the word's first eight bytes, zero-padded. The hash reads the
+/// word's first and last eight bytes and its length, a few loads instead of
+/// a step per byte.
+#[inline]
+fn word_key(bytes: &[u8], start: usize, end: usize, seed: u64) -> (u64, u64) {
+    let len = end - start;
+    let head = load(bytes, start, len.min(8));
+    let tail = if len > 8 {
+        load(bytes, end - 8, 8)
+    } else {
+        head
     };
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let h = (head.wrapping_mul(K) ^ tail.rotate_left(29) ^ w.len() as u64).wrapping_mul(K);
-    (&s[..end], h ^ (h >> 29))
+    let h =
+        (head.wrapping_mul(K) ^ tail.rotate_left(29) ^ (len as u64 + (seed << 32))).wrapping_mul(K);
+    (h ^ (h >> 29), head)
 }
 
-/// ASCII letters and digits, by byte.
-static ASCII_WORD: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 128 {
-        t[b] = (b as u8).is_ascii_alphanumeric();
-        b += 1;
+/// `bytes[at..at + n]` (`n` at most 8) as a little-endian number, zero-padded.
+#[inline(always)]
+fn load(bytes: &[u8], at: usize, n: usize) -> u64 {
+    match bytes.get(at..at + 8) {
+        Some(chunk) => u64::from_le_bytes(chunk.try_into().expect("8 bytes")) & MASKS[n],
+        None => bytes[at..at + n]
+            .iter()
+            .rev()
+            .fold(0, |h, &b| (h << 8) | u64::from(b)),
+    }
+}
+
+/// `MASKS[n]`: the low `n` bytes of a u64 set.
+const MASKS: [u64; 9] = {
+    let mut t = [u64::MAX; 9];
+    let mut n = 0;
+    while n < 8 {
+        t[n] = (1 << (8 * n)) - 1;
+        n += 1;
     }
     t
 };
@@ -322,5 +535,60 @@ mod tests {
                 (Span::new(10, 14), ListKind::Weapon, 1),
             ]
         );
+    }
+
+    #[test]
+    fn long_words_and_tails() {
+        let ix = index(&[
+            "internationally",
+            "internationally recognized government",
+            "counterinsurgency",
+        ]);
+        assert_eq!(
+            found(
+                &ix,
+                "Internationally, internationally recognized government, \
+                 counterinsurgency"
+            ),
+            vec![
+                ("Internationally".to_string(), 0),
+                ("internationally recognized government".to_string(), 1),
+                ("counterinsurgency".to_string(), 2),
+            ]
+        );
+        // The longest phrase runs into a longer word: nothing counts.
+        assert_eq!(
+            found(
+                &ix,
+                "counterinsurgencies; internationally recognized governments"
+            ),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn word_bytes_are_the_word_characters() {
+        let text = format!(
+            "{}{}…z’s e\u{301}x",
+            "Kraków — Bādghīs, 1996-08-30; ".repeat(5),
+            "abcdefghij".repeat(13)
+        );
+        let words = WordBytes::new(&text);
+        let is_word = |i: usize| text[i..].chars().next().is_some_and(is_word_char);
+        for (i, c) in text.char_indices() {
+            for byte in i..i + c.len_utf8() {
+                assert_eq!(words.is_word(byte), is_word(i), "byte {byte}");
+            }
+            let next = |word: bool| {
+                text.char_indices()
+                    .map(|(j, _)| j)
+                    .chain([text.len()])
+                    .find(|&j| j >= i && (j == text.len() || is_word(j) == word))
+                    .unwrap()
+            };
+            assert_eq!(words.next_word(i), next(true), "from {i}");
+            assert_eq!(words.next_non_word(i), next(false), "from {i}");
+        }
+        assert!(!words.is_word(text.len()));
     }
 }

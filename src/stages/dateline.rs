@@ -121,24 +121,39 @@ pub const WEEKDAYS: [&str; 7] = [
 ];
 
 /// Month number of an English month name or abbreviation (any case).
+///
+/// Called for many words of every story (the incidents stage asks about
+/// the words around numbers), so most words are rejected by their length
+/// or their first three letters, without building a lowercase copy.
 pub fn month_number(word: &str) -> Option<u32> {
-    let w = word.trim_end_matches('.');
+    let w = word.trim_end_matches('.').as_bytes();
     // No month name is longer than "september".
     if w.len() < 3 || w.len() > 9 {
         return None;
     }
-    let mut buf = [0u8; 9];
-    let lower = &mut buf[..w.len()];
-    lower.copy_from_slice(w.as_bytes());
-    lower.make_ascii_lowercase();
-    let w = std::str::from_utf8(lower).ok()?;
-    if w == "sept" {
-        return Some(9);
-    }
-    MONTH_NAMES
-        .iter()
-        .position(|m| *m == w || (w.len() == 3 && m.starts_with(w)))
-        .map(|i| i as u32 + 1)
+    // The first three letters are an abbreviation, of one month only; a
+    // longer word must be that month's whole name, or "sept".
+    let m = match [0, 1, 2].map(|i| w[i].to_ascii_lowercase()) {
+        [b'j', b'a', b'n'] => 1,
+        [b'f', b'e', b'b'] => 2,
+        [b'm', b'a', b'r'] => 3,
+        [b'a', b'p', b'r'] => 4,
+        [b'm', b'a', b'y'] => 5,
+        [b'j', b'u', b'n'] => 6,
+        [b'j', b'u', b'l'] => 7,
+        [b'a', b'u', b'g'] => 8,
+        [b's', b'e', b'p'] => 9,
+        [b'o', b'c', b't'] => 10,
+        [b'n', b'o', b'v'] => 11,
+        [b'd', b'e', b'c'] => 12,
+        _ => return None,
+    };
+    let rest = &w[3..];
+    let name = &MONTH_NAMES[m as usize - 1].as_bytes()[3..];
+    (rest.is_empty()
+        || rest.eq_ignore_ascii_case(name)
+        || (m == 9 && rest.eq_ignore_ascii_case(b"t")))
+    .then_some(m)
 }
 
 /// Expands a two-digit year (`88` → 1988, `05` → 2005).
@@ -237,5 +252,23 @@ mod tests {
     fn ordinary_sentences_are_not_datelines() {
         assert!(find("The committee said on Monday that four men died.", None).is_none());
         assert!(find("John Smith - the mayor - resigned.", None).is_none());
+    }
+
+    #[test]
+    fn month_names_and_abbreviations() {
+        for (m, name) in MONTH_NAMES.iter().enumerate() {
+            let m = Some(m as u32 + 1);
+            assert_eq!(month_number(name), m);
+            assert_eq!(month_number(&name.to_uppercase()), m);
+            assert_eq!(month_number(&format!("{}.", &name[..3])), m);
+            assert_eq!(month_number(&name[..3].to_uppercase()), m);
+        }
+        assert_eq!(month_number("Sept."), Some(9));
+        assert_eq!(month_number("SEPT"), Some(9));
+        for word in [
+            "Mayor", "Marc", "ma", "Septe", "Junee", "augusts", "Monday", "", "...",
+        ] {
+            assert_eq!(month_number(word), None, "{word}");
+        }
     }
 }
