@@ -32,6 +32,25 @@ use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+/// A set of words as a test, `fn $test(w: &str) -> bool`, written as a
+/// `match` on them: each arm compiles to a length test and a compare of a
+/// machine word or two, where `<[&str]>::contains` calls `memcmp` for every
+/// word of the same length. The filters ask these of every candidate name
+/// (and in capitals copy every word is one). The list itself, `$list`,
+/// serves the tests.
+macro_rules! word_set {
+    ($(#[$doc:meta])* fn $test:ident / $list:ident = [$($w:literal),+ $(,)?];) => {
+        $(#[$doc])*
+        fn $test(w: &str) -> bool {
+            matches!(w, $($w)|+)
+        }
+
+        #[cfg(test)]
+        #[allow(dead_code)]
+        const $list: &[&str] = &[$($w),+];
+    };
+}
+
 /// Gazetteer walks by start token, each done at most once per story: the
 /// filters look at the names after a candidate, which are candidates too.
 struct Walks<'a> {
@@ -61,83 +80,49 @@ impl<'a> Walks<'a> {
     }
 }
 
-/// Lowercase words allowed inside a multi-word place name: the particles
-/// of European names and the transliterated Arabic article in its
-/// assimilated forms ("Dayr az Zawr", "Ras al Khaimah", "Umm ar Rizam").
-const PARTICLES: &[&str] = &[
-    "de", "del", "la", "las", "los", "el", "al", "of", "the", "upon", "on", "da", "do", "dos",
-    "das", "di", "du", "le", "les", "y", "and", "en", "sur", "am", "an", "der", "i", "ad", "ar",
-    "as", "ash", "at", "az", "adh", "ath", "ed", "er", "es", "ez", "et",
-];
+word_set! {
+    /// Lowercase words allowed inside a multi-word place name: the particles
+    /// of European names and the transliterated Arabic article in its
+    /// assimilated forms ("Dayr az Zawr", "Ras al Khaimah", "Umm ar Rizam").
+    fn is_particle / PARTICLES = [
+        "de", "del", "la", "las", "los", "el", "al", "of", "the", "upon", "on", "da", "do",
+        "dos", "das", "di", "du", "le", "les", "y", "and", "en", "sur", "am", "an", "der", "i",
+        "ad", "ar", "as", "ash", "at", "az", "adh", "ath", "ed", "er", "es", "ez", "et",
+    ];
+}
 
-/// Division words written in lowercase after a name ("Badakhshan province").
-const DIVISION_WORDS: &[&str] = &[
-    "province",
-    "region",
-    "district",
-    "governorate",
-    "state",
-    "department",
-    "oblast",
-    "county",
-    "prefecture",
-    "division",
-    "territory",
-    "municipality",
-    "parish",
-];
+word_set! {
+    /// Division words written in lowercase after a name ("Badakhshan province").
+    fn is_division_word / DIVISION_WORDS = [
+        "province", "region", "district", "governorate", "state", "department", "oblast",
+        "county", "prefecture", "division", "territory", "municipality", "parish",
+    ];
+}
 
-/// Month abbreviations (full month names are in `dateline::MONTH_NAMES`).
-const MONTH_ABBREVIATIONS: &[&str] = &[
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-];
+word_set! {
+    /// Month abbreviations (full month names are in `dateline::MONTH_NAMES`).
+    fn is_month_abbreviation / MONTH_ABBREVIATIONS = [
+        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    ];
+}
 
-/// Feasts and holy months, which gazetteers also list as alternate names
-/// of small places.
-const HOLIDAYS: &[&str] = &[
-    "ramadan",
-    "ramazan",
-    "eid",
-    "easter",
-    "christmas",
-    "passover",
-    "hanukkah",
-    "diwali",
-    "ashura",
-    "nowruz",
-    "muharram",
-    "lent",
-    "advent",
-    "pentecost",
-    "thanksgiving",
-];
+word_set! {
+    /// Feasts and holy months, which gazetteers also list as alternate names
+    /// of small places.
+    fn is_holiday / HOLIDAYS = [
+        "ramadan", "ramazan", "eid", "easter", "christmas", "passover", "hanukkah", "diwali",
+        "ashura", "nowruz", "muharram", "lent", "advent", "pentecost", "thanksgiving",
+    ];
+}
 
-/// Words before a name that make it a place.
-const LOCATIVES: &[&str] = &[
-    "in",
-    "at",
-    "from",
-    "to",
-    "near",
-    "into",
-    "outside",
-    "inside",
-    "across",
-    "toward",
-    "towards",
-    "through",
-    "via",
-    "around",
-    "of",
-    "between",
-    "and",
-    "province",
-    "department",
-    "town",
-    "city",
-    "village",
-    "capital",
-];
+word_set! {
+    /// Words before a name that make it a place.
+    fn is_locative / LOCATIVES = [
+        "in", "at", "from", "to", "near", "into", "outside", "inside", "across", "toward",
+        "towards", "through", "via", "around", "of", "between", "and", "province", "department",
+        "town", "city", "village", "capital",
+    ];
+}
 
 /// A name found in the text with its candidate entries.
 struct Found {
@@ -351,125 +336,66 @@ fn coordinates(doc: &mut Doc, gaz: &Gazetteer) {
     }
 }
 
-/// Head words of named natural features, written after the name ("Tigris
-/// River", "Hamrin Mountains").
-const FEATURE_HEADS: &[&str] = &[
-    "Sea",
-    "Ocean",
-    "River",
-    "Lake",
-    "Mountains",
-    "Mountain",
-    "Hills",
-    "Valley",
-    "Desert",
-    "Island",
-    "Islands",
-    "Peninsula",
-    "Gulf",
-    "Bay",
-    "Strait",
-    "Straits",
-    "Canal",
-    "Plateau",
-    "Basin",
-    "Delta",
-    "Coast",
-    "Pass",
-    "Reservoir",
-    "Glacier",
-    "Volcano",
-];
+word_set! {
+    /// Head words of named natural features, written after the name ("Tigris
+    /// River", "Hamrin Mountains").
+    fn is_feature_head / FEATURE_HEADS = [
+        "Sea", "Ocean", "River", "Lake", "Mountains", "Mountain", "Hills", "Valley", "Desert",
+        "Island", "Islands", "Peninsula", "Gulf", "Bay", "Strait", "Straits", "Canal",
+        "Plateau", "Basin", "Delta", "Coast", "Pass", "Reservoir", "Glacier", "Volcano",
+    ];
+}
 
-/// Head words of natural features written in lowercase after a name the
-/// gazetteer lacks ("the Hamrin mountains", "the Khabur river").
-const LOWER_FEATURE_HEADS: &[&str] = &[
-    "river",
-    "mountains",
-    "mountain",
-    "hills",
-    "valley",
-    "desert",
-    "lake",
-    "island",
-    "islands",
-    "peninsula",
-    "plateau",
-    "plain",
-    "plains",
-    "gorge",
-    "reservoir",
-];
+word_set! {
+    /// Head words of natural features written in lowercase after a name the
+    /// gazetteer lacks ("the Hamrin mountains", "the Khabur river").
+    fn is_lower_feature_head / LOWER_FEATURE_HEADS = [
+        "river", "mountains", "mountain", "hills", "valley", "desert", "lake", "island",
+        "islands", "peninsula", "plateau", "plain", "plains", "gorge", "reservoir",
+    ];
+}
 
-/// Head words of structures written in lowercase after a name the
-/// gazetteer lacks ("the Haditha dam", "the Kerem Shalom crossing").
-const LOWER_FACILITY_HEADS: &[&str] = &[
-    "dam",
-    "airport",
-    "airbase",
-    "airfield",
-    "bridge",
-    "mosque",
-    "refinery",
-    "prison",
-    "crossing",
-    "checkpoint",
-];
+word_set! {
+    /// Head words of structures written in lowercase after a name the
+    /// gazetteer lacks ("the Haditha dam", "the Kerem Shalom crossing").
+    fn is_lower_facility_head / LOWER_FACILITY_HEADS = [
+        "dam", "airport", "airbase", "airfield", "bridge", "mosque", "refinery", "prison",
+        "crossing", "checkpoint",
+    ];
+}
 
-/// Head words of named structures ("Incirlik Air Base", "Mosul Dam").
-const FACILITY_HEADS: &[&str] = &[
-    "Airport",
-    "Airfield",
-    "Airbase",
-    "Base",
-    "Dam",
-    "Barrage",
-    "Mosque",
-    "Shrine",
-    "Cathedral",
-    "Temple",
-    "Square",
-    "Street",
-    "Avenue",
-    "Road",
-    "Highway",
-    "Bridge",
-    "Prison",
-    "Stadium",
-    "Crossing",
-    "Checkpoint",
-    "Refinery",
-];
+word_set! {
+    /// Head words of named structures ("Incirlik Air Base", "Mosul Dam").
+    fn is_facility_head / FACILITY_HEADS = [
+        "Airport", "Airfield", "Airbase", "Base", "Dam", "Barrage", "Mosque", "Shrine",
+        "Cathedral", "Temple", "Square", "Street", "Avenue", "Road", "Highway", "Bridge",
+        "Prison", "Stadium", "Crossing", "Checkpoint", "Refinery",
+    ];
+}
 
-/// Head words written before the name ("Lake Tharthar", "Mount Sinjar",
-/// "Gulf of Aden").
-const FEATURE_PREFIXES: &[&str] = &[
-    "Lake", "Mount", "Mt.", "Cape", "Gulf", "Bay", "Strait", "Sea", "Isle", "Camp", "Fort", "Wadi",
-    "Jebel", "Jabal",
-];
+word_set! {
+    /// Head words written before the name ("Lake Tharthar", "Mount Sinjar",
+    /// "Gulf of Aden").
+    fn is_feature_prefix / FEATURE_PREFIXES = [
+        "Lake", "Mount", "Mt.", "Cape", "Gulf", "Bay", "Strait", "Sea", "Isle", "Camp", "Fort",
+        "Wadi", "Jebel", "Jabal",
+    ];
+}
 
-/// Head words of administrative areas and gatherings named after a place
-/// ("Diyala Province", "UK-France Summit").
-const AREA_HEADS: &[&str] = &[
-    "Province",
-    "Governorate",
-    "District",
-    "Region",
-    "County",
-    "Prefecture",
-    "Municipality",
-    "Oblast",
-    "Summit",
-];
+word_set! {
+    /// Head words of administrative areas and gatherings named after a place
+    /// ("Diyala Province", "UK-France Summit").
+    fn is_area_head / AREA_HEADS = [
+        "Province", "Governorate", "District", "Region", "County", "Prefecture", "Municipality",
+        "Oblast", "Summit",
+    ];
+}
 
 /// Is `w` (as written) a word that heads or opens a place's name, so no
 /// part of a person's name ("Din Province", "Wadi Barada")?
 pub fn is_place_word(w: &str) -> bool {
     may_be_place_word(w)
-        && (FEATURE_HEADS.contains(&w)
-            || FACILITY_HEADS.contains(&w)
-            || FEATURE_PREFIXES.contains(&w)
-            || AREA_HEADS.contains(&w))
+        && (is_feature_head(w) || is_facility_head(w) || is_feature_prefix(w) || is_area_head(w))
 }
 
 /// A test every word of the lists above passes (a capital, then a
@@ -535,13 +461,13 @@ fn features(doc: &mut Doc, gaz: &Gazetteer) {
         } else {
             n - 1
         };
-        let kind = if n >= 2 && FEATURE_HEADS.contains(&words[head_at]) && head_at > 0 {
+        let kind = if n >= 2 && is_feature_head(words[head_at]) && head_at > 0 {
             Some("feature")
-        } else if n >= 2 && FACILITY_HEADS.contains(&words[head_at]) && head_at > 0 {
+        } else if n >= 2 && is_facility_head(words[head_at]) && head_at > 0 {
             Some("facility")
         } else if n >= 2 && words[head_at] == "Village" && head_at > 0 {
             Some("village")
-        } else if n >= 2 && FEATURE_PREFIXES.contains(&words[0]) && !words[1].is_empty() {
+        } else if n >= 2 && is_feature_prefix(words[0]) && !words[1].is_empty() {
             Some(if matches!(words[0], "Camp" | "Fort") {
                 "facility"
             } else {
@@ -564,9 +490,9 @@ fn features(doc: &mut Doc, gaz: &Gazetteer) {
             // a name of its own only where no place is named inside it
             // (news writes "Baghdad airport" for the city's airport).
             let head = lower_word(doc, e);
-            let kind = if LOWER_FEATURE_HEADS.contains(&head) {
+            let kind = if is_lower_feature_head(head) {
                 Some("feature")
-            } else if LOWER_FACILITY_HEADS.contains(&head) {
+            } else if is_lower_facility_head(head) {
                 Some("facility")
             } else {
                 None
@@ -672,92 +598,37 @@ fn features(doc: &mut Doc, gaz: &Gazetteer) {
     }
 }
 
-/// Prepositions that only places follow when the name after them is no
-/// known organization, person or ordinary word.
-const PLACE_PREPOSITIONS: &[&str] = &["near", "in", "outside", "around"];
+word_set! {
+    /// Prepositions that only places follow when the name after them is no
+    /// known organization, person or ordinary word.
+    fn is_place_preposition / PLACE_PREPOSITIONS = [
+        "near", "in", "outside", "around",
+    ];
+}
 
-/// Words before "in" that make what follows a company or a market, not a
-/// place ("a stake in Ruch", "$200 million in Ruch", "a drop in
-/// Treasuries").
-const MARKET_WORDS: &[&str] = &[
-    "stake",
-    "stakes",
-    "share",
-    "shares",
-    "interest",
-    "invest",
-    "invested",
-    "investing",
-    "investment",
-    "investments",
-    "million",
-    "billion",
-    "percent",
-    "holding",
-    "holdings",
-    "drop",
-    "rise",
-    "fall",
-    "gain",
-    "gains",
-    "loss",
-    "losses",
-    "decline",
-    "slump",
-    "rally",
-    "trading",
-];
+word_set! {
+    /// Words before "in" that make what follows a company or a market, not a
+    /// place ("a stake in Ruch", "$200 million in Ruch", "a drop in
+    /// Treasuries").
+    fn is_market_word / MARKET_WORDS = [
+        "stake", "stakes", "share", "shares", "interest", "invest", "invested", "investing",
+        "investment", "investments", "million", "billion", "percent", "holding", "holdings",
+        "drop", "rise", "fall", "gain", "gains", "loss", "losses", "decline", "slump", "rally",
+        "trading",
+    ];
+}
 
-/// Languages whose names are no demonym in the gazetteer ("in Hebrew").
-const LANGUAGES: &[&str] = &[
-    "hebrew",
-    "arabic",
-    "kurdish",
-    "pashto",
-    "dari",
-    "farsi",
-    "persian",
-    "urdu",
-    "hindi",
-    "bengali",
-    "punjabi",
-    "tamil",
-    "swahili",
-    "latin",
-    "yiddish",
-    "aramaic",
-    "sanskrit",
-    "mandarin",
-    "cantonese",
-    "tagalog",
-    "creole",
-    "esperanto",
-    "english",
-    "french",
-    "spanish",
-    "german",
-    "russian",
-    "portuguese",
-    "italian",
-    "chinese",
-    "japanese",
-    "korean",
-    "turkish",
-    "berber",
-    "amharic",
-    "somali",
-    "hausa",
-    "yoruba",
-    "igbo",
-    "zulu",
-    "xhosa",
-    "afrikaans",
-    "catalan",
-    "basque",
-    "gaelic",
-    "welsh",
-    "flemish",
-];
+word_set! {
+    /// Languages whose names are no demonym in the gazetteer ("in Hebrew").
+    fn is_language / LANGUAGES = [
+        "hebrew", "arabic", "kurdish", "pashto", "dari", "farsi", "persian", "urdu", "hindi",
+        "bengali", "punjabi", "tamil", "swahili", "latin", "yiddish", "aramaic", "sanskrit",
+        "mandarin", "cantonese", "tagalog", "creole", "esperanto", "english", "french",
+        "spanish", "german", "russian", "portuguese", "italian", "chinese", "japanese",
+        "korean", "turkish", "berber", "amharic", "somali", "hausa", "yoruba", "igbo", "zulu",
+        "xhosa", "afrikaans", "catalan", "basque", "gaelic", "welsh", "flemish",
+    ];
+}
 
 /// Names the gazetteer lacks, read as places from their context: a
 /// capitalized name that is no ordinary word, given name, listed person,
@@ -807,21 +678,21 @@ fn context_names(doc: &Doc, gaz: &Gazetteer, found: &mut Vec<(Span, &'static str
                 || is_place_word(w)
                 || crate::stages::dateline::MONTH_NAMES.contains(&lw)
                 || crate::stages::dateline::WEEKDAYS.contains(&lw)
-                || MONTH_ABBREVIATIONS.contains(&lw)
-                || HOLIDAYS.contains(&lw)
+                || is_month_abbreviation(lw)
+                || is_holiday(lw)
         });
         let first = toks[k].text(doc.text);
         // A language ("in Hebrew"), or a people's name ("in Kurdish").
         let language = words.len() == 1
-            && (LANGUAGES.contains(&lower_word(doc, k))
+            && (is_language(lower_word(doc, k))
                 || gaz
                     .lookup_place(first)
                     .iter()
                     .any(|(_, f)| *f == Form::Demonym));
-        let lone_article = words.len() == 1 && PARTICLES.contains(&lower_word(doc, k));
+        let lone_article = words.len() == 1 && is_particle(lower_word(doc, k));
         let text = doc.slice(doc.tokens_span(k..e));
         // ("Al" before a capitalized word is the Arabic article.)
-        let article = PARTICLES.contains(&lower_word(doc, k));
+        let article = is_particle(lower_word(doc, k));
         let person = (!article && gaz.given_name(first).is_some())
             || gaz.people_named(text).next().is_some();
         (!ordinary && !language && !lone_article && !person && words.len() <= 3).then_some(e)
@@ -829,14 +700,14 @@ fn context_names(doc: &Doc, gaz: &Gazetteer, found: &mut Vec<(Span, &'static str
     let mut names: Vec<Span> = Vec::new();
     for k in 1..toks.len() {
         if !(toks[k - 1].is_word()
-            && PLACE_PREPOSITIONS.contains(&lower_word(doc, k - 1))
+            && is_place_preposition(lower_word(doc, k - 1))
             && spaced(k - 1, k))
         {
             continue;
         }
         if lower_word(doc, k - 1) == "in"
             && (k.saturating_sub(4)..k - 1)
-                .any(|j| toks[j].is_word() && MARKET_WORDS.contains(&lower_word(doc, j)))
+                .any(|j| toks[j].is_word() && is_market_word(lower_word(doc, j)))
         {
             continue;
         }
@@ -927,14 +798,14 @@ fn lower_word<'d>(doc: &'d Doc, i: usize) -> &'d str {
 fn preceded_by_locative(doc: &Doc, i: usize) -> bool {
     i > 0 && {
         let p = &doc.tokens[i - 1];
-        p.is_word() && LOCATIVES.contains(&lower_word(doc, i - 1)) || {
+        p.is_word() && is_locative(lower_word(doc, i - 1)) || {
             // "in the X", "of northern X"
             i > 1
                 && matches!(
                     lower_word(doc, i - 1),
                     "the" | "northern" | "southern" | "eastern" | "western" | "central"
                 )
-                && LOCATIVES.contains(&lower_word(doc, i - 2))
+                && is_locative(lower_word(doc, i - 2))
         }
     }
 }
@@ -1075,9 +946,9 @@ fn accept(
             }
             if !(t.is(Token::CAP)
                 || t.is(Token::DIGIT)
-                || PARTICLES.contains(&lw)
-                || DIVISION_WORDS.contains(&lw)
-                || LOWER_FEATURE_HEADS.contains(&lw))
+                || is_particle(lw)
+                || is_division_word(lw)
+                || is_lower_feature_head(lw))
                 || (k == i && !t.is(Token::CAP))
             {
                 return false;
@@ -1088,8 +959,8 @@ fn accept(
         if !(toks[last].is(Token::CAP)
             || last > i && joined_by_apostrophe(doc, last, end)
             || n_words > 1
-                && (DIVISION_WORDS.contains(&lower_word(doc, last))
-                    || LOWER_FEATURE_HEADS.contains(&lower_word(doc, last))))
+                && (is_division_word(lower_word(doc, last))
+                    || is_lower_feature_head(lower_word(doc, last))))
         {
             return false;
         }
@@ -1112,6 +983,8 @@ fn accept(
             || (matches!(kind, "city" | "town") && population >= 10_000);
     }
     let single = n_words == 1;
+    // The first word in lowercase: the name itself when single.
+    let lw = lower_word(doc, i);
     let text = doc.slice(doc.tokens_span(i..end));
     // A lone lowercase-able word that is an ordinary English word.
     let common = single && gaz.is_common_word(text);
@@ -1119,30 +992,24 @@ fn accept(
 
     // A particle alone is no name ("Al-Karabla", "Al bu Nimr"), whatever
     // village folds to its letters ("Ål").
-    if single && PARTICLES.contains(&lower_word(doc, i)) && !has_country {
+    if single && is_particle(lw) && !has_country {
         return false;
     }
     // "in English", "in Hebrew": a language, whatever town shares its name.
-    if single && i > 0 && lower_word(doc, i - 1) == "in" && LANGUAGES.contains(&lower_word(doc, i))
-    {
+    if single && i > 0 && lower_word(doc, i - 1) == "in" && is_language(lw) {
         return false;
     }
     // Months and weekdays are dates ("May", "August"), whatever towns
     // share their names.
-    if single && crate::stages::dateline::MONTH_NAMES.contains(&lower_word(doc, i)) && !has_country
-    {
+    if single && crate::stages::dateline::MONTH_NAMES.contains(&lw) && !has_country {
         return false;
     }
-    if single && crate::stages::dateline::WEEKDAYS.contains(&lower_word(doc, i)) {
+    if single && crate::stages::dateline::WEEKDAYS.contains(&lw) {
         return false;
     }
     // Month abbreviations ("Dec. 5", "Nov 2016") and feasts ("Ramadan",
     // "Easter") are dates too.
-    if single
-        && (MONTH_ABBREVIATIONS.contains(&lower_word(doc, i))
-            || HOLIDAYS.contains(&lower_word(doc, i)))
-        && !has_country
-    {
+    if single && (is_month_abbreviation(lw) || is_holiday(lw)) && !has_country {
         return false;
     }
     // A title's abbreviation ("Spc. Lorraine Walsh", "Maj. Gen.") is no
@@ -1196,7 +1063,7 @@ fn accept(
             && toks[i - 1].is_word()
             && toks[i - 1].is(Token::CAP)
             && gaz.given_name(toks[i - 1].text(doc.text)).is_some()
-            && !LOCATIVES.contains(&lower_word(doc, i - 1))
+            && !is_locative(lower_word(doc, i - 1))
             && !has_country
         {
             return false;
