@@ -28,8 +28,8 @@
 use crate::doc::{Doc, Form, Mention, Place, Span, Token, TokenKind};
 use crate::gazetteer::{Gazetteer, PlaceEntry, PlaceMatch, PlaceRef};
 use regex::Regex;
+use rustc_hash::FxHashMap;
 use std::cell::OnceCell;
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// A set of words as a test, `fn $test(w: &str) -> bool`, written as a
@@ -1128,74 +1128,68 @@ fn accept(
 }
 
 /// Countries (and first-level divisions) the story is about.
-struct Focus {
-    countries: HashMap<String, f64>,
+struct Focus<'g> {
+    countries: FxHashMap<&'g str, f64>,
     /// Name start -> the country or division written right after it.
-    after: HashMap<usize, (String, String)>,
+    after: FxHashMap<usize, (&'g str, &'g str)>,
 }
 
-fn focus(doc: &Doc, gaz: &Gazetteer, found: &[Found]) -> Focus {
-    let mut countries: HashMap<String, f64> = HashMap::new();
+fn focus<'g>(doc: &Doc, gaz: &'g Gazetteer, found: &[Found]) -> Focus<'g> {
+    let places = &gaz.places;
+    let kind = |r: PlaceRef| places.kind_population(r).0;
+    let small = |r: PlaceRef| matches!(kind(r), "town" | "village");
+    let mut countries: FxHashMap<&str, f64> = FxHashMap::default();
     for f in found {
-        let entries: Vec<PlaceEntry> = f
-            .candidates
-            .iter()
-            .map(|(r, _)| gaz.places.entry(*r))
-            .collect();
-        // Villages and towns that share a division's or city's name
-        // ("England, Arkansas") do not blur what the name points at.
-        let major = entries
-            .iter()
-            .any(|e| !matches!(e.kind, "town" | "village"));
-        let ccs: std::collections::BTreeSet<&str> = entries
-            .iter()
-            .filter(|e| !major || !matches!(e.kind, "town" | "village"))
-            .map(|e| e.country_code)
-            .filter(|c| !c.is_empty())
-            .collect();
+        let refs = || f.candidates.iter().map(|&(r, _)| r);
         // Only names that point at one country say what the story is
         // about ("Georgia" alone, country or state, says nothing).
         // ("Lebanon" counts although small towns share its name.)
-        let country = entries.iter().find(|e| e.kind == "country");
-        if let Some(c) = country {
-            let rival = entries.iter().any(|e| {
-                matches!(e.kind, "country" | "admin1") && e.country_code != c.country_code
+        if let Some(c) = refs().find(|&r| kind(r) == "country") {
+            let cc = places.entry(c).country_code;
+            let rival = refs().any(|r| {
+                matches!(kind(r), "country" | "admin1") && places.entry(r).country_code != cc
             });
             if !rival {
-                *countries.entry(c.country_code.to_string()).or_default() += 1.0;
+                *countries.entry(cc).or_default() += 1.0;
             }
-        } else if ccs.len() == 1 {
-            *countries
-                .entry(ccs.iter().next().unwrap().to_string())
-                .or_default() += 0.5;
+            continue;
+        }
+        // Villages and towns that share a division's or city's name
+        // ("England, Arkansas") do not blur what the name points at.
+        let major = refs().any(|r| !small(r));
+        let mut codes = refs()
+            .filter(|&r| !major || !small(r))
+            .map(|r| places.entry(r).country_code)
+            .filter(|c| !c.is_empty());
+        if let Some(cc) = codes.next() {
+            if codes.all(|c| c == cc) {
+                *countries.entry(cc).or_default() += 0.5;
+            }
         }
     }
     if let Some(d) = &doc.dateline {
         if let Some(ps) = d.place_span {
             for f in found.iter().filter(|f| ps.contains(f.span)) {
-                for (r, _) in &f.candidates {
-                    let e = gaz.places.entry(*r);
-                    if e.kind == "country" {
-                        *countries.entry(e.country_code.to_string()).or_default() += 3.0;
+                for &(r, _) in &f.candidates {
+                    if kind(r) == "country" {
+                        *countries.entry(places.entry(r).country_code).or_default() += 3.0;
                     }
                 }
             }
         }
     }
-    let mut after = HashMap::new();
+    let mut after = FxHashMap::default();
     for w in found.windows(2) {
         let (a, b) = (&w[0], &w[1]);
         if b.first_token == a.end_token + 1 && doc.tokens[a.end_token].text(doc.text) == "," {
-            if let Some(e) = b
+            if let Some(r) = b
                 .candidates
                 .iter()
-                .map(|(r, _)| gaz.places.entry(*r))
-                .find(|e| matches!(e.kind, "country" | "admin1"))
+                .map(|&(r, _)| r)
+                .find(|&r| matches!(kind(r), "country" | "admin1"))
             {
-                after.insert(
-                    a.span.start,
-                    (e.country_code.to_string(), e.admin1.to_string()),
-                );
+                let e = places.entry(r);
+                after.insert(a.span.start, (e.country_code, e.admin1));
             }
         }
     }
@@ -1217,7 +1211,9 @@ fn kind_prior(kind: &str) -> f64 {
     }
 }
 
-fn score(e: &PlaceEntry, form: Form, focus: &Focus, start: usize) -> f64 {
+/// The score of entry `e` of a name written as `form`, with `after` the
+/// country and division written right after the name.
+fn score(e: &PlaceEntry, form: Form, focus: &Focus, after: Option<&(&str, &str)>) -> f64 {
     // Size counts among populated places; for countries and divisions the
     // kind prior says it.
     let size = match e.kind {
@@ -1231,7 +1227,7 @@ fn score(e: &PlaceEntry, form: Form, focus: &Focus, start: usize) -> f64 {
     if let Some(w) = focus.countries.get(e.country_code) {
         s += 2.0 + 1.5 * w.min(4.0);
     }
-    if let Some((cc, a1)) = focus.after.get(&start) {
+    if let Some(&(cc, a1)) = after {
         if !a1.is_empty() && e.admin1 == a1 {
             s += 20.0;
         } else if cc == e.country_code {
@@ -1242,26 +1238,26 @@ fn score(e: &PlaceEntry, form: Form, focus: &Focus, start: usize) -> f64 {
 }
 
 fn resolve(doc: &mut Doc, gaz: &Gazetteer, found: Vec<Found>, focus: &Focus) {
-    let mut index: HashMap<PlaceRef, usize> = HashMap::new();
+    let mut index: FxHashMap<PlaceRef, usize> = FxHashMap::default();
     let mut places: Vec<Place> = Vec::new();
     for f in found {
+        let after = focus.after.get(&f.span.start);
         let best = f
             .candidates
             .iter()
             .map(|&(r, form)| {
                 let e = gaz.places.entry(r);
-                (score(&e, form, focus, f.span.start), r, form, e.population)
+                (score(&e, form, focus, after), r, form, e)
             })
             .max_by(|a, b| {
                 a.0.total_cmp(&b.0)
-                    .then(a.3.cmp(&b.3))
+                    .then(a.3.population.cmp(&b.3.population))
                     .then(b.1.cmp_key().cmp(&a.1.cmp_key()))
             });
-        let Some((_, r, form, _)) = best else {
+        let Some((_, r, form, e)) = best else {
             continue;
         };
         let ix = *index.entry(r).or_insert_with(|| {
-            let e = gaz.places.entry(r);
             let none_if_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
             places.push(Place {
                 name: e.name.to_string(),
