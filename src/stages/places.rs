@@ -392,7 +392,9 @@ word_set! {
 }
 
 /// Is `w` (as written) a word that heads or opens a place's name, so no
-/// part of a person's name ("Din Province", "Wadi Barada")?
+/// part of a person's name ("Din Province", "Wadi Barada")? (Inline, so
+/// that the people rules' callers test most words without a call.)
+#[inline]
 pub fn is_place_word(w: &str) -> bool {
     may_be_place_word(w)
         && (is_feature_head(w) || is_facility_head(w) || is_feature_prefix(w) || is_area_head(w))
