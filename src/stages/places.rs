@@ -26,7 +26,7 @@
 //!    "Tripoli, Lebanon"). The best score wins; ties go to the larger place.
 
 use crate::doc::{Doc, Form, Mention, Place, Span, Token, TokenKind};
-use crate::gazetteer::{Gazetteer, PlaceEntry, PlaceMatch, PlaceRef};
+use crate::gazetteer::{Gazetteer, PlaceEntry, PlaceMatch, PlaceRef, COMMON_BIT, GENDER_BITS};
 use regex::Regex;
 use rustc_hash::FxHashMap;
 use std::cell::OnceCell;
@@ -988,9 +988,19 @@ fn accept(
     // The first word in lowercase: the name itself when single.
     let lw = lower_word(doc, i);
     let text = doc.slice(doc.tokens_span(i..end));
+    // What the word lists say of the name (asked of single words only),
+    // and whether a locative or ", Country" stands around it: each looked
+    // up at most once, and only when a rule below gets to ask.
+    let bits = OnceCell::new();
+    let bits = || *bits.get_or_init(|| gaz.word_bits(text));
     // A lone lowercase-able word that is an ordinary English word.
-    let common = single && gaz.is_common_word(text);
-    let locative = preceded_by_locative(doc, i) || followed_by_place(doc, gaz, walks, end);
+    let common = || single && bits() & COMMON_BIT != 0;
+    let given_name = || bits() & GENDER_BITS != 0;
+    let locative = OnceCell::new();
+    let locative = || {
+        *locative
+            .get_or_init(|| preceded_by_locative(doc, i) || followed_by_place(doc, gaz, walks, end))
+    };
 
     // A particle alone is no name ("Al-Karabla", "Al bu Nimr"), whatever
     // village folds to its letters ("Ål").
@@ -1056,7 +1066,7 @@ fn accept(
                     )
                 })
             });
-        if next_cap && !next_is_country && gaz.given_name(text).is_some() {
+        if next_cap && !next_is_country && given_name() {
             return false;
         }
         // (A capitalized preposition opening the sentence is no given
@@ -1087,8 +1097,8 @@ fn accept(
     if doc.all_caps
         && single
         && !demonym
-        && !locative
-        && gaz.given_name(text).is_some()
+        && !locative()
+        && given_name()
         && end < toks.len()
         && toks[end].is_word()
         && doc.text[toks[end - 1].end as usize..toks[end].start as usize] == *" "
@@ -1105,25 +1115,25 @@ fn accept(
             return !doc.all_caps && country_acronym;
         }
         if demonym {
-            return !common || gaz.given_name(text).is_none();
+            return !common() || !given_name();
         }
         if has_country {
             return true;
         }
-        if common {
+        if common() {
             return false;
         }
-        return big || locative;
+        return big || locative();
     }
     if demonym || has_country {
         return true;
     }
-    if common {
+    if common() {
         // "of" and "and" say nothing about an ordinary word ("the nature
         // of God"); "in", "near", "outside" do ("outside Reading").
         return strong_locative(doc, i) && !is_sentence_start(doc, i);
     }
-    if single && is_sentence_start(doc, i) && gaz.given_name(text).is_some() && !locative {
+    if single && is_sentence_start(doc, i) && given_name() && !locative() {
         return false;
     }
     true
