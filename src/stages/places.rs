@@ -1253,20 +1253,25 @@ fn resolve(doc: &mut Doc, gaz: &Gazetteer, found: Vec<Found>, focus: &Focus) {
     let mut index: FxHashMap<PlaceRef, usize> = FxHashMap::default();
     let mut places: Vec<Place> = Vec::new();
     for f in found {
-        let after = focus.after.get(&f.span.start);
-        let best = f
-            .candidates
-            .iter()
-            .map(|&(r, form)| {
-                let e = gaz.places.entry(r);
-                (score(&e, form, focus, after), r, form, e)
-            })
-            .max_by(|a, b| {
-                a.0.total_cmp(&b.0)
-                    .then(a.3.population.cmp(&b.3.population))
-                    .then(b.1.cmp_key().cmp(&a.1.cmp_key()))
-            });
-        let Some((_, r, form, e)) = best else {
+        // (A name with one entry needs no scores.)
+        let best = if let [(r, form)] = f.candidates[..] {
+            Some((r, form, gaz.places.entry(r)))
+        } else {
+            let after = focus.after.get(&f.span.start);
+            f.candidates
+                .iter()
+                .map(|&(r, form)| {
+                    let e = gaz.places.entry(r);
+                    (score(&e, form, focus, after), r, form, e)
+                })
+                .max_by(|a, b| {
+                    a.0.total_cmp(&b.0)
+                        .then(a.3.population.cmp(&b.3.population))
+                        .then(b.1.cmp_key().cmp(&a.1.cmp_key()))
+                })
+                .map(|(_, r, form, e)| (r, form, e))
+        };
+        let Some((r, form, e)) = best else {
             continue;
         };
         let ix = *index.entry(r).or_insert_with(|| {
