@@ -26,11 +26,30 @@
 //!    "Tripoli, Lebanon"). The best score wins; ties go to the larger place.
 
 use crate::doc::{Doc, Form, Mention, Place, Span, Token, TokenKind};
-use crate::gazetteer::{Gazetteer, PlaceEntry, PlaceMatch, PlaceRef};
+use crate::gazetteer::{Gazetteer, PlaceEntry, PlaceMatch, PlaceRef, COMMON_BIT, GENDER_BITS};
 use regex::Regex;
+use rustc_hash::FxHashMap;
 use std::cell::OnceCell;
-use std::collections::HashMap;
 use std::sync::LazyLock;
+
+/// A set of words as a test, `fn $test(w: &str) -> bool`, written as a
+/// `match` on them: each arm compiles to a length test and a compare of a
+/// machine word or two, where `<[&str]>::contains` calls `memcmp` for every
+/// word of the same length. The filters ask these of every candidate name
+/// (and in capitals copy every word is one). The list itself, `$list`,
+/// serves the tests.
+macro_rules! word_set {
+    ($(#[$doc:meta])* fn $test:ident / $list:ident = [$($w:literal),+ $(,)?];) => {
+        $(#[$doc])*
+        fn $test(w: &str) -> bool {
+            matches!(w, $($w)|+)
+        }
+
+        #[cfg(test)]
+        #[allow(dead_code)]
+        const $list: &[&str] = &[$($w),+];
+    };
+}
 
 /// Gazetteer walks by start token, each done at most once per story: the
 /// filters look at the names after a candidate, which are candidates too.
@@ -61,83 +80,49 @@ impl<'a> Walks<'a> {
     }
 }
 
-/// Lowercase words allowed inside a multi-word place name: the particles
-/// of European names and the transliterated Arabic article in its
-/// assimilated forms ("Dayr az Zawr", "Ras al Khaimah", "Umm ar Rizam").
-const PARTICLES: &[&str] = &[
-    "de", "del", "la", "las", "los", "el", "al", "of", "the", "upon", "on", "da", "do", "dos",
-    "das", "di", "du", "le", "les", "y", "and", "en", "sur", "am", "an", "der", "i", "ad", "ar",
-    "as", "ash", "at", "az", "adh", "ath", "ed", "er", "es", "ez", "et",
-];
+word_set! {
+    /// Lowercase words allowed inside a multi-word place name: the particles
+    /// of European names and the transliterated Arabic article in its
+    /// assimilated forms ("Dayr az Zawr", "Ras al Khaimah", "Umm ar Rizam").
+    fn is_particle / PARTICLES = [
+        "de", "del", "la", "las", "los", "el", "al", "of", "the", "upon", "on", "da", "do",
+        "dos", "das", "di", "du", "le", "les", "y", "and", "en", "sur", "am", "an", "der", "i",
+        "ad", "ar", "as", "ash", "at", "az", "adh", "ath", "ed", "er", "es", "ez", "et",
+    ];
+}
 
-/// Division words written in lowercase after a name ("Badakhshan province").
-const DIVISION_WORDS: &[&str] = &[
-    "province",
-    "region",
-    "district",
-    "governorate",
-    "state",
-    "department",
-    "oblast",
-    "county",
-    "prefecture",
-    "division",
-    "territory",
-    "municipality",
-    "parish",
-];
+word_set! {
+    /// Division words written in lowercase after a name ("Badakhshan province").
+    fn is_division_word / DIVISION_WORDS = [
+        "province", "region", "district", "governorate", "state", "department", "oblast",
+        "county", "prefecture", "division", "territory", "municipality", "parish",
+    ];
+}
 
-/// Month abbreviations (full month names are in `dateline::MONTH_NAMES`).
-const MONTH_ABBREVIATIONS: &[&str] = &[
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-];
+word_set! {
+    /// Month abbreviations (full month names are in `dateline::MONTH_NAMES`).
+    fn is_month_abbreviation / MONTH_ABBREVIATIONS = [
+        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    ];
+}
 
-/// Feasts and holy months, which gazetteers also list as alternate names
-/// of small places.
-const HOLIDAYS: &[&str] = &[
-    "ramadan",
-    "ramazan",
-    "eid",
-    "easter",
-    "christmas",
-    "passover",
-    "hanukkah",
-    "diwali",
-    "ashura",
-    "nowruz",
-    "muharram",
-    "lent",
-    "advent",
-    "pentecost",
-    "thanksgiving",
-];
+word_set! {
+    /// Feasts and holy months, which gazetteers also list as alternate names
+    /// of small places.
+    fn is_holiday / HOLIDAYS = [
+        "ramadan", "ramazan", "eid", "easter", "christmas", "passover", "hanukkah", "diwali",
+        "ashura", "nowruz", "muharram", "lent", "advent", "pentecost", "thanksgiving",
+    ];
+}
 
-/// Words before a name that make it a place.
-const LOCATIVES: &[&str] = &[
-    "in",
-    "at",
-    "from",
-    "to",
-    "near",
-    "into",
-    "outside",
-    "inside",
-    "across",
-    "toward",
-    "towards",
-    "through",
-    "via",
-    "around",
-    "of",
-    "between",
-    "and",
-    "province",
-    "department",
-    "town",
-    "city",
-    "village",
-    "capital",
-];
+word_set! {
+    /// Words before a name that make it a place.
+    fn is_locative / LOCATIVES = [
+        "in", "at", "from", "to", "near", "into", "outside", "inside", "across", "toward",
+        "towards", "through", "via", "around", "of", "between", "and", "province", "department",
+        "town", "city", "village", "capital",
+    ];
+}
 
 /// A name found in the text with its candidate entries.
 struct Found {
@@ -351,125 +336,68 @@ fn coordinates(doc: &mut Doc, gaz: &Gazetteer) {
     }
 }
 
-/// Head words of named natural features, written after the name ("Tigris
-/// River", "Hamrin Mountains").
-const FEATURE_HEADS: &[&str] = &[
-    "Sea",
-    "Ocean",
-    "River",
-    "Lake",
-    "Mountains",
-    "Mountain",
-    "Hills",
-    "Valley",
-    "Desert",
-    "Island",
-    "Islands",
-    "Peninsula",
-    "Gulf",
-    "Bay",
-    "Strait",
-    "Straits",
-    "Canal",
-    "Plateau",
-    "Basin",
-    "Delta",
-    "Coast",
-    "Pass",
-    "Reservoir",
-    "Glacier",
-    "Volcano",
-];
+word_set! {
+    /// Head words of named natural features, written after the name ("Tigris
+    /// River", "Hamrin Mountains").
+    fn is_feature_head / FEATURE_HEADS = [
+        "Sea", "Ocean", "River", "Lake", "Mountains", "Mountain", "Hills", "Valley", "Desert",
+        "Island", "Islands", "Peninsula", "Gulf", "Bay", "Strait", "Straits", "Canal",
+        "Plateau", "Basin", "Delta", "Coast", "Pass", "Reservoir", "Glacier", "Volcano",
+    ];
+}
 
-/// Head words of natural features written in lowercase after a name the
-/// gazetteer lacks ("the Hamrin mountains", "the Khabur river").
-const LOWER_FEATURE_HEADS: &[&str] = &[
-    "river",
-    "mountains",
-    "mountain",
-    "hills",
-    "valley",
-    "desert",
-    "lake",
-    "island",
-    "islands",
-    "peninsula",
-    "plateau",
-    "plain",
-    "plains",
-    "gorge",
-    "reservoir",
-];
+word_set! {
+    /// Head words of natural features written in lowercase after a name the
+    /// gazetteer lacks ("the Hamrin mountains", "the Khabur river").
+    fn is_lower_feature_head / LOWER_FEATURE_HEADS = [
+        "river", "mountains", "mountain", "hills", "valley", "desert", "lake", "island",
+        "islands", "peninsula", "plateau", "plain", "plains", "gorge", "reservoir",
+    ];
+}
 
-/// Head words of structures written in lowercase after a name the
-/// gazetteer lacks ("the Haditha dam", "the Kerem Shalom crossing").
-const LOWER_FACILITY_HEADS: &[&str] = &[
-    "dam",
-    "airport",
-    "airbase",
-    "airfield",
-    "bridge",
-    "mosque",
-    "refinery",
-    "prison",
-    "crossing",
-    "checkpoint",
-];
+word_set! {
+    /// Head words of structures written in lowercase after a name the
+    /// gazetteer lacks ("the Haditha dam", "the Kerem Shalom crossing").
+    fn is_lower_facility_head / LOWER_FACILITY_HEADS = [
+        "dam", "airport", "airbase", "airfield", "bridge", "mosque", "refinery", "prison",
+        "crossing", "checkpoint",
+    ];
+}
 
-/// Head words of named structures ("Incirlik Air Base", "Mosul Dam").
-const FACILITY_HEADS: &[&str] = &[
-    "Airport",
-    "Airfield",
-    "Airbase",
-    "Base",
-    "Dam",
-    "Barrage",
-    "Mosque",
-    "Shrine",
-    "Cathedral",
-    "Temple",
-    "Square",
-    "Street",
-    "Avenue",
-    "Road",
-    "Highway",
-    "Bridge",
-    "Prison",
-    "Stadium",
-    "Crossing",
-    "Checkpoint",
-    "Refinery",
-];
+word_set! {
+    /// Head words of named structures ("Incirlik Air Base", "Mosul Dam").
+    fn is_facility_head / FACILITY_HEADS = [
+        "Airport", "Airfield", "Airbase", "Base", "Dam", "Barrage", "Mosque", "Shrine",
+        "Cathedral", "Temple", "Square", "Street", "Avenue", "Road", "Highway", "Bridge",
+        "Prison", "Stadium", "Crossing", "Checkpoint", "Refinery",
+    ];
+}
 
-/// Head words written before the name ("Lake Tharthar", "Mount Sinjar",
-/// "Gulf of Aden").
-const FEATURE_PREFIXES: &[&str] = &[
-    "Lake", "Mount", "Mt.", "Cape", "Gulf", "Bay", "Strait", "Sea", "Isle", "Camp", "Fort", "Wadi",
-    "Jebel", "Jabal",
-];
+word_set! {
+    /// Head words written before the name ("Lake Tharthar", "Mount Sinjar",
+    /// "Gulf of Aden").
+    fn is_feature_prefix / FEATURE_PREFIXES = [
+        "Lake", "Mount", "Mt.", "Cape", "Gulf", "Bay", "Strait", "Sea", "Isle", "Camp", "Fort",
+        "Wadi", "Jebel", "Jabal",
+    ];
+}
 
-/// Head words of administrative areas and gatherings named after a place
-/// ("Diyala Province", "UK-France Summit").
-const AREA_HEADS: &[&str] = &[
-    "Province",
-    "Governorate",
-    "District",
-    "Region",
-    "County",
-    "Prefecture",
-    "Municipality",
-    "Oblast",
-    "Summit",
-];
+word_set! {
+    /// Head words of administrative areas and gatherings named after a place
+    /// ("Diyala Province", "UK-France Summit").
+    fn is_area_head / AREA_HEADS = [
+        "Province", "Governorate", "District", "Region", "County", "Prefecture", "Municipality",
+        "Oblast", "Summit",
+    ];
+}
 
 /// Is `w` (as written) a word that heads or opens a place's name, so no
-/// part of a person's name ("Din Province", "Wadi Barada")?
+/// part of a person's name ("Din Province", "Wadi Barada")? (Inline, so
+/// that the people rules' callers test most words without a call.)
+#[inline]
 pub fn is_place_word(w: &str) -> bool {
     may_be_place_word(w)
-        && (FEATURE_HEADS.contains(&w)
-            || FACILITY_HEADS.contains(&w)
-            || FEATURE_PREFIXES.contains(&w)
-            || AREA_HEADS.contains(&w))
+        && (is_feature_head(w) || is_facility_head(w) || is_feature_prefix(w) || is_area_head(w))
 }
 
 /// A test every word of the lists above passes (a capital, then a
@@ -535,13 +463,13 @@ fn features(doc: &mut Doc, gaz: &Gazetteer) {
         } else {
             n - 1
         };
-        let kind = if n >= 2 && FEATURE_HEADS.contains(&words[head_at]) && head_at > 0 {
+        let kind = if n >= 2 && is_feature_head(words[head_at]) && head_at > 0 {
             Some("feature")
-        } else if n >= 2 && FACILITY_HEADS.contains(&words[head_at]) && head_at > 0 {
+        } else if n >= 2 && is_facility_head(words[head_at]) && head_at > 0 {
             Some("facility")
         } else if n >= 2 && words[head_at] == "Village" && head_at > 0 {
             Some("village")
-        } else if n >= 2 && FEATURE_PREFIXES.contains(&words[0]) && !words[1].is_empty() {
+        } else if n >= 2 && is_feature_prefix(words[0]) && !words[1].is_empty() {
             Some(if matches!(words[0], "Camp" | "Fort") {
                 "facility"
             } else {
@@ -564,9 +492,9 @@ fn features(doc: &mut Doc, gaz: &Gazetteer) {
             // a name of its own only where no place is named inside it
             // (news writes "Baghdad airport" for the city's airport).
             let head = lower_word(doc, e);
-            let kind = if LOWER_FEATURE_HEADS.contains(&head) {
+            let kind = if is_lower_feature_head(head) {
                 Some("feature")
-            } else if LOWER_FACILITY_HEADS.contains(&head) {
+            } else if is_lower_facility_head(head) {
                 Some("facility")
             } else {
                 None
@@ -672,92 +600,37 @@ fn features(doc: &mut Doc, gaz: &Gazetteer) {
     }
 }
 
-/// Prepositions that only places follow when the name after them is no
-/// known organization, person or ordinary word.
-const PLACE_PREPOSITIONS: &[&str] = &["near", "in", "outside", "around"];
+word_set! {
+    /// Prepositions that only places follow when the name after them is no
+    /// known organization, person or ordinary word.
+    fn is_place_preposition / PLACE_PREPOSITIONS = [
+        "near", "in", "outside", "around",
+    ];
+}
 
-/// Words before "in" that make what follows a company or a market, not a
-/// place ("a stake in Ruch", "$200 million in Ruch", "a drop in
-/// Treasuries").
-const MARKET_WORDS: &[&str] = &[
-    "stake",
-    "stakes",
-    "share",
-    "shares",
-    "interest",
-    "invest",
-    "invested",
-    "investing",
-    "investment",
-    "investments",
-    "million",
-    "billion",
-    "percent",
-    "holding",
-    "holdings",
-    "drop",
-    "rise",
-    "fall",
-    "gain",
-    "gains",
-    "loss",
-    "losses",
-    "decline",
-    "slump",
-    "rally",
-    "trading",
-];
+word_set! {
+    /// Words before "in" that make what follows a company or a market, not a
+    /// place ("a stake in Ruch", "$200 million in Ruch", "a drop in
+    /// Treasuries").
+    fn is_market_word / MARKET_WORDS = [
+        "stake", "stakes", "share", "shares", "interest", "invest", "invested", "investing",
+        "investment", "investments", "million", "billion", "percent", "holding", "holdings",
+        "drop", "rise", "fall", "gain", "gains", "loss", "losses", "decline", "slump", "rally",
+        "trading",
+    ];
+}
 
-/// Languages whose names are no demonym in the gazetteer ("in Hebrew").
-const LANGUAGES: &[&str] = &[
-    "hebrew",
-    "arabic",
-    "kurdish",
-    "pashto",
-    "dari",
-    "farsi",
-    "persian",
-    "urdu",
-    "hindi",
-    "bengali",
-    "punjabi",
-    "tamil",
-    "swahili",
-    "latin",
-    "yiddish",
-    "aramaic",
-    "sanskrit",
-    "mandarin",
-    "cantonese",
-    "tagalog",
-    "creole",
-    "esperanto",
-    "english",
-    "french",
-    "spanish",
-    "german",
-    "russian",
-    "portuguese",
-    "italian",
-    "chinese",
-    "japanese",
-    "korean",
-    "turkish",
-    "berber",
-    "amharic",
-    "somali",
-    "hausa",
-    "yoruba",
-    "igbo",
-    "zulu",
-    "xhosa",
-    "afrikaans",
-    "catalan",
-    "basque",
-    "gaelic",
-    "welsh",
-    "flemish",
-];
+word_set! {
+    /// Languages whose names are no demonym in the gazetteer ("in Hebrew").
+    fn is_language / LANGUAGES = [
+        "hebrew", "arabic", "kurdish", "pashto", "dari", "farsi", "persian", "urdu", "hindi",
+        "bengali", "punjabi", "tamil", "swahili", "latin", "yiddish", "aramaic", "sanskrit",
+        "mandarin", "cantonese", "tagalog", "creole", "esperanto", "english", "french",
+        "spanish", "german", "russian", "portuguese", "italian", "chinese", "japanese",
+        "korean", "turkish", "berber", "amharic", "somali", "hausa", "yoruba", "igbo", "zulu",
+        "xhosa", "afrikaans", "catalan", "basque", "gaelic", "welsh", "flemish",
+    ];
+}
 
 /// Names the gazetteer lacks, read as places from their context: a
 /// capitalized name that is no ordinary word, given name, listed person,
@@ -807,21 +680,21 @@ fn context_names(doc: &Doc, gaz: &Gazetteer, found: &mut Vec<(Span, &'static str
                 || is_place_word(w)
                 || crate::stages::dateline::MONTH_NAMES.contains(&lw)
                 || crate::stages::dateline::WEEKDAYS.contains(&lw)
-                || MONTH_ABBREVIATIONS.contains(&lw)
-                || HOLIDAYS.contains(&lw)
+                || is_month_abbreviation(lw)
+                || is_holiday(lw)
         });
         let first = toks[k].text(doc.text);
         // A language ("in Hebrew"), or a people's name ("in Kurdish").
         let language = words.len() == 1
-            && (LANGUAGES.contains(&lower_word(doc, k))
+            && (is_language(lower_word(doc, k))
                 || gaz
                     .lookup_place(first)
                     .iter()
                     .any(|(_, f)| *f == Form::Demonym));
-        let lone_article = words.len() == 1 && PARTICLES.contains(&lower_word(doc, k));
+        let lone_article = words.len() == 1 && is_particle(lower_word(doc, k));
         let text = doc.slice(doc.tokens_span(k..e));
         // ("Al" before a capitalized word is the Arabic article.)
-        let article = PARTICLES.contains(&lower_word(doc, k));
+        let article = is_particle(lower_word(doc, k));
         let person = (!article && gaz.given_name(first).is_some())
             || gaz.people_named(text).next().is_some();
         (!ordinary && !language && !lone_article && !person && words.len() <= 3).then_some(e)
@@ -829,14 +702,14 @@ fn context_names(doc: &Doc, gaz: &Gazetteer, found: &mut Vec<(Span, &'static str
     let mut names: Vec<Span> = Vec::new();
     for k in 1..toks.len() {
         if !(toks[k - 1].is_word()
-            && PLACE_PREPOSITIONS.contains(&lower_word(doc, k - 1))
+            && is_place_preposition(lower_word(doc, k - 1))
             && spaced(k - 1, k))
         {
             continue;
         }
         if lower_word(doc, k - 1) == "in"
             && (k.saturating_sub(4)..k - 1)
-                .any(|j| toks[j].is_word() && MARKET_WORDS.contains(&lower_word(doc, j)))
+                .any(|j| toks[j].is_word() && is_market_word(lower_word(doc, j)))
         {
             continue;
         }
@@ -927,14 +800,14 @@ fn lower_word<'d>(doc: &'d Doc, i: usize) -> &'d str {
 fn preceded_by_locative(doc: &Doc, i: usize) -> bool {
     i > 0 && {
         let p = &doc.tokens[i - 1];
-        p.is_word() && LOCATIVES.contains(&lower_word(doc, i - 1)) || {
+        p.is_word() && is_locative(lower_word(doc, i - 1)) || {
             // "in the X", "of northern X"
             i > 1
                 && matches!(
                     lower_word(doc, i - 1),
                     "the" | "northern" | "southern" | "eastern" | "western" | "central"
                 )
-                && LOCATIVES.contains(&lower_word(doc, i - 2))
+                && is_locative(lower_word(doc, i - 2))
         }
     }
 }
@@ -1075,9 +948,9 @@ fn accept(
             }
             if !(t.is(Token::CAP)
                 || t.is(Token::DIGIT)
-                || PARTICLES.contains(&lw)
-                || DIVISION_WORDS.contains(&lw)
-                || LOWER_FEATURE_HEADS.contains(&lw))
+                || is_particle(lw)
+                || is_division_word(lw)
+                || is_lower_feature_head(lw))
                 || (k == i && !t.is(Token::CAP))
             {
                 return false;
@@ -1088,8 +961,8 @@ fn accept(
         if !(toks[last].is(Token::CAP)
             || last > i && joined_by_apostrophe(doc, last, end)
             || n_words > 1
-                && (DIVISION_WORDS.contains(&lower_word(doc, last))
-                    || LOWER_FEATURE_HEADS.contains(&lower_word(doc, last))))
+                && (is_division_word(lower_word(doc, last))
+                    || is_lower_feature_head(lower_word(doc, last))))
         {
             return false;
         }
@@ -1112,37 +985,43 @@ fn accept(
             || (matches!(kind, "city" | "town") && population >= 10_000);
     }
     let single = n_words == 1;
+    // The first word in lowercase: the name itself when single.
+    let lw = lower_word(doc, i);
     let text = doc.slice(doc.tokens_span(i..end));
+    // What the word lists say of the name (asked of single words only),
+    // and whether a locative or ", Country" stands around it: each looked
+    // up at most once, and only when a rule below gets to ask.
+    let bits = OnceCell::new();
+    let bits = || *bits.get_or_init(|| gaz.word_bits(text));
     // A lone lowercase-able word that is an ordinary English word.
-    let common = single && gaz.is_common_word(text);
-    let locative = preceded_by_locative(doc, i) || followed_by_place(doc, gaz, walks, end);
+    let common = || single && bits() & COMMON_BIT != 0;
+    let given_name = || bits() & GENDER_BITS != 0;
+    let locative = OnceCell::new();
+    let locative = || {
+        *locative
+            .get_or_init(|| preceded_by_locative(doc, i) || followed_by_place(doc, gaz, walks, end))
+    };
 
     // A particle alone is no name ("Al-Karabla", "Al bu Nimr"), whatever
     // village folds to its letters ("Ål").
-    if single && PARTICLES.contains(&lower_word(doc, i)) && !has_country {
+    if single && is_particle(lw) && !has_country {
         return false;
     }
     // "in English", "in Hebrew": a language, whatever town shares its name.
-    if single && i > 0 && lower_word(doc, i - 1) == "in" && LANGUAGES.contains(&lower_word(doc, i))
-    {
+    if single && i > 0 && lower_word(doc, i - 1) == "in" && is_language(lw) {
         return false;
     }
     // Months and weekdays are dates ("May", "August"), whatever towns
     // share their names.
-    if single && crate::stages::dateline::MONTH_NAMES.contains(&lower_word(doc, i)) && !has_country
-    {
+    if single && crate::stages::dateline::MONTH_NAMES.contains(&lw) && !has_country {
         return false;
     }
-    if single && crate::stages::dateline::WEEKDAYS.contains(&lower_word(doc, i)) {
+    if single && crate::stages::dateline::WEEKDAYS.contains(&lw) {
         return false;
     }
     // Month abbreviations ("Dec. 5", "Nov 2016") and feasts ("Ramadan",
     // "Easter") are dates too.
-    if single
-        && (MONTH_ABBREVIATIONS.contains(&lower_word(doc, i))
-            || HOLIDAYS.contains(&lower_word(doc, i)))
-        && !has_country
-    {
+    if single && (is_month_abbreviation(lw) || is_holiday(lw)) && !has_country {
         return false;
     }
     // A title's abbreviation ("Spc. Lorraine Walsh", "Maj. Gen.") is no
@@ -1187,7 +1066,7 @@ fn accept(
                     )
                 })
             });
-        if next_cap && !next_is_country && gaz.given_name(text).is_some() {
+        if next_cap && !next_is_country && given_name() {
             return false;
         }
         // (A capitalized preposition opening the sentence is no given
@@ -1196,7 +1075,7 @@ fn accept(
             && toks[i - 1].is_word()
             && toks[i - 1].is(Token::CAP)
             && gaz.given_name(toks[i - 1].text(doc.text)).is_some()
-            && !LOCATIVES.contains(&lower_word(doc, i - 1))
+            && !is_locative(lower_word(doc, i - 1))
             && !has_country
         {
             return false;
@@ -1218,8 +1097,8 @@ fn accept(
     if doc.all_caps
         && single
         && !demonym
-        && !locative
-        && gaz.given_name(text).is_some()
+        && !locative()
+        && given_name()
         && end < toks.len()
         && toks[end].is_word()
         && doc.text[toks[end - 1].end as usize..toks[end].start as usize] == *" "
@@ -1236,99 +1115,93 @@ fn accept(
             return !doc.all_caps && country_acronym;
         }
         if demonym {
-            return !common || gaz.given_name(text).is_none();
+            return !common() || !given_name();
         }
         if has_country {
             return true;
         }
-        if common {
+        if common() {
             return false;
         }
-        return big || locative;
+        return big || locative();
     }
     if demonym || has_country {
         return true;
     }
-    if common {
+    if common() {
         // "of" and "and" say nothing about an ordinary word ("the nature
         // of God"); "in", "near", "outside" do ("outside Reading").
         return strong_locative(doc, i) && !is_sentence_start(doc, i);
     }
-    if single && is_sentence_start(doc, i) && gaz.given_name(text).is_some() && !locative {
+    if single && is_sentence_start(doc, i) && given_name() && !locative() {
         return false;
     }
     true
 }
 
 /// Countries (and first-level divisions) the story is about.
-struct Focus {
-    countries: HashMap<String, f64>,
+struct Focus<'g> {
+    countries: FxHashMap<&'g str, f64>,
     /// Name start -> the country or division written right after it.
-    after: HashMap<usize, (String, String)>,
+    after: FxHashMap<usize, (&'g str, &'g str)>,
 }
 
-fn focus(doc: &Doc, gaz: &Gazetteer, found: &[Found]) -> Focus {
-    let mut countries: HashMap<String, f64> = HashMap::new();
+fn focus<'g>(doc: &Doc, gaz: &'g Gazetteer, found: &[Found]) -> Focus<'g> {
+    let places = &gaz.places;
+    let kind = |r: PlaceRef| places.kind_population(r).0;
+    let small = |r: PlaceRef| matches!(kind(r), "town" | "village");
+    let mut countries: FxHashMap<&str, f64> = FxHashMap::default();
     for f in found {
-        let entries: Vec<PlaceEntry> = f
-            .candidates
-            .iter()
-            .map(|(r, _)| gaz.places.entry(*r))
-            .collect();
-        // Villages and towns that share a division's or city's name
-        // ("England, Arkansas") do not blur what the name points at.
-        let major = entries
-            .iter()
-            .any(|e| !matches!(e.kind, "town" | "village"));
-        let ccs: std::collections::BTreeSet<&str> = entries
-            .iter()
-            .filter(|e| !major || !matches!(e.kind, "town" | "village"))
-            .map(|e| e.country_code)
-            .filter(|c| !c.is_empty())
-            .collect();
+        let refs = || f.candidates.iter().map(|&(r, _)| r);
         // Only names that point at one country say what the story is
         // about ("Georgia" alone, country or state, says nothing).
         // ("Lebanon" counts although small towns share its name.)
-        let country = entries.iter().find(|e| e.kind == "country");
-        if let Some(c) = country {
-            let rival = entries.iter().any(|e| {
-                matches!(e.kind, "country" | "admin1") && e.country_code != c.country_code
+        if let Some(c) = refs().find(|&r| kind(r) == "country") {
+            let cc = places.entry(c).country_code;
+            let rival = refs().any(|r| {
+                matches!(kind(r), "country" | "admin1") && places.entry(r).country_code != cc
             });
             if !rival {
-                *countries.entry(c.country_code.to_string()).or_default() += 1.0;
+                *countries.entry(cc).or_default() += 1.0;
             }
-        } else if ccs.len() == 1 {
-            *countries
-                .entry(ccs.iter().next().unwrap().to_string())
-                .or_default() += 0.5;
+            continue;
+        }
+        // Villages and towns that share a division's or city's name
+        // ("England, Arkansas") do not blur what the name points at.
+        let major = refs().any(|r| !small(r));
+        let mut codes = refs()
+            .filter(|&r| !major || !small(r))
+            .map(|r| places.entry(r).country_code)
+            .filter(|c| !c.is_empty());
+        if let Some(cc) = codes.next() {
+            if codes.all(|c| c == cc) {
+                *countries.entry(cc).or_default() += 0.5;
+            }
         }
     }
     if let Some(d) = &doc.dateline {
         if let Some(ps) = d.place_span {
             for f in found.iter().filter(|f| ps.contains(f.span)) {
-                for (r, _) in &f.candidates {
-                    let e = gaz.places.entry(*r);
-                    if e.kind == "country" {
-                        *countries.entry(e.country_code.to_string()).or_default() += 3.0;
+                for &(r, _) in &f.candidates {
+                    if kind(r) == "country" {
+                        *countries.entry(places.entry(r).country_code).or_default() += 3.0;
                     }
                 }
             }
         }
     }
-    let mut after = HashMap::new();
+    let mut after = FxHashMap::default();
     for w in found.windows(2) {
         let (a, b) = (&w[0], &w[1]);
         if b.first_token == a.end_token + 1 && doc.tokens[a.end_token].text(doc.text) == "," {
-            if let Some(e) = b
+            if let Some(r) = b
                 .candidates
                 .iter()
-                .map(|(r, _)| gaz.places.entry(*r))
-                .find(|e| matches!(e.kind, "country" | "admin1"))
+                .map(|&(r, _)| r)
+                .find(|&r| matches!(kind(r), "country" | "admin1"))
             {
-                after.insert(
-                    a.span.start,
-                    (e.country_code.to_string(), e.admin1.to_string()),
-                );
+                let e = places.entry(r);
+                after.insert(a.span.start, (e.country_code, e.admin1));
             }
         }
     }
@@ -1350,7 +1223,9 @@ fn kind_prior(kind: &str) -> f64 {
     }
 }
 
-fn score(e: &PlaceEntry, form: Form, focus: &Focus, start: usize) -> f64 {
+/// The score of entry `e` of a name written as `form`, with `after` the
+/// country and division written right after the name.
+fn score(e: &PlaceEntry, form: Form, focus: &Focus, after: Option<&(&str, &str)>) -> f64 {
     // Size counts among populated places; for countries and divisions the
     // kind prior says it.
     let size = match e.kind {
@@ -1364,7 +1239,7 @@ fn score(e: &PlaceEntry, form: Form, focus: &Focus, start: usize) -> f64 {
     if let Some(w) = focus.countries.get(e.country_code) {
         s += 2.0 + 1.5 * w.min(4.0);
     }
-    if let Some((cc, a1)) = focus.after.get(&start) {
+    if let Some(&(cc, a1)) = after {
         if !a1.is_empty() && e.admin1 == a1 {
             s += 20.0;
         } else if cc == e.country_code {
@@ -1375,26 +1250,31 @@ fn score(e: &PlaceEntry, form: Form, focus: &Focus, start: usize) -> f64 {
 }
 
 fn resolve(doc: &mut Doc, gaz: &Gazetteer, found: Vec<Found>, focus: &Focus) {
-    let mut index: HashMap<PlaceRef, usize> = HashMap::new();
+    let mut index: FxHashMap<PlaceRef, usize> = FxHashMap::default();
     let mut places: Vec<Place> = Vec::new();
     for f in found {
-        let best = f
-            .candidates
-            .iter()
-            .map(|&(r, form)| {
-                let e = gaz.places.entry(r);
-                (score(&e, form, focus, f.span.start), r, form, e.population)
-            })
-            .max_by(|a, b| {
-                a.0.total_cmp(&b.0)
-                    .then(a.3.cmp(&b.3))
-                    .then(b.1.cmp_key().cmp(&a.1.cmp_key()))
-            });
-        let Some((_, r, form, _)) = best else {
+        // (A name with one entry needs no scores.)
+        let best = if let [(r, form)] = f.candidates[..] {
+            Some((r, form, gaz.places.entry(r)))
+        } else {
+            let after = focus.after.get(&f.span.start);
+            f.candidates
+                .iter()
+                .map(|&(r, form)| {
+                    let e = gaz.places.entry(r);
+                    (score(&e, form, focus, after), r, form, e)
+                })
+                .max_by(|a, b| {
+                    a.0.total_cmp(&b.0)
+                        .then(a.3.population.cmp(&b.3.population))
+                        .then(b.1.cmp_key().cmp(&a.1.cmp_key()))
+                })
+                .map(|(_, r, form, e)| (r, form, e))
+        };
+        let Some((r, form, e)) = best else {
             continue;
         };
         let ix = *index.entry(r).or_insert_with(|| {
-            let e = gaz.places.entry(r);
             let none_if_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
             places.push(Place {
                 name: e.name.to_string(),
