@@ -15,13 +15,13 @@
 use crate::doc::{
     Argument, CharIndex, Doc, Incident, Mention, Organization, Person, Place, Quote, Span, Speaker,
 };
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 /// Version of the output contract.
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// One story's output.
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Story {
     pub schema_version: u32,
     pub id: String,
@@ -34,20 +34,20 @@ pub struct Story {
 }
 
 /// A story that could not be read.
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct ErrorRecord {
     pub id: String,
     pub error: ErrorBody,
 }
 
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct ErrorBody {
     /// `not_utf8`, `empty`, `binary`, `too_large`, `unreadable`, `not_found`, `bad_json`.
     pub kind: String,
     pub message: String,
 }
 
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct DatelineOut {
     pub text: String,
     pub place: Option<String>,
@@ -57,15 +57,15 @@ pub struct DatelineOut {
     pub end: usize,
 }
 
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct MentionOut {
     pub start: usize,
     pub end: usize,
     pub text: String,
-    pub form: &'static str,
+    pub form: String,
 }
 
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct PlaceOut {
     pub id: String,
     pub name: String,
@@ -78,7 +78,7 @@ pub struct PlaceOut {
     pub mentions: Vec<MentionOut>,
 }
 
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct OrganizationOut {
     pub id: String,
     pub name: String,
@@ -88,7 +88,7 @@ pub struct OrganizationOut {
     pub mentions: Vec<MentionOut>,
 }
 
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct PersonOut {
     pub id: String,
     pub name: String,
@@ -101,27 +101,49 @@ pub struct PersonOut {
     pub mentions: Vec<MentionOut>,
 }
 
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct SpanOut {
     pub text: String,
     pub start: usize,
     pub end: usize,
 }
 
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct ArgumentOut {
     pub text: String,
     pub start: usize,
     pub end: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        deserialize_with = "present"
+    )]
     pub organization: Option<Option<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        deserialize_with = "present"
+    )]
     pub count: Option<Option<u32>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        deserialize_with = "present"
+    )]
     pub nationality: Option<Option<String>>,
 }
 
-#[derive(Serialize, Debug, Clone, PartialEq)]
+/// A field that is there, `null` included (`Some(None)`); a missing one is
+/// `None` (`#[serde(default)]`).
+fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct DateOut {
     pub text: String,
     pub value: Option<String>,
@@ -129,7 +151,7 @@ pub struct DateOut {
     pub end: usize,
 }
 
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct LocationOut {
     pub text: String,
     pub places: Vec<String>,
@@ -138,13 +160,13 @@ pub struct LocationOut {
     pub end: usize,
 }
 
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct EvidenceOut {
     pub start: usize,
     pub end: usize,
 }
 
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct IncidentOut {
     pub id: String,
     #[serde(rename = "type")]
@@ -166,7 +188,7 @@ pub struct IncidentOut {
     pub evidence: Vec<EvidenceOut>,
 }
 
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct QuoteOut {
     pub speaker: Option<String>,
     pub start: usize,
@@ -213,202 +235,29 @@ impl<'a> Conv<'a> {
             nationality: with_victim.then_some(a.nationality.as_deref()),
         }
     }
-
-    // The owned forms, for `Story::from_doc`.
-
-    fn span_out(&self, s: Span) -> SpanOut {
-        let s = self.span(s);
-        SpanOut {
-            text: s.text.to_string(),
-            start: s.start,
-            end: s.end,
-        }
-    }
-    fn mentions_out(&self, ms: &[Mention]) -> Vec<MentionOut> {
-        ms.iter()
-            .map(|m| {
-                let m = self.mention(m);
-                MentionOut {
-                    start: m.start,
-                    end: m.end,
-                    text: m.text.to_string(),
-                    form: m.form,
-                }
-            })
-            .collect()
-    }
-}
-
-fn place_id(i: usize) -> String {
-    format!("P{}", i + 1)
-}
-fn org_id(i: usize) -> String {
-    format!("O{}", i + 1)
-}
-fn person_id(i: usize) -> String {
-    format!("H{}", i + 1)
 }
 
 impl Story {
-    /// The contract view of a processed document.
+    /// The contract view of a processed document, as owned values.
+    ///
+    /// One mapping from a [`Doc`] to the contract exists, [`StoryView`];
+    /// this reads what it writes back into the owned types, so the two
+    /// can never disagree.
     pub fn from_doc(doc: &Doc) -> Story {
-        let c = Conv {
-            doc,
-            ix: CharIndex::new(doc.text),
-        };
-        let dateline = doc.dateline.as_ref().map(|d| {
-            let s = c.span_out(d.span);
-            DatelineOut {
-                text: s.text,
-                place: d.place.map(place_id),
-                agency: d.agency.clone(),
-                date: d.date.clone(),
-                start: s.start,
-                end: s.end,
-            }
-        });
-        let places = doc
-            .places
-            .iter()
-            .enumerate()
-            .map(|(i, p)| PlaceOut {
-                id: place_id(i),
-                name: p.name.clone(),
-                kind: p.kind.clone(),
-                country_code: p.country_code.clone(),
-                admin1: p.admin1.clone(),
-                lat: p.lat,
-                lon: p.lon,
-                source: p.source.clone(),
-                mentions: c.mentions_out(&p.mentions),
-            })
-            .collect();
-        let organizations = doc
-            .organizations
-            .iter()
-            .enumerate()
-            .map(|(i, o)| OrganizationOut {
-                id: org_id(i),
-                name: o.name.clone(),
-                canonical: o.canonical.clone(),
-                kind: o.kind.clone(),
-                country_code: o.country_code.clone(),
-                mentions: c.mentions_out(&o.mentions),
-            })
-            .collect();
-        let people = doc
-            .people
-            .iter()
-            .enumerate()
-            .map(|(i, p)| PersonOut {
-                id: person_id(i),
-                name: p.name.clone(),
-                canonical: p.canonical.clone(),
-                title: p.title.clone(),
-                role: p.role.clone(),
-                organization: p.organization.map(org_id),
-                country_code: p.country_code.clone(),
-                official: p.official,
-                mentions: c.mentions_out(&p.mentions),
-            })
-            .collect();
-        let arg = |a: &Argument, with_org: bool, with_victim: bool| {
-            let s = c.span_out(a.span);
-            ArgumentOut {
-                text: s.text,
-                start: s.start,
-                end: s.end,
-                organization: with_org.then(|| a.organization.map(org_id)),
-                count: with_victim.then_some(a.count),
-                nationality: with_victim.then(|| a.nationality.clone()),
-            }
-        };
-        let incidents = doc
-            .incidents
-            .iter()
-            .enumerate()
-            .map(|(i, e)| IncidentOut {
-                id: format!("E{}", i + 1),
-                kind: e.kind.clone(),
-                acled_event_type: e.acled_event_type.clone(),
-                acled_sub_event_type: e.acled_sub_event_type.clone(),
-                triggers: e.triggers.iter().map(|&t| c.span_out(t)).collect(),
-                date: e.date.as_ref().map(|d| {
-                    let s = c.span_out(d.span);
-                    DateOut {
-                        text: s.text,
-                        value: d.value.clone(),
-                        start: s.start,
-                        end: s.end,
-                    }
-                }),
-                location: e.location.as_ref().map(|l| {
-                    let s = c.span_out(l.span);
-                    LocationOut {
-                        text: s.text,
-                        places: l.places.iter().map(|&p| place_id(p)).collect(),
-                        country_code: l.country_code.clone(),
-                        start: s.start,
-                        end: s.end,
-                    }
-                }),
-                killed: e.killed,
-                killed_text: e.killed_text.map(|s| doc.slice(s).to_string()),
-                injured: e.injured,
-                injured_text: e.injured_text.map(|s| doc.slice(s).to_string()),
-                perpetrators: e.perpetrators.iter().map(|a| arg(a, true, false)).collect(),
-                victims: e.victims.iter().map(|a| arg(a, false, true)).collect(),
-                targets: e.targets.iter().map(|a| arg(a, false, false)).collect(),
-                weapons: e.weapons.iter().map(|a| arg(a, false, false)).collect(),
-                reported_by: e.reported_by.iter().map(|&o| org_id(o)).collect(),
-                evidence: e
-                    .evidence
-                    .iter()
-                    .map(|s| EvidenceOut {
-                        start: c.ix.char_offset(s.start),
-                        end: c.ix.char_offset(s.end),
-                    })
-                    .collect(),
-            })
-            .collect();
-        let quotes = doc
-            .quotes
-            .iter()
-            .map(|q| {
-                let s = c.span_out(q.span);
-                QuoteOut {
-                    speaker: q.speaker.map(|sp| match sp {
-                        Speaker::Person(i) => person_id(i),
-                        Speaker::Organization(i) => org_id(i),
-                    }),
-                    start: s.start,
-                    end: s.end,
-                    text: s.text,
-                }
-            })
-            .collect();
-        Story {
-            schema_version: SCHEMA_VERSION,
-            id: doc.id.clone(),
-            dateline,
-            places,
-            organizations,
-            people,
-            incidents,
-            quotes,
-        }
+        let value = serde_json::to_value(StoryView::new(doc)).expect("a story view serializes");
+        serde_json::from_value(value).expect("the owned types read what the view writes")
     }
 }
 
 /// A processed [`Doc`] as the contract's JSON, serialized straight from the
 /// document.
 ///
-/// It serializes to exactly the bytes [`Story::from_doc`] would, compact or
-/// pretty, but builds nothing on the way: every string is borrowed from the
-/// story text or the document's entities, ids are formatted on the stack,
-/// and lists are written item by item. The command line writes its output
-/// this way; [`Story`] remains the owned value for callers who want to
-/// inspect or keep a result.
+/// This is the one mapping from a document to the contract. It builds
+/// nothing on the way: every string is borrowed from the story text or the
+/// document's entities, ids are formatted on the stack, and lists are
+/// written item by item. The command line writes its output this way;
+/// [`Story::from_doc`] reads it back into owned values for callers who
+/// want to inspect or keep a result.
 ///
 /// ```
 /// let pipeline = dateline::Pipeline::new().unwrap();

@@ -32,7 +32,7 @@ fn listed_organizations_and_aliases_merge() {
     let forms: Vec<(&str, &str)> = o
         .mentions
         .iter()
-        .map(|m| (m.text.as_str(), m.form))
+        .map(|m| (m.text.as_str(), m.form.as_str()))
         .collect();
     assert_eq!(
         forms,
@@ -73,7 +73,7 @@ fn acronym_defined_then_reused() {
     let forms: Vec<(&str, &str)> = o
         .mentions
         .iter()
-        .map(|m| (m.text.as_str(), m.form))
+        .map(|m| (m.text.as_str(), m.form.as_str()))
         .collect();
     assert_eq!(
         forms,
@@ -305,7 +305,7 @@ fn a_capitalized_collective_noun_alone_names_the_organization() {
          In Syria, Coalition aircraft hit a bridge.",
     );
     let o = org(&s, "Coalition");
-    let forms: Vec<&str> = o.mentions.iter().map(|m| m.form).collect();
+    let forms: Vec<&str> = o.mentions.iter().map(|m| m.form.as_str()).collect();
     assert_eq!(forms.len(), 3, "{:?}", o.mentions);
     // Lowercase, it is an ordinary word.
     let s = story("A coalition of parties won the vote.");
