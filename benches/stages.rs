@@ -7,10 +7,6 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughpu
 use dateline::stages;
 use dateline::{Doc, Pipeline};
 
-// The allocator the `dateline` binary uses.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 const STORY: &str = include_str!("../fixtures/tajik-border.txt");
 
 fn bench(c: &mut Criterion) {
