@@ -53,7 +53,10 @@ impl Pipeline {
         doc
     }
 
-    /// Runs every stage and returns the contract's view of the story.
+    /// Runs every stage and returns the contract's view of the story as
+    /// owned values. To write JSON, serialize
+    /// [`StoryView`](crate::output::StoryView) of [`Pipeline::process`]'s
+    /// document instead: the same bytes, without building these values.
     pub fn extract(&self, id: &str, text: &str) -> Story {
         Story::from_doc(&self.process(id, text))
     }
