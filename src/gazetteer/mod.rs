@@ -554,7 +554,7 @@ impl NameKey {
     }
 
     /// Adds one byte, ASCII letters lowercased.
-    pub(crate) fn push_byte(&mut self, b: u8) {
+    fn push_byte(&mut self, b: u8) {
         use std::hash::Hasher;
         self.0.write_u8(b.to_ascii_lowercase());
     }
