@@ -11,6 +11,7 @@
 //! a default row's replaces it. `gazetteers/README.md` documents every file
 //! and column.
 
+mod lexicon;
 pub mod normalize;
 pub mod phrases;
 pub mod places;
@@ -444,54 +445,20 @@ impl Gazetteer {
     }
 }
 
-/// Most distinct words [`SEEN_WORDS`] keeps (then it starts over).
-const SEEN_WORDS_MAX: usize = 1 << 16;
-
-thread_local! {
-    /// [`WORD_INFO`]'s bits by word as written (words of at most 15 bytes,
-    /// see [`short_word_key`]), across the stories a
-    /// thread reads: the stages ask about nearly every token (every word of
-    /// capitals copy), stories share most of their words, and finding a
-    /// word here (a short hash of the word as it stands) is several times
-    /// cheaper than lowercasing it and finding it in the perfect-hash map
-    /// (a SipHash, and two reads far apart in a 1.5 MB table).
-    static SEEN_WORDS: std::cell::RefCell<FxHashMap<u128, u8>> =
-        std::cell::RefCell::new(FxHashMap::default());
-}
-
-/// [`WORD_INFO`]'s bits for `word` (any case), by way of [`SEEN_WORDS`].
+/// [`WORD_INFO`]'s bits for `word` (any case), by way of the thread's
+/// [`lexicon`].
 fn builtin_word_bits(word: &str) -> u8 {
     let lookup =
         |word: &str| normalize::with_key(word, |key| WORD_INFO.get(key).copied().unwrap_or(0));
-    let Some(short) = short_word_key(word) else {
+    let Some(short) = lexicon::short_word_key(word) else {
         return lookup(word);
     };
-    if let Some(bits) = SEEN_WORDS.with_borrow(|m| m.get(&short).copied()) {
-        return bits;
-    }
-    let bits = lookup(word);
-    SEEN_WORDS.with_borrow_mut(|m| {
-        if m.len() >= SEEN_WORDS_MAX {
-            m.clear();
+    lexicon::with_lexeme(short, |lex| {
+        if lex.bits == lexicon::Lexeme::UNKNOWN_BITS {
+            lex.bits = lookup(word);
         }
-        m.insert(short, bits);
-    });
-    bits
-}
-
-/// A word of at most 15 bytes as one number (its bytes, then its length
-/// in the last byte), for the per-thread memos: the key sits in the hash
-/// table itself, so finding it reads no string elsewhere in memory.
-/// `None` for longer words.
-pub(crate) fn short_word_key(word: &str) -> Option<u128> {
-    let b = word.as_bytes();
-    if b.len() > 15 {
-        return None;
-    }
-    let mut key = [0u8; 16];
-    key[..b.len()].copy_from_slice(b);
-    key[15] = b.len() as u8;
-    Some(u128::from_le_bytes(key))
+        lex.bits
+    })
 }
 
 /// Columns of `given_names.tsv`.

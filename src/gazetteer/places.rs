@@ -12,11 +12,11 @@
 //! phrase index). Names a user adds with `--gazetteers DIR` go into a
 //! second, small FST built at load time and walked the same way.
 
+use super::lexicon::{short_word_key, with_lexeme, AfterFirst, FirstWalk};
 use super::normalize::{normalize_key, push_normalized};
 use super::table::{Check, GazetteerError, Table};
 use crate::doc::{Form, Token};
 use fst::raw::{Fst, Node, Output};
-use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
 
 static PLACES_TSV: &str = include_str!("../../gazetteers/places.tsv");
@@ -271,9 +271,25 @@ impl PlaceIndex {
                 });
             }
         }
-        let first = self.first_token(text, &tokens[i]);
-        let builtin =
-            first.and_then(|(node, out)| walk_on(&self.names, text, tokens, i + 1, node, out));
+        let builtin = match self.first_walk(text, &tokens[i]) {
+            FirstWalk::Unknown => walk(&self.names, text, tokens, i),
+            FirstWalk::NoName => None,
+            FirstWalk::At(a) => {
+                let fin = (a.fin != u32::MAX).then_some((i + 1, u64::from(a.fin)));
+                match next_input(text, tokens, i + 1) {
+                    Next::Stop => fin,
+                    Next::Byte(b) if a.next & (1 << (b & 63)) == 0 => fin,
+                    _ => walk_on(
+                        &self.names,
+                        text,
+                        tokens,
+                        i + 1,
+                        self.names.node(a.addr as usize),
+                        Output::new(u64::from(a.out)),
+                    ),
+                }
+            }
+        };
         if let Some((end, v)) = builtin {
             match &mut best {
                 Some(b) if b.end_token > end => {}
@@ -298,46 +314,83 @@ impl PlaceIndex {
 
 impl PlaceIndex {
     /// Where the built-in names' FST stands after token `tok`, from the
-    /// thread's [`SEEN_FIRST`] or by a walk (then kept there).
-    fn first_token<'g>(&'g self, text: &str, tok: &Token) -> Option<(Node<'g>, Output)> {
-        let walk = || feed(&self.names, self.names.root(), Output::zero(), text, tok);
-        let Some(short) = super::short_word_key(&text[tok.start as usize..tok.end as usize]) else {
-            return walk();
+    /// thread's [`lexicon`](super::lexicon) or by a walk (then kept there).
+    /// `Unknown` for words the lexicon does not keep (over 15 bytes) and
+    /// states it cannot hold: the caller walks.
+    fn first_walk(&self, text: &str, tok: &Token) -> FirstWalk {
+        let Some(short) = short_word_key(&text[tok.start as usize..tok.end as usize]) else {
+            return FirstWalk::Unknown;
         };
-        let after = match SEEN_FIRST.with_borrow(|m| m.get(&short).copied()) {
-            Some(after) => after,
-            None => {
-                let after = walk().map(|(node, out)| (node.addr(), out.value()));
-                SEEN_FIRST.with_borrow_mut(|m| {
-                    if m.len() >= SEEN_FIRST_MAX {
-                        m.clear();
+        with_lexeme(short, |lex| {
+            if lex.first == FirstWalk::Unknown {
+                lex.first = match feed(&self.names, self.names.root(), Output::zero(), text, tok) {
+                    None => FirstWalk::NoName,
+                    Some((node, out)) => {
+                        summarize(node, out).map_or(FirstWalk::Unknown, FirstWalk::At)
                     }
-                    m.insert(short, after);
-                });
-                after
+                };
             }
-        };
-        after.map(|(addr, out)| (self.names.node(addr), Output::new(out)))
+            lex.first
+        })
     }
 }
 
-/// Most distinct first tokens [`SEEN_FIRST`] keeps (then it starts over).
-const SEEN_FIRST_MAX: usize = 1 << 16;
-
-thread_local! {
-    /// The built-in names' FST after a first token (node address and
-    /// output; `None`: no name starts so), by the token's text (words of at
-    /// most 15 bytes, see `short_word_key`), across the stories a thread
-    /// reads. Stories share most of their words, and the
-    /// walk over a new word (the FST's nodes decoded byte by byte) costs
-    /// far more than finding it here. The built-in FST never changes, so
-    /// what is kept holds for every `PlaceIndex`.
-    static SEEN_FIRST: std::cell::RefCell<FxHashMap<u128, AfterFirst>> =
-        std::cell::RefCell::new(FxHashMap::default());
+/// The lexicon's summary of the node a first token leads to (`None` if a
+/// number does not fit its 32 bits).
+fn summarize(node: Node<'_>, out: Output) -> Option<AfterFirst> {
+    let fin = if node.is_final() {
+        u32::try_from(out.cat(node.final_output()).value())
+            .ok()
+            .filter(|&f| f != u32::MAX)?
+    } else {
+        u32::MAX
+    };
+    let next = node
+        .transitions()
+        .fold(0u64, |bits, t| bits | 1 << (t.inp & 63));
+    Some(AfterFirst {
+        addr: u32::try_from(node.addr()).ok()?,
+        out: u32::try_from(out.value()).ok()?,
+        fin,
+        next,
+    })
 }
 
-/// A node address and output of the built-in FST (`None`: no key goes on).
-type AfterFirst = Option<(fst::raw::CompiledAddr, u64)>;
+/// What a walk standing before token `k` feeds next.
+enum Next {
+    /// Nothing: the text ends or a paragraph break comes first.
+    Stop,
+    /// This byte (a space for white space, or the token's first byte).
+    Byte(u8),
+    /// A byte not worked out here (the token's text is not ASCII).
+    Unknown,
+}
+
+/// What [`walk_on`] would feed first from token `k` (after token `k - 1`).
+#[inline]
+fn next_input(text: &str, tokens: &[Token], k: usize) -> Next {
+    let Some(tok) = tokens.get(k) else {
+        return Next::Stop;
+    };
+    let gap = &text.as_bytes()[tokens[k - 1].end as usize..tok.start as usize];
+    if !gap.is_empty() {
+        if is_paragraph_break(gap) {
+            return Next::Stop;
+        }
+        return Next::Byte(b' ');
+    }
+    if tok.is(Token::ASCII) {
+        Next::Byte(text.as_bytes()[tok.start as usize].to_ascii_lowercase())
+    } else {
+        Next::Unknown
+    }
+}
+
+/// Does white space `gap` hold a blank line? Names never run across one.
+#[inline]
+fn is_paragraph_break(gap: &[u8]) -> bool {
+    gap.len() > 1 && memchr::memchr_iter(b'\n', gap).nth(1).is_some()
+}
 
 /// Decodes built-in record `i`: numbers as parsed by `build.rs`, text
 /// sliced out of `places.tsv`.
@@ -449,8 +502,8 @@ fn walk_on<'f, D: AsRef<[u8]>>(
         // Feed the gap before token k (one space for any white space).
         let gap = &text.as_bytes()[pos..tok.start as usize];
         if !gap.is_empty() {
-            if gap.len() > 1 && memchr::memchr_iter(b'\n', gap).nth(1).is_some() {
-                break; // never across a paragraph
+            if is_paragraph_break(gap) {
+                break;
             }
             let Some(t) = node.find_input(b' ') else {
                 return best;

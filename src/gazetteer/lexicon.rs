@@ -1,0 +1,95 @@
+//! The thread's lexicon: what the built-in gazetteers say of a word as it
+//! is written, kept across the stories a thread reads.
+//!
+//! Two stages ask the gazetteers about nearly every capitalized word (every
+//! word of all-capitals copy): the places stage walks the place index from
+//! it, the people rules ask whether it is a given name or a common word.
+//! Stories share most of their words, and finding a word in a hash table
+//! keyed by its bytes is much cheaper than either question answered afresh
+//! (lowercasing it and probing a 1.5 MB perfect-hash table; decoding FST
+//! nodes byte by byte). What costs now is the table itself: it outgrows
+//! the processor's caches, so a probe for a rarer word is a trip to memory.
+//! One table holding both answers makes that trip once per word, where two
+//! memos made it twice (the second stage's probe finds the line the first
+//! one brought in).
+
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
+
+/// What the lexicon knows of one word. Each answer is filled in when a
+/// stage first asks for it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Lexeme {
+    /// The word list bits (`WORD_INFO`), or [`Lexeme::UNKNOWN_BITS`].
+    pub bits: u8,
+    /// The built-in place index after this word as a name's first token.
+    pub first: FirstWalk,
+}
+
+impl Lexeme {
+    /// `bits` not asked for yet (real bits use the low three).
+    pub const UNKNOWN_BITS: u8 = u8::MAX;
+    const NEW: Lexeme = Lexeme {
+        bits: Lexeme::UNKNOWN_BITS,
+        first: FirstWalk::Unknown,
+    };
+}
+
+/// Where a walk of the built-in place names stands after a first token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FirstWalk {
+    /// Not asked for yet.
+    Unknown,
+    /// No name starts with this token.
+    NoName,
+    /// Some name does: see [`AfterFirst`].
+    At(AfterFirst),
+}
+
+/// The FST state after a first token, and a summary of the node there so
+/// that most walks end without decoding it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct AfterFirst {
+    /// Node address.
+    pub addr: u32,
+    /// Output so far.
+    pub out: u32,
+    /// Output of the name that ends here, if one does (`u32::MAX`: none).
+    pub fin: u32,
+    /// Bit `b & 63` set for every input byte `b` the node goes on with: a
+    /// byte whose bit is clear cannot continue any name.
+    pub next: u64,
+}
+
+/// Most distinct words the lexicon keeps (then it starts over).
+const MAX_WORDS: usize = 1 << 17;
+
+thread_local! {
+    static LEXICON: RefCell<FxHashMap<u128, Lexeme>> = RefCell::new(FxHashMap::default());
+}
+
+/// Runs `f` on the thread's lexeme for the word whose [`short_word_key`]
+/// is `key`. `f` must not use the lexicon itself.
+pub(crate) fn with_lexeme<R>(key: u128, f: impl FnOnce(&mut Lexeme) -> R) -> R {
+    LEXICON.with_borrow_mut(|m| {
+        if m.len() >= MAX_WORDS && !m.contains_key(&key) {
+            m.clear();
+        }
+        f(m.entry(key).or_insert(Lexeme::NEW))
+    })
+}
+
+/// A word of at most 15 bytes as one number (its bytes, then its length
+/// in the last byte), the lexicon's key: the key sits in the hash table
+/// itself, so finding it reads no string elsewhere in memory. `None` for
+/// longer words, which are not kept.
+pub(crate) fn short_word_key(word: &str) -> Option<u128> {
+    let b = word.as_bytes();
+    if b.len() > 15 {
+        return None;
+    }
+    let mut key = [0u8; 16];
+    key[..b.len()].copy_from_slice(b);
+    key[15] = b.len() as u8;
+    Some(u128::from_le_bytes(key))
+}
