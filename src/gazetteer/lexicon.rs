@@ -59,6 +59,30 @@ pub(crate) struct AfterFirst {
     /// Bit `b & 63` set for every input byte `b` the node goes on with: a
     /// byte whose bit is clear cannot continue any name.
     pub next: u64,
+    /// The same for the node after a space, when there is one: the first
+    /// letters a second word may start with.
+    pub after_space: u64,
+}
+
+impl AfterFirst {
+    /// May a name go on with byte `b` after the first token?
+    #[inline]
+    pub fn may_go_on(&self, b: u8) -> bool {
+        self.next & byte_bit(b) != 0
+    }
+
+    /// May a name go on with a space and then byte `b`?
+    #[inline]
+    pub fn may_go_on_after_space(&self, b: u8) -> bool {
+        self.after_space & byte_bit(b) != 0
+    }
+}
+
+/// The bit of byte `b` in [`AfterFirst::next`] and
+/// [`AfterFirst::after_space`].
+#[inline]
+pub(crate) fn byte_bit(b: u8) -> u64 {
+    1 << (b & 63)
 }
 
 /// Most distinct words the lexicon keeps (then it starts over).

@@ -12,7 +12,7 @@
 //! phrase index). Names a user adds with `--gazetteers DIR` go into a
 //! second, small FST built at load time and walked the same way.
 
-use super::lexicon::{short_word_key, with_lexeme, AfterFirst, FirstWalk};
+use super::lexicon::{byte_bit, short_word_key, with_lexeme, AfterFirst, FirstWalk};
 use super::normalize::{normalize_key, push_normalized};
 use super::table::{Check, GazetteerError, Table};
 use crate::doc::{Form, Token};
@@ -276,10 +276,19 @@ impl PlaceIndex {
             FirstWalk::NoName => None,
             FirstWalk::At(a) => {
                 let fin = (a.fin != u32::MAX).then_some((i + 1, u64::from(a.fin)));
-                match next_input(text, tokens, i + 1) {
-                    Next::Stop => fin,
-                    Next::Byte(b) if a.next & (1 << (b & 63)) == 0 => fin,
-                    _ => walk_on(
+                let go_on = match next_input(text, tokens, i + 1) {
+                    Next::Stop => false,
+                    Next::Byte(b' ') => {
+                        a.may_go_on(b' ')
+                            && first_ascii_byte(text, &tokens[i + 1])
+                                .is_none_or(|c| a.may_go_on_after_space(c))
+                    }
+                    Next::Byte(b) => a.may_go_on(b),
+                    Next::Unknown => true,
+                };
+                match go_on {
+                    false => fin,
+                    true => walk_on(
                         &self.names,
                         text,
                         tokens,
@@ -326,7 +335,7 @@ impl PlaceIndex {
                 lex.first = match feed(&self.names, self.names.root(), Output::zero(), text, tok) {
                     None => FirstWalk::NoName,
                     Some((node, out)) => {
-                        summarize(node, out).map_or(FirstWalk::Unknown, FirstWalk::At)
+                        summarize(&self.names, node, out).map_or(FirstWalk::Unknown, FirstWalk::At)
                     }
                 };
             }
@@ -337,7 +346,7 @@ impl PlaceIndex {
 
 /// The lexicon's summary of the node a first token leads to (`None` if a
 /// number does not fit its 32 bits).
-fn summarize(node: Node<'_>, out: Output) -> Option<AfterFirst> {
+fn summarize(fst: &Fst<&[u8]>, node: Node<'_>, out: Output) -> Option<AfterFirst> {
     let fin = if node.is_final() {
         u32::try_from(out.cat(node.final_output()).value())
             .ok()
@@ -345,14 +354,19 @@ fn summarize(node: Node<'_>, out: Output) -> Option<AfterFirst> {
     } else {
         u32::MAX
     };
-    let next = node
-        .transitions()
-        .fold(0u64, |bits, t| bits | 1 << (t.inp & 63));
+    let bits = |node: Node<'_>| {
+        node.transitions()
+            .fold(0u64, |bits, t| bits | byte_bit(t.inp))
+    };
+    let after_space = node
+        .find_input(b' ')
+        .map_or(0, |t| bits(fst.node(node.transition(t).addr)));
     Some(AfterFirst {
         addr: u32::try_from(node.addr()).ok()?,
         out: u32::try_from(out.value()).ok()?,
         fin,
-        next,
+        next: bits(node),
+        after_space,
     })
 }
 
@@ -379,11 +393,15 @@ fn next_input(text: &str, tokens: &[Token], k: usize) -> Next {
         }
         return Next::Byte(b' ');
     }
-    if tok.is(Token::ASCII) {
-        Next::Byte(text.as_bytes()[tok.start as usize].to_ascii_lowercase())
-    } else {
-        Next::Unknown
-    }
+    first_ascii_byte(text, tok).map_or(Next::Unknown, Next::Byte)
+}
+
+/// The first byte of `tok` in lowercase, if the token is ASCII (the byte
+/// a walk feeds for it).
+#[inline]
+fn first_ascii_byte(text: &str, tok: &Token) -> Option<u8> {
+    tok.is(Token::ASCII)
+        .then(|| text.as_bytes()[tok.start as usize].to_ascii_lowercase())
 }
 
 /// Does white space `gap` hold a blank line? Names never run across one.
