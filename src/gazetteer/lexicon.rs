@@ -56,33 +56,45 @@ pub(crate) struct AfterFirst {
     pub out: u32,
     /// Output of the name that ends here, if one does (`u32::MAX`: none).
     pub fin: u32,
-    /// Bit `b & 63` set for every input byte `b` the node goes on with: a
+    /// Bit `b & 31` set for every input byte `b` the node goes on with: a
     /// byte whose bit is clear cannot continue any name.
-    pub next: u64,
-    /// The same for the node after a space, when there is one: the first
-    /// letters a second word may start with.
+    pub next: u32,
+    /// Bit `b & 63` set for every byte that may follow a space here: the
+    /// first letters a second word may start with.
     pub after_space: u64,
+    /// [`pair_bit`] set for every two bytes that may follow a space here:
+    /// the first two letters of a second word. Most walks that go on past
+    /// a first token end in the second word's first two letters.
+    pub pairs_after_space: u64,
 }
 
 impl AfterFirst {
     /// May a name go on with byte `b` after the first token?
     #[inline]
     pub fn may_go_on(&self, b: u8) -> bool {
-        self.next & byte_bit(b) != 0
+        self.next & 1 << (b & 31) != 0
     }
 
-    /// May a name go on with a space and then byte `b`?
+    /// May a name go on with a space and then a word that starts with
+    /// `word` (its first bytes, lowercase)?
     #[inline]
-    pub fn may_go_on_after_space(&self, b: u8) -> bool {
-        self.after_space & byte_bit(b) != 0
+    pub fn may_go_on_after_space(&self, word: &[u8]) -> bool {
+        match *word {
+            [] => true,
+            [b1] => self.after_space & 1 << (b1 & 63) != 0,
+            [b1, b2, ..] => {
+                self.after_space & 1 << (b1 & 63) != 0
+                    && self.pairs_after_space & pair_bit(b1, b2) != 0
+            }
+        }
     }
 }
 
-/// The bit of byte `b` in [`AfterFirst::next`] and
-/// [`AfterFirst::after_space`].
+/// The bit of two bytes in [`AfterFirst::pairs_after_space`].
 #[inline]
-pub(crate) fn byte_bit(b: u8) -> u64 {
-    1 << (b & 63)
+pub(crate) fn pair_bit(b1: u8, b2: u8) -> u64 {
+    let h = (u32::from(b1) << 8 | u32::from(b2)).wrapping_mul(0x9E37_79B9);
+    1 << (h >> 26)
 }
 
 /// Most distinct words the lexicon keeps (then it starts over).

@@ -12,7 +12,7 @@
 //! phrase index). Names a user adds with `--gazetteers DIR` go into a
 //! second, small FST built at load time and walked the same way.
 
-use super::lexicon::{byte_bit, short_word_key, with_lexeme, AfterFirst, FirstWalk};
+use super::lexicon::{pair_bit, short_word_key, with_lexeme, AfterFirst, FirstWalk};
 use super::normalize::{normalize_key, push_normalized};
 use super::table::{Check, GazetteerError, Table};
 use crate::doc::{Form, Token};
@@ -279,9 +279,20 @@ impl PlaceIndex {
                 let go_on = match next_input(text, tokens, i + 1) {
                     Next::Stop => false,
                     Next::Byte(b' ') => {
-                        a.may_go_on(b' ')
-                            && first_ascii_byte(text, &tokens[i + 1])
-                                .is_none_or(|c| a.may_go_on_after_space(c))
+                        a.may_go_on(b' ') && {
+                            let next = &tokens[i + 1];
+                            // The next word's first two bytes as fed (ASCII
+                            // words only; others are walked).
+                            let w = &text.as_bytes()[next.start as usize..next.end as usize];
+                            let w = &w[..w.len().min(2)];
+                            !next.is(Token::ASCII)
+                                || a.may_go_on_after_space(
+                                    &[
+                                        w[0].to_ascii_lowercase(),
+                                        w.get(1).map_or(0, u8::to_ascii_lowercase),
+                                    ][..w.len()],
+                                )
+                        }
                     }
                     Next::Byte(b) => a.may_go_on(b),
                     Next::Unknown => true,
@@ -354,19 +365,26 @@ fn summarize(fst: &Fst<&[u8]>, node: Node<'_>, out: Output) -> Option<AfterFirst
     } else {
         u32::MAX
     };
-    let bits = |node: Node<'_>| {
-        node.transitions()
-            .fold(0u64, |bits, t| bits | byte_bit(t.inp))
-    };
-    let after_space = node
-        .find_input(b' ')
-        .map_or(0, |t| bits(fst.node(node.transition(t).addr)));
+    let next = node
+        .transitions()
+        .fold(0u32, |bits, t| bits | 1 << (t.inp & 31));
+    let (mut after_space, mut pairs_after_space) = (0u64, 0u64);
+    if let Some(t) = node.find_input(b' ') {
+        let second = fst.node(node.transition(t).addr);
+        for t1 in second.transitions() {
+            after_space |= 1 << (t1.inp & 63);
+            for t2 in fst.node(t1.addr).transitions() {
+                pairs_after_space |= pair_bit(t1.inp, t2.inp);
+            }
+        }
+    }
     Some(AfterFirst {
         addr: u32::try_from(node.addr()).ok()?,
         out: u32::try_from(out.value()).ok()?,
         fin,
-        next: bits(node),
+        next,
         after_space,
+        pairs_after_space,
     })
 }
 
