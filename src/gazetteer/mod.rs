@@ -19,7 +19,7 @@ pub mod table;
 
 use crate::doc::Form;
 pub use phrases::{ListKind, PhraseHit, PhraseIndex};
-pub use places::{PlaceEntry, PlaceIndex, PlaceMatch, PlaceRef};
+pub use places::{CandidateIter, Candidates, PlaceEntry, PlaceIndex, PlaceMatch, PlaceRef};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;

@@ -101,7 +101,82 @@ pub enum PlaceRef {
 pub struct PlaceMatch {
     /// Token index one past the last token of the name.
     pub end_token: usize,
-    pub candidates: Vec<(PlaceRef, Form)>,
+    pub candidates: Candidates,
+}
+
+/// The entries a name may refer to, in the index's order. A built-in
+/// name's are read in place from the compiled posting lists: a walk finds
+/// a name at most capitalized words, and some names have hundreds of
+/// entries ("San", "Santa"), so copying them out would allocate for
+/// nearly every candidate word.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Candidates {
+    /// The posting list of a built-in name (its offset).
+    Builtin(u32),
+    /// A list made at run time: names a user added, alone or merged with
+    /// a built-in name's entries.
+    List(Vec<(PlaceRef, Form)>),
+}
+
+impl Default for Candidates {
+    fn default() -> Candidates {
+        Candidates::List(Vec::new())
+    }
+}
+
+impl Candidates {
+    /// The candidates, in order.
+    pub fn iter(&self) -> CandidateIter<'_> {
+        match self {
+            Candidates::Builtin(o) => CandidateIter {
+                list: [].iter(),
+                postings: builtin_posting_bytes(*o).chunks_exact(POSTING_LEN),
+            },
+            Candidates::List(v) => CandidateIter {
+                list: v.iter(),
+                postings: [].chunks_exact(POSTING_LEN),
+            },
+        }
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        match self {
+            Candidates::Builtin(o) => builtin_posting_bytes(*o).len() / POSTING_LEN,
+            Candidates::List(v) => v.len(),
+        }
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The one candidate, if there is exactly one.
+    pub fn only(&self) -> Option<(PlaceRef, Form)> {
+        let mut it = self.iter();
+        let first = it.next()?;
+        it.next().is_none().then_some(first)
+    }
+}
+
+/// Iterator over [`Candidates`].
+#[derive(Clone, Debug)]
+pub struct CandidateIter<'a> {
+    list: std::slice::Iter<'a, (PlaceRef, Form)>,
+    postings: std::slice::ChunksExact<'static, u8>,
+}
+
+impl Iterator for CandidateIter<'_> {
+    type Item = (PlaceRef, Form);
+
+    #[inline]
+    fn next(&mut self) -> Option<(PlaceRef, Form)> {
+        if let Some(&c) = self.list.next() {
+            return Some(c);
+        }
+        self.postings.next().map(decode_posting)
+    }
 }
 
 /// The world place index (built-in) plus places added at run time.
@@ -267,7 +342,7 @@ impl PlaceIndex {
             if let Some((end, v)) = walk(fst, text, tokens, i) {
                 best = Some(PlaceMatch {
                     end_token: end,
-                    candidates: self.overlay_postings[v as usize].clone(),
+                    candidates: Candidates::List(self.overlay_postings[v as usize].clone()),
                 });
             }
         }
@@ -314,16 +389,20 @@ impl PlaceIndex {
             match &mut best {
                 Some(b) if b.end_token > end => {}
                 Some(b) if b.end_token == end => {
-                    for c in builtin_postings(v) {
-                        if !b.candidates.iter().any(|(r, _)| *r == c.0) {
-                            b.candidates.push(c);
+                    if let Candidates::List(list) = &mut b.candidates {
+                        for c in builtin_postings(v) {
+                            if !list.iter().any(|(r, _)| *r == c.0) {
+                                list.push(c);
+                            }
                         }
                     }
                 }
                 _ => {
                     best = Some(PlaceMatch {
                         end_token: end,
-                        candidates: builtin_postings(v).collect(),
+                        candidates: Candidates::Builtin(
+                            u32::try_from(v).expect("posting offsets fit 32 bits"),
+                        ),
                     })
                 }
             }
@@ -462,14 +541,27 @@ fn builtin_record(i: usize) -> &'static [u8] {
     &RECORDS[i * RECORD_LEN..(i + 1) * RECORD_LEN]
 }
 
-fn builtin_postings(offset: u64) -> impl Iterator<Item = (PlaceRef, Form)> {
+/// Bytes per posting: a record index (u32) and a form code.
+const POSTING_LEN: usize = 5;
+
+/// The postings of the list at `offset` (after its u16 count).
+fn builtin_posting_bytes(offset: u32) -> &'static [u8] {
     let o = offset as usize;
     let count = u16::from_le_bytes([POSTINGS[o], POSTINGS[o + 1]]) as usize;
-    (0..count).map(move |k| {
-        let p = o + 2 + k * 5;
-        let ix = u32::from_le_bytes(POSTINGS[p..p + 4].try_into().unwrap());
-        (PlaceRef::Builtin(ix), form_of(POSTINGS[p + 4]))
-    })
+    &POSTINGS[o + 2..o + 2 + count * POSTING_LEN]
+}
+
+#[inline]
+fn decode_posting(p: &[u8]) -> (PlaceRef, Form) {
+    let ix = u32::from_le_bytes([p[0], p[1], p[2], p[3]]);
+    (PlaceRef::Builtin(ix), form_of(p[4]))
+}
+
+fn builtin_postings(offset: u64) -> impl Iterator<Item = (PlaceRef, Form)> {
+    let offset = u32::try_from(offset).expect("posting offsets fit 32 bits");
+    builtin_posting_bytes(offset)
+        .chunks_exact(POSTING_LEN)
+        .map(decode_posting)
 }
 
 /// Feeds one token's normalized text to the FST from `node`; `None` when

@@ -26,7 +26,9 @@
 //!    "Tripoli, Lebanon"). The best score wins; ties go to the larger place.
 
 use crate::doc::{Doc, Form, Mention, Place, Span, Token, TokenKind};
-use crate::gazetteer::{Gazetteer, PlaceEntry, PlaceMatch, PlaceRef, COMMON_BIT, GENDER_BITS};
+use crate::gazetteer::{
+    Candidates, Gazetteer, PlaceEntry, PlaceMatch, PlaceRef, COMMON_BIT, GENDER_BITS,
+};
 use regex::Regex;
 use rustc_hash::FxHashMap;
 use std::cell::OnceCell;
@@ -132,7 +134,7 @@ struct Found {
     span: Span,
     first_token: usize,
     end_token: usize,
-    candidates: Vec<(PlaceRef, Form)>,
+    candidates: Candidates,
 }
 
 pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
@@ -150,7 +152,7 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
                 || f.candidates.iter().any(|(r, _)| {
                     focus
                         .countries
-                        .get(gaz.places.entry(*r).country_code)
+                        .get(gaz.places.entry(r).country_code)
                         .is_some_and(|&w| w >= 4.0)
                 })
         })
@@ -844,7 +846,7 @@ fn followed_by_place(doc: &Doc, gaz: &Gazetteer, walks: &Walks, end: usize) -> b
         && walks.longest_at(end + 1).is_some_and(|m| {
             m.candidates
                 .iter()
-                .any(|(r, _)| matches!(gaz.places.kind_population(*r).0, "country" | "admin1"))
+                .any(|(r, _)| matches!(gaz.places.kind_population(r).0, "country" | "admin1"))
         })
 }
 
@@ -873,7 +875,7 @@ fn find(doc: &Doc, gaz: &Gazetteer) -> Vec<Found> {
             let candidates = walks.at[i]
                 .take()
                 .flatten()
-                .map_or_else(Vec::new, |m| m.candidates);
+                .map_or_else(Candidates::default, |m| m.candidates);
             out.push(Found {
                 weak,
                 span: doc.tokens_span(i..end),
@@ -898,15 +900,15 @@ fn weak(
     walks: &Walks,
     i: usize,
     end: usize,
-    cands: &[(PlaceRef, Form)],
+    cands: &Candidates,
 ) -> bool {
     let words = (i..end).filter(|&k| doc.tokens[k].is_word()).count();
     words == 1
         && !preceded_by_locative(doc, i)
         && !followed_by_place(doc, gaz, walks, end)
         && cands.iter().all(|(r, f)| {
-            let (kind, population) = gaz.places.kind_population(*r);
-            *f != Form::Demonym && matches!(kind, "town" | "village") && population < 15_000
+            let (kind, population) = gaz.places.kind_population(r);
+            f != Form::Demonym && matches!(kind, "town" | "village") && population < 15_000
         })
 }
 
@@ -927,7 +929,7 @@ fn accept(
     walks: &Walks,
     i: usize,
     end: usize,
-    cands: &[(PlaceRef, Form)],
+    cands: &Candidates,
 ) -> bool {
     let toks = &doc.tokens;
     // The name's words (no vector: names are a few tokens long).
@@ -975,12 +977,12 @@ fn accept(
     let mut country_acronym = false;
     // A division, region, or city or town of 10,000 people or more.
     let mut big = false;
-    for (r, f) in cands {
-        let (kind, population) = gaz.places.kind_population(*r);
-        has_country |= kind == "country" && *f != Form::Demonym;
-        demonym &= *f == Form::Demonym;
+    for (r, f) in cands.iter() {
+        let (kind, population) = gaz.places.kind_population(r);
+        has_country |= kind == "country" && f != Form::Demonym;
+        demonym &= f == Form::Demonym;
         speaks |= matches!(kind, "country" | "admin1" | "region" | "city");
-        country_acronym |= kind == "country" && *f == Form::Acronym;
+        country_acronym |= kind == "country" && f == Form::Acronym;
         big |= matches!(kind, "admin1" | "admin2" | "region")
             || (matches!(kind, "city" | "town") && population >= 10_000);
     }
@@ -1061,7 +1063,7 @@ fn accept(
             && walks.longest_at(end).is_some_and(|m| {
                 m.candidates.iter().any(|(r, _)| {
                     matches!(
-                        gaz.places.kind_population(*r).0,
+                        gaz.places.kind_population(r).0,
                         "country" | "admin1" | "region"
                     )
                 })
@@ -1152,7 +1154,7 @@ fn focus<'g>(doc: &Doc, gaz: &'g Gazetteer, found: &[Found]) -> Focus<'g> {
     let small = |r: PlaceRef| matches!(kind(r), "town" | "village");
     let mut countries: FxHashMap<&str, f64> = FxHashMap::default();
     for f in found {
-        let refs = || f.candidates.iter().map(|&(r, _)| r);
+        let refs = || f.candidates.iter().map(|(r, _)| r);
         // Only names that point at one country say what the story is
         // about ("Georgia" alone, country or state, says nothing).
         // ("Lebanon" counts although small towns share its name.)
@@ -1182,7 +1184,7 @@ fn focus<'g>(doc: &Doc, gaz: &'g Gazetteer, found: &[Found]) -> Focus<'g> {
     if let Some(d) = &doc.dateline {
         if let Some(ps) = d.place_span {
             for f in found.iter().filter(|f| ps.contains(f.span)) {
-                for &(r, _) in &f.candidates {
+                for (r, _) in f.candidates.iter() {
                     if kind(r) == "country" {
                         *countries.entry(places.entry(r).country_code).or_default() += 3.0;
                     }
@@ -1197,7 +1199,7 @@ fn focus<'g>(doc: &Doc, gaz: &'g Gazetteer, found: &[Found]) -> Focus<'g> {
             if let Some(r) = b
                 .candidates
                 .iter()
-                .map(|&(r, _)| r)
+                .map(|(r, _)| r)
                 .find(|&r| matches!(kind(r), "country" | "admin1"))
             {
                 let e = places.entry(r);
@@ -1254,13 +1256,13 @@ fn resolve(doc: &mut Doc, gaz: &Gazetteer, found: Vec<Found>, focus: &Focus) {
     let mut places: Vec<Place> = Vec::new();
     for f in found {
         // (A name with one entry needs no scores.)
-        let best = if let [(r, form)] = f.candidates[..] {
+        let best = if let Some((r, form)) = f.candidates.only() {
             Some((r, form, gaz.places.entry(r)))
         } else {
             let after = focus.after.get(&f.span.start);
             f.candidates
                 .iter()
-                .map(|&(r, form)| {
+                .map(|(r, form)| {
                     let e = gaz.places.entry(r);
                     (score(&e, form, focus, after), r, form, e)
                 })
