@@ -12,7 +12,10 @@
 //!   of its text fields (the library includes that file as text and slices
 //!   the fields out of it), its kind as an index into `PLACE_KINDS`, and
 //!   its coordinates and population already parsed, so that looking at a
-//!   candidate entry costs a few loads and no parsing.
+//!   candidate entry costs a few loads and no parsing;
+//! - `place_by_lat.bin`: the indices (u32) of the populated places (city,
+//!   town, village) with coordinates, ordered by latitude, for reverse
+//!   geocoding without a pass over every record.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
@@ -134,9 +137,29 @@ fn main() {
     let fst_bytes = builder.into_inner().expect("fst");
     fs::write(out.join("place_names.fst"), fst_bytes).expect("write fst");
     fs::write(out.join("place_postings.bin"), blob).expect("write postings");
-    fs::write(out.join("place_records.bin"), records).expect("write records");
+    fs::write(out.join("place_records.bin"), &records).expect("write records");
+    fs::write(out.join("place_by_lat.bin"), by_latitude(&records)).expect("write by_lat");
 
     word_lists(out);
+}
+
+/// The populated places with coordinates, by latitude (then index), as
+/// little-endian u32 record indices.
+fn by_latitude(records: &[u8]) -> Vec<u8> {
+    let mut by_lat: Vec<(f64, u32)> = records
+        .chunks_exact(RECORD_LEN)
+        .enumerate()
+        .filter(|(_, r)| {
+            r[12] & 3 == 3 && matches!(PLACE_KINDS[r[8] as usize], "city" | "town" | "village")
+        })
+        .map(|(i, r)| {
+            let lat = f64::from_le_bytes(r[16..24].try_into().expect("8 bytes"));
+            (lat, u32::try_from(i).expect("index"))
+        })
+        .filter(|(lat, _)| !lat.is_nan())
+        .collect();
+    by_lat.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    by_lat.iter().flat_map(|&(_, i)| i.to_le_bytes()).collect()
 }
 
 /// Given names and common words, as one perfect-hash map (`word_info.rs`)

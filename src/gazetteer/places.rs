@@ -23,6 +23,7 @@ static PLACES_TSV: &str = include_str!("../../gazetteers/places.tsv");
 static NAMES_FST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/place_names.fst"));
 static POSTINGS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/place_postings.bin"));
 static RECORDS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/place_records.bin"));
+static BY_LATITUDE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/place_by_lat.bin"));
 
 /// Bytes per record in `place_records.bin` (layout in `build.rs`).
 const RECORD_LEN: usize = 40;
@@ -656,46 +657,128 @@ fn walk_on<'f, D: AsRef<[u8]>>(
 impl PlaceIndex {
     /// The populated place (city, town or village) nearest to a point, by
     /// great-circle distance, with that distance in kilometres: reverse
-    /// geocoding for coordinates written in a story. A linear pass over the
-    /// built-in records, run only when a story gives coordinates.
+    /// geocoding for coordinates written in a story.
     ///
-    /// The pass reads kind and coordinates from each 40-byte record (not
-    /// the text fields of [`PlaceIndex::entry`]) and skips the haversine of
-    /// a place whose latitude alone puts it more than a kilometre beyond
-    /// the nearest so far: a great circle is never shorter than its
-    /// latitude difference, and the computed distance errs by far less
-    /// than a kilometre, so a skipped place is one that could not have
-    /// replaced the nearest. The result is the one the full pass gives,
-    /// to the last bit and the same first place on a tie.
+    /// The places are searched outwards from the point's latitude in the
+    /// latitude-ordered index `build.rs` writes, the nearer latitude
+    /// first, until the latitude difference alone puts every place left
+    /// more than a kilometre beyond the nearest so far: a great circle is
+    /// never shorter than its latitude difference, and the computed
+    /// distance errs by far less than a kilometre, so no place left could
+    /// be nearer. Ties go to the first place in the gazetteer, as a pass
+    /// over every record in order would give.
     pub fn nearest(&self, lat: f64, lon: f64) -> Option<(PlaceRef, f64)> {
         const EARTH_KM: f64 = 6371.0;
         let (p1, l1) = (lat.to_radians(), lon.to_radians());
         let cos_p1 = p1.cos();
+        let n = BY_LATITUDE.len() / 4;
+        let record_at = |k: usize| {
+            u32::from_le_bytes(BY_LATITUDE[4 * k..4 * k + 4].try_into().expect("4 bytes")) as usize
+        };
+        let f64_at = |i: usize, k: usize| {
+            f64::from_le_bytes(builtin_record(i)[k..k + 8].try_into().expect("8 bytes"))
+        };
+        let phi = |k: usize| f64_at(record_at(k), 16).to_radians();
+        // The first place at or north of the point's latitude.
+        let start = {
+            let (mut lo, mut hi) = (0, n);
+            while lo < hi {
+                let mid = (lo + hi) / 2;
+                if phi(mid) < p1 {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            lo
+        };
+        // Places south of `south` and from `north` on are still to see.
+        let (mut south, mut north) = (start, start);
+        let mut best: Option<(usize, f64)> = None;
+        while south > 0 || north < n {
+            let gap = |k: usize| (phi(k) - p1).abs() * EARTH_KM;
+            let down = if south > 0 {
+                gap(south - 1)
+            } else {
+                f64::INFINITY
+            };
+            let up = if north < n { gap(north) } else { f64::INFINITY };
+            let nearer = down.min(up);
+            if best.is_some_and(|(_, d)| nearer > d + 1.0) {
+                break;
+            }
+            let k = if down <= up {
+                south -= 1;
+                south
+            } else {
+                north += 1;
+                north - 1
+            };
+            let i = record_at(k);
+            let (p2, l2) = (f64_at(i, 16).to_radians(), f64_at(i, 24).to_radians());
+            // Haversine, on a sphere of the Earth's mean radius.
+            let h = ((p2 - p1) / 2.0).sin().powi(2)
+                + cos_p1 * p2.cos() * ((l2 - l1) / 2.0).sin().powi(2);
+            let km = 2.0 * EARTH_KM * h.sqrt().min(1.0).asin();
+            if best.is_none_or(|(j, d)| km < d || km == d && i < j) {
+                best = Some((i, km));
+            }
+        }
+        best.map(|(i, km)| (PlaceRef::Builtin(i as u32), km))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What [`PlaceIndex::nearest`] must give: a pass over every record,
+    /// the first of equally near places winning.
+    fn nearest_by_full_pass(lat: f64, lon: f64) -> Option<(PlaceRef, f64)> {
+        const EARTH_KM: f64 = 6371.0;
+        let (p1, l1) = (lat.to_radians(), lon.to_radians());
         let mut best: Option<(PlaceRef, f64)> = None;
-        for i in 0..self.builtin_len() {
+        for i in 0..RECORDS.len() / RECORD_LEN {
             let r = builtin_record(i);
-            // flags: lat and lon both given; kind: city, town or village.
             if r[12] & 3 != 3 || !matches!(PLACE_KINDS[r[8] as usize], "city" | "town" | "village")
             {
                 continue;
             }
-            let f64_at = |k: usize| f64::from_le_bytes(r[k..k + 8].try_into().expect("8 bytes"));
-            let p2 = f64_at(16).to_radians();
-            if let Some((_, d)) = best {
-                // NaN compares false: such a place is never skipped.
-                if (p2 - p1).abs() * EARTH_KM > d + 1.0 {
-                    continue;
-                }
-            }
-            let l2 = f64_at(24).to_radians();
-            // Haversine, on a sphere of the Earth's mean radius.
+            let f64_at = |k: usize| f64::from_le_bytes(r[k..k + 8].try_into().unwrap());
+            let (p2, l2) = (f64_at(16).to_radians(), f64_at(24).to_radians());
             let h = ((p2 - p1) / 2.0).sin().powi(2)
-                + cos_p1 * p2.cos() * ((l2 - l1) / 2.0).sin().powi(2);
+                + p1.cos() * p2.cos() * ((l2 - l1) / 2.0).sin().powi(2);
             let km = 2.0 * EARTH_KM * h.sqrt().min(1.0).asin();
             if best.is_none_or(|(_, d)| km < d) {
                 best = Some((PlaceRef::Builtin(i as u32), km));
             }
         }
         best
+    }
+
+    #[test]
+    fn nearest_agrees_with_a_full_pass() {
+        let index = PlaceIndex::builtin();
+        // Cities, open sea, poles, the date line, and a place's own point.
+        let mut points = vec![
+            (33.3152, 44.3661),
+            (34.5281, 69.1723),
+            (0.0, -160.0),
+            (89.9, 0.0),
+            (-89.9, 45.0),
+            (12.0, 179.99),
+            (-33.87, 151.21),
+            (51.5, -0.12),
+        ];
+        for i in (0..40).map(|k| k * 7919 % 90) {
+            points.push((i as f64 * 2.0 - 89.0, (i as f64 * 37.0) % 360.0 - 180.0));
+        }
+        for (lat, lon) in points {
+            assert_eq!(
+                index.nearest(lat, lon),
+                nearest_by_full_pass(lat, lon),
+                "at {lat}, {lon}"
+            );
+        }
     }
 }
