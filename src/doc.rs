@@ -317,6 +317,10 @@ pub struct Doc<'t> {
     /// The reference date for relative dates (`--date`), ISO.
     pub reference_date: Option<String>,
     pub tokens: Vec<Token>,
+    /// What the built-in gazetteers say of each token, read by the lookup
+    /// stage for the words that may start a name (capitalized words; every
+    /// word of capitals copy), `Lexeme::UNKNOWN` for the rest.
+    pub lexemes: Vec<crate::gazetteer::Lexeme>,
     pub sentences: Vec<Sentence>,
     /// Curated phrases found by the lookup stage (sorted by start).
     pub phrases: Vec<crate::gazetteer::PhraseHit>,
@@ -338,6 +342,7 @@ impl<'t> Doc<'t> {
             hard_wrapped: false,
             reference_date: None,
             tokens: Vec::new(),
+            lexemes: Vec::new(),
             sentences: Vec::new(),
             phrases: Vec::new(),
             dateline: None,

@@ -16,20 +16,25 @@
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 
-/// What the lexicon knows of one word. Each answer is filled in when a
-/// stage first asks for it.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Lexeme {
+/// What the built-in gazetteers say of one word as written: its word-list
+/// bits and where a walk of the place names stands after it. The lookup
+/// stage reads it for each word that may start a name
+/// ([`Doc::lexemes`](crate::Doc::lexemes)), the places and people stages
+/// read it there. In the thread's lexicon each answer is filled in when
+/// first asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lexeme {
     /// The word list bits (`WORD_INFO`), or [`Lexeme::UNKNOWN_BITS`].
-    pub bits: u8,
+    pub(crate) bits: u8,
     /// The built-in place index after this word as a name's first token.
-    pub first: FirstWalk,
+    pub(crate) first: FirstWalk,
 }
 
 impl Lexeme {
     /// `bits` not asked for yet (real bits use the low three).
-    pub const UNKNOWN_BITS: u8 = u8::MAX;
-    const NEW: Lexeme = Lexeme {
+    pub(crate) const UNKNOWN_BITS: u8 = u8::MAX;
+    /// Nothing known: every question goes to the gazetteers.
+    pub const UNKNOWN: Lexeme = Lexeme {
         bits: Lexeme::UNKNOWN_BITS,
         first: FirstWalk::Unknown,
     };
@@ -37,7 +42,7 @@ impl Lexeme {
 
 /// Where a walk of the built-in place names stands after a first token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum FirstWalk {
+pub enum FirstWalk {
     /// Not asked for yet.
     Unknown,
     /// No name starts with this token.
@@ -49,36 +54,36 @@ pub(crate) enum FirstWalk {
 /// The FST state after a first token, and a summary of the node there so
 /// that most walks end without decoding it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct AfterFirst {
+pub struct AfterFirst {
     /// Node address.
-    pub addr: u32,
+    pub(crate) addr: u32,
     /// Output so far.
-    pub out: u32,
+    pub(crate) out: u32,
     /// Output of the name that ends here, if one does (`u32::MAX`: none).
-    pub fin: u32,
+    pub(crate) fin: u32,
     /// Bit `b & 31` set for every input byte `b` the node goes on with: a
     /// byte whose bit is clear cannot continue any name.
-    pub next: u32,
+    pub(crate) next: u32,
     /// Bit `b & 63` set for every byte that may follow a space here: the
     /// first letters a second word may start with.
-    pub after_space: u64,
+    pub(crate) after_space: u64,
     /// [`pair_bit`] set for every two bytes that may follow a space here:
     /// the first two letters of a second word. Most walks that go on past
     /// a first token end in the second word's first two letters.
-    pub pairs_after_space: u64,
+    pub(crate) pairs_after_space: u64,
 }
 
 impl AfterFirst {
     /// May a name go on with byte `b` after the first token?
     #[inline]
-    pub fn may_go_on(&self, b: u8) -> bool {
+    pub(crate) fn may_go_on(&self, b: u8) -> bool {
         self.next & 1 << (b & 31) != 0
     }
 
     /// May a name go on with a space and then a word that starts with
     /// `word` (its first bytes, lowercase)?
     #[inline]
-    pub fn may_go_on_after_space(&self, word: &[u8]) -> bool {
+    pub(crate) fn may_go_on_after_space(&self, word: &[u8]) -> bool {
         match *word {
             [] => true,
             [b1] => self.after_space & 1 << (b1 & 63) != 0,
@@ -111,7 +116,7 @@ pub(crate) fn with_lexeme<R>(key: u128, f: impl FnOnce(&mut Lexeme) -> R) -> R {
         if m.len() >= MAX_WORDS && !m.contains_key(&key) {
             m.clear();
         }
-        f(m.entry(key).or_insert(Lexeme::NEW))
+        f(m.entry(key).or_insert(Lexeme::UNKNOWN))
     })
 }
 

@@ -17,7 +17,8 @@ pub mod phrases;
 pub mod places;
 pub mod table;
 
-use crate::doc::Form;
+use crate::doc::{Form, Token};
+pub use lexicon::{AfterFirst, FirstWalk, Lexeme};
 pub use phrases::{ListKind, PhraseHit, PhraseIndex};
 pub use places::{CandidateIter, Candidates, PlaceEntry, PlaceIndex, PlaceMatch, PlaceRef};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -354,10 +355,37 @@ impl Gazetteer {
         &self.table(hit.list).rows[hit.row]
     }
 
+    /// What the built-in lists say of word token `tok`, from the thread's
+    /// lexicon (what it lacks is looked up and kept there).
+    pub fn lexeme(&self, text: &str, tok: &Token) -> Lexeme {
+        let word = tok.text(text);
+        let Some(short) = lexicon::short_word_key(word) else {
+            return Lexeme::UNKNOWN;
+        };
+        lexicon::with_lexeme(short, |lex| {
+            if lex.bits == Lexeme::UNKNOWN_BITS {
+                lex.bits = lookup_word_bits(word);
+            }
+            if lex.first == FirstWalk::Unknown {
+                lex.first = self.places.walk_first(text, tok);
+            }
+            *lex
+        })
+    }
+
     /// What `word` (any case) is, user lists included: a given name's
     /// gender code under [`GENDER_BITS`], [`COMMON_BIT`] for a common word.
     pub fn word_bits(&self, word: &str) -> u8 {
-        let bits = builtin_word_bits(word);
+        self.word_bits_of(word, &Lexeme::UNKNOWN)
+    }
+
+    /// [`Gazetteer::word_bits`] of `word`, whose [`Lexeme`] is `lex` (the
+    /// built-in bits are taken from it when it has them).
+    pub fn word_bits_of(&self, word: &str, lex: &Lexeme) -> u8 {
+        let bits = match lex.bits {
+            Lexeme::UNKNOWN_BITS => builtin_word_bits(word),
+            bits => bits,
+        };
         if self.extra_given_names.is_empty() && self.extra_common_words.is_empty() {
             return bits;
         }
@@ -448,17 +476,20 @@ impl Gazetteer {
 /// [`WORD_INFO`]'s bits for `word` (any case), by way of the thread's
 /// [`lexicon`].
 fn builtin_word_bits(word: &str) -> u8 {
-    let lookup =
-        |word: &str| normalize::with_key(word, |key| WORD_INFO.get(key).copied().unwrap_or(0));
     let Some(short) = lexicon::short_word_key(word) else {
-        return lookup(word);
+        return lookup_word_bits(word);
     };
     lexicon::with_lexeme(short, |lex| {
-        if lex.bits == lexicon::Lexeme::UNKNOWN_BITS {
-            lex.bits = lookup(word);
+        if lex.bits == Lexeme::UNKNOWN_BITS {
+            lex.bits = lookup_word_bits(word);
         }
         lex.bits
     })
+}
+
+/// [`WORD_INFO`]'s bits for `word` (any case), looked up.
+fn lookup_word_bits(word: &str) -> u8 {
+    normalize::with_key(word, |key| WORD_INFO.get(key).copied().unwrap_or(0))
 }
 
 /// Columns of `given_names.tsv`.

@@ -337,7 +337,15 @@ impl PlaceIndex {
     /// The walk over the built-in names' first token is taken from (or
     /// kept in) the thread's memo of first tokens: stories repeat their
     /// words, and most walks end inside their first token.
-    pub fn longest_at(&self, text: &str, tokens: &[Token], i: usize) -> Option<PlaceMatch> {
+    /// `first` is token `i`'s [`Lexeme`](super::Lexeme) walk if the caller
+    /// has it (`FirstWalk::Unknown` if not).
+    pub fn longest_at(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        i: usize,
+        first: FirstWalk,
+    ) -> Option<PlaceMatch> {
         let mut best: Option<PlaceMatch> = None;
         if let Some(fst) = &self.overlay_names {
             if let Some((end, v)) = walk(fst, text, tokens, i) {
@@ -347,7 +355,11 @@ impl PlaceIndex {
                 });
             }
         }
-        let builtin = match self.first_walk(text, &tokens[i]) {
+        let first = match first {
+            FirstWalk::Unknown => self.first_walk(text, &tokens[i]),
+            known => known,
+        };
+        let builtin = match first {
             FirstWalk::Unknown => walk(&self.names, text, tokens, i),
             FirstWalk::NoName => None,
             FirstWalk::At(a) => {
@@ -423,15 +435,20 @@ impl PlaceIndex {
         };
         with_lexeme(short, |lex| {
             if lex.first == FirstWalk::Unknown {
-                lex.first = match feed(&self.names, self.names.root(), Output::zero(), text, tok) {
-                    None => FirstWalk::NoName,
-                    Some((node, out)) => {
-                        summarize(&self.names, node, out).map_or(FirstWalk::Unknown, FirstWalk::At)
-                    }
-                };
+                lex.first = self.walk_first(text, tok);
             }
             lex.first
         })
+    }
+
+    /// Walks the built-in names over token `tok` as a first token.
+    pub(crate) fn walk_first(&self, text: &str, tok: &Token) -> FirstWalk {
+        match feed(&self.names, self.names.root(), Output::zero(), text, tok) {
+            None => FirstWalk::NoName,
+            Some((node, out)) => {
+                summarize(&self.names, node, out).map_or(FirstWalk::Unknown, FirstWalk::At)
+            }
+        }
     }
 }
 

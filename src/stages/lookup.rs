@@ -1,12 +1,39 @@
-//! Lookup: the curated phrase lists, found in the story (see
-//! [`crate::gazetteer::phrases`]).
+//! Lookup: the curated phrase lists found in the story (see
+//! [`crate::gazetteer::phrases`]), and the lexicon's entry for each word
+//! that may start a name.
 //!
-//! Reads `Doc::lower`; writes `Doc::phrases`. Later stages read the hits of
-//! their own lists instead of scanning the text again.
+//! Reads `Doc::lower` and `Doc::tokens`; writes `Doc::phrases` and
+//! `Doc::lexemes`. Later stages read the hits of their own lists instead
+//! of scanning the text again, and a word's lexeme instead of asking the
+//! gazetteers: the places stage walks the place index from every such word
+//! and the people rules ask whether it is a given name or a common word.
+//! Asked here, in one tight loop over the tokens, the lexicon's probes are
+//! independent of each other and the processor overlaps their trips to
+//! memory; asked from inside the stages' rules, each waits alone.
 
-use crate::doc::Doc;
-use crate::gazetteer::Gazetteer;
+use crate::doc::{Doc, Token};
+use crate::gazetteer::{Gazetteer, Lexeme};
 
 pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
     doc.phrases = gaz.phrases.find(doc);
+    let all_caps = doc.all_caps;
+    let text = doc.text;
+    doc.lexemes = doc
+        .tokens
+        .iter()
+        .map(|t| {
+            if may_start_name(t, all_caps) {
+                gaz.lexeme(text, t)
+            } else {
+                Lexeme::UNKNOWN
+            }
+        })
+        .collect();
+}
+
+/// Is `t` a word a name may start with: capitalized, or any word of
+/// capitals copy (where case says nothing)?
+#[inline]
+pub fn may_start_name(t: &Token, all_caps: bool) -> bool {
+    t.is_word() && (t.is(Token::CAP) || all_caps)
 }

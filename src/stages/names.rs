@@ -24,7 +24,7 @@
 //! country are read from the descriptor.
 
 use crate::doc::{one_space, Doc, Form, Mention, Organization, Person, Span, Token, TokenKind};
-use crate::gazetteer::{Gazetteer, ListKind, NameKey, COMMON_BIT, GENDER_BITS};
+use crate::gazetteer::{Gazetteer, Lexeme, ListKind, NameKey, COMMON_BIT, GENDER_BITS};
 use rustc_hash::FxHashSet;
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -1228,7 +1228,11 @@ impl TokenWords<'_> {
     fn bits(&self, k: usize) -> u8 {
         let c = &self.bits[k];
         if c.get() == Self::UNKNOWN {
-            c.set(self.gaz.word_bits(self.doc.tokens[k].text(self.doc.text)));
+            let lex = self.doc.lexemes.get(k).unwrap_or(&Lexeme::UNKNOWN);
+            c.set(
+                self.gaz
+                    .word_bits_of(self.doc.tokens[k].text(self.doc.text), lex),
+            );
         }
         c.get()
     }

@@ -27,7 +27,7 @@
 
 use crate::doc::{Doc, Form, Mention, Place, Span, Token, TokenKind};
 use crate::gazetteer::{
-    Candidates, Gazetteer, PlaceEntry, PlaceMatch, PlaceRef, COMMON_BIT, GENDER_BITS,
+    Candidates, FirstWalk, Gazetteer, PlaceEntry, PlaceMatch, PlaceRef, COMMON_BIT, GENDER_BITS,
 };
 use regex::Regex;
 use rustc_hash::FxHashMap;
@@ -70,13 +70,21 @@ impl<'a> Walks<'a> {
         }
     }
 
+    /// Token `i`'s walk as the lookup stage found it.
+    fn first(&self, i: usize) -> FirstWalk {
+        self.doc
+            .lexemes
+            .get(i)
+            .map_or(FirstWalk::Unknown, |l| l.first)
+    }
+
     /// The longest name starting at token `i` (see `PlaceIndex::longest_at`).
     fn longest_at(&self, i: usize) -> Option<&PlaceMatch> {
         self.at[i]
             .get_or_init(|| {
                 self.gaz
                     .places
-                    .longest_at(self.doc.text, &self.doc.tokens, i)
+                    .longest_at(self.doc.text, &self.doc.tokens, i, self.first(i))
             })
             .as_ref()
     }
@@ -857,7 +865,7 @@ fn find(doc: &Doc, gaz: &Gazetteer) -> Vec<Found> {
     let mut i = 0;
     while i < toks.len() {
         let t = toks[i];
-        let candidate = t.is_word() && (t.is(Token::CAP) || doc.all_caps);
+        let candidate = crate::stages::lookup::may_start_name(&t, doc.all_caps);
         if !candidate {
             i += 1;
             continue;
