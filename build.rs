@@ -5,8 +5,9 @@
 //! `gazetteers/place_names.tsv` (one row per surface name). Outputs in
 //! `OUT_DIR`:
 //! - `place_names.fst`: normalized name -> offset into the postings blob;
-//! - `place_postings.bin`: per name, a u16 count then `count` records of
-//!   (u32 place index, u8 form code), little endian;
+//! - `place_postings.bin`: per name, a u16 count, a u8 of
+//!   `candidate_flags.rs` flags, then `count` records of (u32 place index,
+//!   u8 form code), little endian;
 //! - `place_records.bin`: one fixed-size record per place (see
 //!   [`RECORD_LEN`]): where its line starts in `places.tsv` and the lengths
 //!   of its text fields (the library includes that file as text and slices
@@ -23,6 +24,7 @@ use std::path::Path;
 
 include!("src/gazetteer/normalize.rs");
 include!("src/gazetteer/kinds.rs");
+include!("src/gazetteer/candidate_flags.rs");
 
 /// Bytes per place record in `place_records.bin`, little endian:
 /// u32 line offset, u16 id length, u16 name length, u8 kind index, u8
@@ -74,6 +76,7 @@ fn main() {
     println!("cargo:rerun-if-changed={}", names_path.display());
     println!("cargo:rerun-if-changed=src/gazetteer/normalize.rs");
     println!("cargo:rerun-if-changed=src/gazetteer/kinds.rs");
+    println!("cargo:rerun-if-changed=src/gazetteer/candidate_flags.rs");
     let out = std::env::var("OUT_DIR").expect("OUT_DIR");
     let out = Path::new(&out);
 
@@ -129,6 +132,11 @@ fn main() {
             .expect("keys are sorted");
         let count = list.len().min(u16::MAX as usize);
         blob.extend_from_slice(&(count as u16).to_le_bytes());
+        blob.push(candidate_flags(list[..count].iter().map(|&(ix, code)| {
+            let r = &records[ix as usize * RECORD_LEN..(ix as usize + 1) * RECORD_LEN];
+            let population = u64::from_le_bytes(r[32..40].try_into().expect("8 bytes"));
+            (PLACE_KINDS[r[8] as usize], population, code == 3, code == 2)
+        })));
         for &(ix, code) in &list[..count] {
             blob.extend_from_slice(&ix.to_le_bytes());
             blob.push(code);

@@ -30,6 +30,13 @@ const RECORD_LEN: usize = 40;
 
 include!("kinds.rs");
 
+/// What the place rules ask of all the entries a name may refer to, as
+/// bits (see [`Candidates::flags`]).
+pub mod candidate_flags {
+    include!("candidate_flags.rs");
+}
+use candidate_flags::candidate_flags;
+
 /// Columns of `places.tsv`.
 pub const PLACE_COLUMNS: &[(&str, Check)] = &[
     ("id", Check::Required),
@@ -145,6 +152,24 @@ impl Candidates {
         match self {
             Candidates::Builtin(o) => builtin_posting_bytes(*o).len() / POSTING_LEN,
             Candidates::List(v) => v.len(),
+        }
+    }
+
+    /// What the place rules ask of all of them (`candidate_flags` bits):
+    /// stored with a built-in name's list, so that the rules need not read
+    /// the records of hundreds of entries.
+    pub fn flags(&self, places: &PlaceIndex) -> u8 {
+        match self {
+            Candidates::Builtin(o) => POSTINGS[*o as usize + 2],
+            Candidates::List(v) => candidate_flags(v.iter().map(|&(r, form)| {
+                let (kind, population) = places.kind_population(r);
+                (
+                    kind,
+                    population,
+                    form == Form::Demonym,
+                    form == Form::Acronym,
+                )
+            })),
         }
     }
 
@@ -562,11 +587,11 @@ fn builtin_record(i: usize) -> &'static [u8] {
 /// Bytes per posting: a record index (u32) and a form code.
 const POSTING_LEN: usize = 5;
 
-/// The postings of the list at `offset` (after its u16 count).
+/// The postings of the list at `offset` (after its u16 count and flags).
 fn builtin_posting_bytes(offset: u32) -> &'static [u8] {
     let o = offset as usize;
     let count = u16::from_le_bytes([POSTINGS[o], POSTINGS[o + 1]]) as usize;
-    &POSTINGS[o + 2..o + 2 + count * POSTING_LEN]
+    &POSTINGS[o + 3..o + 3 + count * POSTING_LEN]
 }
 
 #[inline]

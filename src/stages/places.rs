@@ -26,6 +26,7 @@
 //!    "Tripoli, Lebanon"). The best score wins; ties go to the larger place.
 
 use crate::doc::{Doc, Form, Mention, Place, Span, Token, TokenKind};
+use crate::gazetteer::places::candidate_flags as flag;
 use crate::gazetteer::{
     Candidates, FirstWalk, Gazetteer, PlaceEntry, PlaceMatch, PlaceRef, COMMON_BIT, GENDER_BITS,
 };
@@ -851,11 +852,9 @@ fn followed_by_place(doc: &Doc, gaz: &Gazetteer, walks: &Walks, end: usize) -> b
     end + 1 < doc.tokens.len()
         && doc.tokens[end].text(doc.text) == ","
         && doc.tokens[end + 1].is(Token::CAP)
-        && walks.longest_at(end + 1).is_some_and(|m| {
-            m.candidates
-                .iter()
-                .any(|(r, _)| matches!(gaz.places.kind_population(r).0, "country" | "admin1"))
-        })
+        && walks
+            .longest_at(end + 1)
+            .is_some_and(|m| m.candidates.flags(&gaz.places) & flag::COUNTRY_OR_ADMIN1 != 0)
 }
 
 fn find(doc: &Doc, gaz: &Gazetteer) -> Vec<Found> {
@@ -914,10 +913,7 @@ fn weak(
     words == 1
         && !preceded_by_locative(doc, i)
         && !followed_by_place(doc, gaz, walks, end)
-        && cands.iter().all(|(r, f)| {
-            let (kind, population) = gaz.places.kind_population(r);
-            f != Form::Demonym && matches!(kind, "town" | "village") && population < 15_000
-        })
+        && cands.flags(&gaz.places) & flag::ALL_SMALL != 0
 }
 
 /// Is word `k` of a name ending before token `end` one half of a word
@@ -977,23 +973,15 @@ fn accept(
             return false;
         }
     }
-    // What the rules below ask of the candidates, in one pass over them.
-    let mut has_country = false;
-    let mut demonym = true;
+    // What the rules below ask of the candidates (see `candidate_flags`).
+    let flags = cands.flags(&gaz.places);
+    let has_country = flags & flag::HAS_COUNTRY != 0;
+    let demonym = flags & flag::ALL_DEMONYM != 0;
     // A country, division, region or city: one that speaks.
-    let mut speaks = false;
-    let mut country_acronym = false;
+    let speaks = flags & flag::SPEAKS != 0;
+    let country_acronym = flags & flag::COUNTRY_ACRONYM != 0;
     // A division, region, or city or town of 10,000 people or more.
-    let mut big = false;
-    for (r, f) in cands.iter() {
-        let (kind, population) = gaz.places.kind_population(r);
-        has_country |= kind == "country" && f != Form::Demonym;
-        demonym &= f == Form::Demonym;
-        speaks |= matches!(kind, "country" | "admin1" | "region" | "city");
-        country_acronym |= kind == "country" && f == Form::Acronym;
-        big |= matches!(kind, "admin1" | "admin2" | "region")
-            || (matches!(kind, "city" | "town") && population >= 10_000);
-    }
+    let big = flags & flag::BIG != 0;
     let single = n_words == 1;
     // The first word in lowercase: the name itself when single.
     let lw = lower_word(doc, i);
@@ -1069,12 +1057,7 @@ fn accept(
             && !toks[end].is(Token::UPPER);
         let next_is_country = next_cap
             && walks.longest_at(end).is_some_and(|m| {
-                m.candidates.iter().any(|(r, _)| {
-                    matches!(
-                        gaz.places.kind_population(r).0,
-                        "country" | "admin1" | "region"
-                    )
-                })
+                m.candidates.flags(&gaz.places) & flag::COUNTRY_ADMIN1_OR_REGION != 0
             });
         if next_cap && !next_is_country && given_name() {
             return false;
