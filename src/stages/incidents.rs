@@ -935,15 +935,13 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
     let (a, b) = (sent.tokens.start, sent.tokens.end);
     let mut victims: Vec<Argument> = Vec::new();
     let mut perps: Vec<Argument> = Vec::new();
+    let anchors = Anchors::new(doc, gaz, s);
     // Was `killed` read as the one victim of "X was murdered"?
     let mut single = false;
-    for k in a..b {
+    for &k in &anchors.harm {
         let w = lw(doc, k);
         let kill = is_kill_word(w);
         let injure = is_injure_word(w);
-        if !(kill || injure) {
-            continue;
-        }
         // "killed three Chinese workers", "killing two of them", "wounded a fourth"
         let plausible = |c: &Count| counts_people(doc, c);
         let mut found: Option<Count> = if k + 1 < b {
@@ -1046,7 +1044,6 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
     // Only nouns the violence acts on: objects of a trigger or of a
     // casualty word, subjects of a passive one ("two peasants were
     // kidnapped"), not bystanders named elsewhere in the sentence.
-    let harm = anchors(doc, gaz, s, |w| is_kill_word(w) || is_injure_word(w));
     for h in hits_in(doc, ListKind::Actor, sent.span) {
         if gaz.row(h).get(1) != "victim" || victims.iter().any(|v| v.span.overlaps(h.span)) {
             continue;
@@ -1056,7 +1053,7 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
         };
         let start = extend_left(doc, h.span, a);
         let span = Span::new(start, end);
-        if !acted_on(doc, span, &harm, a) {
+        if !acted_on(doc, span, &anchors.triggers, &anchors.harm, a) {
             continue;
         }
         // "two other people": the number is the count.
@@ -1117,7 +1114,8 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
     // "X and Y were murdered", "the assassination of X": as many killed
     // as people named as the victims of a killing, when no number is given.
     if single || inc.killed.is_none() && inc.killed_text.is_none() {
-        let killing = (a..b).any(|k| {
+        // All of these are casualty words.
+        let killing = anchors.harm.iter().any(|&k| {
             matches!(
                 lw(doc, k),
                 "murdered"
@@ -1174,7 +1172,6 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
     }
     // Targets: a target noun the event acts on, not one that only says
     // where it happened ("in the San Borja neighborhood").
-    let damage = anchors(doc, gaz, s, is_damage_word);
     let targets: Vec<&PhraseHit> = hits_in(doc, ListKind::Target, sent.span).collect();
     let mut i = 0;
     while i < targets.len() {
@@ -1196,7 +1193,7 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
         }
         let start = extend_noun_phrase(doc, head, a);
         let span = Span::new(start, end);
-        if acted_on(doc, span, &damage, a) {
+        if acted_on(doc, span, &anchors.triggers, &anchors.damage, a) {
             let end = of_phrase_end(doc, end, b);
             inc.targets.push(Argument::new(Span::new(start, end)));
         }
@@ -1252,26 +1249,49 @@ fn weapons_in(doc: &Doc, span: Span, out: &mut Vec<Argument>) {
     }
 }
 
-/// What an argument can be acted on by in sentence `s`: its violent
-/// triggers (not arrests, protests, riots or disasters) and the words
-/// `word` accepts (casualty words for victims, damage words for targets).
-fn anchors(doc: &Doc, gaz: &Gazetteer, s: usize, word: impl Fn(&str) -> bool) -> Vec<Span> {
-    let sent = &doc.sentences[s];
-    hits_in(doc, ListKind::Trigger, sent.span)
-        .filter(|h| {
-            !matches!(
-                gaz.row(h).get(1),
-                "arrest" | "protest" | "riot" | "disaster"
-            )
-        })
-        .map(|h| h.span)
-        .chain(
-            sent.tokens
-                .clone()
-                .filter(|&k| word(lw(doc, k)))
-                .map(|k| doc.tokens[k].span()),
-        )
-        .collect()
+/// What an argument can be acted on by in an event sentence: its violent
+/// triggers (not arrests, protests, riots or disasters) and casualty words
+/// for victims, damage words for targets.
+///
+/// The words are found in one pass over the sentence, which also gives
+/// [`arguments`] the casualty words its counts hang on.
+struct Anchors {
+    /// The spans of the violent triggers.
+    triggers: Vec<Span>,
+    /// The tokens of casualty words ("killed", "wounded"), in order.
+    harm: Vec<usize>,
+    /// The tokens of damage words ("destroyed", "torched").
+    damage: Vec<usize>,
+}
+
+impl Anchors {
+    fn new(doc: &Doc, gaz: &Gazetteer, s: usize) -> Anchors {
+        let sent = &doc.sentences[s];
+        let triggers = hits_in(doc, ListKind::Trigger, sent.span)
+            .filter(|h| {
+                !matches!(
+                    gaz.row(h).get(1),
+                    "arrest" | "protest" | "riot" | "disaster"
+                )
+            })
+            .map(|h| h.span)
+            .collect();
+        let (mut harm, mut damage) = (Vec::new(), Vec::new());
+        for k in sent.tokens.clone() {
+            let w = lw(doc, k);
+            if is_kill_word(w) || is_injure_word(w) {
+                harm.push(k);
+            }
+            if is_damage_word(w) {
+                damage.push(k);
+            }
+        }
+        Anchors {
+            triggers,
+            harm,
+            damage,
+        }
+    }
 }
 
 /// Words of damage that make a nearby target noun a target ("the bridge
@@ -1310,12 +1330,12 @@ const LOCATIVE_PREPOSITIONS: &[&str] = &[
     "within", "behind", "beside", "along", "past", "through", "where",
 ];
 
-/// Is the noun phrase `span` what an anchor (trigger or damage word) acted
-/// on? It follows the anchor closely in the same clause ("dynamited the
+/// Is the noun phrase `span` what an anchor (one of `triggers`, or the
+/// casualty or damage word at one of the tokens `words`) acted on? It follows the anchor closely in the same clause ("dynamited the
 /// Las Canas bridge", "an attack on the embassy"), or precedes a passive
 /// one ("the bridge was destroyed"), or names it ("the embassy bombing");
 /// never right after a place preposition.
-fn acted_on(doc: &Doc, span: Span, anchors: &[Span], floor: usize) -> bool {
+fn acted_on(doc: &Doc, span: Span, triggers: &[Span], words: &[usize], floor: usize) -> bool {
     let Some(first) = doc.token_starting_at(span.start) else {
         return false;
     };
@@ -1343,7 +1363,8 @@ fn acted_on(doc: &Doc, span: Span, anchors: &[Span], floor: usize) -> bool {
             || gap.split_whitespace().any(|w| CLAUSE_WORDS.contains(&w));
         (!clause_break).then(|| gap.split_whitespace().count())
     };
-    anchors.iter().any(|t| {
+    let words = words.iter().map(|&k| doc.tokens[k].span());
+    triggers.iter().copied().chain(words).any(|t| {
         if t.end <= span.start {
             words_between(t.end, span.start).is_some_and(|n| n <= 6)
         } else if span.end <= t.start {
