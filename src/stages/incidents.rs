@@ -88,41 +88,42 @@ fn is_modal(w: &str) -> bool {
     )
 }
 
-/// Words that say weapons changed hands or were found, not used.
-fn handles_arms(w: &str) -> bool {
+/// Words that say weapons changed hands or were found, not used (as
+/// bytes: asked about the runs of letters of a sentence).
+fn handles_arms(w: &[u8]) -> bool {
     matches!(
         w,
-        "bought"
-            | "buy"
-            | "buying"
-            | "purchased"
-            | "purchase"
-            | "purchases"
-            | "sold"
-            | "sell"
-            | "selling"
-            | "sale"
-            | "sales"
-            | "supplied"
-            | "supply"
-            | "supplies"
-            | "shipped"
-            | "shipment"
-            | "shipments"
-            | "smuggled"
-            | "smuggling"
-            | "trafficking"
-            | "seized"
-            | "seizure"
-            | "confiscated"
-            | "found"
-            | "discovered"
-            | "cache"
-            | "caches"
-            | "arsenal"
-            | "stockpile"
-            | "stockpiles"
-            | "deals"
+        b"bought"
+            | b"buy"
+            | b"buying"
+            | b"purchased"
+            | b"purchase"
+            | b"purchases"
+            | b"sold"
+            | b"sell"
+            | b"selling"
+            | b"sale"
+            | b"sales"
+            | b"supplied"
+            | b"supply"
+            | b"supplies"
+            | b"shipped"
+            | b"shipment"
+            | b"shipments"
+            | b"smuggled"
+            | b"smuggling"
+            | b"trafficking"
+            | b"seized"
+            | b"seizure"
+            | b"confiscated"
+            | b"found"
+            | b"discovered"
+            | b"cache"
+            | b"caches"
+            | b"arsenal"
+            | b"stockpile"
+            | b"stockpiles"
+            | b"deals"
     )
 }
 
@@ -387,9 +388,11 @@ fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, span: Span) -> Vec<Trig<'g>> {
     // false" reports no event; weapons bought, sold, seized or found
     // ("mortars and shells were purchased", "police found 50 kg of
     // dynamite") are no attack.
+    // The words are the runs of ASCII letters; split as bytes, since no
+    // byte of a longer UTF-8 character is one.
     let (mut denied, mut trade) = (false, false);
-    for w in doc.lower[span.range()].split(|c: char| !c.is_ascii_alphabetic()) {
-        denied |= matches!(w, "false" | "untrue" | "baseless" | "unfounded");
+    for w in doc.lower.as_bytes()[span.range()].split(|b| !b.is_ascii_alphabetic()) {
+        denied |= matches!(w, b"false" | b"untrue" | b"baseless" | b"unfounded");
         trade |= handles_arms(w);
     }
     if denied {
@@ -461,12 +464,18 @@ fn is_start(doc: &Doc, k: usize) -> bool {
 fn number_at(doc: &Doc, k: usize) -> Option<(u32, usize)> {
     let t = doc.tokens.get(k)?;
     if t.kind == TokenKind::Number {
-        let s: String = t
+        // The digits read as one number ("15,000"); none, or too many for
+        // a `u32`, is no number.
+        let mut digits = t
             .text(doc.text)
-            .chars()
-            .filter(|c| c.is_ascii_digit())
-            .collect();
-        return s.parse().ok().map(|n| (n, k + 1));
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .peekable();
+        digits.peek()?;
+        let n = digits.try_fold(0u32, |n, d| {
+            n.checked_mul(10)?.checked_add(u32::from(d - b'0'))
+        });
+        return n.map(|n| (n, k + 1));
     }
     let w = lw(doc, k);
     if w == "a" || w == "an" {
