@@ -127,48 +127,50 @@ fn handles_arms(w: &[u8]) -> bool {
     )
 }
 
-const NUMBER_WORDS: &[(&str, u32)] = &[
-    ("one", 1),
-    ("two", 2),
-    ("three", 3),
-    ("four", 4),
-    ("five", 5),
-    ("six", 6),
-    ("seven", 7),
-    ("eight", 8),
-    ("nine", 9),
-    ("ten", 10),
-    ("eleven", 11),
-    ("twelve", 12),
-    ("thirteen", 13),
-    ("fourteen", 14),
-    ("fifteen", 15),
-    ("sixteen", 16),
-    ("seventeen", 17),
-    ("eighteen", 18),
-    ("nineteen", 19),
-    ("twenty", 20),
-    ("thirty", 30),
-    ("forty", 40),
-    ("fifty", 50),
-    ("sixty", 60),
-    ("seventy", 70),
-    ("eighty", 80),
-    ("ninety", 90),
-    ("hundred", 100),
-    ("a dozen", 12),
-    ("dozen", 12),
-];
+/// The value of a number word ("four", "twenty", "dozen").
+fn number_word(w: &str) -> Option<u32> {
+    Some(match w {
+        "one" => 1,
+        "two" => 2,
+        "three" => 3,
+        "four" => 4,
+        "five" => 5,
+        "six" => 6,
+        "seven" => 7,
+        "eight" => 8,
+        "nine" => 9,
+        "ten" => 10,
+        "eleven" => 11,
+        "twelve" => 12,
+        "thirteen" => 13,
+        "fourteen" => 14,
+        "fifteen" => 15,
+        "sixteen" => 16,
+        "seventeen" => 17,
+        "eighteen" => 18,
+        "nineteen" => 19,
+        "twenty" => 20,
+        "thirty" => 30,
+        "forty" => 40,
+        "fifty" => 50,
+        "sixty" => 60,
+        "seventy" => 70,
+        "eighty" => 80,
+        "ninety" => 90,
+        "hundred" => 100,
+        "a dozen" => 12,
+        "dozen" => 12,
+        _ => return None,
+    })
+}
 
-const VAGUE: &[&str] = &[
-    "dozens",
-    "scores",
-    "hundreds",
-    "thousands",
-    "several",
-    "many",
-    "some",
-];
+/// Counts without a number ("dozens", "several").
+fn is_vague(w: &str) -> bool {
+    matches!(
+        w,
+        "dozens" | "scores" | "hundreds" | "thousands" | "several" | "many" | "some"
+    )
+}
 
 /// Words of killing and death.
 fn is_kill_word(w: &str) -> bool {
@@ -484,16 +486,16 @@ fn number_at(doc: &Doc, k: usize) -> Option<(u32, usize)> {
         }
         return None;
     }
-    let (_, n) = NUMBER_WORDS.iter().find(|(x, _)| *x == w)?;
+    let n = number_word(w)?;
     // "twenty-five"
-    if *n >= 20 && k + 2 < doc.tokens.len() && doc.tokens[k + 1].text(doc.text) == "-" {
-        if let Some((_, m)) = NUMBER_WORDS.iter().find(|(x, _)| *x == lw(doc, k + 2)) {
-            if *m < 10 {
+    if n >= 20 && k + 2 < doc.tokens.len() && doc.tokens[k + 1].text(doc.text) == "-" {
+        if let Some(m) = number_word(lw(doc, k + 2)) {
+            if m < 10 {
                 return Some((n + m, k + 3));
             }
         }
     }
-    Some((*n, k + 1))
+    Some((n, k + 1))
 }
 
 /// "a fourth", "another", "one" as a count of one more.
@@ -560,7 +562,7 @@ fn count_at(doc: &Doc, k: usize, end: usize) -> Option<Count> {
         (Some(n), next)
     } else if let Some(next) = one_more(doc, k) {
         (Some(1), next)
-    } else if VAGUE.contains(&lw(doc, k)) {
+    } else if is_vague(lw(doc, k)) {
         (None, k + 1)
     } else {
         return None;
@@ -1405,8 +1407,8 @@ fn extend_noun_phrase(doc: &Doc, span: Span, floor: usize) -> usize {
         let function = is_verbish(w)
             || MODIFIER_STOP.contains(&w)
             || LOCATIVE_PREPOSITIONS.contains(&w)
-            || VAGUE.contains(&w)
-            || NUMBER_WORDS.iter().any(|(n, _)| *n == w)
+            || is_vague(w)
+            || number_word(w).is_some()
             || is_damage_word(w)
             || w.ends_with("ed")
             // "processing plant", "shopping center", but not "attacking".
