@@ -88,86 +88,89 @@ fn is_modal(w: &str) -> bool {
     )
 }
 
-/// Words that say weapons changed hands or were found, not used.
-fn handles_arms(w: &str) -> bool {
+/// Words that say weapons changed hands or were found, not used (as
+/// bytes: asked about the runs of letters of a sentence).
+fn handles_arms(w: &[u8]) -> bool {
     matches!(
         w,
-        "bought"
-            | "buy"
-            | "buying"
-            | "purchased"
-            | "purchase"
-            | "purchases"
-            | "sold"
-            | "sell"
-            | "selling"
-            | "sale"
-            | "sales"
-            | "supplied"
-            | "supply"
-            | "supplies"
-            | "shipped"
-            | "shipment"
-            | "shipments"
-            | "smuggled"
-            | "smuggling"
-            | "trafficking"
-            | "seized"
-            | "seizure"
-            | "confiscated"
-            | "found"
-            | "discovered"
-            | "cache"
-            | "caches"
-            | "arsenal"
-            | "stockpile"
-            | "stockpiles"
-            | "deals"
+        b"bought"
+            | b"buy"
+            | b"buying"
+            | b"purchased"
+            | b"purchase"
+            | b"purchases"
+            | b"sold"
+            | b"sell"
+            | b"selling"
+            | b"sale"
+            | b"sales"
+            | b"supplied"
+            | b"supply"
+            | b"supplies"
+            | b"shipped"
+            | b"shipment"
+            | b"shipments"
+            | b"smuggled"
+            | b"smuggling"
+            | b"trafficking"
+            | b"seized"
+            | b"seizure"
+            | b"confiscated"
+            | b"found"
+            | b"discovered"
+            | b"cache"
+            | b"caches"
+            | b"arsenal"
+            | b"stockpile"
+            | b"stockpiles"
+            | b"deals"
     )
 }
 
-const NUMBER_WORDS: &[(&str, u32)] = &[
-    ("one", 1),
-    ("two", 2),
-    ("three", 3),
-    ("four", 4),
-    ("five", 5),
-    ("six", 6),
-    ("seven", 7),
-    ("eight", 8),
-    ("nine", 9),
-    ("ten", 10),
-    ("eleven", 11),
-    ("twelve", 12),
-    ("thirteen", 13),
-    ("fourteen", 14),
-    ("fifteen", 15),
-    ("sixteen", 16),
-    ("seventeen", 17),
-    ("eighteen", 18),
-    ("nineteen", 19),
-    ("twenty", 20),
-    ("thirty", 30),
-    ("forty", 40),
-    ("fifty", 50),
-    ("sixty", 60),
-    ("seventy", 70),
-    ("eighty", 80),
-    ("ninety", 90),
-    ("hundred", 100),
-    ("a dozen", 12),
-    ("dozen", 12),
-];
+/// The value of a number word ("four", "twenty", "dozen").
+fn number_word(w: &str) -> Option<u32> {
+    Some(match w {
+        "one" => 1,
+        "two" => 2,
+        "three" => 3,
+        "four" => 4,
+        "five" => 5,
+        "six" => 6,
+        "seven" => 7,
+        "eight" => 8,
+        "nine" => 9,
+        "ten" => 10,
+        "eleven" => 11,
+        "twelve" => 12,
+        "thirteen" => 13,
+        "fourteen" => 14,
+        "fifteen" => 15,
+        "sixteen" => 16,
+        "seventeen" => 17,
+        "eighteen" => 18,
+        "nineteen" => 19,
+        "twenty" => 20,
+        "thirty" => 30,
+        "forty" => 40,
+        "fifty" => 50,
+        "sixty" => 60,
+        "seventy" => 70,
+        "eighty" => 80,
+        "ninety" => 90,
+        "hundred" => 100,
+        "a dozen" => 12,
+        "dozen" => 12,
+        _ => return None,
+    })
+}
 
-const VAGUE: &[&str] = &[
-    "dozens",
-    "scores",
-    "hundreds",
-    "thousands",
-    "several",
-    "many",
-    "some",
-];
+/// Counts without a number ("dozens", "several").
+fn is_vague(w: &str) -> bool {
+    matches!(
+        w,
+        "dozens" | "scores" | "hundreds" | "thousands" | "several" | "many" | "some"
+    )
+}
 
 /// Words of killing and death.
 fn is_kill_word(w: &str) -> bool {
@@ -387,9 +390,11 @@ fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, span: Span) -> Vec<Trig<'g>> {
     // false" reports no event; weapons bought, sold, seized or found
     // ("mortars and shells were purchased", "police found 50 kg of
     // dynamite") are no attack.
+    // The words are the runs of ASCII letters; split as bytes, since no
+    // byte of a longer UTF-8 character is one.
     let (mut denied, mut trade) = (false, false);
-    for w in doc.lower[span.range()].split(|c: char| !c.is_ascii_alphabetic()) {
-        denied |= matches!(w, "false" | "untrue" | "baseless" | "unfounded");
+    for w in doc.lower.as_bytes()[span.range()].split(|b| !b.is_ascii_alphabetic()) {
+        denied |= matches!(w, b"false" | b"untrue" | b"baseless" | b"unfounded");
         trade |= handles_arms(w);
     }
     if denied {
@@ -461,12 +466,18 @@ fn is_start(doc: &Doc, k: usize) -> bool {
 fn number_at(doc: &Doc, k: usize) -> Option<(u32, usize)> {
     let t = doc.tokens.get(k)?;
     if t.kind == TokenKind::Number {
-        let s: String = t
+        // The digits read as one number ("15,000"); none, or too many for
+        // a `u32`, is no number.
+        let mut digits = t
             .text(doc.text)
-            .chars()
-            .filter(|c| c.is_ascii_digit())
-            .collect();
-        return s.parse().ok().map(|n| (n, k + 1));
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .peekable();
+        digits.peek()?;
+        let n = digits.try_fold(0u32, |n, d| {
+            n.checked_mul(10)?.checked_add(u32::from(d - b'0'))
+        });
+        return n.map(|n| (n, k + 1));
     }
     let w = lw(doc, k);
     if w == "a" || w == "an" {
@@ -475,16 +486,16 @@ fn number_at(doc: &Doc, k: usize) -> Option<(u32, usize)> {
         }
         return None;
     }
-    let (_, n) = NUMBER_WORDS.iter().find(|(x, _)| *x == w)?;
+    let n = number_word(w)?;
     // "twenty-five"
-    if *n >= 20 && k + 2 < doc.tokens.len() && doc.tokens[k + 1].text(doc.text) == "-" {
-        if let Some((_, m)) = NUMBER_WORDS.iter().find(|(x, _)| *x == lw(doc, k + 2)) {
-            if *m < 10 {
+    if n >= 20 && k + 2 < doc.tokens.len() && doc.tokens[k + 1].text(doc.text) == "-" {
+        if let Some(m) = number_word(lw(doc, k + 2)) {
+            if m < 10 {
                 return Some((n + m, k + 3));
             }
         }
     }
-    Some((*n, k + 1))
+    Some((n, k + 1))
 }
 
 /// "a fourth", "another", "one" as a count of one more.
@@ -551,7 +562,7 @@ fn count_at(doc: &Doc, k: usize, end: usize) -> Option<Count> {
         (Some(n), next)
     } else if let Some(next) = one_more(doc, k) {
         (Some(1), next)
-    } else if VAGUE.contains(&lw(doc, k)) {
+    } else if is_vague(lw(doc, k)) {
         (None, k + 1)
     } else {
         return None;
@@ -935,15 +946,13 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
     let (a, b) = (sent.tokens.start, sent.tokens.end);
     let mut victims: Vec<Argument> = Vec::new();
     let mut perps: Vec<Argument> = Vec::new();
+    let anchors = Anchors::new(doc, gaz, s);
     // Was `killed` read as the one victim of "X was murdered"?
     let mut single = false;
-    for k in a..b {
+    for &k in &anchors.harm {
         let w = lw(doc, k);
         let kill = is_kill_word(w);
         let injure = is_injure_word(w);
-        if !(kill || injure) {
-            continue;
-        }
         // "killed three Chinese workers", "killing two of them", "wounded a fourth"
         let plausible = |c: &Count| counts_people(doc, c);
         let mut found: Option<Count> = if k + 1 < b {
@@ -1046,7 +1055,6 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
     // Only nouns the violence acts on: objects of a trigger or of a
     // casualty word, subjects of a passive one ("two peasants were
     // kidnapped"), not bystanders named elsewhere in the sentence.
-    let harm = anchors(doc, gaz, s, |w| is_kill_word(w) || is_injure_word(w));
     for h in hits_in(doc, ListKind::Actor, sent.span) {
         if gaz.row(h).get(1) != "victim" || victims.iter().any(|v| v.span.overlaps(h.span)) {
             continue;
@@ -1056,7 +1064,7 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
         };
         let start = extend_left(doc, h.span, a);
         let span = Span::new(start, end);
-        if !acted_on(doc, span, &harm, a) {
+        if !acted_on(doc, span, &anchors.triggers, &anchors.harm, a) {
             continue;
         }
         // "two other people": the number is the count.
@@ -1117,7 +1125,8 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
     // "X and Y were murdered", "the assassination of X": as many killed
     // as people named as the victims of a killing, when no number is given.
     if single || inc.killed.is_none() && inc.killed_text.is_none() {
-        let killing = (a..b).any(|k| {
+        // All of these are casualty words.
+        let killing = anchors.harm.iter().any(|&k| {
             matches!(
                 lw(doc, k),
                 "murdered"
@@ -1174,7 +1183,6 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
     }
     // Targets: a target noun the event acts on, not one that only says
     // where it happened ("in the San Borja neighborhood").
-    let damage = anchors(doc, gaz, s, is_damage_word);
     let targets: Vec<&PhraseHit> = hits_in(doc, ListKind::Target, sent.span).collect();
     let mut i = 0;
     while i < targets.len() {
@@ -1196,7 +1204,7 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
         }
         let start = extend_noun_phrase(doc, head, a);
         let span = Span::new(start, end);
-        if acted_on(doc, span, &damage, a) {
+        if acted_on(doc, span, &anchors.triggers, &anchors.damage, a) {
             let end = of_phrase_end(doc, end, b);
             inc.targets.push(Argument::new(Span::new(start, end)));
         }
@@ -1252,26 +1260,49 @@ fn weapons_in(doc: &Doc, span: Span, out: &mut Vec<Argument>) {
     }
 }
 
-/// What an argument can be acted on by in sentence `s`: its violent
-/// triggers (not arrests, protests, riots or disasters) and the words
-/// `word` accepts (casualty words for victims, damage words for targets).
-fn anchors(doc: &Doc, gaz: &Gazetteer, s: usize, word: impl Fn(&str) -> bool) -> Vec<Span> {
-    let sent = &doc.sentences[s];
-    hits_in(doc, ListKind::Trigger, sent.span)
-        .filter(|h| {
-            !matches!(
-                gaz.row(h).get(1),
-                "arrest" | "protest" | "riot" | "disaster"
-            )
-        })
-        .map(|h| h.span)
-        .chain(
-            sent.tokens
-                .clone()
-                .filter(|&k| word(lw(doc, k)))
-                .map(|k| doc.tokens[k].span()),
-        )
-        .collect()
+/// What an argument can be acted on by in an event sentence: its violent
+/// triggers (not arrests, protests, riots or disasters) and casualty words
+/// for victims, damage words for targets.
+///
+/// The words are found in one pass over the sentence, which also gives
+/// [`arguments`] the casualty words its counts hang on.
+struct Anchors {
+    /// The spans of the violent triggers.
+    triggers: Vec<Span>,
+    /// The tokens of casualty words ("killed", "wounded"), in order.
+    harm: Vec<usize>,
+    /// The tokens of damage words ("destroyed", "torched").
+    damage: Vec<usize>,
+}
+
+impl Anchors {
+    fn new(doc: &Doc, gaz: &Gazetteer, s: usize) -> Anchors {
+        let sent = &doc.sentences[s];
+        let triggers = hits_in(doc, ListKind::Trigger, sent.span)
+            .filter(|h| {
+                !matches!(
+                    gaz.row(h).get(1),
+                    "arrest" | "protest" | "riot" | "disaster"
+                )
+            })
+            .map(|h| h.span)
+            .collect();
+        let (mut harm, mut damage) = (Vec::new(), Vec::new());
+        for k in sent.tokens.clone() {
+            let w = lw(doc, k);
+            if is_kill_word(w) || is_injure_word(w) {
+                harm.push(k);
+            }
+            if is_damage_word(w) {
+                damage.push(k);
+            }
+        }
+        Anchors {
+            triggers,
+            harm,
+            damage,
+        }
+    }
 }
 
 /// Words of damage that make a nearby target noun a target ("the bridge
@@ -1310,12 +1341,12 @@ const LOCATIVE_PREPOSITIONS: &[&str] = &[
     "within", "behind", "beside", "along", "past", "through", "where",
 ];
 
-/// Is the noun phrase `span` what an anchor (trigger or damage word) acted
-/// on? It follows the anchor closely in the same clause ("dynamited the
+/// Is the noun phrase `span` what an anchor (one of `triggers`, or the
+/// casualty or damage word at one of the tokens `words`) acted on? It follows the anchor closely in the same clause ("dynamited the
 /// Las Canas bridge", "an attack on the embassy"), or precedes a passive
 /// one ("the bridge was destroyed"), or names it ("the embassy bombing");
 /// never right after a place preposition.
-fn acted_on(doc: &Doc, span: Span, anchors: &[Span], floor: usize) -> bool {
+fn acted_on(doc: &Doc, span: Span, triggers: &[Span], words: &[usize], floor: usize) -> bool {
     let Some(first) = doc.token_starting_at(span.start) else {
         return false;
     };
@@ -1343,7 +1374,8 @@ fn acted_on(doc: &Doc, span: Span, anchors: &[Span], floor: usize) -> bool {
             || gap.split_whitespace().any(|w| CLAUSE_WORDS.contains(&w));
         (!clause_break).then(|| gap.split_whitespace().count())
     };
-    anchors.iter().any(|t| {
+    let words = words.iter().map(|&k| doc.tokens[k].span());
+    triggers.iter().copied().chain(words).any(|t| {
         if t.end <= span.start {
             words_between(t.end, span.start).is_some_and(|n| n <= 6)
         } else if span.end <= t.start {
@@ -1375,8 +1407,8 @@ fn extend_noun_phrase(doc: &Doc, span: Span, floor: usize) -> usize {
         let function = is_verbish(w)
             || MODIFIER_STOP.contains(&w)
             || LOCATIVE_PREPOSITIONS.contains(&w)
-            || VAGUE.contains(&w)
-            || NUMBER_WORDS.iter().any(|(n, _)| *n == w)
+            || is_vague(w)
+            || number_word(w).is_some()
             || is_damage_word(w)
             || w.ends_with("ed")
             // "processing plant", "shopping center", but not "attacking".
