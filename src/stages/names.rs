@@ -208,17 +208,65 @@ const FUNCTION_WORDS: &[&str] = &[
     "reports",
 ];
 
-static NOT_NAME_SET: LazyLock<FxHashSet<&'static str>> =
-    LazyLock::new(|| NOT_NAMES.iter().copied().collect());
+static NOT_NAME_SET: LazyLock<StopWords> =
+    LazyLock::new(|| StopWords::new(NOT_NAMES.iter().map(|w| w.to_string())));
 
 /// `NOT_NAMES` and `FUNCTION_WORDS` lowercased, for capitals text.
-static CAPS_NOT_NAME_SET: LazyLock<FxHashSet<String>> = LazyLock::new(|| {
-    NOT_NAMES
-        .iter()
-        .chain(FUNCTION_WORDS)
-        .map(|w| w.to_ascii_lowercase())
-        .collect()
+static CAPS_NOT_NAME_SET: LazyLock<StopWords> = LazyLock::new(|| {
+    StopWords::new(
+        NOT_NAMES
+            .iter()
+            .chain(FUNCTION_WORDS)
+            .map(|w| w.to_ascii_lowercase()),
+    )
 });
+
+/// A set of words the people rules test every capitalized word against
+/// (every word of capitals copy). Most words are in no such set, and most
+/// of those have a length and first and last letters that no word of the
+/// set has: a look at two bit masks passes them over without hashing them.
+struct StopWords {
+    words: FxHashSet<String>,
+    /// By length: bit `b & 31` for the first byte `b` of a word of the set
+    /// (so an ASCII letter's bit is the same in either case).
+    first: [u32; Self::MAX_LEN + 1],
+    /// The same for the last byte.
+    last: [u32; Self::MAX_LEN + 1],
+}
+
+impl StopWords {
+    /// Longest word a set may hold.
+    const MAX_LEN: usize = 15;
+
+    fn new(words: impl Iterator<Item = String>) -> StopWords {
+        let mut set = StopWords {
+            words: FxHashSet::default(),
+            first: [0; Self::MAX_LEN + 1],
+            last: [0; Self::MAX_LEN + 1],
+        };
+        for w in words {
+            let b = w.as_bytes();
+            assert!((1..=Self::MAX_LEN).contains(&b.len()), "{w}");
+            set.first[b.len()] |= Self::bit(b[0]);
+            set.last[b.len()] |= Self::bit(b[b.len() - 1]);
+            set.words.insert(w);
+        }
+        set
+    }
+
+    fn bit(b: u8) -> u32 {
+        1 << (b & 31)
+    }
+
+    fn contains(&self, w: &str) -> bool {
+        let b = w.as_bytes();
+        let n = b.len();
+        (1..=Self::MAX_LEN).contains(&n)
+            && self.first[n] & Self::bit(b[0]) != 0
+            && self.last[n] & Self::bit(b[n - 1]) != 0
+            && self.words.contains(w)
+    }
+}
 
 struct Orgs {
     list: Vec<Organization>,
@@ -1164,13 +1212,14 @@ fn title_at(doc: &Doc, gaz: &Gazetteer, span: Span) -> Option<TitleInfo> {
         })
 }
 
-/// Is token `k` a capitalized word that can be part of a person's name?
-fn name_word(doc: &Doc, words: &TokenWords, k: usize, blocked: &BlockedTokens) -> bool {
+/// Is token `k` a capitalized word that can be part of a person's name
+/// (blocked spans aside)?
+fn name_word(doc: &Doc, words: &TokenWords, k: usize) -> bool {
     let t = &doc.tokens[k];
     if !(t.is_word() && t.is(Token::CAP)) || t.kind == TokenKind::Number {
         return false;
     }
-    if !doc.all_caps && t.is(Token::UPPER) && t.end - t.start > 1 || blocked.0[k] {
+    if !doc.all_caps && t.is(Token::UPPER) && t.end - t.start > 1 {
         return false;
     }
     let s = t.text(doc.text);
@@ -1191,14 +1240,16 @@ fn name_word(doc: &Doc, words: &TokenWords, k: usize, blocked: &BlockedTokens) -
     !words.common(k) || words.given(k)
 }
 
-/// Which tokens overlap a blocked span, marked once: every word of the
-/// text is asked about (every word of capitals copy), several times over.
-struct BlockedTokens(Vec<bool>);
+/// Which tokens can be part of a person's name: [`name_word`] and outside
+/// every blocked span, decided once per story. The people rules ask about
+/// every word of the text (every word of capitals copy), several times
+/// over, and most are no name word.
+struct NameWords(Vec<bool>);
 
-impl BlockedTokens {
-    fn new(doc: &Doc, blocked: &[Span]) -> BlockedTokens {
+impl NameWords {
+    fn new(doc: &Doc, words: &TokenWords, blocked: &[Span]) -> NameWords {
         let t = &doc.tokens;
-        let mut marks = vec![false; t.len()];
+        let mut blocked_marks = vec![false; t.len()];
         for b in blocked {
             // Tokens are in order and never overlap: those overlapping `b`
             // are the run from the first that ends after its start.
@@ -1207,10 +1258,19 @@ impl BlockedTokens {
                 if !x.span().overlaps(*b) {
                     break;
                 }
-                marks[k] = true;
+                blocked_marks[k] = true;
             }
         }
-        BlockedTokens(marks)
+        let marks = blocked_marks
+            .iter()
+            .enumerate()
+            .map(|(k, &blocked)| !blocked && name_word(doc, words, k))
+            .collect();
+        NameWords(marks)
+    }
+
+    fn at(&self, k: usize) -> bool {
+        self.0[k]
     }
 }
 
@@ -1267,7 +1327,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     // the rules below.
     let listed = listed_people(doc, gaz, &tw, &blocked);
     blocked.extend(listed.iter().map(|(s, _)| *s));
-    let blocked_tokens = BlockedTokens::new(doc, &blocked);
+    let name_words = NameWords::new(doc, &tw, &blocked);
     // Ends of title hits, in order: most words have none right before
     // them, and `title_before` reads every phrase hit to say so.
     let mut title_ends: Vec<usize> = doc
@@ -1292,7 +1352,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         // that is no ordinary word ("DOLORES HINOSTROZA", not "SAID"),
         // asked only of name words: most tokens are none.
         let caps_given = |k: usize| tw.given(k) && !tw.common(k);
-        if !name_word(doc, &tw, k, &blocked_tokens)
+        if !name_words.at(k)
             || doc.all_caps
                 && !caps_given(k)
                 && !(title_may_end_before(k) && title_before(doc, gaz, k))
@@ -1318,7 +1378,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                 && t[e + 1].text(doc.text) == "."
                 && joined(e, e + 1)
                 && spaced(e + 1, e + 2)
-                && name_word(doc, &tw, e + 2, &blocked_tokens)
+                && name_words.at(e + 2)
             {
                 e += 3;
                 words += 1;
@@ -1333,7 +1393,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                 && joined(e + 1, e + 2)
                 && matches!(t[e + 2].text(doc.text), "\"" | "\u{201d}")
                 && spaced(e + 2, e + 3)
-                && name_word(doc, &tw, e + 3, &blocked_tokens)
+                && name_words.at(e + 3)
             {
                 e += 4;
                 words += 1;
@@ -1342,7 +1402,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             // In capitals a later word of a name is never an ordinary word
             // ("SAID", "TO"), even one that is somewhere a given name.
             let plain = doc.all_caps && tw.common(e);
-            if !plain && name_word(doc, &tw, e, &blocked_tokens) && spaced(e - 1, e) {
+            if !plain && name_words.at(e) && spaced(e - 1, e) {
                 e += 1;
                 words += 1;
                 continue;
@@ -1360,7 +1420,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                 } else {
                     break;
                 };
-                if name_word(doc, &tw, n, &blocked_tokens) {
+                if name_words.at(n) {
                     e = n + 1;
                     words += 1;
                     continue;
@@ -1438,7 +1498,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         let lw = |k: usize| &doc.lower[t[k].start as usize..t[k].end as usize];
         for k in 0..t.len() {
             let sp = t[k].span();
-            if !name_word(doc, &tw, k, &blocked_tokens)
+            if !name_words.at(k)
                 || tw.common(k)
                 || found.iter().any(|(f, _)| f.overlaps(sp))
                 || doc
