@@ -843,19 +843,21 @@ fn bare_org_nouns(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut Vec<S
             t[k].is_word()
                 && t[k].is(Token::CAP)
                 && !t[k].is(Token::UPPER)
+                && matches!(t[k].text(doc.text), "Coalition" | "Alliance" | "Junta")
                 && !sentence_initial(doc, k)
                 && !t[k - 1].is(Token::CAP)
                 && (t[k - 1].is_word() || t[k - 1].text(doc.text) == ",")
                 && !t.get(k + 1).is_some_and(|n| n.is(Token::CAP))
         })
         .map(|k| t[k].text(doc.text))
-        .filter(|w| matches!(*w, "Coalition" | "Alliance" | "Junta"))
         .collect();
     for k in 0..t.len() {
         let tok = &t[k];
-        let the = k > 0 && t[k - 1].text(doc.text).eq_ignore_ascii_case("the");
-        let after_the = the || proper.contains(&tok.text(doc.text));
-        if !(after_the && tok.is_word() && tok.is(Token::CAP) && !tok.is(Token::UPPER)) {
+        if !(tok.is_word() && tok.is(Token::CAP) && !tok.is(Token::UPPER)) {
+            continue;
+        }
+        let the = k > 0 && is_the(doc, k - 1);
+        if !(the || proper.contains(&tok.text(doc.text))) {
             continue;
         }
         let w = tok.text(doc.text);
@@ -910,6 +912,13 @@ fn bare_org_nouns(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut Vec<S
     }
 }
 
+/// Is token `k` "the" (any case)?
+fn is_the(doc: &Doc, k: usize) -> bool {
+    let t = &doc.tokens[k];
+    // `doc.lower` is the text ASCII-lowercased, byte for byte.
+    t.end - t.start == 3 && &doc.lower[t.start as usize..t.end as usize] == "the"
+}
+
 /// Is the line holding byte `pos` running text (mostly lowercase letters)?
 fn prose_line(doc: &Doc, pos: usize) -> bool {
     let b = doc.text.as_bytes();
@@ -926,64 +935,71 @@ fn prose_line(doc: &Doc, pos: usize) -> bool {
     letters > 0 && lower * 10 >= letters * 5
 }
 
-/// Words that mark a sports report.
-const SPORTS_WORDS: &[&str] = &[
-    "match",
-    "matches",
-    "league",
-    "cup",
-    "championship",
-    "innings",
-    "wickets",
-    "goals",
-    "goal",
-    "scored",
-    "halftime",
-    "half-time",
-    "tournament",
-    "season",
-    "soccer",
-    "football",
-    "cricket",
-    "baseball",
-    "basketball",
-    "hockey",
-    "rugby",
-    "standings",
-    "points",
-    "played",
-    "win",
-    "draw",
-];
+/// Words that mark a sports report. (`match`es, not slices to search:
+/// every word of every story is asked.)
+fn is_sports_word(w: &str) -> bool {
+    matches!(
+        w,
+        "match"
+            | "matches"
+            | "league"
+            | "cup"
+            | "championship"
+            | "innings"
+            | "wickets"
+            | "goals"
+            | "goal"
+            | "scored"
+            | "halftime"
+            | "half-time"
+            | "tournament"
+            | "season"
+            | "soccer"
+            | "football"
+            | "cricket"
+            | "baseball"
+            | "basketball"
+            | "hockey"
+            | "rugby"
+            | "standings"
+            | "points"
+            | "played"
+            | "win"
+            | "draw"
+    )
+}
 
 /// Words that only sports reports use.
-const STRONG_SPORTS_WORDS: &[&str] = &[
-    "soccer",
-    "cricket",
-    "baseball",
-    "basketball",
-    "hockey",
-    "rugby",
-    "innings",
-    "wickets",
-    "wicket",
-    "halftime",
-    "half-time",
-    "goals",
-    "goalkeeper",
-    "striker",
-    "midfielder",
-    "standings",
-    "batsman",
-    "bowler",
-    "pitcher",
-    "inning",
-    "touchdown",
-    "quarterback",
-    "playoff",
-    "playoffs",
-    "league",
-];
+fn is_strong_sports_word(w: &str) -> bool {
+    matches!(
+        w,
+        "soccer"
+            | "cricket"
+            | "baseball"
+            | "basketball"
+            | "hockey"
+            | "rugby"
+            | "innings"
+            | "wickets"
+            | "wicket"
+            | "halftime"
+            | "half-time"
+            | "goals"
+            | "goalkeeper"
+            | "striker"
+            | "midfielder"
+            | "standings"
+            | "batsman"
+            | "bowler"
+            | "pitcher"
+            | "inning"
+            | "touchdown"
+            | "quarterback"
+            | "playoff"
+            | "playoffs"
+            | "league"
+    )
+}
 
 /// Words around a team name in results: "Essex beat Kent", "Milan 2 Roma 1".
 const RESULT_WORDS: &[&str] = &[
@@ -1001,12 +1017,10 @@ fn sports_teams(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
         .iter()
         .enumerate()
         .filter(|(k, t)| {
-            t.is_word()
-                && SPORTS_WORDS.contains(&&doc.lower[t.start as usize..t.end as usize])
-                && *k > 0
+            t.is_word() && is_sports_word(&doc.lower[t.start as usize..t.end as usize]) && *k > 0
         })
-        .count()
-        >= 2;
+        .nth(1)
+        .is_some();
     if !sporty {
         return;
     }
@@ -1017,11 +1031,10 @@ fn sports_teams(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
         .tokens
         .iter()
         .filter(|t| {
-            t.is_word()
-                && STRONG_SPORTS_WORDS.contains(&&doc.lower[t.start as usize..t.end as usize])
+            t.is_word() && is_strong_sports_word(&doc.lower[t.start as usize..t.end as usize])
         })
-        .count()
-        >= 2;
+        .nth(1)
+        .is_some();
     let lower = |k: usize| {
         let t = &doc.tokens[k];
         &doc.lower[t.start as usize..t.end as usize]
@@ -1144,7 +1157,7 @@ fn agency(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs) {
 fn nominals(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs) {
     let t = &doc.tokens;
     for k in 1..t.len() {
-        if !t[k - 1].text(doc.text).eq_ignore_ascii_case("the") || !t[k].is(Token::LOWER) {
+        if !t[k].is(Token::LOWER) || !is_the(doc, k - 1) {
             continue;
         }
         let word = t[k].text(doc.text);
