@@ -1651,17 +1651,19 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         let Some((first, _)) = p.name.split_once(' ') else {
             continue;
         };
-        let unique = persons
-            .iter()
-            .enumerate()
-            .all(|(j, q)| j == i || !q.name.split(' ').any(|w| w == first));
-        if unique
-            && first.len() > 2
+        let unique = || {
+            persons
+                .iter()
+                .enumerate()
+                .all(|(j, q)| j == i || !q.name.split(' ').any(|w| w == first))
+        };
+        if first.len() > 2
             && !is_name_particle(first)
             && !matches!(first, "Abu" | "Abd" | "Umm" | "Bin" | "Ibn")
             && gaz.given_name(first).is_some()
             && !gaz.is_common_word(first)
             && !surnames.iter().any(|(n, _)| n == first)
+            && unique()
         {
             firsts.push((first.to_string(), i));
         }
@@ -1669,18 +1671,25 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     let n_surnames = surnames.len();
     let surnames: Vec<(String, usize)> = surnames.into_iter().chain(firsts).collect();
     // The lengths the names have (up to 63 bytes; longer ones share the
-    // last bit): every capitalized word is looked for, and one of a length
-    // no name has is passed over without comparing it with each name.
-    let len_bit = |s: &str| 1u64 << s.len().min(63);
-    let lengths = surnames.iter().fold(0, |m, (n, _)| m | len_bit(n));
+    // last bit) and their first bytes (bit `b & 63`): every capitalized
+    // word is looked for, and one of a length or with a first letter no
+    // name has is passed over without comparing it with each name.
+    let len_bit = |n: usize| 1u64 << n.min(63);
+    let first_bit = |b: u8| 1u64 << (b & 63);
+    let (lengths, firsts) = surnames.iter().fold((0, 0), |(l, f), (n, _)| {
+        (
+            l | len_bit(n.len()),
+            f | n.bytes().next().map_or(0, first_bit),
+        )
+    });
     for tok in t {
-        if !tok.is(Token::CAP) {
+        if !tok.is(Token::CAP)
+            || lengths & len_bit((tok.end - tok.start) as usize) == 0
+            || firsts & first_bit(doc.text.as_bytes()[tok.start as usize]) == 0
+        {
             continue;
         }
         let s = tok.text(doc.text);
-        if lengths & len_bit(s) == 0 {
-            continue;
-        }
         let sp = tok.span();
         if let Some(ix) = surnames.iter().position(|(n, _)| n == s) {
             let i = &surnames[ix].1;
