@@ -208,12 +208,12 @@ const FUNCTION_WORDS: &[&str] = &[
     "reports",
 ];
 
-static NOT_NAME_SET: LazyLock<StopWords> =
-    LazyLock::new(|| StopWords::new(NOT_NAMES.iter().map(|w| w.to_string())));
+static NOT_NAME_SET: LazyLock<WordSet> =
+    LazyLock::new(|| WordSet::new(NOT_NAMES.iter().map(|w| w.to_string())));
 
 /// `NOT_NAMES` and `FUNCTION_WORDS` lowercased, for capitals text.
-static CAPS_NOT_NAME_SET: LazyLock<StopWords> = LazyLock::new(|| {
-    StopWords::new(
+static CAPS_NOT_NAME_SET: LazyLock<WordSet> = LazyLock::new(|| {
+    WordSet::new(
         NOT_NAMES
             .iter()
             .chain(FUNCTION_WORDS)
@@ -221,12 +221,14 @@ static CAPS_NOT_NAME_SET: LazyLock<StopWords> = LazyLock::new(|| {
     )
 });
 
-/// A set of words the people rules test every capitalized word against
-/// (every word of capitals copy). Most words are in no such set, and most
-/// of those have a length and first and last letters that no word of the
-/// set has: a look at two bit masks passes them over without hashing them.
-struct StopWords {
-    words: FxHashSet<String>,
+/// A set of words asked about every word of a story (every capitalized
+/// word, every word of capitals copy). Most words are in no such set, and
+/// most of those have a length and first and last bytes that no word of
+/// the set has: a look at two bit masks passes them over without hashing.
+/// Words are bytes: slicing a token's bytes checks no character
+/// boundaries.
+struct WordSet {
+    words: FxHashSet<Box<[u8]>>,
     /// By length: bit `b & 31` for the first byte `b` of a word of the set
     /// (so an ASCII letter's bit is the same in either case).
     first: [u32; Self::MAX_LEN + 1],
@@ -234,12 +236,12 @@ struct StopWords {
     last: [u32; Self::MAX_LEN + 1],
 }
 
-impl StopWords {
+impl WordSet {
     /// Longest word a set may hold.
     const MAX_LEN: usize = 15;
 
-    fn new(words: impl Iterator<Item = String>) -> StopWords {
-        let mut set = StopWords {
+    fn new(words: impl Iterator<Item = String>) -> WordSet {
+        let mut set = WordSet {
             words: FxHashSet::default(),
             first: [0; Self::MAX_LEN + 1],
             last: [0; Self::MAX_LEN + 1],
@@ -249,7 +251,7 @@ impl StopWords {
             assert!((1..=Self::MAX_LEN).contains(&b.len()), "{w}");
             set.first[b.len()] |= Self::bit(b[0]);
             set.last[b.len()] |= Self::bit(b[b.len() - 1]);
-            set.words.insert(w);
+            set.words.insert(b.into());
         }
         set
     }
@@ -258,12 +260,11 @@ impl StopWords {
         1 << (b & 31)
     }
 
-    fn contains(&self, w: &str) -> bool {
-        let b = w.as_bytes();
-        let n = b.len();
+    fn contains(&self, w: &[u8]) -> bool {
+        let n = w.len();
         (1..=Self::MAX_LEN).contains(&n)
-            && self.first[n] & Self::bit(b[0]) != 0
-            && self.last[n] & Self::bit(b[n - 1]) != 0
+            && self.first[n] & Self::bit(w[0]) != 0
+            && self.last[n] & Self::bit(w[n - 1]) != 0
             && self.words.contains(w)
     }
 }
@@ -935,71 +936,70 @@ fn prose_line(doc: &Doc, pos: usize) -> bool {
     letters > 0 && lower * 10 >= letters * 5
 }
 
-/// Words that mark a sports report. (`match`es, not slices to search:
-/// every word of every story is asked.)
-fn is_sports_word(w: &str) -> bool {
-    matches!(
-        w,
-        "match"
-            | "matches"
-            | "league"
-            | "cup"
-            | "championship"
-            | "innings"
-            | "wickets"
-            | "goals"
-            | "goal"
-            | "scored"
-            | "halftime"
-            | "half-time"
-            | "tournament"
-            | "season"
-            | "soccer"
-            | "football"
-            | "cricket"
-            | "baseball"
-            | "basketball"
-            | "hockey"
-            | "rugby"
-            | "standings"
-            | "points"
-            | "played"
-            | "win"
-            | "draw"
-    )
-}
+/// Words that mark a sports report.
+const SPORTS_WORDS: &[&str] = &[
+    "match",
+    "matches",
+    "league",
+    "cup",
+    "championship",
+    "innings",
+    "wickets",
+    "goals",
+    "goal",
+    "scored",
+    "halftime",
+    "half-time",
+    "tournament",
+    "season",
+    "soccer",
+    "football",
+    "cricket",
+    "baseball",
+    "basketball",
+    "hockey",
+    "rugby",
+    "standings",
+    "points",
+    "played",
+    "win",
+    "draw",
+];
 
 /// Words that only sports reports use.
-fn is_strong_sports_word(w: &str) -> bool {
-    matches!(
-        w,
-        "soccer"
-            | "cricket"
-            | "baseball"
-            | "basketball"
-            | "hockey"
-            | "rugby"
-            | "innings"
-            | "wickets"
-            | "wicket"
-            | "halftime"
-            | "half-time"
-            | "goals"
-            | "goalkeeper"
-            | "striker"
-            | "midfielder"
-            | "standings"
-            | "batsman"
-            | "bowler"
-            | "pitcher"
-            | "inning"
-            | "touchdown"
-            | "quarterback"
-            | "playoff"
-            | "playoffs"
-            | "league"
-    )
-}
+const STRONG_SPORTS_WORDS: &[&str] = &[
+    "soccer",
+    "cricket",
+    "baseball",
+    "basketball",
+    "hockey",
+    "rugby",
+    "innings",
+    "wickets",
+    "wicket",
+    "halftime",
+    "half-time",
+    "goals",
+    "goalkeeper",
+    "striker",
+    "midfielder",
+    "standings",
+    "batsman",
+    "bowler",
+    "pitcher",
+    "inning",
+    "touchdown",
+    "quarterback",
+    "playoff",
+    "playoffs",
+    "league",
+];
+
+static SPORTS_SET: LazyLock<WordSet> =
+    LazyLock::new(|| WordSet::new(SPORTS_WORDS.iter().map(|w| w.to_string())));
+
+static STRONG_SPORTS_SET: LazyLock<WordSet> =
+    LazyLock::new(|| WordSet::new(STRONG_SPORTS_WORDS.iter().map(|w| w.to_string())));
 
 /// Words around a team name in results: "Essex beat Kent", "Milan 2 Roma 1".
 const RESULT_WORDS: &[&str] = &[
@@ -1012,13 +1012,12 @@ const RESULT_WORDS: &[&str] = &[
 /// organization, not a place. Countries stay places (national sides are
 /// reported as countries).
 fn sports_teams(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
+    let lower_bytes = |t: &Token| &doc.lower.as_bytes()[t.start as usize..t.end as usize];
     let sporty = doc
         .tokens
         .iter()
         .enumerate()
-        .filter(|(k, t)| {
-            t.is_word() && is_sports_word(&doc.lower[t.start as usize..t.end as usize]) && *k > 0
-        })
+        .filter(|(k, t)| t.is_word() && SPORTS_SET.contains(lower_bytes(t)) && *k > 0)
         .nth(1)
         .is_some();
     if !sporty {
@@ -1030,9 +1029,7 @@ fn sports_teams(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
     let strong = doc
         .tokens
         .iter()
-        .filter(|t| {
-            t.is_word() && is_strong_sports_word(&doc.lower[t.start as usize..t.end as usize])
-        })
+        .filter(|t| t.is_word() && STRONG_SPORTS_SET.contains(lower_bytes(t)))
         .nth(1)
         .is_some();
     let lower = |k: usize| {
@@ -1240,12 +1237,12 @@ fn name_word(doc: &Doc, words: &TokenWords, k: usize) -> bool {
         return false;
     }
     if !doc.all_caps {
-        return !NOT_NAME_SET.contains(s);
+        return !NOT_NAME_SET.contains(s.as_bytes());
     }
     // In capitals the commonest words are never names, given names or not
     // ("SAID", "WILL", "TO"). The set holds `NOT_NAMES` lowercased too, so
     // it answers for `NOT_NAME_SET` as well.
-    if CAPS_NOT_NAME_SET.contains(&doc.lower[t.start as usize..t.end as usize]) {
+    if CAPS_NOT_NAME_SET.contains(&doc.lower.as_bytes()[t.start as usize..t.end as usize]) {
         return false;
     }
     // In capitals an ordinary word ("OF", "STATISTICS") is no name unless
