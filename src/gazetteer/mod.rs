@@ -189,9 +189,10 @@ pub struct Gazetteer {
     people: Vec<(u64, u32)>,
     /// Bytes of the longest name in `people.tsv`.
     people_max_len: usize,
-    /// Hashes of the first words of those names as a 65,536-bit filter:
-    /// one memory read rejects most capitalized words, which start no
-    /// listed name. (A false pass only costs lookups that then fail.)
+    /// Hashes of the first words of those names ([`first_word_key`]) as a
+    /// 65,536-bit filter: one memory read rejects most capitalized words,
+    /// which start no listed name. (A false pass only costs lookups that
+    /// then fail.)
     people_first_bits: Vec<u64>,
     /// Filter of the whole names' hashes, likewise.
     people_bits: Vec<u64>,
@@ -315,7 +316,9 @@ impl Gazetteer {
                 .split(|c: char| !c.is_alphanumeric())
                 .next()
                 .unwrap_or(name);
-            set_bit(&mut people_first_bits, name_key(first));
+            normalize::with_ascii_lowercase(first, |first| {
+                set_bit(&mut people_first_bits, first_word_key(first))
+            });
         }
         people.sort_unstable();
         let mut people_bits = vec![0u64; 1024];
@@ -456,10 +459,11 @@ impl Gazetteer {
         prefix_bit(&self.people_prefix_bits, key)
     }
 
-    /// Can a listed person's name start with the word `word` (any ASCII
-    /// case)?
+    /// Can a listed person's name start with the word `word`, given in
+    /// ASCII lowercase (as `Doc::lower` has it)?
     pub fn may_start_person(&self, word: &str) -> bool {
-        bit(&self.people_first_bits, name_key(word))
+        debug_assert!(!word.bytes().any(|b| b.is_ascii_uppercase()), "{word}");
+        bit(&self.people_first_bits, first_word_key(word))
     }
 
     /// Bytes of the longest listed person's name.
@@ -535,6 +539,18 @@ fn name_key(name: &str) -> u64 {
     let mut h = NameKey::default();
     h.push(name);
     h.key()
+}
+
+/// Hash of an ASCII-lowercase word for [`Gazetteer::may_start_person`]:
+/// its bytes hashed together, several at a time. Every capitalized word of
+/// a story is asked about (every word of capitals copy), and a
+/// [`NameKey`], which takes bytes one by one to grow with a name, costs a
+/// multiplication per byte.
+fn first_word_key(word: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(word.as_bytes());
+    h.finish()
 }
 
 /// The hash [`Gazetteer::people_with_key`] looks names up by, taken as

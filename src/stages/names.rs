@@ -208,17 +208,66 @@ const FUNCTION_WORDS: &[&str] = &[
     "reports",
 ];
 
-static NOT_NAME_SET: LazyLock<FxHashSet<&'static str>> =
-    LazyLock::new(|| NOT_NAMES.iter().copied().collect());
+static NOT_NAME_SET: LazyLock<WordSet> =
+    LazyLock::new(|| WordSet::new(NOT_NAMES.iter().map(|w| w.to_string())));
 
 /// `NOT_NAMES` and `FUNCTION_WORDS` lowercased, for capitals text.
-static CAPS_NOT_NAME_SET: LazyLock<FxHashSet<String>> = LazyLock::new(|| {
-    NOT_NAMES
-        .iter()
-        .chain(FUNCTION_WORDS)
-        .map(|w| w.to_ascii_lowercase())
-        .collect()
+static CAPS_NOT_NAME_SET: LazyLock<WordSet> = LazyLock::new(|| {
+    WordSet::new(
+        NOT_NAMES
+            .iter()
+            .chain(FUNCTION_WORDS)
+            .map(|w| w.to_ascii_lowercase()),
+    )
 });
+
+/// A set of words asked about every word of a story (every capitalized
+/// word, every word of capitals copy). Most words are in no such set, and
+/// most of those have a length and first and last bytes that no word of
+/// the set has: a look at two bit masks passes them over without hashing.
+/// Words are bytes: slicing a token's bytes checks no character
+/// boundaries.
+struct WordSet {
+    words: FxHashSet<Box<[u8]>>,
+    /// By length: bit `b & 31` for the first byte `b` of a word of the set
+    /// (so an ASCII letter's bit is the same in either case).
+    first: [u32; Self::MAX_LEN + 1],
+    /// The same for the last byte.
+    last: [u32; Self::MAX_LEN + 1],
+}
+
+impl WordSet {
+    /// Longest word a set may hold.
+    const MAX_LEN: usize = 15;
+
+    fn new(words: impl Iterator<Item = String>) -> WordSet {
+        let mut set = WordSet {
+            words: FxHashSet::default(),
+            first: [0; Self::MAX_LEN + 1],
+            last: [0; Self::MAX_LEN + 1],
+        };
+        for w in words {
+            let b = w.as_bytes();
+            assert!((1..=Self::MAX_LEN).contains(&b.len()), "{w}");
+            set.first[b.len()] |= Self::bit(b[0]);
+            set.last[b.len()] |= Self::bit(b[b.len() - 1]);
+            set.words.insert(b.into());
+        }
+        set
+    }
+
+    fn bit(b: u8) -> u32 {
+        1 << (b & 31)
+    }
+
+    fn contains(&self, w: &[u8]) -> bool {
+        let n = w.len();
+        (1..=Self::MAX_LEN).contains(&n)
+            && self.first[n] & Self::bit(w[0]) != 0
+            && self.last[n] & Self::bit(w[n - 1]) != 0
+            && self.words.contains(w)
+    }
+}
 
 struct Orgs {
     list: Vec<Organization>,
@@ -795,19 +844,21 @@ fn bare_org_nouns(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut Vec<S
             t[k].is_word()
                 && t[k].is(Token::CAP)
                 && !t[k].is(Token::UPPER)
+                && matches!(t[k].text(doc.text), "Coalition" | "Alliance" | "Junta")
                 && !sentence_initial(doc, k)
                 && !t[k - 1].is(Token::CAP)
                 && (t[k - 1].is_word() || t[k - 1].text(doc.text) == ",")
                 && !t.get(k + 1).is_some_and(|n| n.is(Token::CAP))
         })
         .map(|k| t[k].text(doc.text))
-        .filter(|w| matches!(*w, "Coalition" | "Alliance" | "Junta"))
         .collect();
     for k in 0..t.len() {
         let tok = &t[k];
-        let the = k > 0 && t[k - 1].text(doc.text).eq_ignore_ascii_case("the");
-        let after_the = the || proper.contains(&tok.text(doc.text));
-        if !(after_the && tok.is_word() && tok.is(Token::CAP) && !tok.is(Token::UPPER)) {
+        if !(tok.is_word() && tok.is(Token::CAP) && !tok.is(Token::UPPER)) {
+            continue;
+        }
+        let the = k > 0 && is_the(doc, k - 1);
+        if !(the || proper.contains(&tok.text(doc.text))) {
             continue;
         }
         let w = tok.text(doc.text);
@@ -860,6 +911,13 @@ fn bare_org_nouns(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut Vec<S
         }
         taken.push(span);
     }
+}
+
+/// Is token `k` "the" (any case)?
+fn is_the(doc: &Doc, k: usize) -> bool {
+    let t = &doc.tokens[k];
+    // `doc.lower` is the text ASCII-lowercased, byte for byte.
+    t.end - t.start == 3 && &doc.lower[t.start as usize..t.end as usize] == "the"
 }
 
 /// Is the line holding byte `pos` running text (mostly lowercase letters)?
@@ -937,6 +995,12 @@ const STRONG_SPORTS_WORDS: &[&str] = &[
     "league",
 ];
 
+static SPORTS_SET: LazyLock<WordSet> =
+    LazyLock::new(|| WordSet::new(SPORTS_WORDS.iter().map(|w| w.to_string())));
+
+static STRONG_SPORTS_SET: LazyLock<WordSet> =
+    LazyLock::new(|| WordSet::new(STRONG_SPORTS_WORDS.iter().map(|w| w.to_string())));
+
 /// Words around a team name in results: "Essex beat Kent", "Milan 2 Roma 1".
 const RESULT_WORDS: &[&str] = &[
     "beat", "beats", "drew", "draw", "v", "vs", "lost", "won", "defeated", "edged", "routed",
@@ -948,17 +1012,14 @@ const RESULT_WORDS: &[&str] = &[
 /// organization, not a place. Countries stay places (national sides are
 /// reported as countries).
 fn sports_teams(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
+    let lower_bytes = |t: &Token| &doc.lower.as_bytes()[t.start as usize..t.end as usize];
     let sporty = doc
         .tokens
         .iter()
         .enumerate()
-        .filter(|(k, t)| {
-            t.is_word()
-                && SPORTS_WORDS.contains(&&doc.lower[t.start as usize..t.end as usize])
-                && *k > 0
-        })
-        .count()
-        >= 2;
+        .filter(|(k, t)| t.is_word() && SPORTS_SET.contains(lower_bytes(t)) && *k > 0)
+        .nth(1)
+        .is_some();
     if !sporty {
         return;
     }
@@ -968,12 +1029,9 @@ fn sports_teams(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
     let strong = doc
         .tokens
         .iter()
-        .filter(|t| {
-            t.is_word()
-                && STRONG_SPORTS_WORDS.contains(&&doc.lower[t.start as usize..t.end as usize])
-        })
-        .count()
-        >= 2;
+        .filter(|t| t.is_word() && STRONG_SPORTS_SET.contains(lower_bytes(t)))
+        .nth(1)
+        .is_some();
     let lower = |k: usize| {
         let t = &doc.tokens[k];
         &doc.lower[t.start as usize..t.end as usize]
@@ -1096,7 +1154,7 @@ fn agency(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs) {
 fn nominals(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs) {
     let t = &doc.tokens;
     for k in 1..t.len() {
-        if !t[k - 1].text(doc.text).eq_ignore_ascii_case("the") || !t[k].is(Token::LOWER) {
+        if !t[k].is(Token::LOWER) || !is_the(doc, k - 1) {
             continue;
         }
         let word = t[k].text(doc.text);
@@ -1164,13 +1222,14 @@ fn title_at(doc: &Doc, gaz: &Gazetteer, span: Span) -> Option<TitleInfo> {
         })
 }
 
-/// Is token `k` a capitalized word that can be part of a person's name?
-fn name_word(doc: &Doc, words: &TokenWords, k: usize, blocked: &BlockedTokens) -> bool {
+/// Is token `k` a capitalized word that can be part of a person's name
+/// (blocked spans aside)?
+fn name_word(doc: &Doc, words: &TokenWords, k: usize) -> bool {
     let t = &doc.tokens[k];
     if !(t.is_word() && t.is(Token::CAP)) || t.kind == TokenKind::Number {
         return false;
     }
-    if !doc.all_caps && t.is(Token::UPPER) && t.end - t.start > 1 || blocked.0[k] {
+    if !doc.all_caps && t.is(Token::UPPER) && t.end - t.start > 1 {
         return false;
     }
     let s = t.text(doc.text);
@@ -1178,12 +1237,12 @@ fn name_word(doc: &Doc, words: &TokenWords, k: usize, blocked: &BlockedTokens) -
         return false;
     }
     if !doc.all_caps {
-        return !NOT_NAME_SET.contains(s);
+        return !NOT_NAME_SET.contains(s.as_bytes());
     }
     // In capitals the commonest words are never names, given names or not
     // ("SAID", "WILL", "TO"). The set holds `NOT_NAMES` lowercased too, so
     // it answers for `NOT_NAME_SET` as well.
-    if CAPS_NOT_NAME_SET.contains(&doc.lower[t.start as usize..t.end as usize]) {
+    if CAPS_NOT_NAME_SET.contains(&doc.lower.as_bytes()[t.start as usize..t.end as usize]) {
         return false;
     }
     // In capitals an ordinary word ("OF", "STATISTICS") is no name unless
@@ -1191,14 +1250,16 @@ fn name_word(doc: &Doc, words: &TokenWords, k: usize, blocked: &BlockedTokens) -
     !words.common(k) || words.given(k)
 }
 
-/// Which tokens overlap a blocked span, marked once: every word of the
-/// text is asked about (every word of capitals copy), several times over.
-struct BlockedTokens(Vec<bool>);
+/// Which tokens can be part of a person's name: [`name_word`] and outside
+/// every blocked span, decided once per story. The people rules ask about
+/// every word of the text (every word of capitals copy), several times
+/// over, and most are no name word.
+struct NameWords(Vec<bool>);
 
-impl BlockedTokens {
-    fn new(doc: &Doc, blocked: &[Span]) -> BlockedTokens {
+impl NameWords {
+    fn new(doc: &Doc, words: &TokenWords, blocked: &[Span]) -> NameWords {
         let t = &doc.tokens;
-        let mut marks = vec![false; t.len()];
+        let mut blocked_marks = vec![false; t.len()];
         for b in blocked {
             // Tokens are in order and never overlap: those overlapping `b`
             // are the run from the first that ends after its start.
@@ -1207,10 +1268,19 @@ impl BlockedTokens {
                 if !x.span().overlaps(*b) {
                     break;
                 }
-                marks[k] = true;
+                blocked_marks[k] = true;
             }
         }
-        BlockedTokens(marks)
+        let marks = blocked_marks
+            .iter()
+            .enumerate()
+            .map(|(k, &blocked)| !blocked && name_word(doc, words, k))
+            .collect();
+        NameWords(marks)
+    }
+
+    fn at(&self, k: usize) -> bool {
+        self.0[k]
     }
 }
 
@@ -1271,7 +1341,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     // the rules below.
     let listed = listed_people(doc, gaz, &tw, &blocked);
     blocked.extend(listed.iter().map(|(s, _)| *s));
-    let blocked_tokens = BlockedTokens::new(doc, &blocked);
+    let name_words = NameWords::new(doc, &tw, &blocked);
     // Ends of title hits, in order: most words have none right before
     // them, and `title_before` reads every phrase hit to say so.
     let mut title_ends: Vec<usize> = doc
@@ -1296,7 +1366,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         // that is no ordinary word ("DOLORES HINOSTROZA", not "SAID"),
         // asked only of name words: most tokens are none.
         let caps_given = |k: usize| tw.given(k) && !tw.common(k);
-        if !name_word(doc, &tw, k, &blocked_tokens)
+        if !name_words.at(k)
             || doc.all_caps
                 && !caps_given(k)
                 && !(title_may_end_before(k) && title_before(doc, gaz, k))
@@ -1322,7 +1392,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                 && t[e + 1].text(doc.text) == "."
                 && joined(e, e + 1)
                 && spaced(e + 1, e + 2)
-                && name_word(doc, &tw, e + 2, &blocked_tokens)
+                && name_words.at(e + 2)
             {
                 e += 3;
                 words += 1;
@@ -1337,7 +1407,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                 && joined(e + 1, e + 2)
                 && matches!(t[e + 2].text(doc.text), "\"" | "\u{201d}")
                 && spaced(e + 2, e + 3)
-                && name_word(doc, &tw, e + 3, &blocked_tokens)
+                && name_words.at(e + 3)
             {
                 e += 4;
                 words += 1;
@@ -1346,7 +1416,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             // In capitals a later word of a name is never an ordinary word
             // ("SAID", "TO"), even one that is somewhere a given name.
             let plain = doc.all_caps && tw.common(e);
-            if !plain && name_word(doc, &tw, e, &blocked_tokens) && spaced(e - 1, e) {
+            if !plain && name_words.at(e) && spaced(e - 1, e) {
                 e += 1;
                 words += 1;
                 continue;
@@ -1364,7 +1434,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                 } else {
                     break;
                 };
-                if name_word(doc, &tw, n, &blocked_tokens) {
+                if name_words.at(n) {
                     e = n + 1;
                     words += 1;
                     continue;
@@ -1442,7 +1512,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         let lw = |k: usize| &doc.lower[t[k].start as usize..t[k].end as usize];
         for k in 0..t.len() {
             let sp = t[k].span();
-            if !name_word(doc, &tw, k, &blocked_tokens)
+            if !name_words.at(k)
                 || tw.common(k)
                 || found.iter().any(|(f, _)| f.overlaps(sp))
                 || doc
@@ -1582,17 +1652,19 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         let Some((first, _)) = p.name.split_once(' ') else {
             continue;
         };
-        let unique = persons
-            .iter()
-            .enumerate()
-            .all(|(j, q)| j == i || !q.name.split(' ').any(|w| w == first));
-        if unique
-            && first.len() > 2
+        let unique = || {
+            persons
+                .iter()
+                .enumerate()
+                .all(|(j, q)| j == i || !q.name.split(' ').any(|w| w == first))
+        };
+        if first.len() > 2
             && !is_name_particle(first)
             && !matches!(first, "Abu" | "Abd" | "Umm" | "Bin" | "Ibn")
             && gaz.given_name(first).is_some()
             && !gaz.is_common_word(first)
             && !surnames.iter().any(|(n, _)| n == first)
+            && unique()
         {
             firsts.push((first.to_string(), i));
         }
@@ -1600,18 +1672,25 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     let n_surnames = surnames.len();
     let surnames: Vec<(String, usize)> = surnames.into_iter().chain(firsts).collect();
     // The lengths the names have (up to 63 bytes; longer ones share the
-    // last bit): every capitalized word is looked for, and one of a length
-    // no name has is passed over without comparing it with each name.
-    let len_bit = |s: &str| 1u64 << s.len().min(63);
-    let lengths = surnames.iter().fold(0, |m, (n, _)| m | len_bit(n));
+    // last bit) and their first bytes (bit `b & 63`): every capitalized
+    // word is looked for, and one of a length or with a first letter no
+    // name has is passed over without comparing it with each name.
+    let len_bit = |n: usize| 1u64 << n.min(63);
+    let first_bit = |b: u8| 1u64 << (b & 63);
+    let (lengths, firsts) = surnames.iter().fold((0, 0), |(l, f), (n, _)| {
+        (
+            l | len_bit(n.len()),
+            f | n.bytes().next().map_or(0, first_bit),
+        )
+    });
     for tok in t {
-        if !tok.is(Token::CAP) {
+        if !tok.is(Token::CAP)
+            || lengths & len_bit((tok.end - tok.start) as usize) == 0
+            || firsts & first_bit(doc.text.as_bytes()[tok.start as usize]) == 0
+        {
             continue;
         }
         let s = tok.text(doc.text);
-        if lengths & len_bit(s) == 0 {
-            continue;
-        }
         let sp = tok.span();
         if let Some(ix) = surnames.iter().position(|(n, _)| n == s) {
             let i = &surnames[ix].1;
