@@ -360,3 +360,20 @@ fn location_beside_a_border_is_on_the_other_side() {
         "near the town of Tikrit"
     );
 }
+
+#[test]
+fn story_cut_off_after_at_least() {
+    // Truncated copy ends mid-count: the incident stands, uncounted.
+    for text in [
+        "Rebels attacked a police post. They killed at least",
+        "BOGOTA, Colombia (AP) -- Rebels attacked a police station on Monday and killed at least",
+    ] {
+        let s = story(text);
+        assert!(!s.incidents.is_empty(), "{text}: no incident");
+        assert!(
+            s.incidents.iter().all(|i| i.killed.is_none()),
+            "{text}: {:#?}",
+            s.incidents
+        );
+    }
+}

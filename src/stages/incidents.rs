@@ -556,6 +556,10 @@ fn count_at(doc: &Doc, k: usize, end: usize) -> Option<Count> {
     }
     if k + 1 < end && lw(doc, k) == "at" && matches!(lw(doc, k + 1), "least") {
         k += 2;
+        // A story cut off after "at least" counts nobody.
+        if k >= doc.tokens.len() {
+            return None;
+        }
     }
     let start = doc.tokens[k].start as usize;
     let (value, next) = if let Some((n, next)) = number_at(doc, k) {
