@@ -29,7 +29,8 @@ include!("src/gazetteer/candidate_flags.rs");
 /// Bytes per place record in `place_records.bin`, little endian:
 /// u32 line offset, u16 id length, u16 name length, u8 kind index, u8
 /// country code length, u16 admin1 length, u8 flags (1: lat, 2: lon),
-/// 3 bytes padding, f64 lat, f64 lon, u64 population.
+/// the country code's two bytes (zeros unless it has two), 1 byte padding,
+/// f64 lat, f64 lon, u64 population.
 const RECORD_LEN: usize = 40;
 
 fn place_record(offset: usize, line: &str, out: &mut Vec<u8>) {
@@ -51,7 +52,10 @@ fn place_record(offset: usize, line: &str, out: &mut Vec<u8>) {
     out.push(u8::try_from(cc.len()).expect("country code"));
     out.extend_from_slice(&u16::try_from(admin1.len()).expect("admin1").to_le_bytes());
     out.push(u8::from(lat.is_some()) | (u8::from(lon.is_some()) << 1));
-    out.extend_from_slice(&[0, 0, 0]);
+    match cc.as_bytes() {
+        &[a, b] => out.extend_from_slice(&[a, b, 0]),
+        _ => out.extend_from_slice(&[0, 0, 0]),
+    }
     out.extend_from_slice(&lat.unwrap_or(0.0).to_le_bytes());
     out.extend_from_slice(&lon.unwrap_or(0.0).to_le_bytes());
     out.extend_from_slice(&population.to_le_bytes());

@@ -328,6 +328,22 @@ impl PlaceIndex {
         }
     }
 
+    /// The entry's country code, as in [`PlaceIndex::entry`], read from a
+    /// built-in entry's record alone: the rules ask it of every candidate
+    /// of every name found, and the text fields of `places.tsv` are a
+    /// second trip to memory apiece.
+    pub fn country_code(&self, r: PlaceRef) -> &str {
+        if let PlaceRef::Builtin(i) = r {
+            let r = builtin_record(i as usize);
+            if r[9] == 2 {
+                if let Ok(cc) = std::str::from_utf8(&r[13..15]) {
+                    return cc;
+                }
+            }
+        }
+        self.entry(r).country_code
+    }
+
     /// Every normalized name in the built-in index (for baselines and tools).
     pub fn all_keys(&self) -> Vec<String> {
         let mut out = Vec::new();

@@ -28,7 +28,7 @@
 use crate::doc::{Doc, Form, Mention, Place, Span, Token, TokenKind};
 use crate::gazetteer::places::candidate_flags as flag;
 use crate::gazetteer::{
-    Candidates, FirstWalk, Gazetteer, PlaceEntry, PlaceMatch, PlaceRef, COMMON_BIT, GENDER_BITS,
+    Candidates, FirstWalk, Gazetteer, PlaceMatch, PlaceRef, COMMON_BIT, GENDER_BITS,
 };
 use regex::Regex;
 use rustc_hash::FxHashMap;
@@ -161,7 +161,7 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
                 || f.candidates.iter().any(|(r, _)| {
                     focus
                         .countries
-                        .get(gaz.places.entry(r).country_code)
+                        .get(gaz.places.country_code(r))
                         .is_some_and(|&w| w >= 4.0)
                 })
         })
@@ -1150,10 +1150,9 @@ fn focus<'g>(doc: &Doc, gaz: &'g Gazetteer, found: &[Found]) -> Focus<'g> {
         // about ("Georgia" alone, country or state, says nothing).
         // ("Lebanon" counts although small towns share its name.)
         if let Some(c) = refs().find(|&r| kind(r) == "country") {
-            let cc = places.entry(c).country_code;
-            let rival = refs().any(|r| {
-                matches!(kind(r), "country" | "admin1") && places.entry(r).country_code != cc
-            });
+            let cc = places.country_code(c);
+            let rival = refs()
+                .any(|r| matches!(kind(r), "country" | "admin1") && places.country_code(r) != cc);
             if !rival {
                 *countries.entry(cc).or_default() += 1.0;
             }
@@ -1164,7 +1163,7 @@ fn focus<'g>(doc: &Doc, gaz: &'g Gazetteer, found: &[Found]) -> Focus<'g> {
         let major = refs().any(|r| !small(r));
         let mut codes = refs()
             .filter(|&r| !major || !small(r))
-            .map(|r| places.entry(r).country_code)
+            .map(|r| places.country_code(r))
             .filter(|c| !c.is_empty());
         if let Some(cc) = codes.next() {
             if codes.all(|c| c == cc) {
@@ -1177,7 +1176,7 @@ fn focus<'g>(doc: &Doc, gaz: &'g Gazetteer, found: &[Found]) -> Focus<'g> {
             for f in found.iter().filter(|f| ps.contains(f.span)) {
                 for (r, _) in f.candidates.iter() {
                     if kind(r) == "country" {
-                        *countries.entry(places.entry(r).country_code).or_default() += 3.0;
+                        *countries.entry(places.country_code(r)).or_default() += 3.0;
                     }
                 }
             }
@@ -1216,26 +1215,36 @@ fn kind_prior(kind: &str) -> f64 {
     }
 }
 
-/// The score of entry `e` of a name written as `form`, with `after` the
-/// country and division written right after the name.
-fn score(e: &PlaceEntry, form: Form, focus: &Focus, after: Option<&(&str, &str)>) -> f64 {
+/// The score of entry `r` of a name written as `form`, with `after` the
+/// country and division written right after the name. Reads the entry's
+/// record fields only (its division only when `after` gives one): every
+/// candidate of a name is scored, and only the winner's text is read.
+fn score(
+    gaz: &Gazetteer,
+    r: PlaceRef,
+    form: Form,
+    focus: &Focus,
+    after: Option<&(&str, &str)>,
+) -> f64 {
+    let (kind, population) = gaz.places.kind_population(r);
+    let country_code = gaz.places.country_code(r);
     // Size counts among populated places; for countries and divisions the
     // kind prior says it.
-    let size = match e.kind {
-        "city" | "town" | "village" => ((e.population + 1) as f64).log10() * 0.5,
+    let size = match kind {
+        "city" | "town" | "village" => ((population + 1) as f64).log10() * 0.5,
         _ => 0.0,
     };
-    let mut s = kind_prior(e.kind) + size;
+    let mut s = kind_prior(kind) + size;
     if form == Form::Alias {
         s -= 1.0;
     }
-    if let Some(w) = focus.countries.get(e.country_code) {
+    if let Some(w) = focus.countries.get(country_code) {
         s += 2.0 + 1.5 * w.min(4.0);
     }
     if let Some(&(cc, a1)) = after {
-        if !a1.is_empty() && e.admin1 == a1 {
+        if !a1.is_empty() && gaz.places.entry(r).admin1 == a1 {
             s += 20.0;
-        } else if cc == e.country_code {
+        } else if cc == country_code {
             s += 12.0;
         }
     }
@@ -1254,15 +1263,15 @@ fn resolve(doc: &mut Doc, gaz: &Gazetteer, found: Vec<Found>, focus: &Focus) {
             f.candidates
                 .iter()
                 .map(|(r, form)| {
-                    let e = gaz.places.entry(r);
-                    (score(&e, form, focus, after), r, form, e)
+                    let population = gaz.places.kind_population(r).1;
+                    (score(gaz, r, form, focus, after), r, form, population)
                 })
                 .max_by(|a, b| {
                     a.0.total_cmp(&b.0)
-                        .then(a.3.population.cmp(&b.3.population))
+                        .then(a.3.cmp(&b.3))
                         .then(b.1.cmp_key().cmp(&a.1.cmp_key()))
                 })
-                .map(|(_, r, form, e)| (r, form, e))
+                .map(|(_, r, form, _)| (r, form, gaz.places.entry(r)))
         };
         let Some((r, form, e)) = best else {
             continue;
