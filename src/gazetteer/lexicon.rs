@@ -80,18 +80,12 @@ impl AfterFirst {
         self.next & 1 << (b & 31) != 0
     }
 
-    /// May a name go on with a space and then a word that starts with
-    /// `word` (its first bytes, lowercase)?
+    /// May a name go on with a space and then a word whose first letters
+    /// (lowercase) are `b1` and, if it has a second, `b2`?
     #[inline]
-    pub(crate) fn may_go_on_after_space(&self, word: &[u8]) -> bool {
-        match *word {
-            [] => true,
-            [b1] => self.after_space & 1 << (b1 & 63) != 0,
-            [b1, b2, ..] => {
-                self.after_space & 1 << (b1 & 63) != 0
-                    && self.pairs_after_space & pair_bit(b1, b2) != 0
-            }
-        }
+    pub(crate) fn may_go_on_after_space(&self, b1: u8, b2: Option<u8>) -> bool {
+        self.after_space & 1 << (b1 & 63) != 0
+            && b2.is_none_or(|b2| self.pairs_after_space & pair_bit(b1, b2) != 0)
     }
 }
 

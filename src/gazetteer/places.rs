@@ -405,27 +405,7 @@ impl PlaceIndex {
             FirstWalk::NoName => None,
             FirstWalk::At(a) => {
                 let fin = (a.fin != u32::MAX).then_some((i + 1, u64::from(a.fin)));
-                let go_on = match next_input(text, tokens, i + 1) {
-                    Next::Stop => false,
-                    Next::Byte(b' ') => {
-                        a.may_go_on(b' ') && {
-                            let next = &tokens[i + 1];
-                            // The next word's first two bytes as fed (ASCII
-                            // words only; others are walked).
-                            let w = &text.as_bytes()[next.start as usize..next.end as usize];
-                            let w = &w[..w.len().min(2)];
-                            !next.is(Token::ASCII)
-                                || a.may_go_on_after_space(
-                                    &[
-                                        w[0].to_ascii_lowercase(),
-                                        w.get(1).map_or(0, u8::to_ascii_lowercase),
-                                    ][..w.len()],
-                                )
-                        }
-                    }
-                    Next::Byte(b) => a.may_go_on(b),
-                    Next::Unknown => true,
-                };
+                let go_on = may_go_on(&a, text, tokens, i + 1);
                 match go_on {
                     false => fin,
                     true => walk_on(
@@ -526,38 +506,30 @@ fn summarize(fst: &Fst<&[u8]>, node: Node<'_>, out: Output) -> Option<AfterFirst
     })
 }
 
-/// What a walk standing before token `k` feeds next.
-enum Next {
-    /// Nothing: the text ends or a paragraph break comes first.
-    Stop,
-    /// This byte (a space for white space, or the token's first byte).
-    Byte(u8),
-    /// A byte not worked out here (the token's text is not ASCII).
-    Unknown,
-}
-
-/// What [`walk_on`] would feed first from token `k` (after token `k - 1`).
+/// May a walk that a first token left at `a` go on into token `k`? Asked
+/// of the bytes [`walk_on`] would feed next, as far as `a` knows them: a
+/// space for white space, then a word's first two letters (ASCII words
+/// only: other text is normalized as it is fed, so it is walked).
 #[inline]
-fn next_input(text: &str, tokens: &[Token], k: usize) -> Next {
+fn may_go_on(a: &AfterFirst, text: &str, tokens: &[Token], k: usize) -> bool {
     let Some(tok) = tokens.get(k) else {
-        return Next::Stop;
+        return false;
     };
     let gap = &text.as_bytes()[tokens[k - 1].end as usize..tok.start as usize];
-    if !gap.is_empty() {
-        if is_paragraph_break(gap) {
-            return Next::Stop;
-        }
-        return Next::Byte(b' ');
+    if is_paragraph_break(gap) {
+        return false;
     }
-    first_ascii_byte(text, tok).map_or(Next::Unknown, Next::Byte)
-}
-
-/// The first byte of `tok` in lowercase, if the token is ASCII (the byte
-/// a walk feeds for it).
-#[inline]
-fn first_ascii_byte(text: &str, tok: &Token) -> Option<u8> {
-    tok.is(Token::ASCII)
-        .then(|| text.as_bytes()[tok.start as usize].to_ascii_lowercase())
+    if !tok.is(Token::ASCII) {
+        return gap.is_empty() || a.may_go_on(b' ');
+    }
+    let word = &text.as_bytes()[tok.start as usize..tok.end as usize];
+    let lower = |i: usize| word.get(i).map(u8::to_ascii_lowercase);
+    let first = lower(0).expect("tokens are not empty");
+    if gap.is_empty() {
+        a.may_go_on(first)
+    } else {
+        a.may_go_on(b' ') && a.may_go_on_after_space(first, lower(1))
+    }
 }
 
 /// Does white space `gap` hold a blank line? Names never run across one.
