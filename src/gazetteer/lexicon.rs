@@ -9,9 +9,9 @@
 //! (lowercasing it and probing a 1.5 MB perfect-hash table; decoding FST
 //! nodes byte by byte). What costs now is the table itself: it outgrows
 //! the processor's caches, so a probe for a rarer word is a trip to memory.
-//! One table holding both answers makes that trip once per word, where two
-//! memos made it twice (the second stage's probe finds the line the first
-//! one brought in).
+//! One table holds both answers, and the lookup stage probes it once per
+//! candidate word (`Doc::lexemes`), so that trip is made once per word;
+//! the stages fall back on it only for words the lookup stage skipped.
 
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;

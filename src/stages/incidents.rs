@@ -1346,7 +1346,8 @@ const LOCATIVE_PREPOSITIONS: &[&str] = &[
 ];
 
 /// Is the noun phrase `span` what an anchor (one of `triggers`, or the
-/// casualty or damage word at one of the tokens `words`) acted on? It follows the anchor closely in the same clause ("dynamited the
+/// casualty or damage word at one of the tokens `words`) acted on? It
+/// follows the anchor closely in the same clause ("dynamited the
 /// Las Canas bridge", "an attack on the embassy"), or precedes a passive
 /// one ("the bridge was destroyed"), or names it ("the embassy bombing");
 /// never right after a place preposition.
