@@ -1224,30 +1224,39 @@ fn title_at(doc: &Doc, gaz: &Gazetteer, span: Span) -> Option<TitleInfo> {
 
 /// Is token `k` a capitalized word that can be part of a person's name
 /// (blocked spans aside)?
+///
+/// Asked of every token. The tests are pure, so they run cheapest first:
+/// in capitals copy, where every word is capitalized, most words are
+/// ordinary ones ("SAID", "THE", "STATISTICS"), and the token's word bits
+/// (read from its lexeme) turn them away before any set is hashed.
 fn name_word(doc: &Doc, words: &TokenWords, k: usize) -> bool {
     let t = &doc.tokens[k];
-    if !(t.is_word() && t.is(Token::CAP)) || t.kind == TokenKind::Number {
+    if !(t.is_word() && t.is(Token::CAP)) {
         return false;
     }
     if !doc.all_caps && t.is(Token::UPPER) && t.end - t.start > 1 {
         return false;
     }
-    let s = t.text(doc.text);
-    if s.ends_with('.') || crate::stages::places::is_place_word(s) {
+    // In capitals an ordinary word ("OF", "STATISTICS") is no name unless
+    // it is also a given name.
+    if doc.all_caps && words.common(k) && !words.given(k) {
+        return false;
+    }
+    let (start, end) = (t.start as usize, t.end as usize);
+    // Tokens are never empty; a final '.' is one byte.
+    if doc.text.as_bytes()[end - 1] == b'.' {
+        return false;
+    }
+    if crate::stages::places::is_place_word(&doc.text[start..end]) {
         return false;
     }
     if !doc.all_caps {
-        return !NOT_NAME_SET.contains(s.as_bytes());
+        return !NOT_NAME_SET.contains(&doc.text.as_bytes()[start..end]);
     }
     // In capitals the commonest words are never names, given names or not
     // ("SAID", "WILL", "TO"). The set holds `NOT_NAMES` lowercased too, so
     // it answers for `NOT_NAME_SET` as well.
-    if CAPS_NOT_NAME_SET.contains(&doc.lower.as_bytes()[t.start as usize..t.end as usize]) {
-        return false;
-    }
-    // In capitals an ordinary word ("OF", "STATISTICS") is no name unless
-    // it is also a given name.
-    !words.common(k) || words.given(k)
+    !CAPS_NOT_NAME_SET.contains(&doc.lower.as_bytes()[start..end])
 }
 
 /// Which tokens can be part of a person's name: [`name_word`] and outside
@@ -1259,7 +1268,7 @@ struct NameWords(Vec<bool>);
 impl NameWords {
     fn new(doc: &Doc, words: &TokenWords, blocked: &[Span]) -> NameWords {
         let t = &doc.tokens;
-        let mut blocked_marks = vec![false; t.len()];
+        let mut marks = vec![true; t.len()];
         for b in blocked {
             // Tokens are in order and never overlap: those overlapping `b`
             // are the run from the first that ends after its start.
@@ -1268,14 +1277,12 @@ impl NameWords {
                 if !x.span().overlaps(*b) {
                     break;
                 }
-                blocked_marks[k] = true;
+                marks[k] = false;
             }
         }
-        let marks = blocked_marks
-            .iter()
-            .enumerate()
-            .map(|(k, &blocked)| !blocked && name_word(doc, words, k))
-            .collect();
+        for (k, mark) in marks.iter_mut().enumerate() {
+            *mark = *mark && name_word(doc, words, k);
+        }
         NameWords(marks)
     }
 
