@@ -25,7 +25,7 @@
 
 use crate::doc::{one_space, Doc, Form, Mention, Organization, Person, Span, Token, TokenKind};
 use crate::gazetteer::{Gazetteer, Lexeme, ListKind, NameKey, COMMON_BIT, GENDER_BITS};
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -260,12 +260,19 @@ impl WordSet {
         1 << (b & 31)
     }
 
+    /// (Inline, so that the masks turn most words away without a call.)
+    #[inline]
     fn contains(&self, w: &[u8]) -> bool {
         let n = w.len();
         (1..=Self::MAX_LEN).contains(&n)
             && self.first[n] & Self::bit(w[0]) != 0
             && self.last[n] & Self::bit(w[n - 1]) != 0
-            && self.words.contains(w)
+            && self.holds(w)
+    }
+
+    #[inline(never)]
+    fn holds(&self, w: &[u8]) -> bool {
+        self.words.contains(w)
     }
 }
 
@@ -341,7 +348,7 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
             .iter()
             .flat_map(|p| p.mentions.iter().map(|m| m.span)),
     );
-    drop_covered_places(doc, &covered);
+    drop_covered_places(doc, &mut covered);
 }
 
 fn country_of_demonym(doc: &Doc, span: Span) -> Option<String> {
@@ -1016,8 +1023,8 @@ fn sports_teams(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
     let sporty = doc
         .tokens
         .iter()
-        .enumerate()
-        .filter(|(k, t)| t.is_word() && SPORTS_SET.contains(lower_bytes(t)) && *k > 0)
+        .skip(1)
+        .filter(|t| t.is_word() && SPORTS_SET.contains(lower_bytes(t)))
         .nth(1)
         .is_some();
     if !sporty {
@@ -1655,15 +1662,27 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     // Hussein") when one person of the story has it, it is nobody's
     // family name and no ordinary word.
     let mut firsts: Vec<(String, usize)> = Vec::new();
+    // How many people have each word in their name, counted once the
+    // first candidate asks (instead of every candidate reading every name).
+    let mut people_with_word: Option<FxHashMap<&str, usize>> = None;
     for (i, p) in persons.iter().enumerate() {
         let Some((first, _)) = p.name.split_once(' ') else {
             continue;
         };
-        let unique = || {
-            persons
-                .iter()
-                .enumerate()
-                .all(|(j, q)| j == i || !q.name.split(' ').any(|w| w == first))
+        // Nobody else has the word: `p` itself has it once.
+        let mut unique = || {
+            let counts = people_with_word.get_or_insert_with(|| {
+                let mut counts = FxHashMap::default();
+                for q in &persons {
+                    for (n, w) in q.name.split(' ').enumerate() {
+                        if !q.name.split(' ').take(n).any(|x| x == w) {
+                            *counts.entry(w).or_insert(0) += 1;
+                        }
+                    }
+                }
+                counts
+            });
+            counts.get(first) == Some(&1)
         };
         if first.len() > 2
             && !is_name_particle(first)
@@ -1678,28 +1697,29 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     }
     let n_surnames = surnames.len();
     let surnames: Vec<(String, usize)> = surnames.into_iter().chain(firsts).collect();
-    // The lengths the names have (up to 63 bytes; longer ones share the
-    // last bit) and their first bytes (bit `b & 63`): every capitalized
-    // word is looked for, and one of a length or with a first letter no
-    // name has is passed over without comparing it with each name.
-    let len_bit = |n: usize| 1u64 << n.min(63);
+    // By length (up to 63 bytes; longer ones share the last entry), the
+    // first bytes of the names (bit `b & 63`): every capitalized word is
+    // looked for (every word of capitals copy), and one whose length and
+    // first letter no name has together is passed over without comparing
+    // it with each name.
     let first_bit = |b: u8| 1u64 << (b & 63);
-    let (lengths, firsts) = surnames.iter().fold((0, 0), |(l, f), (n, _)| {
-        (
-            l | len_bit(n.len()),
-            f | n.bytes().next().map_or(0, first_bit),
-        )
-    });
+    let mut firsts_by_len = [0u64; 64];
+    for (n, _) in &surnames {
+        if let Some(&b) = n.as_bytes().first() {
+            firsts_by_len[n.len().min(63)] |= first_bit(b);
+        }
+    }
+    let bytes = doc.text.as_bytes();
     for tok in t {
+        let (start, end) = (tok.start as usize, tok.end as usize);
         if !tok.is(Token::CAP)
-            || lengths & len_bit((tok.end - tok.start) as usize) == 0
-            || firsts & first_bit(doc.text.as_bytes()[tok.start as usize]) == 0
+            || firsts_by_len[(end - start).min(63)] & first_bit(bytes[start]) == 0
         {
             continue;
         }
-        let s = tok.text(doc.text);
+        let s = &bytes[start..end];
         let sp = tok.span();
-        if let Some(ix) = surnames.iter().position(|(n, _)| n == s) {
+        if let Some(ix) = surnames.iter().position(|(n, _)| n.as_bytes() == s) {
             let i = &surnames[ix].1;
             let inside = persons
                 .iter()
@@ -1954,10 +1974,18 @@ fn apposition(doc: &Doc, gaz: &Gazetteer, name: Span) -> Option<(TitleInfo, Span
 
 fn fill_role(doc: &Doc, p: &mut Person, ti: TitleInfo, role_span: Span) {
     let role = doc.slice(role_span);
-    let lower = role.to_ascii_lowercase();
+    const RANKS: [&str; 5] = ["deputy", "vice", "assistant", "acting", "interim"];
+    // Which ranks the role has, read in one pass (`doc.lower` is the text
+    // ASCII-lowercased byte for byte).
+    let mut has = [false; RANKS.len()];
+    for w in doc.lower[role_span.range()].split_whitespace() {
+        if let Some(r) = RANKS.iter().position(|&r| r == w) {
+            has[r] = true;
+        }
+    }
     let mut title = ti.canonical.clone();
-    for rank in ["deputy", "vice", "assistant", "acting", "interim"] {
-        if lower.split_whitespace().any(|w| w == rank) && !title.starts_with(rank) {
+    for (rank, has) in RANKS.iter().zip(has) {
+        if has && !title.starts_with(rank) {
             title = format!("{rank} {title}");
         }
     }
@@ -1982,10 +2010,23 @@ fn fill_role(doc: &Doc, p: &mut Person, ti: TitleInfo, role_span: Span) {
 
 /// Removes name mentions of places that lie inside organization or person
 /// names, and places left without mentions.
-fn drop_covered_places(doc: &mut Doc, covered: &[Span]) {
+fn drop_covered_places(doc: &mut Doc, covered: &mut [Span]) {
+    // Sorted by start, each span's end raised to the furthest end so far: a
+    // mention lies inside some covered span if and only if the last one
+    // starting at or before it reaches its end.
+    covered.sort_unstable_by_key(|c| c.start);
+    let mut reach = 0;
+    for c in covered.iter_mut() {
+        reach = reach.max(c.end);
+        c.end = reach;
+    }
+    let is_covered = |m: Span| {
+        let n = covered.partition_point(|c| c.start <= m.start);
+        n > 0 && covered[n - 1].end >= m.end
+    };
     for p in &mut doc.places {
         p.mentions
-            .retain(|m| m.form == Form::Demonym || !covered.iter().any(|c| c.contains(m.span)));
+            .retain(|m| m.form == Form::Demonym || !is_covered(m.span));
     }
     let keep: Vec<bool> = doc.places.iter().map(|p| !p.mentions.is_empty()).collect();
     if keep.iter().all(|&k| k) {
