@@ -181,6 +181,10 @@ pub struct Gazetteer {
     extra_common_words: HashSet<String>,
     /// `org_nouns.tsv`: word as written -> its first row.
     org_nouns: FxHashMap<String, usize>,
+    /// `organizations.tsv` rows of kind `media`: name as written -> its
+    /// first row. Asked for the agency of nearly every dateline; a scan of
+    /// the whole table per story touched every row's heap fields.
+    media: FxHashMap<String, usize>,
     /// `title_modifiers.tsv` words.
     title_modifiers: FxHashSet<String>,
     /// `people.tsv`: (hash of the ASCII-lowercased name, row), sorted. People are looked up at
@@ -293,6 +297,12 @@ impl Gazetteer {
         for (ix, r) in lists.org_nouns.rows.iter().enumerate() {
             org_nouns.entry(r.get(0).to_string()).or_insert(ix);
         }
+        let mut media = FxHashMap::default();
+        for (ix, r) in lists.organizations.rows.iter().enumerate() {
+            if r.get(2) == "media" {
+                media.entry(r.get(0).to_string()).or_insert(ix);
+            }
+        }
         let title_modifiers = lists
             .title_modifiers
             .rows
@@ -332,6 +342,7 @@ impl Gazetteer {
             people_bits,
             people_prefix_bits,
             org_nouns,
+            media,
             title_modifiers,
             places,
             lists,
@@ -426,6 +437,14 @@ impl Gazetteer {
         self.org_nouns
             .get(word)
             .map(|&ix| self.lists.org_nouns.rows[ix].get(1))
+    }
+
+    /// The first `organizations.tsv` row of kind `media` named `name`
+    /// exactly ("AP").
+    pub fn media_organization(&self, name: &str) -> Option<&Row> {
+        self.media
+            .get(name)
+            .map(|&ix| &self.lists.organizations.rows[ix])
     }
 
     /// Is `word`, in ASCII lowercase, a title modifier ("deputy")?

@@ -1126,12 +1126,7 @@ fn agency(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs) {
         return;
     };
     // Agencies joined with '-' ("ACAN-EFE"): take the last known part.
-    let row = gaz
-        .lists
-        .organizations
-        .rows
-        .iter()
-        .find(|r| r.get(0) == a.as_str() && r.get(2) == "media");
+    let row = gaz.media_organization(a);
     let span = Span::new(
         span.start + (doc.slice(span).len() - doc.slice(span).trim_start().len()),
         span.end,
