@@ -13,8 +13,10 @@
 //! candidate word (`Doc::lexemes`), so that trip is made once per word;
 //! the stages fall back on it only for words the lookup stage skipped.
 
-use rustc_hash::FxHashMap;
-use std::cell::RefCell;
+use rustc_hash::FxHashSet;
+use std::borrow::Borrow;
+use std::cell::{Cell, RefCell};
+use std::hash::{Hash, Hasher};
 
 /// What the built-in gazetteers say of one word as written: its word-list
 /// bits and where a walk of the place names stands after it. The lookup
@@ -38,6 +40,15 @@ impl Lexeme {
         bits: Lexeme::UNKNOWN_BITS,
         first: FirstWalk::Unknown,
     };
+
+    /// Which answers are not asked for yet (bits, walk).
+    #[inline]
+    fn unknown(&self) -> (bool, bool) {
+        (
+            self.bits == Lexeme::UNKNOWN_BITS,
+            matches!(self.first, FirstWalk::Unknown),
+        )
+    }
 }
 
 /// Where a walk of the built-in place names stands after a first token.
@@ -99,19 +110,96 @@ pub(crate) fn pair_bit(b1: u8, b2: u8) -> u64 {
 /// Most distinct words the lexicon keeps (then it starts over).
 const MAX_WORDS: usize = 1 << 17;
 
+/// One word of the lexicon: its [`short_word_key`] and its lexeme, 64
+/// bytes aligned to 64, so that an entry is one cache line. A map from key
+/// to lexeme keeps its 64-byte pairs aligned to 16 bytes only: an entry
+/// may lie across two lines (in profiles most did), and a probe for a word
+/// not in cache then waits for both.
+#[derive(Debug)]
+#[repr(align(64))]
+struct Entry {
+    key: u128,
+    lexeme: Cell<Lexeme>,
+}
+
+const _: () = assert!(std::mem::size_of::<Entry>() == 64);
+
+impl Hash for Entry {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.key.hash(state);
+    }
+}
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Entry) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for Entry {}
+
+/// Entries are found by key (hashed alike, as `Hash` requires).
+impl Borrow<u128> for Entry {
+    fn borrow(&self) -> &u128 {
+        &self.key
+    }
+}
+
 thread_local! {
-    static LEXICON: RefCell<FxHashMap<u128, Lexeme>> = RefCell::new(FxHashMap::default());
+    static LEXICON: RefCell<FxHashSet<Entry>> = RefCell::new(FxHashSet::default());
 }
 
 /// Runs `f` on the thread's lexeme for the word whose [`short_word_key`]
-/// is `key`. `f` must not use the lexicon itself.
+/// is `key`. `f` may fill in answers not asked for yet, and change nothing
+/// else; it must not use the lexicon itself.
 pub(crate) fn with_lexeme<R>(key: u128, f: impl FnOnce(&mut Lexeme) -> R) -> R {
+    LEXICON.with_borrow_mut(|m| with_entry(m, key, f))
+}
+
+/// The thread's lexeme for the word whose [`short_word_key`] is `key`,
+/// complete: `fill` fills in the answers it lacks (it must not use the
+/// lexicon itself). The lookup stage's probe: most find a complete entry
+/// and only copy it out.
+pub(crate) fn complete_lexeme(key: u128, fill: impl FnOnce(&mut Lexeme)) -> Lexeme {
     LEXICON.with_borrow_mut(|m| {
-        if m.len() >= MAX_WORDS && !m.contains_key(&key) {
-            m.clear();
+        if let Some(e) = m.get(&key) {
+            let lexeme = e.lexeme.get();
+            if lexeme.unknown() == (false, false) {
+                return lexeme;
+            }
         }
-        f(m.entry(key).or_insert(Lexeme::UNKNOWN))
+        with_entry(m, key, |lex| {
+            fill(lex);
+            *lex
+        })
     })
+}
+
+/// [`with_lexeme`] on lexicon `m`.
+// An entry's hash and equality are its key's, which never changes: the
+// lexeme in its `Cell` is not part of either.
+#[allow(clippy::mutable_key_type)]
+fn with_entry<R>(m: &mut FxHashSet<Entry>, key: u128, f: impl FnOnce(&mut Lexeme) -> R) -> R {
+    if let Some(e) = m.get(&key) {
+        let mut lexeme = e.lexeme.get();
+        let unknown = lexeme.unknown();
+        let r = f(&mut lexeme);
+        // Most probes only read: leave their cache line clean.
+        if lexeme.unknown() != unknown {
+            e.lexeme.set(lexeme);
+        }
+        return r;
+    }
+    if m.len() >= MAX_WORDS {
+        m.clear();
+    }
+    let mut lexeme = Lexeme::UNKNOWN;
+    let r = f(&mut lexeme);
+    m.insert(Entry {
+        key,
+        lexeme: Cell::new(lexeme),
+    });
+    r
 }
 
 /// A word of at most 15 bytes as one number (its bytes, then its length
@@ -127,4 +215,49 @@ pub(crate) fn short_word_key(word: &str) -> Option<u128> {
     key[..b.len()].copy_from_slice(b);
     key[15] = b.len() as u8;
     Some(u128::from_le_bytes(key))
+}
+
+/// [`short_word_key`] of `text[start..end]`, read as one 16-byte load
+/// where the text goes on that far (a copy of a few bytes costs a call).
+#[inline]
+pub(crate) fn short_key_in(text: &str, start: usize, end: usize) -> Option<u128> {
+    let len = end - start;
+    if len > 15 {
+        return None;
+    }
+    match text.as_bytes().get(start..start + 16) {
+        Some(b) => {
+            let bytes = u128::from_le_bytes(b.try_into().expect("16 bytes"));
+            Some(bytes & ((1 << (8 * len)) - 1) | (len as u128) << 120)
+        }
+        None => short_word_key(&text[start..end]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_in_text_are_the_words_keys() {
+        let text = "Kraków, Bādghīs and Ouagadougou-Nord (Burkina Faso)";
+        let mut words = vec![(0, 0)];
+        for (i, c) in text.char_indices() {
+            for (j, _) in text[i..]
+                .char_indices()
+                .skip(1)
+                .chain([(text.len() - i, c)])
+            {
+                words.push((i, i + j));
+            }
+        }
+        for (start, end) in words {
+            assert_eq!(
+                short_key_in(text, start, end),
+                short_word_key(&text[start..end]),
+                "{:?}",
+                &text[start..end]
+            );
+        }
+    }
 }

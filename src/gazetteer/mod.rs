@@ -372,18 +372,16 @@ impl Gazetteer {
     /// What the built-in lists say of word token `tok`, from the thread's
     /// lexicon (what it lacks is looked up and kept there).
     pub fn lexeme(&self, text: &str, tok: &Token) -> Lexeme {
-        let word = tok.text(text);
-        let Some(short) = lexicon::short_word_key(word) else {
+        let Some(short) = lexicon::short_key_in(text, tok.start as usize, tok.end as usize) else {
             return Lexeme::UNKNOWN;
         };
-        lexicon::with_lexeme(short, |lex| {
+        lexicon::complete_lexeme(short, |lex| {
             if lex.bits == Lexeme::UNKNOWN_BITS {
-                lex.bits = lookup_word_bits(word);
+                lex.bits = lookup_word_bits(tok.text(text));
             }
             if lex.first == FirstWalk::Unknown {
                 lex.first = self.places.walk_first(text, tok);
             }
-            *lex
         })
     }
 
