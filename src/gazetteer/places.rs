@@ -387,7 +387,28 @@ impl PlaceIndex {
     /// it, a token each, come from the thread's memo of steps.
     /// `first` is token `i`'s [`Lexeme`](super::Lexeme) walk if the caller
     /// has it (`FirstWalk::Unknown` if not).
+    #[inline]
     pub fn longest_at(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        i: usize,
+        first: FirstWalk,
+    ) -> Option<PlaceMatch> {
+        if self.overlay_names.is_some() {
+            return self.longest_with_overlay(text, tokens, i, first);
+        }
+        let (end, v) = self.builtin_longest_at(text, tokens, i, first)?;
+        Some(PlaceMatch {
+            end_token: end,
+            candidates: builtin_candidates(v),
+        })
+    }
+
+    /// [`PlaceIndex::longest_at`] where a user has added names: the
+    /// longer of the two indexes' names wins, and where both end on the
+    /// same token their candidates are merged, the user's first.
+    fn longest_with_overlay(
         &self,
         text: &str,
         tokens: &[Token],
@@ -403,16 +424,7 @@ impl PlaceIndex {
                 });
             }
         }
-        let first = match first {
-            FirstWalk::Unknown => self.first_walk(text, &tokens[i]),
-            known => known,
-        };
-        let builtin = match first {
-            FirstWalk::Unknown => walk(&self.names, text, tokens, i),
-            FirstWalk::NoName => None,
-            FirstWalk::At(a) => self.walk_from(text, tokens, i + 1, a),
-        };
-        if let Some((end, v)) = builtin {
+        if let Some((end, v)) = self.builtin_longest_at(text, tokens, i, first) {
             match &mut best {
                 Some(b) if b.end_token > end => {}
                 Some(b) if b.end_token == end => {
@@ -427,15 +439,39 @@ impl PlaceIndex {
                 _ => {
                     best = Some(PlaceMatch {
                         end_token: end,
-                        candidates: Candidates::Builtin(
-                            u32::try_from(v).expect("posting offsets fit 32 bits"),
-                        ),
+                        candidates: builtin_candidates(v),
                     })
                 }
             }
         }
         best
     }
+
+    /// The longest built-in name that starts at token `i` and ends at a
+    /// token end: its end token (exclusive) and its posting list's offset.
+    #[inline]
+    fn builtin_longest_at(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        i: usize,
+        first: FirstWalk,
+    ) -> Option<(usize, u64)> {
+        let first = match first {
+            FirstWalk::Unknown => self.first_walk(text, &tokens[i]),
+            known => known,
+        };
+        match first {
+            FirstWalk::Unknown => walk(&self.names, text, tokens, i),
+            FirstWalk::NoName => None,
+            FirstWalk::At(a) => self.walk_from(text, tokens, i + 1, a),
+        }
+    }
+}
+
+/// The candidates of the built-in name whose output is `v`.
+fn builtin_candidates(v: u64) -> Candidates {
+    Candidates::Builtin(u32::try_from(v).expect("posting offsets fit 32 bits"))
 }
 
 impl PlaceIndex {
@@ -472,6 +508,7 @@ impl PlaceIndex {
     /// the thread's memo of steps (see [`StepKey`]), so the same name met
     /// again ("New York", "South Korea") costs a hash probe per word, not
     /// a decoding of FST nodes per byte. Returns what [`walk_on`] would.
+    #[inline]
     fn walk_from(
         &self,
         text: &str,
