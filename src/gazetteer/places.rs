@@ -9,14 +9,20 @@
 //! walk; the walk reads the text lowercased, character by character, and
 //! records a match wherever a token ends in a final state, so the longest
 //! name that ends on a token boundary wins (leftmost-longest, like the
-//! phrase index). Names a user adds with `--gazetteers DIR` go into a
-//! second, small FST built at load time and walked the same way.
+//! phrase index). Names repeat, within a story and across stories: where
+//! the built-in names stand after a word, and after each further word of
+//! a walk, is kept for the thread, so a name met again is walked by a
+//! hash probe a word rather than by decoding FST nodes a byte. Names a
+//! user adds with `--gazetteers DIR` go into a second, small FST built at
+//! load time and walked the same way.
 
 use super::lexicon::{pair_bit, short_word_key, with_lexeme, AfterFirst, FirstWalk};
 use super::normalize::{normalize_key, push_normalized};
 use super::table::{Check, GazetteerError, Table};
 use crate::doc::{Form, Token};
 use fst::raw::{Fst, Node, Output};
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
 static PLACES_TSV: &str = include_str!("../../gazetteers/places.tsv");
@@ -377,10 +383,32 @@ impl PlaceIndex {
     /// The longest name that starts at token `i` and ends at a token end.
     /// The walk over the built-in names' first token is taken from (or
     /// kept in) the thread's memo of first tokens: stories repeat their
-    /// words, and most walks end inside their first token.
+    /// words, and most walks end inside their first token. The steps past
+    /// it, a token each, come from the thread's memo of steps.
     /// `first` is token `i`'s [`Lexeme`](super::Lexeme) walk if the caller
     /// has it (`FirstWalk::Unknown` if not).
+    #[inline]
     pub fn longest_at(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        i: usize,
+        first: FirstWalk,
+    ) -> Option<PlaceMatch> {
+        if self.overlay_names.is_some() {
+            return self.longest_with_overlay(text, tokens, i, first);
+        }
+        let (end, v) = self.builtin_longest_at(text, tokens, i, first)?;
+        Some(PlaceMatch {
+            end_token: end,
+            candidates: builtin_candidates(v),
+        })
+    }
+
+    /// [`PlaceIndex::longest_at`] where a user has added names: the
+    /// longer of the two indexes' names wins, and where both end on the
+    /// same token their candidates are merged, the user's first.
+    fn longest_with_overlay(
         &self,
         text: &str,
         tokens: &[Token],
@@ -396,30 +424,7 @@ impl PlaceIndex {
                 });
             }
         }
-        let first = match first {
-            FirstWalk::Unknown => self.first_walk(text, &tokens[i]),
-            known => known,
-        };
-        let builtin = match first {
-            FirstWalk::Unknown => walk(&self.names, text, tokens, i),
-            FirstWalk::NoName => None,
-            FirstWalk::At(a) => {
-                let fin = (a.fin != u32::MAX).then_some((i + 1, u64::from(a.fin)));
-                let go_on = may_go_on(&a, text, tokens, i + 1);
-                match go_on {
-                    false => fin,
-                    true => walk_on(
-                        &self.names,
-                        text,
-                        tokens,
-                        i + 1,
-                        self.names.node(a.addr as usize),
-                        Output::new(u64::from(a.out)),
-                    ),
-                }
-            }
-        };
-        if let Some((end, v)) = builtin {
+        if let Some((end, v)) = self.builtin_longest_at(text, tokens, i, first) {
             match &mut best {
                 Some(b) if b.end_token > end => {}
                 Some(b) if b.end_token == end => {
@@ -434,15 +439,39 @@ impl PlaceIndex {
                 _ => {
                     best = Some(PlaceMatch {
                         end_token: end,
-                        candidates: Candidates::Builtin(
-                            u32::try_from(v).expect("posting offsets fit 32 bits"),
-                        ),
+                        candidates: builtin_candidates(v),
                     })
                 }
             }
         }
         best
     }
+
+    /// The longest built-in name that starts at token `i` and ends at a
+    /// token end: its end token (exclusive) and its posting list's offset.
+    #[inline]
+    fn builtin_longest_at(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        i: usize,
+        first: FirstWalk,
+    ) -> Option<(usize, u64)> {
+        let first = match first {
+            FirstWalk::Unknown => self.first_walk(text, &tokens[i]),
+            known => known,
+        };
+        match first {
+            FirstWalk::Unknown => walk(&self.names, text, tokens, i),
+            FirstWalk::NoName => None,
+            FirstWalk::At(a) => self.walk_from(text, tokens, i + 1, a),
+        }
+    }
+}
+
+/// The candidates of the built-in name whose output is `v`.
+fn builtin_candidates(v: u64) -> Candidates {
+    Candidates::Builtin(u32::try_from(v).expect("posting offsets fit 32 bits"))
 }
 
 impl PlaceIndex {
@@ -471,6 +500,146 @@ impl PlaceIndex {
             }
         }
     }
+}
+
+impl PlaceIndex {
+    /// Goes on with a walk of the built-in names that stands at `a` before
+    /// token `k`, a token at a time: each step is taken from (or kept in)
+    /// the thread's memo of steps (see [`StepKey`]), so the same name met
+    /// again ("New York", "South Korea") costs a hash probe per word, not
+    /// a decoding of FST nodes per byte. Returns what [`walk_on`] would.
+    #[inline]
+    fn walk_from(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        mut k: usize,
+        mut a: AfterFirst,
+    ) -> Option<(usize, u64)> {
+        let mut best = None;
+        loop {
+            if a.fin != u32::MAX {
+                best = Some((k, u64::from(a.fin)));
+            }
+            if !may_go_on(&a, text, tokens, k) {
+                return best;
+            }
+            match self.step(&a, text, tokens, k) {
+                FirstWalk::NoName => return best,
+                FirstWalk::At(next) => {
+                    a = next;
+                    k += 1;
+                }
+                // A state the memo cannot hold: walked the slow way.
+                FirstWalk::Unknown => {
+                    let node = self.names.node(a.addr as usize);
+                    return walk_on(
+                        &self.names,
+                        text,
+                        tokens,
+                        k,
+                        node,
+                        Output::new(u64::from(a.out)),
+                    )
+                    .or(best);
+                }
+            }
+        }
+    }
+
+    /// Where the built-in names stand after token `k` (and the white space
+    /// before it), from the state `a` the tokens before it left: from the
+    /// thread's memo, or fed and summarized (then kept there).
+    fn step(&self, a: &AfterFirst, text: &str, tokens: &[Token], k: usize) -> FirstWalk {
+        let tok = &tokens[k];
+        let spaced = tokens[k - 1].end != tok.start;
+        let step = match short_word_key(&text[tok.start as usize..tok.end as usize]) {
+            None => self.take_step(a.addr, spaced, text, tok),
+            Some(word) => {
+                let key = StepKey {
+                    addr: a.addr,
+                    spaced,
+                    word,
+                };
+                match STEPS.with_borrow(|m| m.get(&key).copied()) {
+                    Some(step) => step,
+                    None => {
+                        let step = self.take_step(a.addr, spaced, text, tok);
+                        STEPS.with_borrow_mut(|m| {
+                            if m.len() >= MAX_STEPS {
+                                m.clear();
+                            }
+                            m.insert(key, step);
+                        });
+                        step
+                    }
+                }
+            }
+        };
+        // The memo's outputs start from zero: the outputs of the walk so
+        // far are added here.
+        match step {
+            FirstWalk::At(s) => after_output(a.out, s).map_or(FirstWalk::Unknown, FirstWalk::At),
+            other => other,
+        }
+    }
+
+    /// Feeds the FST from the node at `addr` (output zero) over a space if
+    /// `spaced`, then token `tok`, and summarizes where it stands.
+    fn take_step(&self, addr: u32, spaced: bool, text: &str, tok: &Token) -> FirstWalk {
+        let mut node = self.names.node(addr as usize);
+        let mut out = Output::zero();
+        if spaced {
+            let Some(t) = node.find_input(b' ') else {
+                return FirstWalk::NoName;
+            };
+            let tr = node.transition(t);
+            out = out.cat(tr.out);
+            node = self.names.node(tr.addr);
+        }
+        match feed(&self.names, node, out, text, tok) {
+            None => FirstWalk::NoName,
+            Some((node, out)) => {
+                summarize(&self.names, node, out).map_or(FirstWalk::Unknown, FirstWalk::At)
+            }
+        }
+    }
+}
+
+/// Step summary `s`, whose outputs start from zero, after a walk whose
+/// output was `out`: as [`summarize`] would give it (`None` where a number
+/// does not fit).
+fn after_output(out: u32, s: AfterFirst) -> Option<AfterFirst> {
+    let fin = match s.fin {
+        u32::MAX => u32::MAX,
+        f => out.checked_add(f).filter(|&f| f != u32::MAX)?,
+    };
+    Some(AfterFirst {
+        out: out.checked_add(s.out)?,
+        fin,
+        ..s
+    })
+}
+
+/// A step of a walk of the built-in names: from the node at `addr`, over
+/// white space if `spaced`, then the word whose [`short_word_key`] is
+/// `word`. What a step gives depends on nothing else, so a thread keeps
+/// the steps it has taken: stories repeat their names, and in a walk past
+/// a first token most steps have been taken before. (A step's
+/// outputs are kept from zero: a node is reached by many paths, each with
+/// its own output so far.)
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct StepKey {
+    addr: u32,
+    spaced: bool,
+    word: u128,
+}
+
+/// Most steps the memo keeps (then it starts over).
+const MAX_STEPS: usize = 1 << 16;
+
+thread_local! {
+    static STEPS: RefCell<FxHashMap<StepKey, FirstWalk>> = RefCell::new(FxHashMap::default());
 }
 
 /// The lexicon's summary of the node a first token leads to (`None` if a

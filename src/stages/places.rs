@@ -32,7 +32,7 @@ use crate::gazetteer::{
 };
 use regex::Regex;
 use rustc_hash::FxHashMap;
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::sync::LazyLock;
 
 /// A set of words as a test, `fn $test(w: &str) -> bool`, written as a
@@ -54,12 +54,17 @@ macro_rules! word_set {
     };
 }
 
-/// Gazetteer walks by start token, each done at most once per story: the
-/// filters look at the names after a candidate, which are candidates too.
+/// Gazetteer walks from the tokens of one story. The main pass walks from
+/// each candidate token once; the filters also ask what the name right
+/// after a candidate is (", Texas" after a name, "Henderson" after
+/// "Jordan"), a few times a story, and the same name twice in a row, so
+/// the last answer is kept.
 struct Walks<'a> {
     doc: &'a Doc<'a>,
     gaz: &'a Gazetteer,
-    at: Vec<OnceCell<Option<PlaceMatch>>>,
+    /// The last name asked for after a candidate: its start token and the
+    /// flags of its candidates (`None`: no name starts there).
+    ahead: Cell<Option<(usize, Option<u8>)>>,
 }
 
 impl<'a> Walks<'a> {
@@ -67,27 +72,36 @@ impl<'a> Walks<'a> {
         Walks {
             doc,
             gaz,
-            at: vec![OnceCell::new(); doc.tokens.len()],
+            ahead: Cell::new(None),
         }
     }
 
-    /// Token `i`'s walk as the lookup stage found it.
-    fn first(&self, i: usize) -> FirstWalk {
-        self.doc
+    /// The longest name starting at token `i` (see `PlaceIndex::longest_at`),
+    /// its first token's walk as the lookup stage found it.
+    fn longest_at(&self, i: usize) -> Option<PlaceMatch> {
+        let first = self
+            .doc
             .lexemes
             .get(i)
-            .map_or(FirstWalk::Unknown, |l| l.first)
+            .map_or(FirstWalk::Unknown, |l| l.first);
+        self.gaz
+            .places
+            .longest_at(self.doc.text, &self.doc.tokens, i, first)
     }
 
-    /// The longest name starting at token `i` (see `PlaceIndex::longest_at`).
-    fn longest_at(&self, i: usize) -> Option<&PlaceMatch> {
-        self.at[i]
-            .get_or_init(|| {
-                self.gaz
-                    .places
-                    .longest_at(self.doc.text, &self.doc.tokens, i, self.first(i))
-            })
-            .as_ref()
+    /// The flags (`candidate_flags`) of the candidates of the longest name
+    /// starting at token `k`, `None` if no name starts there.
+    fn flags_at(&self, k: usize) -> Option<u8> {
+        if let Some((at, flags)) = self.ahead.get() {
+            if at == k {
+                return flags;
+            }
+        }
+        let flags = self
+            .longest_at(k)
+            .map(|m| m.candidates.flags(&self.gaz.places));
+        self.ahead.set(Some((k, flags)));
+        flags
     }
 }
 
@@ -848,19 +862,19 @@ fn strong_locative(doc: &Doc, i: usize) -> bool {
 }
 
 /// Is the token after `end` a ", Place" continuation?
-fn followed_by_place(doc: &Doc, gaz: &Gazetteer, walks: &Walks, end: usize) -> bool {
+fn followed_by_place(doc: &Doc, walks: &Walks, end: usize) -> bool {
     end + 1 < doc.tokens.len()
         && doc.tokens[end].text(doc.text) == ","
         && doc.tokens[end + 1].is(Token::CAP)
         && walks
-            .longest_at(end + 1)
-            .is_some_and(|m| m.candidates.flags(&gaz.places) & flag::COUNTRY_OR_ADMIN1 != 0)
+            .flags_at(end + 1)
+            .is_some_and(|f| f & flag::COUNTRY_OR_ADMIN1 != 0)
 }
 
 fn find(doc: &Doc, gaz: &Gazetteer) -> Vec<Found> {
     let mut out = Vec::new();
     let toks = &doc.tokens;
-    let mut walks = Walks::new(doc, gaz);
+    let walks = Walks::new(doc, gaz);
     let mut i = 0;
     while i < toks.len() {
         let t = toks[i];
@@ -876,19 +890,12 @@ fn find(doc: &Doc, gaz: &Gazetteer) -> Vec<Found> {
         let end = m.end_token;
         if accept(doc, gaz, &walks, i, end, &m.candidates) {
             let weak = weak(doc, gaz, &walks, i, end, &m.candidates);
-            // Walks from here on start after this name: its candidates
-            // move to `Found` (were they asked for again, the walk would
-            // only be made again).
-            let candidates = walks.at[i]
-                .take()
-                .flatten()
-                .map_or_else(Candidates::default, |m| m.candidates);
             out.push(Found {
                 weak,
                 span: doc.tokens_span(i..end),
                 first_token: i,
                 end_token: end,
-                candidates,
+                candidates: m.candidates,
             });
             i = end;
         } else {
@@ -912,7 +919,7 @@ fn weak(
     let words = (i..end).filter(|&k| doc.tokens[k].is_word()).count();
     words == 1
         && !preceded_by_locative(doc, i)
-        && !followed_by_place(doc, gaz, walks, end)
+        && !followed_by_place(doc, walks, end)
         && cands.flags(&gaz.places) & flag::ALL_SMALL != 0
 }
 
@@ -996,8 +1003,7 @@ fn accept(
     let given_name = || bits() & GENDER_BITS != 0;
     let locative = OnceCell::new();
     let locative = || {
-        *locative
-            .get_or_init(|| preceded_by_locative(doc, i) || followed_by_place(doc, gaz, walks, end))
+        *locative.get_or_init(|| preceded_by_locative(doc, i) || followed_by_place(doc, walks, end))
     };
 
     // A particle alone is no name ("Al-Karabla", "Al bu Nimr"), whatever
@@ -1056,9 +1062,9 @@ fn accept(
             && toks[end].is(Token::CAP)
             && !toks[end].is(Token::UPPER);
         let next_is_country = next_cap
-            && walks.longest_at(end).is_some_and(|m| {
-                m.candidates.flags(&gaz.places) & flag::COUNTRY_ADMIN1_OR_REGION != 0
-            });
+            && walks
+                .flags_at(end)
+                .is_some_and(|f| f & flag::COUNTRY_ADMIN1_OR_REGION != 0);
         if next_cap && !next_is_country && given_name() {
             return false;
         }
@@ -1096,7 +1102,7 @@ fn accept(
         && toks[end].is_word()
         && doc.text[toks[end - 1].end as usize..toks[end].start as usize] == *" "
         && !gaz.is_common_word(toks[end].text(doc.text))
-        && walks.longest_at(end).is_none()
+        && walks.flags_at(end).is_none()
     {
         return false;
     }
