@@ -350,6 +350,36 @@ impl PlaceIndex {
         self.entry(r).country_code
     }
 
+    /// [`PlaceIndex::country_code`] as its two bytes, [`NO_COUNTRY`] for
+    /// none (codes are two capital letters or empty, so nothing is lost):
+    /// what the scores compare and count, without making a string of it.
+    pub fn country_key(&self, r: PlaceRef) -> CountryKey {
+        if let PlaceRef::Builtin(i) = r {
+            let r = builtin_record(i as usize);
+            if r[9] == 2 {
+                return [r[13], r[14]];
+            }
+        }
+        country_key(self.entry(r).country_code)
+    }
+}
+
+/// A country code's two bytes (see [`PlaceIndex::country_key`]).
+pub type CountryKey = [u8; 2];
+
+/// The key of no country code.
+pub const NO_COUNTRY: CountryKey = [0, 0];
+
+/// The key of a country code as written ("SV"), [`NO_COUNTRY`] for one
+/// that is not two bytes (the empty code).
+pub fn country_key(code: &str) -> CountryKey {
+    match code.as_bytes() {
+        &[a, b] => [a, b],
+        _ => NO_COUNTRY,
+    }
+}
+
+impl PlaceIndex {
     /// Every normalized name in the built-in index (for baselines and tools).
     pub fn all_keys(&self) -> Vec<String> {
         let mut out = Vec::new();

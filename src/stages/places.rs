@@ -27,6 +27,7 @@
 
 use crate::doc::{Doc, Form, Mention, Place, Span, Token, TokenKind};
 use crate::gazetteer::places::candidate_flags as flag;
+use crate::gazetteer::places::{country_key, CountryKey, NO_COUNTRY};
 use crate::gazetteer::{
     Candidates, FirstWalk, Gazetteer, PlaceMatch, PlaceRef, COMMON_BIT, GENDER_BITS,
 };
@@ -175,7 +176,7 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
                 || f.candidates.iter().any(|(r, _)| {
                     focus
                         .countries
-                        .get(gaz.places.country_code(r))
+                        .get(&gaz.places.country_key(r))
                         .is_some_and(|&w| w >= 4.0)
                 })
         })
@@ -1140,25 +1141,25 @@ fn accept(
 
 /// Countries (and first-level divisions) the story is about.
 struct Focus<'g> {
-    countries: FxHashMap<&'g str, f64>,
+    countries: FxHashMap<CountryKey, f64>,
     /// Name start -> the country or division written right after it.
-    after: FxHashMap<usize, (&'g str, &'g str)>,
+    after: FxHashMap<usize, (CountryKey, &'g str)>,
 }
 
 fn focus<'g>(doc: &Doc, gaz: &'g Gazetteer, found: &[Found]) -> Focus<'g> {
     let places = &gaz.places;
     let kind = |r: PlaceRef| places.kind_population(r).0;
     let small = |r: PlaceRef| matches!(kind(r), "town" | "village");
-    let mut countries: FxHashMap<&str, f64> = FxHashMap::default();
+    let mut countries: FxHashMap<CountryKey, f64> = FxHashMap::default();
     for f in found {
         let refs = || f.candidates.iter().map(|(r, _)| r);
         // Only names that point at one country say what the story is
         // about ("Georgia" alone, country or state, says nothing).
         // ("Lebanon" counts although small towns share its name.)
         if let Some(c) = refs().find(|&r| kind(r) == "country") {
-            let cc = places.country_code(c);
+            let cc = places.country_key(c);
             let rival = refs()
-                .any(|r| matches!(kind(r), "country" | "admin1") && places.country_code(r) != cc);
+                .any(|r| matches!(kind(r), "country" | "admin1") && places.country_key(r) != cc);
             if !rival {
                 *countries.entry(cc).or_default() += 1.0;
             }
@@ -1169,8 +1170,8 @@ fn focus<'g>(doc: &Doc, gaz: &'g Gazetteer, found: &[Found]) -> Focus<'g> {
         let major = refs().any(|r| !small(r));
         let mut codes = refs()
             .filter(|&r| !major || !small(r))
-            .map(|r| places.country_code(r))
-            .filter(|c| !c.is_empty());
+            .map(|r| places.country_key(r))
+            .filter(|&c| c != NO_COUNTRY);
         if let Some(cc) = codes.next() {
             if codes.all(|c| c == cc) {
                 *countries.entry(cc).or_default() += 0.5;
@@ -1182,7 +1183,7 @@ fn focus<'g>(doc: &Doc, gaz: &'g Gazetteer, found: &[Found]) -> Focus<'g> {
             for f in found.iter().filter(|f| ps.contains(f.span)) {
                 for (r, _) in f.candidates.iter() {
                     if kind(r) == "country" {
-                        *countries.entry(places.country_code(r)).or_default() += 3.0;
+                        *countries.entry(places.country_key(r)).or_default() += 3.0;
                     }
                 }
             }
@@ -1199,7 +1200,7 @@ fn focus<'g>(doc: &Doc, gaz: &'g Gazetteer, found: &[Found]) -> Focus<'g> {
                 .find(|&r| matches!(kind(r), "country" | "admin1"))
             {
                 let e = places.entry(r);
-                after.insert(a.span.start, (e.country_code, e.admin1));
+                after.insert(a.span.start, (country_key(e.country_code), e.admin1));
             }
         }
     }
@@ -1230,10 +1231,10 @@ fn score(
     r: PlaceRef,
     form: Form,
     focus: &Focus,
-    after: Option<&(&str, &str)>,
+    after: Option<&(CountryKey, &str)>,
 ) -> f64 {
     let (kind, population) = gaz.places.kind_population(r);
-    let country_code = gaz.places.country_code(r);
+    let country_code = gaz.places.country_key(r);
     // Size counts among populated places; for countries and divisions the
     // kind prior says it.
     let size = match kind {
@@ -1244,7 +1245,7 @@ fn score(
     if form == Form::Alias {
         s -= 1.0;
     }
-    if let Some(w) = focus.countries.get(country_code) {
+    if let Some(w) = focus.countries.get(&country_code) {
         s += 2.0 + 1.5 * w.min(4.0);
     }
     if let Some(&(cc, a1)) = after {
