@@ -1310,7 +1310,7 @@ impl TokenWords<'_> {
             let lex = self.doc.lexemes.get(k).unwrap_or(&Lexeme::UNKNOWN);
             c.set(
                 self.gaz
-                    .word_bits_of(self.doc.tokens[k].text(self.doc.text), lex),
+                    .token_word_bits(self.doc.text, &self.doc.tokens[k], lex),
             );
         }
         c.get()
@@ -1784,7 +1784,7 @@ fn listed_people(
     while k < t.len() {
         let starts = t[k].is_word()
             && (t[k].is(Token::CAP) || is_name_particle(t[k].text(doc.text)))
-            && gaz.may_start_person(&doc.lower[t[k].start as usize..t[k].end as usize]);
+            && gaz.may_start_person(&doc.lower, &t[k]);
         if !starts {
             k += 1;
             continue;
@@ -1803,8 +1803,7 @@ fn listed_people(
                 continue;
             }
             let span = Span::new(start, end);
-            let text = doc.slice(span);
-            key.push(&doc.lower[hashed..end]);
+            key.push_lowercase(&doc.lower.as_bytes()[hashed..end]);
             hashed = end;
             // `doc.lower` is the ASCII-lowercased text, so a span that is a
             // listed name (in any ASCII case) has every shorter span from
@@ -1814,6 +1813,7 @@ fn listed_people(
                 break;
             }
             let found = gaz.people_with_key(key.key()).find(|&r| {
+                let text = doc.slice(span);
                 let (name, alias) = (rows[r].get(0), rows[r].get(4) == "alias");
                 if doc.all_caps {
                     !alias && name.contains(' ') && name.eq_ignore_ascii_case(text)
