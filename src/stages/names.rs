@@ -1008,6 +1008,16 @@ static SPORTS_SET: LazyLock<WordSet> =
 static STRONG_SPORTS_SET: LazyLock<WordSet> =
     LazyLock::new(|| WordSet::new(STRONG_SPORTS_WORDS.iter().map(|w| w.to_string())));
 
+/// Words of either sports list.
+static ANY_SPORTS_SET: LazyLock<WordSet> = LazyLock::new(|| {
+    WordSet::new(
+        SPORTS_WORDS
+            .iter()
+            .chain(STRONG_SPORTS_WORDS)
+            .map(|w| w.to_string()),
+    )
+});
+
 /// Words around a team name in results: "Essex beat Kent", "Milan 2 Roma 1".
 const RESULT_WORDS: &[&str] = &[
     "beat", "beats", "drew", "draw", "v", "vs", "lost", "won", "defeated", "edged", "routed",
@@ -1019,26 +1029,30 @@ const RESULT_WORDS: &[&str] = &[
 /// organization, not a place. Countries stay places (national sides are
 /// reported as countries).
 fn sports_teams(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
-    let lower_bytes = |t: &Token| &doc.lower.as_bytes()[t.start as usize..t.end as usize];
-    let sporty = doc
-        .tokens
-        .iter()
-        .skip(1)
-        .filter(|t| t.is_word() && SPORTS_SET.contains(lower_bytes(t)))
-        .nth(1)
-        .is_some();
-    if !sporty {
+    // Two sports words after the first token make a story sporty; two
+    // words only sport uses (anywhere) make it plainly a sports report:
+    // there a town or county is a team wherever it is not a venue ("at
+    // Headingley", "in Milan"). Both counts are taken in one pass over the
+    // words, which are in neither list as a rule.
+    let (mut sports, mut strong) = (0, 0);
+    for (k, t) in doc.tokens.iter().enumerate() {
+        if !t.is_word() {
+            continue;
+        }
+        let w = &doc.lower.as_bytes()[t.start as usize..t.end as usize];
+        if !ANY_SPORTS_SET.contains(w) {
+            continue;
+        }
+        sports += usize::from(k > 0 && SPORTS_SET.holds(w));
+        strong += usize::from(STRONG_SPORTS_SET.holds(w));
+        if sports >= 2 && strong >= 2 {
+            break;
+        }
+    }
+    if sports < 2 {
         return;
     }
-    // A story that is plainly a sports report (a sport named, or two
-    // words only sport uses): there a town or county is a team wherever it
-    // is not a venue ("at Headingley", "in Milan").
-    let strong = doc
-        .tokens
-        .iter()
-        .filter(|t| t.is_word() && STRONG_SPORTS_SET.contains(lower_bytes(t)))
-        .nth(1)
-        .is_some();
+    let strong = strong >= 2;
     let lower = |k: usize| {
         let t = &doc.tokens[k];
         &doc.lower[t.start as usize..t.end as usize]
