@@ -18,6 +18,7 @@ pub mod places;
 pub mod table;
 
 use crate::doc::{Form, Token};
+pub(crate) use lexicon::{short_key_in, short_word_key};
 pub use lexicon::{AfterFirst, FirstWalk, Lexeme};
 pub use phrases::{ListKind, PhraseHit, PhraseIndex};
 pub use places::{CandidateIter, Candidates, PlaceEntry, PlaceIndex, PlaceMatch, PlaceRef};
@@ -630,8 +631,9 @@ fn word_head_in(text: &[u8], start: usize, end: usize) -> u64 {
     match text.get(start..start + 8) {
         Some(b) => {
             let bytes = u64::from_le_bytes(b.try_into().expect("8 bytes"));
-            let len = (end - start).min(8) as u32;
-            bytes & u64::MAX.checked_shr(64 - 8 * len).unwrap_or(0)
+            // Tokens are never empty.
+            let len = (end - start).clamp(1, 8) as u32;
+            bytes & u64::MAX >> (64 - 8 * len)
         }
         None => word_head(&text[start..end]),
     }

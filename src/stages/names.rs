@@ -24,7 +24,9 @@
 //! country are read from the descriptor.
 
 use crate::doc::{one_space, Doc, Form, Mention, Organization, Person, Span, Token, TokenKind};
-use crate::gazetteer::{Gazetteer, Lexeme, ListKind, NameKey, COMMON_BIT, GENDER_BITS};
+use crate::gazetteer::{
+    short_key_in, short_word_key, Gazetteer, Lexeme, ListKind, NameKey, COMMON_BIT, GENDER_BITS,
+};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -225,10 +227,12 @@ static CAPS_NOT_NAME_SET: LazyLock<WordSet> = LazyLock::new(|| {
 /// word, every word of capitals copy). Most words are in no such set, and
 /// most of those have a length and first and last bytes that no word of
 /// the set has: a look at two bit masks passes them over without hashing.
-/// Words are bytes: slicing a token's bytes checks no character
-/// boundaries.
+/// The rest are looked up by their [`short_word_key`], read from the text
+/// with one load: no word is sliced out (which would check character
+/// boundaries), and the set is probed with a number, not a string.
 struct WordSet {
-    words: FxHashSet<Box<[u8]>>,
+    /// The words' [`short_word_key`]s.
+    words: FxHashSet<u128>,
     /// By length: bit `b & 31` for the first byte `b` of a word of the set
     /// (so an ASCII letter's bit is the same in either case).
     first: [u32; Self::MAX_LEN + 1],
@@ -251,7 +255,7 @@ impl WordSet {
             assert!((1..=Self::MAX_LEN).contains(&b.len()), "{w}");
             set.first[b.len()] |= Self::bit(b[0]);
             set.last[b.len()] |= Self::bit(b[b.len() - 1]);
-            set.words.insert(b.into());
+            set.words.insert(short_word_key(&w).expect("a short word"));
         }
         set
     }
@@ -260,19 +264,21 @@ impl WordSet {
         1 << (b & 31)
     }
 
-    /// (Inline, so that the masks turn most words away without a call.)
+    /// Is `text[start..end]` in the set? (Inline, so that the masks turn
+    /// most words away without a call.)
     #[inline]
-    fn contains(&self, w: &[u8]) -> bool {
-        let n = w.len();
+    fn contains(&self, text: &str, start: usize, end: usize) -> bool {
+        let (b, n) = (text.as_bytes(), end - start);
         (1..=Self::MAX_LEN).contains(&n)
-            && self.first[n] & Self::bit(w[0]) != 0
-            && self.last[n] & Self::bit(w[n - 1]) != 0
-            && self.holds(w)
+            && self.first[n] & Self::bit(b[start]) != 0
+            && self.last[n] & Self::bit(b[end - 1]) != 0
+            && self.holds(text, start, end)
     }
 
+    /// [`WordSet::contains`] without the masks.
     #[inline(never)]
-    fn holds(&self, w: &[u8]) -> bool {
-        self.words.contains(w)
+    fn holds(&self, text: &str, start: usize, end: usize) -> bool {
+        short_key_in(text, start, end).is_some_and(|k| self.words.contains(&k))
     }
 }
 
@@ -1039,12 +1045,12 @@ fn sports_teams(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
         if !t.is_word() {
             continue;
         }
-        let w = &doc.lower.as_bytes()[t.start as usize..t.end as usize];
-        if !ANY_SPORTS_SET.contains(w) {
+        let (lower, start, end) = (&doc.lower, t.start as usize, t.end as usize);
+        if !ANY_SPORTS_SET.contains(lower, start, end) {
             continue;
         }
-        sports += usize::from(k > 0 && SPORTS_SET.holds(w));
-        strong += usize::from(STRONG_SPORTS_SET.holds(w));
+        sports += usize::from(k > 0 && SPORTS_SET.holds(lower, start, end));
+        strong += usize::from(STRONG_SPORTS_SET.holds(lower, start, end));
         if sports >= 2 && strong >= 2 {
             break;
         }
@@ -1267,12 +1273,12 @@ fn name_word(doc: &Doc, words: &TokenWords, k: usize) -> bool {
         return false;
     }
     if !doc.all_caps {
-        return !NOT_NAME_SET.contains(&doc.text.as_bytes()[start..end]);
+        return !NOT_NAME_SET.contains(doc.text, start, end);
     }
     // In capitals the commonest words are never names, given names or not
     // ("SAID", "WILL", "TO"). The set holds `NOT_NAMES` lowercased too, so
     // it answers for `NOT_NAME_SET` as well.
-    !CAPS_NOT_NAME_SET.contains(&doc.lower.as_bytes()[start..end])
+    !CAPS_NOT_NAME_SET.contains(&doc.lower, start, end)
 }
 
 /// Which tokens can be part of a person's name: [`name_word`] and outside
