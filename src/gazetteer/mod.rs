@@ -18,6 +18,7 @@ pub mod places;
 pub mod table;
 
 use crate::doc::{Form, Token};
+pub(crate) use lexicon::{short_key_in, short_word_key};
 pub use lexicon::{AfterFirst, FirstWalk, Lexeme};
 pub use phrases::{ListKind, PhraseHit, PhraseIndex};
 pub use places::{CandidateIter, Candidates, PlaceEntry, PlaceIndex, PlaceMatch, PlaceRef};
@@ -327,7 +328,8 @@ impl Gazetteer {
                 .next()
                 .unwrap_or(name);
             normalize::with_ascii_lowercase(first, |first| {
-                set_bit(&mut people_first_bits, first_word_key(first))
+                let key = first_word_key(first.len(), word_head(first.as_bytes()));
+                set_bit(&mut people_first_bits, key)
             });
         }
         people.sort_unstable();
@@ -391,14 +393,50 @@ impl Gazetteer {
         self.word_bits_of(word, &Lexeme::UNKNOWN)
     }
 
+    /// [`Gazetteer::word_bits`] of word token `tok` of `text`, whose
+    /// [`Lexeme`] is `lex`. The people rules ask this of nearly every
+    /// capitalized word, and most have their bits in the lexeme the lookup
+    /// stage read: then, without lists added at run time, the answer is
+    /// there, and the word is not even sliced out of the text.
+    #[inline]
+    pub fn token_word_bits(&self, text: &str, tok: &Token, lex: &Lexeme) -> u8 {
+        if lex.bits != Lexeme::UNKNOWN_BITS && !self.has_extra_words() {
+            return lex.bits;
+        }
+        self.token_word_bits_slow(text, tok, lex)
+    }
+
+    #[inline(never)]
+    fn token_word_bits_slow(&self, text: &str, tok: &Token, lex: &Lexeme) -> u8 {
+        let (start, end) = (tok.start as usize, tok.end as usize);
+        let bits = match lex.bits {
+            Lexeme::UNKNOWN_BITS => {
+                builtin_word_bits(lexicon::short_key_in(text, start, end), &text[start..end])
+            }
+            bits => bits,
+        };
+        self.with_extra_words(&text[start..end], bits)
+    }
+
     /// [`Gazetteer::word_bits`] of `word`, whose [`Lexeme`] is `lex` (the
     /// built-in bits are taken from it when it has them).
     pub fn word_bits_of(&self, word: &str, lex: &Lexeme) -> u8 {
         let bits = match lex.bits {
-            Lexeme::UNKNOWN_BITS => builtin_word_bits(word),
+            Lexeme::UNKNOWN_BITS => builtin_word_bits(lexicon::short_word_key(word), word),
             bits => bits,
         };
-        if self.extra_given_names.is_empty() && self.extra_common_words.is_empty() {
+        self.with_extra_words(word, bits)
+    }
+
+    /// Are there given names or common words from lists added at run time?
+    fn has_extra_words(&self) -> bool {
+        !(self.extra_given_names.is_empty() && self.extra_common_words.is_empty())
+    }
+
+    /// `bits`, the built-in bits of `word`, amended by the lists added at
+    /// run time.
+    fn with_extra_words(&self, word: &str, bits: u8) -> u8 {
+        if !self.has_extra_words() {
             return bits;
         }
         normalize::with_key(word, |key| {
@@ -476,11 +514,16 @@ impl Gazetteer {
         prefix_bit(&self.people_prefix_bits, key)
     }
 
-    /// Can a listed person's name start with the word `word`, given in
-    /// ASCII lowercase (as `Doc::lower` has it)?
-    pub fn may_start_person(&self, word: &str) -> bool {
-        debug_assert!(!word.bytes().any(|b| b.is_ascii_uppercase()), "{word}");
-        bit(&self.people_first_bits, first_word_key(word))
+    /// Can a listed person's name start with word token `tok` of `lower`,
+    /// a text in ASCII lowercase (`Doc::lower`)?
+    #[inline]
+    pub fn may_start_person(&self, lower: &str, tok: &Token) -> bool {
+        let (start, end) = (tok.start as usize, tok.end as usize);
+        debug_assert!(!lower.as_bytes()[start..end]
+            .iter()
+            .any(|b| b.is_ascii_uppercase()));
+        let key = first_word_key(end - start, word_head_in(lower.as_bytes(), start, end));
+        bit(&self.people_first_bits, key)
     }
 
     /// Bytes of the longest listed person's name.
@@ -494,10 +537,11 @@ impl Gazetteer {
     }
 }
 
-/// [`WORD_INFO`]'s bits for `word` (any case), by way of the thread's
+/// [`WORD_INFO`]'s bits for `word` (any case), whose
+/// [`lexicon::short_word_key`] is `short`, by way of the thread's
 /// [`lexicon`].
-fn builtin_word_bits(word: &str) -> u8 {
-    let Some(short) = lexicon::short_word_key(word) else {
+fn builtin_word_bits(short: Option<u128>, word: &str) -> u8 {
+    let Some(short) = short else {
         return lookup_word_bits(word);
     };
     lexicon::with_lexeme(short, |lex| {
@@ -558,16 +602,41 @@ fn name_key(name: &str) -> u64 {
     h.key()
 }
 
-/// Hash of an ASCII-lowercase word for [`Gazetteer::may_start_person`]:
-/// its bytes hashed together, several at a time. Every capitalized word of
-/// a story is asked about (every word of capitals copy), and a
-/// [`NameKey`], which takes bytes one by one to grow with a name, costs a
-/// multiplication per byte.
-fn first_word_key(word: &str) -> u64 {
-    use std::hash::Hasher;
-    let mut h = rustc_hash::FxHasher::default();
-    h.write(word.as_bytes());
-    h.finish()
+/// Hash of an ASCII-lowercase word for [`Gazetteer::may_start_person`],
+/// given its length and [`word_head`]. Every capitalized word of a story
+/// is asked about (every word of capitals copy): the word is read from the
+/// text with one load and hashed with one multiplication. (A [`NameKey`]
+/// takes bytes one by one to grow with a name.) Longer words that share
+/// their first 8 bytes share a key: the filter lets more of them pass,
+/// and a false pass only costs lookups that then fail.
+#[inline]
+fn first_word_key(len: usize, head: u64) -> u64 {
+    // The top 16 bits of the product, which every input bit reaches.
+    ((head ^ (len as u64).rotate_right(8)).wrapping_mul(0x9E37_79B9_7F4A_7C15)) >> 48
+}
+
+/// The first (up to) 8 bytes of `word` as a little-endian number, zero
+/// above the word's end.
+fn word_head(word: &[u8]) -> u64 {
+    let mut head = [0u8; 8];
+    let n = word.len().min(8);
+    head[..n].copy_from_slice(&word[..n]);
+    u64::from_le_bytes(head)
+}
+
+/// [`word_head`] of `text[start..end]`, read as one 8-byte load where the
+/// text goes on that far.
+#[inline]
+fn word_head_in(text: &[u8], start: usize, end: usize) -> u64 {
+    match text.get(start..start + 8) {
+        Some(b) => {
+            let bytes = u64::from_le_bytes(b.try_into().expect("8 bytes"));
+            // Tokens are never empty.
+            let len = (end - start).clamp(1, 8) as u32;
+            bytes & u64::MAX >> (64 - 8 * len)
+        }
+        None => word_head(&text[start..end]),
+    }
 }
 
 /// The hash [`Gazetteer::people_with_key`] looks names up by, taken as
@@ -581,6 +650,17 @@ impl NameKey {
     pub fn push(&mut self, s: &str) {
         for b in s.bytes() {
             self.push_byte(b);
+        }
+    }
+
+    /// Adds `bytes`, which have no ASCII capitals (as `Doc::lower`): the
+    /// same as [`NameKey::push`] of them, without lowercasing each byte.
+    #[inline]
+    pub fn push_lowercase(&mut self, bytes: &[u8]) {
+        use std::hash::Hasher;
+        debug_assert!(!bytes.iter().any(|b| b.is_ascii_uppercase()));
+        for &b in bytes {
+            self.0.write_u8(b);
         }
     }
 

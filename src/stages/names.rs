@@ -24,7 +24,9 @@
 //! country are read from the descriptor.
 
 use crate::doc::{one_space, Doc, Form, Mention, Organization, Person, Span, Token, TokenKind};
-use crate::gazetteer::{Gazetteer, Lexeme, ListKind, NameKey, COMMON_BIT, GENDER_BITS};
+use crate::gazetteer::{
+    short_key_in, short_word_key, Gazetteer, Lexeme, ListKind, NameKey, COMMON_BIT, GENDER_BITS,
+};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -225,10 +227,12 @@ static CAPS_NOT_NAME_SET: LazyLock<WordSet> = LazyLock::new(|| {
 /// word, every word of capitals copy). Most words are in no such set, and
 /// most of those have a length and first and last bytes that no word of
 /// the set has: a look at two bit masks passes them over without hashing.
-/// Words are bytes: slicing a token's bytes checks no character
-/// boundaries.
+/// The rest are looked up by their [`short_word_key`], read from the text
+/// with one load: no word is sliced out (which would check character
+/// boundaries), and the set is probed with a number, not a string.
 struct WordSet {
-    words: FxHashSet<Box<[u8]>>,
+    /// The words' [`short_word_key`]s.
+    words: FxHashSet<u128>,
     /// By length: bit `b & 31` for the first byte `b` of a word of the set
     /// (so an ASCII letter's bit is the same in either case).
     first: [u32; Self::MAX_LEN + 1],
@@ -251,7 +255,7 @@ impl WordSet {
             assert!((1..=Self::MAX_LEN).contains(&b.len()), "{w}");
             set.first[b.len()] |= Self::bit(b[0]);
             set.last[b.len()] |= Self::bit(b[b.len() - 1]);
-            set.words.insert(b.into());
+            set.words.insert(short_word_key(&w).expect("a short word"));
         }
         set
     }
@@ -260,19 +264,21 @@ impl WordSet {
         1 << (b & 31)
     }
 
-    /// (Inline, so that the masks turn most words away without a call.)
+    /// Is `text[start..end]` in the set? (Inline, so that the masks turn
+    /// most words away without a call.)
     #[inline]
-    fn contains(&self, w: &[u8]) -> bool {
-        let n = w.len();
+    fn contains(&self, text: &str, start: usize, end: usize) -> bool {
+        let (b, n) = (text.as_bytes(), end - start);
         (1..=Self::MAX_LEN).contains(&n)
-            && self.first[n] & Self::bit(w[0]) != 0
-            && self.last[n] & Self::bit(w[n - 1]) != 0
-            && self.holds(w)
+            && self.first[n] & Self::bit(b[start]) != 0
+            && self.last[n] & Self::bit(b[end - 1]) != 0
+            && self.holds(text, start, end)
     }
 
+    /// [`WordSet::contains`] without the masks.
     #[inline(never)]
-    fn holds(&self, w: &[u8]) -> bool {
-        self.words.contains(w)
+    fn holds(&self, text: &str, start: usize, end: usize) -> bool {
+        short_key_in(text, start, end).is_some_and(|k| self.words.contains(&k))
     }
 }
 
@@ -1008,6 +1014,16 @@ static SPORTS_SET: LazyLock<WordSet> =
 static STRONG_SPORTS_SET: LazyLock<WordSet> =
     LazyLock::new(|| WordSet::new(STRONG_SPORTS_WORDS.iter().map(|w| w.to_string())));
 
+/// Words of either sports list.
+static ANY_SPORTS_SET: LazyLock<WordSet> = LazyLock::new(|| {
+    WordSet::new(
+        SPORTS_WORDS
+            .iter()
+            .chain(STRONG_SPORTS_WORDS)
+            .map(|w| w.to_string()),
+    )
+});
+
 /// Words around a team name in results: "Essex beat Kent", "Milan 2 Roma 1".
 const RESULT_WORDS: &[&str] = &[
     "beat", "beats", "drew", "draw", "v", "vs", "lost", "won", "defeated", "edged", "routed",
@@ -1019,26 +1035,30 @@ const RESULT_WORDS: &[&str] = &[
 /// organization, not a place. Countries stay places (national sides are
 /// reported as countries).
 fn sports_teams(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
-    let lower_bytes = |t: &Token| &doc.lower.as_bytes()[t.start as usize..t.end as usize];
-    let sporty = doc
-        .tokens
-        .iter()
-        .skip(1)
-        .filter(|t| t.is_word() && SPORTS_SET.contains(lower_bytes(t)))
-        .nth(1)
-        .is_some();
-    if !sporty {
+    // Two sports words after the first token make a story sporty; two
+    // words only sport uses (anywhere) make it plainly a sports report:
+    // there a town or county is a team wherever it is not a venue ("at
+    // Headingley", "in Milan"). Both counts are taken in one pass over the
+    // words, which are in neither list as a rule.
+    let (mut sports, mut strong) = (0, 0);
+    for (k, t) in doc.tokens.iter().enumerate() {
+        if !t.is_word() {
+            continue;
+        }
+        let (lower, start, end) = (&doc.lower, t.start as usize, t.end as usize);
+        if !ANY_SPORTS_SET.contains(lower, start, end) {
+            continue;
+        }
+        sports += usize::from(k > 0 && SPORTS_SET.holds(lower, start, end));
+        strong += usize::from(STRONG_SPORTS_SET.holds(lower, start, end));
+        if sports >= 2 && strong >= 2 {
+            break;
+        }
+    }
+    if sports < 2 {
         return;
     }
-    // A story that is plainly a sports report (a sport named, or two
-    // words only sport uses): there a town or county is a team wherever it
-    // is not a venue ("at Headingley", "in Milan").
-    let strong = doc
-        .tokens
-        .iter()
-        .filter(|t| t.is_word() && STRONG_SPORTS_SET.contains(lower_bytes(t)))
-        .nth(1)
-        .is_some();
+    let strong = strong >= 2;
     let lower = |k: usize| {
         let t = &doc.tokens[k];
         &doc.lower[t.start as usize..t.end as usize]
@@ -1253,12 +1273,12 @@ fn name_word(doc: &Doc, words: &TokenWords, k: usize) -> bool {
         return false;
     }
     if !doc.all_caps {
-        return !NOT_NAME_SET.contains(&doc.text.as_bytes()[start..end]);
+        return !NOT_NAME_SET.contains(doc.text, start, end);
     }
     // In capitals the commonest words are never names, given names or not
     // ("SAID", "WILL", "TO"). The set holds `NOT_NAMES` lowercased too, so
     // it answers for `NOT_NAME_SET` as well.
-    !CAPS_NOT_NAME_SET.contains(&doc.lower.as_bytes()[start..end])
+    !CAPS_NOT_NAME_SET.contains(&doc.lower, start, end)
 }
 
 /// Which tokens can be part of a person's name: [`name_word`] and outside
@@ -1310,7 +1330,7 @@ impl TokenWords<'_> {
             let lex = self.doc.lexemes.get(k).unwrap_or(&Lexeme::UNKNOWN);
             c.set(
                 self.gaz
-                    .word_bits_of(self.doc.tokens[k].text(self.doc.text), lex),
+                    .token_word_bits(self.doc.text, &self.doc.tokens[k], lex),
             );
         }
         c.get()
@@ -1784,7 +1804,7 @@ fn listed_people(
     while k < t.len() {
         let starts = t[k].is_word()
             && (t[k].is(Token::CAP) || is_name_particle(t[k].text(doc.text)))
-            && gaz.may_start_person(&doc.lower[t[k].start as usize..t[k].end as usize]);
+            && gaz.may_start_person(&doc.lower, &t[k]);
         if !starts {
             k += 1;
             continue;
@@ -1803,8 +1823,7 @@ fn listed_people(
                 continue;
             }
             let span = Span::new(start, end);
-            let text = doc.slice(span);
-            key.push(&doc.lower[hashed..end]);
+            key.push_lowercase(&doc.lower.as_bytes()[hashed..end]);
             hashed = end;
             // `doc.lower` is the ASCII-lowercased text, so a span that is a
             // listed name (in any ASCII case) has every shorter span from
@@ -1814,6 +1833,7 @@ fn listed_people(
                 break;
             }
             let found = gaz.people_with_key(key.key()).find(|&r| {
+                let text = doc.slice(span);
                 let (name, alias) = (rows[r].get(0), rows[r].get(4) == "alias");
                 if doc.all_caps {
                     !alias && name.contains(' ') && name.eq_ignore_ascii_case(text)
