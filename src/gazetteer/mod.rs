@@ -390,7 +390,8 @@ impl Gazetteer {
     /// What `word` (any case) is, user lists included: a given name's
     /// gender code under [`GENDER_BITS`], [`COMMON_BIT`] for a common word.
     pub fn word_bits(&self, word: &str) -> u8 {
-        self.word_bits_of(word, &Lexeme::UNKNOWN)
+        let bits = builtin_word_bits(lexicon::short_word_key(word), word);
+        self.with_extra_words(word, bits)
     }
 
     /// [`Gazetteer::word_bits`] of word token `tok` of `text`, whose
@@ -416,16 +417,6 @@ impl Gazetteer {
             bits => bits,
         };
         self.with_extra_words(&text[start..end], bits)
-    }
-
-    /// [`Gazetteer::word_bits`] of `word`, whose [`Lexeme`] is `lex` (the
-    /// built-in bits are taken from it when it has them).
-    pub fn word_bits_of(&self, word: &str, lex: &Lexeme) -> u8 {
-        let bits = match lex.bits {
-            Lexeme::UNKNOWN_BITS => builtin_word_bits(lexicon::short_word_key(word), word),
-            bits => bits,
-        };
-        self.with_extra_words(word, bits)
     }
 
     /// Are there given names or common words from lists added at run time?

@@ -334,25 +334,12 @@ impl PlaceIndex {
         }
     }
 
-    /// The entry's country code, as in [`PlaceIndex::entry`], read from a
-    /// built-in entry's record alone: the rules ask it of every candidate
-    /// of every name found, and the text fields of `places.tsv` are a
-    /// second trip to memory apiece.
-    pub fn country_code(&self, r: PlaceRef) -> &str {
-        if let PlaceRef::Builtin(i) = r {
-            let r = builtin_record(i as usize);
-            if r[9] == 2 {
-                if let Ok(cc) = std::str::from_utf8(&r[13..15]) {
-                    return cc;
-                }
-            }
-        }
-        self.entry(r).country_code
-    }
-
-    /// [`PlaceIndex::country_code`] as its two bytes, [`NO_COUNTRY`] for
-    /// none (codes are two capital letters or empty, so nothing is lost):
-    /// what the scores compare and count, without making a string of it.
+    /// The entry's country code (as in [`PlaceIndex::entry`]) as its two
+    /// bytes, [`NO_COUNTRY`] for none (codes are two capital letters or
+    /// empty, so nothing is lost). Read from a built-in entry's record
+    /// alone: the rules ask it of every candidate of every name found, and
+    /// the text fields of `places.tsv` are a second trip to memory apiece;
+    /// and compared and counted as bytes, without making a string of it.
     pub fn country_key(&self, r: PlaceRef) -> CountryKey {
         if let PlaceRef::Builtin(i) = r {
             let r = builtin_record(i as usize);
