@@ -9,6 +9,13 @@
 //! pipeline's cost as a ratio to the bare scan, peak memory, the time to
 //! build a `Pipeline` in-process, and the median wall time of
 //! `dateline < story` for one short story.
+//!
+//! On a shared machine other processes take CPU time from the runs, which
+//! moves MB/s and above all the all-threads ratio. So each timed run also
+//! reports, from Linux's per-thread scheduler counters, the CPU time its
+//! threads got and the time they spent runnable but waiting for a CPU: a
+//! two-thread run that used no more CPU than the one-thread run but waited
+//! hundreds of milliseconds was slowed by the machine, not by dateline.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rayon::prelude::*;
@@ -51,6 +58,89 @@ fn best_of<T: Default, F: FnMut() -> T>(runs: usize, mut f: F) -> (Duration, T) 
         best = best.min(t.elapsed());
     }
     (best, out)
+}
+
+/// CPU time and run-queue wait summed over the process's threads, from
+/// Linux's `/proc/self/task/*/schedstat` (nanoseconds on a CPU, nanoseconds
+/// runnable but waiting for one). Zero where that file does not exist.
+#[derive(Clone, Copy, Default)]
+struct Sched {
+    cpu_ns: u64,
+    wait_ns: u64,
+}
+
+impl Sched {
+    fn now() -> Sched {
+        let mut s = Sched::default();
+        for task in std::fs::read_dir("/proc/self/task")
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let Ok(line) = std::fs::read_to_string(task.path().join("schedstat")) else {
+                continue;
+            };
+            let mut f = line
+                .split_whitespace()
+                .map(|n| n.parse::<u64>().unwrap_or(0));
+            s.cpu_ns += f.next().unwrap_or(0);
+            s.wait_ns += f.next().unwrap_or(0);
+        }
+        s
+    }
+
+    fn since(self, start: Sched) -> Sched {
+        Sched {
+            cpu_ns: self.cpu_ns.saturating_sub(start.cpu_ns),
+            wait_ns: self.wait_ns.saturating_sub(start.wait_ns),
+        }
+    }
+
+    fn cpu_ms(self) -> f64 {
+        self.cpu_ns as f64 / 1e6
+    }
+
+    fn wait_ms(self) -> f64 {
+        self.wait_ns as f64 / 1e6
+    }
+}
+
+/// The fastest of several timed passes over the corpus, with what its
+/// threads' scheduler counters said about it.
+#[derive(Clone, Copy)]
+struct Run {
+    wall: Duration,
+    sched: Sched,
+    found: (usize, usize),
+}
+
+impl Default for Run {
+    fn default() -> Run {
+        Run {
+            wall: Duration::MAX,
+            sched: Sched::default(),
+            found: (0, 0),
+        }
+    }
+}
+
+impl Run {
+    fn time(f: impl FnOnce() -> (usize, usize)) -> Run {
+        let (s, t) = (Sched::now(), Instant::now());
+        let found = f();
+        let wall = t.elapsed();
+        Run {
+            wall,
+            sched: Sched::now().since(s),
+            found,
+        }
+    }
+
+    fn keep(&mut self, r: Run) {
+        if r.wall < self.wall {
+            *self = r;
+        }
+    }
 }
 
 fn main() {
@@ -113,14 +203,18 @@ fn main() {
     let build = t.elapsed();
     let lowered: Vec<String> = texts.iter().map(|t| t.to_lowercase()).collect();
 
-    // The pipeline on one thread and the bare scan take turns, best of
-    // three each: the machine's load changes over seconds, and the ratio
-    // should compare the two under the same conditions.
-    let (mut one, mut found1) = (Duration::MAX, (0, 0));
+    // The pipeline on one thread, the bare scan and the pipeline on all
+    // threads take turns, best of five each: the machine's load changes
+    // over seconds, and the ratios should compare runs made under the same
+    // conditions. Each run also records the CPU time its threads got and
+    // the time they waited for a CPU (see `Sched`), so a two-thread figure
+    // under outside load can be told from a cost of running in parallel.
+    let threads = rayon::current_num_threads();
+    let mut one = Run::default();
+    let mut all = Run::default();
     let (mut scan, mut matches) = (Duration::MAX, 0);
-    for _ in 0..3 {
-        let (d, f) = best_of(1, || texts.iter().map(work).fold((0, 0), add));
-        (one, found1) = (one.min(d), f);
+    for _ in 0..5 {
+        one.keep(Run::time(|| texts.iter().map(work).fold((0, 0), add)));
         let (d, m) = best_of(1, || {
             lowered
                 .iter()
@@ -128,10 +222,13 @@ fn main() {
                 .sum::<usize>()
         });
         (scan, matches) = (scan.min(d), m);
+        all.keep(Run::time(|| {
+            texts.par_iter().map(work).reduce(|| (0, 0), add)
+        }));
     }
     assert!(matches > 0);
-    let threads = rayon::current_num_threads();
-    let (all, found_n) = best_of(3, || texts.par_iter().map(work).reduce(|| (0, 0), add));
+    let (one_cpu_ms, one_wait_ms) = (one.sched.cpu_ms(), one.sched.wait_ms());
+    let (one, found1, all, found_n) = (one.wall, one.found, all, all.found);
     assert_eq!(found1, found_n, "same results on any thread count");
     assert!(
         found1.1 > 0,
@@ -141,15 +238,26 @@ fn main() {
     let rate = |d: Duration| mb / d.as_secs_f64();
     let per_s = |d: Duration| texts.len() as f64 / d.as_secs_f64();
     println!(
-        "pipeline, 1 thread:   {:8.1} MB/s {:10.0} stories/s",
+        "pipeline, 1 thread:   {:8.1} MB/s {:10.0} stories/s  ({:.0} ms of CPU, {:.0} ms waiting for a CPU)",
         rate(one),
-        per_s(one)
+        per_s(one),
+        one_cpu_ms,
+        one_wait_ms
     );
     println!(
         "pipeline, {threads} threads:  {:8.1} MB/s {:10.0} stories/s  (x{:.2} of 1 thread)",
-        rate(all),
-        per_s(all),
-        one.as_secs_f64() / all.as_secs_f64()
+        rate(all.wall),
+        per_s(all.wall),
+        one.as_secs_f64() / all.wall.as_secs_f64()
+    );
+    println!(
+        "  in that run: {:.0} ms of CPU over its threads ({:.2}x the one-thread run's), {:.0} ms waiting for a CPU; load average {}",
+        all.sched.cpu_ms(),
+        all.sched.cpu_ms() / one_cpu_ms,
+        all.sched.wait_ms(),
+        std::fs::read_to_string("/proc/loadavg")
+            .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+            .unwrap_or_else(|_| "unknown".into())
     );
     println!(
         "baseline: bare Aho-Corasick scan of {} gazetteer patterns (built in {:.0} ms), 1 thread: {:8.1} MB/s, {} matches",
