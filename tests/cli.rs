@@ -107,6 +107,9 @@ fn batch_folder_in_path_order_with_error_records() {
                 b"WASHINGTON (Reuters) - Protesters marched on Sunday.\n",
             ),
             ("sub/c.txt", b"Nothing happened in Paris.\n"),
+            // Path order compares component by component: "sub" before
+            // "sub-2", though '-' sorts before '/' byte by byte.
+            ("sub-2/g.txt", b"Nothing happened in Rome.\n"),
             ("d.txt", b""),
             ("e.txt", b"\xff\xfe bad"),
             ("f.txt", b"bin\x00ary"),
@@ -119,13 +122,24 @@ fn batch_folder_in_path_order_with_error_records() {
     let ids: Vec<&str> = lines.iter().map(|v| v["id"].as_str().unwrap()).collect();
     assert_eq!(
         ids,
-        ["a.txt", "b.txt", "d.txt", "e.txt", "f.txt", "sub/c.txt"]
+        [
+            "a.txt",
+            "b.txt",
+            "d.txt",
+            "e.txt",
+            "f.txt",
+            "sub/c.txt",
+            "sub-2/g.txt"
+        ]
     );
     let kinds: Vec<&str> = lines
         .iter()
         .map(|v| v["error"]["kind"].as_str().unwrap_or("ok"))
         .collect();
-    assert_eq!(kinds, ["ok", "ok", "empty", "not_utf8", "binary", "ok"]);
+    assert_eq!(
+        kinds,
+        ["ok", "ok", "empty", "not_utf8", "binary", "ok", "ok"]
+    );
     let v = schema_validator();
     for line in &lines {
         assert_valid(&v, line);

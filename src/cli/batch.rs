@@ -179,7 +179,13 @@ fn collect(paths: &[PathBuf], glob: &str) -> io::Result<Vec<Input>> {
     for root in paths {
         if root.is_dir() {
             let mut found = Vec::new();
-            for entry in walkdir::WalkDir::new(root).follow_links(true) {
+            // Entries come sorted by name within each folder, so the walk
+            // yields paths in `Path` order (component by component) and no
+            // sort of whole paths is needed afterwards.
+            for entry in walkdir::WalkDir::new(root)
+                .follow_links(true)
+                .sort_by_file_name()
+            {
                 match entry {
                     Ok(e) if e.file_type().is_file() => {
                         if matcher.is_match(e.file_name()) {
@@ -197,7 +203,6 @@ fn collect(paths: &[PathBuf], glob: &str) -> io::Result<Vec<Input>> {
                     }
                 }
             }
-            found.sort();
             for p in found {
                 let rel = p.strip_prefix(root).unwrap_or(&p);
                 let id = rel
