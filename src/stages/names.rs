@@ -30,6 +30,7 @@ use crate::gazetteer::{
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::Cell;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 /// Lowercase words that may join the capitalized words of a name.
@@ -1473,7 +1474,11 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         }
         let first = t[k].text(doc.text);
         let span = doc.tokens_span(k..e);
-        let titled = title_before_info(doc, gaz, k);
+        let titled = if title_may_end_before(k) {
+            title_before_info(doc, gaz, k)
+        } else {
+            None
+        };
         let is_place_only = e - k == 1
             && doc
                 .places
@@ -1536,7 +1541,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     // One word alone is a person where only a person fits: "the Assad
     // regime", "Assad's regime", "the regime of Assad", "said Russell.",
     // "Qanbar said". Its other mentions follow below.
-    let mut single_names: Vec<String> = Vec::new();
+    let mut single_names: Vec<&str> = Vec::new();
     if !doc.all_caps {
         let lw = |k: usize| &doc.lower[t[k].start as usize..t[k].end as usize];
         for k in 0..t.len() {
@@ -1587,7 +1592,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                 || copula
                 || apposition(doc, gaz, sp).is_some()
             {
-                let name = t[k].text(doc.text).to_string();
+                let name = t[k].text(doc.text);
                 if !single_names.contains(&name) {
                     single_names.push(name);
                 }
@@ -1603,13 +1608,13 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             .iter()
             .find(|(s, _)| *s == span)
             .map(|(_, r)| &gaz.lists.people.rows[*r]);
-        let name = row.map_or_else(|| doc.slice(span).to_string(), |r| r.get(1).to_string());
+        let name = row.map_or_else(|| doc.slice(span), |r| r.get(1));
         let form = match row {
             Some(r) if r.get(4) == "alias" && !is_surname(r.get(0), r.get(1)) => Form::Alias,
             _ => Form::Name,
         };
         let mut p = Person {
-            name: name.clone(),
+            name: name.to_string(),
             canonical: row.map(|r| r.get(1).to_string()),
             title: None,
             role: None,
@@ -1640,9 +1645,9 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         }
         // The same name again, or a family name alone after the full
         // name ("Gen. Coe" after "Richard Coe"): one person.
-        let same = |q: &Person| {
-            q.name == name || !name.contains(' ') && q.name.rsplit(' ').next() == Some(&name)
-        };
+        let one_word = !name.contains(' ');
+        let same =
+            |q: &Person| q.name == name || one_word && q.name.rsplit(' ').next() == Some(name);
         if let Some(q) = persons.iter_mut().find(|q| same(q)) {
             q.mentions.extend(p.mentions);
             if q.title.is_none() {
@@ -1656,27 +1661,28 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             persons.push(p);
         }
     }
-    // Surnames alone ("Mujahid") are mentions of the full name.
-    let surnames: Vec<(String, usize)> = persons
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| {
-            p.name.contains(' ') || p.title.is_some() || single_names.contains(&p.name)
-        })
-        .filter_map(|(i, p)| p.name.rsplit(' ').next().map(|s| (s.to_string(), i)))
-        .flat_map(|(s, i)| {
-            // "al-Assad" is also "Assad".
-            let bare = ["al-", "el-", "Al-", "El-"]
-                .iter()
-                .find_map(|p| s.strip_prefix(p))
-                .map(|b| (b.to_string(), i));
-            std::iter::once((s, i)).chain(bare)
-        })
-        .collect();
+    // Surnames alone ("Mujahid") are mentions of the full name. Each is
+    // kept as (byte range of the person's name, person): the names are
+    // read in place, with no string copied per person.
+    let mut surnames: Vec<(Range<usize>, usize)> = Vec::new();
+    for (i, p) in persons.iter().enumerate() {
+        if !(p.name.contains(' ') || p.title.is_some() || single_names.contains(&p.name.as_str())) {
+            continue;
+        }
+        let last = p.name.rfind(' ').map_or(0, |x| x + 1);
+        surnames.push((last..p.name.len(), i));
+        // "al-Assad" is also "Assad".
+        if ["al-", "el-", "Al-", "El-"]
+            .iter()
+            .any(|pre| p.name[last..].starts_with(pre))
+        {
+            surnames.push((last + 3..p.name.len(), i));
+        }
+    }
     // A given name alone is the person too ("Saddam" after "Saddam
     // Hussein") when one person of the story has it, it is nobody's
     // family name and no ordinary word.
-    let mut firsts: Vec<(String, usize)> = Vec::new();
+    let mut firsts: Vec<(Range<usize>, usize)> = Vec::new();
     // How many people have each word in their name, counted once the
     // first candidate asks (instead of every candidate reading every name).
     let mut people_with_word: Option<FxHashMap<&str, usize>> = None;
@@ -1704,14 +1710,16 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             && !matches!(first, "Abu" | "Abd" | "Umm" | "Bin" | "Ibn")
             && gaz.given_name(first).is_some()
             && !gaz.is_common_word(first)
-            && !surnames.iter().any(|(n, _)| n == first)
+            && !surnames
+                .iter()
+                .any(|(r, j)| persons[*j].name[r.clone()] == *first)
             && unique()
         {
-            firsts.push((first.to_string(), i));
+            firsts.push((0..first.len(), i));
         }
     }
     let n_surnames = surnames.len();
-    let surnames: Vec<(String, usize)> = surnames.into_iter().chain(firsts).collect();
+    surnames.extend(firsts);
     // By length (up to 63 bytes; longer ones share the last entry), the
     // first bytes of the names (bit `b & 63`): every capitalized word is
     // looked for (every word of capitals copy), and one whose length and
@@ -1719,13 +1727,15 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     // it with each name.
     let first_bit = |b: u8| 1u64 << (b & 63);
     let mut firsts_by_len = [0u64; 64];
-    for (n, _) in &surnames {
-        if let Some(&b) = n.as_bytes().first() {
-            firsts_by_len[n.len().min(63)] |= first_bit(b);
+    for (r, i) in &surnames {
+        if !r.is_empty() {
+            firsts_by_len[r.len().min(63)] |= first_bit(persons[*i].name.as_bytes()[r.start]);
         }
     }
     let bytes = doc.text.as_bytes();
-    for tok in t {
+    // Without such names there is nothing to look for.
+    let words: &[Token] = if surnames.is_empty() { &[] } else { t };
+    for tok in words {
         let (start, end) = (tok.start as usize, tok.end as usize);
         if !tok.is(Token::CAP)
             || firsts_by_len[(end - start).min(63)] & first_bit(bytes[start]) == 0
@@ -1734,8 +1744,11 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         }
         let s = &bytes[start..end];
         let sp = tok.span();
-        if let Some(ix) = surnames.iter().position(|(n, _)| n.as_bytes() == s) {
-            let i = &surnames[ix].1;
+        let found = surnames
+            .iter()
+            .position(|(r, i)| persons[*i].name.as_bytes()[r.clone()] == *s);
+        if let Some(ix) = found {
+            let i = surnames[ix].1;
             let inside = persons
                 .iter()
                 .any(|p| p.mentions.iter().any(|m| m.span.overlaps(sp)));
@@ -1745,7 +1758,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                     .iter()
                     .any(|p| p.mentions.iter().any(|m| m.span.overlaps(sp)));
             if !inside && !place && !blocked.iter().any(|b| b.overlaps(sp)) {
-                persons[*i].mentions.push(Mention {
+                persons[i].mentions.push(Mention {
                     span: sp,
                     form: Form::Name,
                 });
