@@ -1858,7 +1858,8 @@ fn date(doc: &Doc, inc: &mut Incident) {
         let mut k = a;
         while k < doc.tokens.len() && (doc.tokens[k].start as usize) < ev.end {
             let w = lw(doc, k);
-            let prev = if k > a { lw(doc, k - 1) } else { "" };
+            // The word before, read only for a time word (most words are none).
+            let prev = || if k > a { lw(doc, k - 1) } else { "" };
             let found: Option<(usize, Option<String>)> =
                 if matches!(w, "overnight" | "yesterday" | "today" | "tonight") {
                     let v = match w {
@@ -1871,7 +1872,7 @@ fn date(doc: &Doc, inc: &mut Incident) {
                     .iter()
                     .position(|d| *d == w)
                 {
-                    if prev == "said" || (k + 1 < doc.tokens.len() && lw(doc, k + 1) == "said") {
+                    if prev() == "said" || (k + 1 < doc.tokens.len() && lw(doc, k + 1) == "said") {
                         None
                     } else {
                         let v = r.map(|d| {
@@ -1909,7 +1910,7 @@ fn date(doc: &Doc, inc: &mut Incident) {
                 };
             if let Some((end, value)) = found {
                 let mut start = doc.tokens[k].start as usize;
-                if matches!(prev, "late" | "early" | "mid" | "last") && k > a {
+                if matches!(prev(), "late" | "early" | "mid" | "last") && k > a {
                     start = doc.tokens[k - 1].start as usize;
                 }
                 inc.date = Some(IncidentDate {
