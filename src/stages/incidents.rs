@@ -30,6 +30,8 @@ use crate::doc::{
 };
 use crate::gazetteer::{Gazetteer, ListKind, PhraseHit};
 use crate::stages::dateline::{full_year, month_number};
+use memchr::memmem::Finder;
+use std::sync::LazyLock;
 
 /// Words that, shortly before a trigger, make it no event.
 ///
@@ -382,24 +384,7 @@ fn hits_starting_in<'a>(doc: &'a Doc, span: Span) -> &'a [PhraseHit] {
 
 fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, span: Span) -> Vec<Trig<'g>> {
     let mut out = Vec::new();
-    // Most sentences hold no trigger: then nothing below can add one.
-    if hits_in(doc, ListKind::Trigger, span).next().is_none() {
-        return out;
-    }
-    // One pass over the sentence's words: "The report of a bombardment is
-    // false" reports no event; weapons bought, sold, seized or found
-    // ("mortars and shells were purchased", "police found 50 kg of
-    // dynamite") are no attack.
-    // The words are the runs of ASCII letters; split as bytes, since no
-    // byte of a longer UTF-8 character is one.
-    let (mut denied, mut trade) = (false, false);
-    for w in doc.lower.as_bytes()[span.range()].split(|b| !b.is_ascii_alphabetic()) {
-        denied |= matches!(w, b"false" | b"untrue" | b"baseless" | b"unfounded");
-        trade |= handles_arms(w);
-    }
-    if denied {
-        return out;
-    }
+    let sent_start = doc.token_at_or_after(span.start);
     for h in hits_in(doc, ListKind::Trigger, span) {
         let Some(k) = doc.token_starting_at(h.span.start) else {
             continue;
@@ -409,7 +394,6 @@ fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, span: Span) -> Vec<Trig<'g>> {
             continue;
         }
         let lo = k.saturating_sub(4);
-        let sent_start = doc.token_at_or_after(span.start);
         if (lo.max(sent_start)..k).any(|j| is_modal(lw(doc, j))) {
             continue;
         }
@@ -434,6 +418,13 @@ fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, span: Span) -> Vec<Trig<'g>> {
             anaphoric,
         });
     }
+    // "The report of a bombardment is false" reports no event. Asked only
+    // once a trigger survived the word tests above.
+    let text = &doc.lower.as_bytes()[span.range()];
+    if out.is_empty() || DENIALS.iter().any(|w| has_word(text, w)) {
+        out.clear();
+        return out;
+    }
     // Deaths in a sentence about a crash or a disaster are the accident's
     // ("four men were killed when the plane crashed").
     if out
@@ -444,8 +435,13 @@ fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, span: Span) -> Vec<Trig<'g>> {
             !(t.kind == "attack" && !t.strong && is_kill_word(&doc.lower[t.span.range()]))
         });
     }
-    if trade {
-        out.retain(|t| !hits_in(doc, ListKind::Weapon, t.span).any(|h| h.span == t.span));
+    // Weapons bought, sold, seized or found ("mortars and shells were
+    // purchased", "police found 50 kg of dynamite") are no attack. Only a
+    // trigger that is also a weapon can go, so the sentence's words are
+    // read for trade only when there is one.
+    let is_weapon = |t: &Trig| hits_in(doc, ListKind::Weapon, t.span).any(|h| h.span == t.span);
+    if out.iter().any(is_weapon) && sentence_words(doc, span).any(handles_arms) {
+        out.retain(|t| !is_weapon(t));
     }
     // Demonstrators clashing with the police is a riot, not a battle.
     if out.iter().any(|t| t.kind == "protest") {
@@ -455,6 +451,29 @@ fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, span: Span) -> Vec<Trig<'g>> {
         }
     }
     out
+}
+
+/// Words that deny a report ("false", "baseless"), as searchers: most
+/// event sentences are looked through for them, and a substring search
+/// that checks the word's edges costs far less than splitting the
+/// sentence into words and comparing each.
+static DENIALS: LazyLock<[Finder<'static>; 4]> =
+    LazyLock::new(|| ["false", "untrue", "baseless", "unfounded"].map(Finder::new));
+
+/// Is `word` (letters only) one of the words of `text`, that is, one of its
+/// runs of ASCII letters?
+fn has_word(text: &[u8], word: &Finder) -> bool {
+    let n = word.needle().len();
+    let letter = |i: usize| text.get(i).is_some_and(u8::is_ascii_alphabetic);
+    word.find_iter(text)
+        .any(|i| (i == 0 || !letter(i - 1)) && !letter(i + n))
+}
+
+/// The words of the sentence at `span` for the word tests of [`triggers`]:
+/// the runs of ASCII letters of its lowercase text, split as bytes, since
+/// no byte of a longer UTF-8 character is one.
+fn sentence_words<'d>(doc: &'d Doc, span: Span) -> impl Iterator<Item = &'d [u8]> {
+    doc.lower.as_bytes()[span.range()].split(|b| !b.is_ascii_alphabetic())
 }
 
 fn is_start(doc: &Doc, k: usize) -> bool {
@@ -1839,7 +1858,8 @@ fn date(doc: &Doc, inc: &mut Incident) {
         let mut k = a;
         while k < doc.tokens.len() && (doc.tokens[k].start as usize) < ev.end {
             let w = lw(doc, k);
-            let prev = if k > a { lw(doc, k - 1) } else { "" };
+            // The word before, read only for a time word (most words are none).
+            let prev = || if k > a { lw(doc, k - 1) } else { "" };
             let found: Option<(usize, Option<String>)> =
                 if matches!(w, "overnight" | "yesterday" | "today" | "tonight") {
                     let v = match w {
@@ -1852,7 +1872,7 @@ fn date(doc: &Doc, inc: &mut Incident) {
                     .iter()
                     .position(|d| *d == w)
                 {
-                    if prev == "said" || (k + 1 < doc.tokens.len() && lw(doc, k + 1) == "said") {
+                    if prev() == "said" || (k + 1 < doc.tokens.len() && lw(doc, k + 1) == "said") {
                         None
                     } else {
                         let v = r.map(|d| {
@@ -1890,7 +1910,7 @@ fn date(doc: &Doc, inc: &mut Incident) {
                 };
             if let Some((end, value)) = found {
                 let mut start = doc.tokens[k].start as usize;
-                if matches!(prev, "late" | "early" | "mid" | "last") && k > a {
+                if matches!(prev(), "late" | "early" | "mid" | "last") && k > a {
                     start = doc.tokens[k - 1].start as usize;
                 }
                 inc.date = Some(IncidentDate {
