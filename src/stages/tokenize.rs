@@ -150,6 +150,11 @@ pub fn tokenize(text: &str) -> (Vec<Token>, bool) {
             kind,
             flags,
         });
+        // A single space, the usual separator, is passed over here rather
+        // than by a trip round the loop.
+        if bytes.get(i) == Some(&b' ') {
+            i += 1;
+        }
     }
     let letters = upper_letters + lower_letters;
     let all_caps = letters >= 20 && upper_letters * 10 >= letters * 8;
