@@ -78,6 +78,11 @@ impl Token {
     pub const LINE_START: u8 = 32;
     /// Preceded by a blank line (or the start of the text).
     pub const PARA_START: u8 = 64;
+    /// Ends like a sentence: the punctuation `.`, `!` or `?`, or a word
+    /// that ends with a period (an abbreviation written with periods,
+    /// `U.S.`). Set by the tokenizer so that the sentence splitter passes
+    /// over every other token with one bit test.
+    pub const STOP: u8 = 128;
 
     pub fn span(&self) -> Span {
         Span::new(self.start as usize, self.end as usize)

@@ -111,20 +111,25 @@ fn split(doc: &Doc) -> Vec<Sentence> {
     let mut begin = 0usize;
     let mut i = 0usize;
     while i < toks.len() {
+        let t = &toks[i];
+        // Most tokens neither follow a hard break nor end like a sentence.
+        if t.flags & (breaks | Token::STOP) == 0 {
+            i += 1;
+            continue;
+        }
         // Hard breaks before token i: blank line, or a line break in text
         // that is not hard-wrapped.
-        if i > begin && toks[i].flags & breaks != 0 {
+        if i > begin && t.flags & breaks != 0 {
             push(&mut out, doc, begin, i);
             begin = i;
         }
-        let t = &toks[i];
-        let is_end_punct = match t.kind {
-            TokenKind::Punct => matches!(bytes_of(text, t), b"." | b"!" | b"?"),
-            TokenKind::Word => {
-                t.end - t.start > 2 && text[t.end as usize - 1] == b'.' && ends_at_break(doc, i)
-            }
-            TokenKind::Number => false,
-        };
+        // `.`, `!`, `?`, or a word that ends with a period ("U.S.").
+        let is_end_punct = t.is(Token::STOP)
+            && match t.kind {
+                TokenKind::Punct => true,
+                TokenKind::Word => ends_at_break(doc, i),
+                TokenKind::Number => false,
+            };
         if is_end_punct && ends_sentence(doc, i) {
             let mut j = i + 1;
             // Closing quotes and brackets belong to the sentence.

@@ -37,6 +37,11 @@ mod class {
     pub const ALNUM: u8 = UPPER | LOWER | DIGIT;
     /// A byte of a non-ASCII character.
     pub const NON_ASCII: u8 = 16;
+    /// `.`, `!` and `?`, which may end a sentence. The value is the token
+    /// flag, so a punctuation token takes its class as a flag as it is.
+    pub const STOP: u8 = Token::STOP;
+
+    use crate::doc::Token;
 
     /// The class of every byte.
     pub static TABLE: [u8; 256] = {
@@ -54,6 +59,8 @@ mod class {
                 LOWER
             } else if byte.is_ascii_digit() {
                 DIGIT
+            } else if matches!(byte, b'.' | b'!' | b'?') {
+                STOP
             } else {
                 0
             };
@@ -96,20 +103,21 @@ pub fn tokenize(text: &str) -> (Vec<Token>, bool) {
         let start = i;
         let (kind, mut flags);
         if cls & class::ALNUM != 0 {
-            if let Some((end, k, bits)) = scan_ascii_word(bytes, i) {
+            if let Some((end, k, f)) = scan_ascii_word(bytes, i, cls) {
                 i = end;
                 kind = k;
-                flags = shape_of_classes(bits, cls);
+                flags = f;
             } else {
                 let (end, k) = scan_word(text, i);
                 i = end;
                 kind = k;
-                flags = shape(&text[start..i]);
+                flags = shape(&text[start..i]) | period_end(bytes, k, i);
             }
-        } else if cls == 0 {
+        } else if cls & class::NON_ASCII == 0 {
+            // ASCII punctuation: its class is 0 or `STOP`.
             i += 1;
             kind = TokenKind::Punct;
-            flags = Token::ASCII;
+            flags = Token::ASCII | cls;
         } else {
             let c = text[i..].chars().next().unwrap_or(' ');
             if c.is_whitespace() {
@@ -142,6 +150,11 @@ pub fn tokenize(text: &str) -> (Vec<Token>, bool) {
             kind,
             flags,
         });
+        // A single space, the usual separator, is passed over here rather
+        // than by a trip round the loop.
+        if bytes.get(i) == Some(&b' ') {
+            i += 1;
+        }
     }
     let letters = upper_letters + lower_letters;
     let all_caps = letters >= 20 && upper_letters * 10 >= letters * 8;
@@ -149,11 +162,11 @@ pub fn tokenize(text: &str) -> (Vec<Token>, bool) {
 }
 
 /// The fast path of [`scan_word`] for a word or number that starts with an
-/// ASCII letter or digit at `start`: returns its end, kind and the OR of
-/// its bytes' classes, or `None` when a non-ASCII character follows the
-/// run of ASCII letters and digits (it may belong to the word).
+/// ASCII letter or digit (of class `first`) at `start`: returns its end,
+/// kind and flags, or `None` when a non-ASCII character follows the run of
+/// ASCII letters and digits (it may belong to the word).
 #[inline]
-fn scan_ascii_word(bytes: &[u8], start: usize) -> Option<(usize, TokenKind, u8)> {
+fn scan_ascii_word(bytes: &[u8], start: usize, first: u8) -> Option<(usize, TokenKind, u8)> {
     let mut i = start;
     let mut bits = 0u8;
     while let Some(&b) = bytes.get(i) {
@@ -168,13 +181,26 @@ fn scan_ascii_word(bytes: &[u8], start: usize) -> Option<(usize, TokenKind, u8)>
         i += 1;
     }
     if bits & (class::UPPER | class::LOWER) == 0 {
-        return Some((number_end(bytes, i), TokenKind::Number, bits));
+        let flags = shape_of_classes(bits, first);
+        return Some((number_end(bytes, i), TokenKind::Number, flags));
     }
     if let Some(end) = abbreviation_end(bytes, start, i) {
         let bits = bytes[start..end].iter().fold(0, |b, &c| b | class::of(c));
-        return Some((end, TokenKind::Word, bits));
+        let flags = shape_of_classes(bits, first) | period_end(bytes, TokenKind::Word, end);
+        return Some((end, TokenKind::Word, flags));
     }
-    Some((i, TokenKind::Word, bits))
+    Some((i, TokenKind::Word, shape_of_classes(bits, first)))
+}
+
+/// [`Token::STOP`] for a word that ends with a period at `end` (only an
+/// abbreviation written with periods does), else 0.
+#[inline]
+fn period_end(bytes: &[u8], kind: TokenKind, end: usize) -> u8 {
+    if kind == TokenKind::Word && bytes[end - 1] == b'.' {
+        Token::STOP
+    } else {
+        0
+    }
 }
 
 /// Is `c` (at byte `i` of `text`) a word character? Returns the byte length
