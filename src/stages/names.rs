@@ -1817,7 +1817,11 @@ fn listed_people(
     while k < t.len() {
         let starts = t[k].is_word()
             && (t[k].is(Token::CAP) || is_name_particle(t[k].text(doc.text)))
-            && gaz.may_start_person(&doc.lower, &t[k]);
+            && gaz.may_start_person(
+                &doc.lower,
+                &t[k],
+                doc.lexemes.get(k).unwrap_or(&Lexeme::UNKNOWN),
+            );
         if !starts {
             k += 1;
             continue;
