@@ -19,7 +19,8 @@ use std::cell::{Cell, RefCell};
 use std::hash::{Hash, Hasher};
 
 /// What the built-in gazetteers say of one word as written: its word-list
-/// bits and where a walk of the place names stands after it. The lookup
+/// bits, its key in the filter of listed people's first words, and where a
+/// walk of the place names stands after it. The lookup
 /// stage reads it for each word that may start a name
 /// ([`Doc::lexemes`](crate::Doc::lexemes)), the places and people stages
 /// read it there. In the thread's lexicon each answer is filled in when
@@ -28,6 +29,13 @@ use std::hash::{Hash, Hasher};
 pub struct Lexeme {
     /// The word list bits (`WORD_INFO`), or [`Lexeme::UNKNOWN_BITS`].
     pub(crate) bits: u8,
+    /// The word's key in the filter of listed people's first words (see
+    /// `Gazetteer::may_start_person`), filled in with `bits` (meaningless
+    /// while they are unknown). The key, not the filter's answer: the
+    /// answer depends on the people lists a gazetteer was loaded with, and
+    /// the lexicon is the thread's, whatever gazetteer asks. (The field
+    /// lies in padding: entries stay 64 bytes.)
+    pub(crate) person_key: u16,
     /// The built-in place index after this word as a name's first token.
     pub(crate) first: FirstWalk,
 }
@@ -38,10 +46,11 @@ impl Lexeme {
     /// Nothing known: every question goes to the gazetteers.
     pub const UNKNOWN: Lexeme = Lexeme {
         bits: Lexeme::UNKNOWN_BITS,
+        person_key: 0,
         first: FirstWalk::Unknown,
     };
 
-    /// Which answers are not asked for yet (bits, walk).
+    /// Which answers are not asked for yet (bits and person key, walk).
     #[inline]
     fn unknown(&self) -> (bool, bool) {
         (

@@ -379,7 +379,7 @@ impl Gazetteer {
         };
         lexicon::complete_lexeme(short, |lex| {
             if lex.bits == Lexeme::UNKNOWN_BITS {
-                lex.bits = lookup_word_bits(tok.text(text));
+                fill_word_bits(lex, tok.text(text));
             }
             if lex.first == FirstWalk::Unknown {
                 lex.first = self.places.walk_first(text, tok);
@@ -506,14 +506,19 @@ impl Gazetteer {
     }
 
     /// Can a listed person's name start with word token `tok` of `lower`,
-    /// a text in ASCII lowercase (`Doc::lower`)?
+    /// a text in ASCII lowercase (`Doc::lower`), whose [`Lexeme`] is `lex`?
+    /// Most words have their key in the lexeme the lookup stage read.
     #[inline]
-    pub fn may_start_person(&self, lower: &str, tok: &Token) -> bool {
-        let (start, end) = (tok.start as usize, tok.end as usize);
-        debug_assert!(!lower.as_bytes()[start..end]
-            .iter()
-            .any(|b| b.is_ascii_uppercase()));
-        let key = first_word_key(end - start, word_head_in(lower.as_bytes(), start, end));
+    pub fn may_start_person(&self, lower: &str, tok: &Token, lex: &Lexeme) -> bool {
+        let key = if lex.bits != Lexeme::UNKNOWN_BITS {
+            u64::from(lex.person_key)
+        } else {
+            let (start, end) = (tok.start as usize, tok.end as usize);
+            debug_assert!(!lower.as_bytes()[start..end]
+                .iter()
+                .any(|b| b.is_ascii_uppercase()));
+            first_word_key(end - start, word_head_in(lower.as_bytes(), start, end))
+        };
         bit(&self.people_first_bits, key)
     }
 
@@ -537,10 +542,32 @@ fn builtin_word_bits(short: Option<u128>, word: &str) -> u8 {
     };
     lexicon::with_lexeme(short, |lex| {
         if lex.bits == Lexeme::UNKNOWN_BITS {
-            lex.bits = lookup_word_bits(word);
+            fill_word_bits(lex, word);
         }
         lex.bits
     })
+}
+
+/// Fills in the word bits of `lex`, the lexeme of `word`, and the key that
+/// comes with them.
+fn fill_word_bits(lex: &mut Lexeme, word: &str) {
+    lex.bits = lookup_word_bits(word);
+    let head = ascii_lowercase_bytes(word_head(word.as_bytes()));
+    lex.person_key = first_word_key(word.len(), head) as u16;
+}
+
+/// The eight bytes of `x` with ASCII capitals lowercased, all at once (a
+/// loop over them costs about a hundred instructions).
+fn ascii_lowercase_bytes(x: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let low7 = x & LOW7;
+    // The high bit of each byte: its low seven bits are at least b'A', ...
+    let from_a = low7 + 0x3f3f_3f3f_3f3f_3f3f;
+    // ... past b'Z', and the byte is ASCII.
+    let past_z = low7 + 0x2525_2525_2525_2525;
+    let capitals = from_a & !past_z & !x & HIGH;
+    x | capitals >> 2
 }
 
 /// [`WORD_INFO`]'s bits for `word` (any case), looked up.
@@ -691,4 +718,18 @@ fn set_bit(bits: &mut [u64], h: u64) {
 /// Is the bit of hash `h` set in a 65,536-bit filter?
 fn bit(bits: &[u64], h: u64) -> bool {
     bits[(h as usize >> 6) & 1023] & (1 << (h & 63)) != 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_lowercase_as_ascii_lowercase() {
+        for b in 0..=255u8 {
+            let x = u64::from_le_bytes([b, b'Q', 0xC3, b, b'@', b'[', b'z', b]);
+            let want = u64::from_le_bytes(x.to_le_bytes().map(|b| b.to_ascii_lowercase()));
+            assert_eq!(ascii_lowercase_bytes(x), want, "{b}");
+        }
+    }
 }

@@ -1721,15 +1721,19 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     let n_surnames = surnames.len();
     surnames.extend(firsts);
     // By length (up to 63 bytes; longer ones share the last entry), the
-    // first bytes of the names (bit `b & 63`): every capitalized word is
-    // looked for (every word of capitals copy), and one whose length and
-    // first letter no name has together is passed over without comparing
-    // it with each name.
-    let first_bit = |b: u8| 1u64 << (b & 63);
+    // first and the last bytes of the names (bit `b & 63`): every
+    // capitalized word is looked for (every word of capitals copy), and one
+    // whose length and first letter no name has together is passed over
+    // without comparing it with each name; the last letter turns away most
+    // of the rest (with a dozen people, most letters start a name).
+    let byte_bit = |b: u8| 1u64 << (b & 63);
     let mut firsts_by_len = [0u64; 64];
+    let mut lasts_by_len = [0u64; 64];
     for (r, i) in &surnames {
         if !r.is_empty() {
-            firsts_by_len[r.len().min(63)] |= first_bit(persons[*i].name.as_bytes()[r.start]);
+            let name = persons[*i].name.as_bytes();
+            firsts_by_len[r.len().min(63)] |= byte_bit(name[r.start]);
+            lasts_by_len[r.len().min(63)] |= byte_bit(name[r.end - 1]);
         }
     }
     let bytes = doc.text.as_bytes();
@@ -1737,8 +1741,10 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     let words: &[Token] = if surnames.is_empty() { &[] } else { t };
     for tok in words {
         let (start, end) = (tok.start as usize, tok.end as usize);
+        let len = (end - start).min(63);
         if !tok.is(Token::CAP)
-            || firsts_by_len[(end - start).min(63)] & first_bit(bytes[start]) == 0
+            || firsts_by_len[len] & byte_bit(bytes[start]) == 0
+            || lasts_by_len[len] & byte_bit(bytes[end - 1]) == 0
         {
             continue;
         }
@@ -1817,7 +1823,11 @@ fn listed_people(
     while k < t.len() {
         let starts = t[k].is_word()
             && (t[k].is(Token::CAP) || is_name_particle(t[k].text(doc.text)))
-            && gaz.may_start_person(&doc.lower, &t[k]);
+            && gaz.may_start_person(
+                &doc.lower,
+                &t[k],
+                doc.lexemes.get(k).unwrap_or(&Lexeme::UNKNOWN),
+            );
         if !starts {
             k += 1;
             continue;
