@@ -174,36 +174,45 @@ fn is_vague(w: &str) -> bool {
     )
 }
 
-/// Words of killing and death.
-fn is_kill_word(w: &str) -> bool {
-    matches!(
-        w,
-        "killed"
-            | "killing"
-            | "kills"
-            | "dead"
-            | "died"
-            | "murdered"
-            | "slain"
-            | "massacred"
-            | "executed"
-            | "assassinated"
-            | "deaths"
-            | "death"
-            | "lives"
-            | "assassination"
-            | "murder"
-            | "bodies"
-            | "body"
-    )
+/// What a casualty or damage word says was done: to people (killed,
+/// injured) or to things (damaged).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Harm {
+    /// Words of killing and death.
+    Kill,
+    /// Words of injury.
+    Injure,
+    /// Words of damage that make a nearby target noun a target ("the
+    /// bridge was destroyed").
+    Damage,
 }
 
-/// Words of injury.
+/// The harm a word names, if any. The three lists are one `match`, since
+/// [`Anchors::new`] asks about every word of an event sentence: one test,
+/// dispatched on the word's length, instead of three.
+fn harm_of(w: &str) -> Option<Harm> {
+    Some(match w {
+        "killed" | "killing" | "kills" | "dead" | "died" | "murdered" | "slain" | "massacred"
+        | "executed" | "assassinated" | "deaths" | "death" | "lives" | "assassination"
+        | "murder" | "bodies" | "body" => Harm::Kill,
+        "wounded" | "wounding" | "injured" | "injuring" | "injuries" | "hurt" => Harm::Injure,
+        "destroyed" | "destroying" | "damaged" | "damaging" | "damage" | "razed" | "burned"
+        | "burnt" | "torched" | "blew" | "blown" | "hit" | "struck" | "burning" | "looted"
+        | "ransacked" => Harm::Damage,
+        _ => return None,
+    })
+}
+
+fn is_kill_word(w: &str) -> bool {
+    harm_of(w) == Some(Harm::Kill)
+}
+
 fn is_injure_word(w: &str) -> bool {
-    matches!(
-        w,
-        "wounded" | "wounding" | "injured" | "injuring" | "injuries" | "hurt"
-    )
+    harm_of(w) == Some(Harm::Injure)
+}
+
+fn is_damage_word(w: &str) -> bool {
+    harm_of(w) == Some(Harm::Damage)
 }
 
 /// Type precedence when a sentence has several triggers.
@@ -608,8 +617,7 @@ fn count_at(doc: &Doc, k: usize, end: usize) -> Option<Count> {
 }
 
 fn is_verbish(w: &str) -> bool {
-    is_kill_word(w)
-        || is_injure_word(w)
+    matches!(harm_of(w), Some(Harm::Kill | Harm::Injure))
         || matches!(
             w,
             "were"
@@ -1312,12 +1320,10 @@ impl Anchors {
             .collect();
         let (mut harm, mut damage) = (Vec::new(), Vec::new());
         for k in sent.tokens.clone() {
-            let w = lw(doc, k);
-            if is_kill_word(w) || is_injure_word(w) {
-                harm.push(k);
-            }
-            if is_damage_word(w) {
-                damage.push(k);
+            match harm_of(lw(doc, k)) {
+                Some(Harm::Kill | Harm::Injure) => harm.push(k),
+                Some(Harm::Damage) => damage.push(k),
+                None => {}
             }
         }
         Anchors {
@@ -1326,30 +1332,6 @@ impl Anchors {
             damage,
         }
     }
-}
-
-/// Words of damage that make a nearby target noun a target ("the bridge
-/// was destroyed").
-fn is_damage_word(w: &str) -> bool {
-    matches!(
-        w,
-        "destroyed"
-            | "destroying"
-            | "damaged"
-            | "damaging"
-            | "damage"
-            | "razed"
-            | "burned"
-            | "burnt"
-            | "torched"
-            | "blew"
-            | "blown"
-            | "hit"
-            | "struck"
-            | "burning"
-            | "looted"
-            | "ransacked"
-    )
 }
 
 /// Words that begin another clause.
