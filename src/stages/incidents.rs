@@ -174,36 +174,45 @@ fn is_vague(w: &str) -> bool {
     )
 }
 
-/// Words of killing and death.
-fn is_kill_word(w: &str) -> bool {
-    matches!(
-        w,
-        "killed"
-            | "killing"
-            | "kills"
-            | "dead"
-            | "died"
-            | "murdered"
-            | "slain"
-            | "massacred"
-            | "executed"
-            | "assassinated"
-            | "deaths"
-            | "death"
-            | "lives"
-            | "assassination"
-            | "murder"
-            | "bodies"
-            | "body"
-    )
+/// What a casualty or damage word says was done: to people (killed,
+/// injured) or to things (damaged).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Harm {
+    /// Words of killing and death.
+    Kill,
+    /// Words of injury.
+    Injure,
+    /// Words of damage that make a nearby target noun a target ("the
+    /// bridge was destroyed").
+    Damage,
 }
 
-/// Words of injury.
+/// The harm a word names, if any. The three lists are one `match`, since
+/// [`Anchors::new`] asks about every word of an event sentence: one test,
+/// dispatched on the word's length, instead of three.
+fn harm_of(w: &str) -> Option<Harm> {
+    Some(match w {
+        "killed" | "killing" | "kills" | "dead" | "died" | "murdered" | "slain" | "massacred"
+        | "executed" | "assassinated" | "deaths" | "death" | "lives" | "assassination"
+        | "murder" | "bodies" | "body" => Harm::Kill,
+        "wounded" | "wounding" | "injured" | "injuring" | "injuries" | "hurt" => Harm::Injure,
+        "destroyed" | "destroying" | "damaged" | "damaging" | "damage" | "razed" | "burned"
+        | "burnt" | "torched" | "blew" | "blown" | "hit" | "struck" | "burning" | "looted"
+        | "ransacked" => Harm::Damage,
+        _ => return None,
+    })
+}
+
+fn is_kill_word(w: &str) -> bool {
+    harm_of(w) == Some(Harm::Kill)
+}
+
 fn is_injure_word(w: &str) -> bool {
-    matches!(
-        w,
-        "wounded" | "wounding" | "injured" | "injuring" | "injuries" | "hurt"
-    )
+    harm_of(w) == Some(Harm::Injure)
+}
+
+fn is_damage_word(w: &str) -> bool {
+    harm_of(w) == Some(Harm::Damage)
 }
 
 /// Type precedence when a sentence has several triggers.
@@ -608,8 +617,7 @@ fn count_at(doc: &Doc, k: usize, end: usize) -> Option<Count> {
 }
 
 fn is_verbish(w: &str) -> bool {
-    is_kill_word(w)
-        || is_injure_word(w)
+    matches!(harm_of(w), Some(Harm::Kill | Harm::Injure))
         || matches!(
             w,
             "were"
@@ -1312,12 +1320,10 @@ impl Anchors {
             .collect();
         let (mut harm, mut damage) = (Vec::new(), Vec::new());
         for k in sent.tokens.clone() {
-            let w = lw(doc, k);
-            if is_kill_word(w) || is_injure_word(w) {
-                harm.push(k);
-            }
-            if is_damage_word(w) {
-                damage.push(k);
+            match harm_of(lw(doc, k)) {
+                Some(Harm::Kill | Harm::Injure) => harm.push(k),
+                Some(Harm::Damage) => damage.push(k),
+                None => {}
             }
         }
         Anchors {
@@ -1326,30 +1332,6 @@ impl Anchors {
             damage,
         }
     }
-}
-
-/// Words of damage that make a nearby target noun a target ("the bridge
-/// was destroyed").
-fn is_damage_word(w: &str) -> bool {
-    matches!(
-        w,
-        "destroyed"
-            | "destroying"
-            | "damaged"
-            | "damaging"
-            | "damage"
-            | "razed"
-            | "burned"
-            | "burnt"
-            | "torched"
-            | "blew"
-            | "blown"
-            | "hit"
-            | "struck"
-            | "burning"
-            | "looted"
-            | "ransacked"
-    )
 }
 
 /// Words that begin another clause.
@@ -1857,60 +1839,17 @@ fn date(doc: &Doc, inc: &mut Incident) {
         let a = doc.token_at_or_after(ev.start.max(after_dateline));
         let mut k = a;
         while k < doc.tokens.len() && (doc.tokens[k].start as usize) < ev.end {
-            let w = lw(doc, k);
-            // The word before, read only for a time word (most words are none).
-            let prev = || if k > a { lw(doc, k - 1) } else { "" };
-            let found: Option<(usize, Option<String>)> =
-                if matches!(w, "overnight" | "yesterday" | "today" | "tonight") {
-                    let v = match w {
-                        "yesterday" => r.map(|d| iso(d - 1)),
-                        "today" | "tonight" => r.map(iso),
-                        _ => None,
-                    };
-                    Some((k + 1, v))
-                } else if let Some(wd) = crate::stages::dateline::WEEKDAYS
-                    .iter()
-                    .position(|d| *d == w)
-                {
-                    if prev() == "said" || (k + 1 < doc.tokens.len() && lw(doc, k + 1) == "said") {
-                        None
-                    } else {
-                        let v = r.map(|d| {
-                            // 1970-01-01 was a Thursday (index 3).
-                            let today = (d + 3).rem_euclid(7);
-                            let back = (today - wd as i64).rem_euclid(7);
-                            iso(d - back)
-                        });
-                        Some((k + 1, v))
-                    }
-                } else if let Some(m) = month_number(w).filter(|_| {
-                    w.len() >= 3 && !doc.tokens[k].is(Token::LOWER)
-                        || doc.all_caps && month_number(w).is_some()
-                }) {
-                    month_date(doc, k, m, r)
-                } else if doc.tokens[k].kind == TokenKind::Number
-                    && k + 1 < doc.tokens.len()
-                    && month_number(lw(doc, k + 1)).is_some()
-                {
-                    // "19 June 1986", "23 AUG 88"
-                    let d: u32 = doc.tokens[k].text(doc.text).parse().unwrap_or(0);
-                    let m = month_number(lw(doc, k + 1)).unwrap_or(0);
-                    let (y, e) = match doc.tokens.get(k + 2) {
-                        Some(t) if t.kind == TokenKind::Number && t.end - t.start <= 4 => {
-                            (t.text(doc.text).parse::<u32>().ok().map(full_year), k + 3)
-                        }
-                        _ => (r.map(|x| civil_from_days(x).0 as u32), k + 2),
-                    };
-                    let v = y
-                        .filter(|_| (1..=31).contains(&d))
-                        .map(|y| format!("{y:04}-{m:02}-{d:02}"));
-                    Some((e, v))
-                } else {
-                    None
-                };
+            // A time expression starts with a word (time words, weekdays
+            // and months are all words of letters) or with a day's number:
+            // punctuation is passed over unread.
+            let found = match doc.tokens[k].kind {
+                TokenKind::Word => word_date(doc, k, a, r),
+                TokenKind::Number => day_month_date(doc, k, r),
+                TokenKind::Punct => None,
+            };
             if let Some((end, value)) = found {
                 let mut start = doc.tokens[k].start as usize;
-                if matches!(prev(), "late" | "early" | "mid" | "last") && k > a {
+                if k > a && matches!(lw(doc, k - 1), "late" | "early" | "mid" | "last") {
                     start = doc.tokens[k - 1].start as usize;
                 }
                 inc.date = Some(IncidentDate {
@@ -1922,6 +1861,67 @@ fn date(doc: &Doc, inc: &mut Incident) {
             k += 1;
         }
     }
+}
+
+/// A time expression that starts with the word at token `k`: "yesterday",
+/// "Tuesday", "November", "Dec. 5"; `a` is where the evidence starts, `r`
+/// the reference date. Returns the token after it and its value.
+fn word_date(doc: &Doc, k: usize, a: usize, r: Option<i64>) -> Option<(usize, Option<String>)> {
+    let w = lw(doc, k);
+    // No time word, weekday or month is shorter ("Dec", "May").
+    if w.len() < 3 {
+        return None;
+    }
+    if matches!(w, "overnight" | "yesterday" | "today" | "tonight") {
+        let v = match w {
+            "yesterday" => r.map(|d| iso(d - 1)),
+            "today" | "tonight" => r.map(iso),
+            _ => None,
+        };
+        return Some((k + 1, v));
+    }
+    if let Some(wd) = crate::stages::dateline::WEEKDAYS
+        .iter()
+        .position(|d| *d == w)
+    {
+        if k > a && lw(doc, k - 1) == "said" || k + 1 < doc.tokens.len() && lw(doc, k + 1) == "said"
+        {
+            return None;
+        }
+        let v = r.map(|d| {
+            // 1970-01-01 was a Thursday (index 3).
+            let today = (d + 3).rem_euclid(7);
+            let back = (today - wd as i64).rem_euclid(7);
+            iso(d - back)
+        });
+        return Some((k + 1, v));
+    }
+    // A month's name is capitalized ("May", not "may"), unless all of
+    // the text is.
+    if doc.tokens[k].is(Token::LOWER) && !doc.all_caps {
+        return None;
+    }
+    month_date(doc, k, month_number(w)?, r)
+}
+
+/// "19 June 1986", "23 AUG 88": a day's number at token `k`, then a month
+/// and maybe a year. Returns the token after it and its value.
+fn day_month_date(doc: &Doc, k: usize, r: Option<i64>) -> Option<(usize, Option<String>)> {
+    if k + 1 >= doc.tokens.len() {
+        return None;
+    }
+    let m = month_number(lw(doc, k + 1))?;
+    let d: u32 = doc.tokens[k].text(doc.text).parse().unwrap_or(0);
+    let (y, e) = match doc.tokens.get(k + 2) {
+        Some(t) if t.kind == TokenKind::Number && t.end - t.start <= 4 => {
+            (t.text(doc.text).parse::<u32>().ok().map(full_year), k + 3)
+        }
+        _ => (r.map(|x| civil_from_days(x).0 as u32), k + 2),
+    };
+    let v = y
+        .filter(|_| (1..=31).contains(&d))
+        .map(|y| format!("{y:04}-{m:02}-{d:02}"));
+    Some((e, v))
 }
 
 /// "November", "Dec. 5", "December 5, 2023": a month, possibly with a day
