@@ -124,8 +124,20 @@ pub const WEEKDAYS: [&str; 7] = [
 ///
 /// Called for many words of every story (the incidents stage asks about
 /// the words around numbers), so most words are rejected by their length
-/// or their first three letters, without building a lowercase copy.
+/// or their first three letters, without building a lowercase copy. The
+/// first tests come before the trailing dots are trimmed: trimming only
+/// takes bytes off the end, leaving a shorter word with the same first
+/// byte, or nothing.
 pub fn month_number(word: &str) -> Option<u32> {
+    let w = word.as_bytes();
+    if w.len() < 3
+        || !matches!(
+            w[0].to_ascii_lowercase(),
+            b'a' | b'd' | b'f' | b'j' | b'm' | b'n' | b'o' | b's'
+        )
+    {
+        return None;
+    }
     let w = word.trim_end_matches('.').as_bytes();
     // No month name is longer than "september".
     if w.len() < 3 || w.len() > 9 {
@@ -266,7 +278,7 @@ mod tests {
         assert_eq!(month_number("Sept."), Some(9));
         assert_eq!(month_number("SEPT"), Some(9));
         for word in [
-            "Mayor", "Marc", "ma", "Septe", "Junee", "augusts", "Monday", "", "...",
+            "Mayor", "Marc", "ma", "Septe", "Junee", "augusts", "Monday", "", "...", ".jan", "Ja.",
         ] {
             assert_eq!(month_number(word), None, "{word}");
         }
