@@ -120,6 +120,22 @@ pub const WEEKDAYS: [&str; 7] = [
     "sunday",
 ];
 
+/// Index in [`WEEKDAYS`] of a lowercase weekday name: a `match`, which
+/// compiles to a length and byte test, since the incidents stage asks
+/// about most words of an incident's sentences.
+pub fn weekday_number(word: &str) -> Option<usize> {
+    Some(match word {
+        "monday" => 0,
+        "tuesday" => 1,
+        "wednesday" => 2,
+        "thursday" => 3,
+        "friday" => 4,
+        "saturday" => 5,
+        "sunday" => 6,
+        _ => return None,
+    })
+}
+
 /// Month number of an English month name or abbreviation (any case).
 ///
 /// Called for many words of every story (the incidents stage asks about
@@ -264,6 +280,16 @@ mod tests {
     fn ordinary_sentences_are_not_datelines() {
         assert!(find("The committee said on Monday that four men died.", None).is_none());
         assert!(find("John Smith - the mayor - resigned.", None).is_none());
+    }
+
+    #[test]
+    fn weekday_names() {
+        for (i, name) in WEEKDAYS.iter().enumerate() {
+            assert_eq!(weekday_number(name), Some(i));
+        }
+        for word in ["Monday", "mon", "days", ""] {
+            assert_eq!(weekday_number(word), None, "{word}");
+        }
     }
 
     #[test]

@@ -29,7 +29,7 @@ use crate::doc::{
     TokenKind,
 };
 use crate::gazetteer::{Gazetteer, ListKind, PhraseHit};
-use crate::stages::dateline::{full_year, month_number};
+use crate::stages::dateline::{full_year, month_number, weekday_number};
 use memchr::memmem::Finder;
 use std::sync::LazyLock;
 
@@ -1832,10 +1832,17 @@ fn reference(doc: &Doc) -> Option<i64> {
 /// The date of the incident: the first time expression in its evidence
 /// (not a weekday right after "said", which dates the report).
 fn date(doc: &Doc, inc: &mut Incident) {
+    if let Some(d) = first_date(doc, &inc.evidence) {
+        inc.date = Some(d);
+    }
+}
+
+/// The first time expression in the evidence spans, read in place.
+fn first_date(doc: &Doc, evidence: &[Span]) -> Option<IncidentDate> {
     let r = reference(doc);
     // Never the dateline's own date.
     let after_dateline = doc.dateline.as_ref().map_or(0, |d| d.span.end);
-    for ev in inc.evidence.clone() {
+    for ev in evidence {
         let a = doc.token_at_or_after(ev.start.max(after_dateline));
         let mut k = a;
         while k < doc.tokens.len() && (doc.tokens[k].start as usize) < ev.end {
@@ -1852,38 +1859,35 @@ fn date(doc: &Doc, inc: &mut Incident) {
                 if k > a && matches!(lw(doc, k - 1), "late" | "early" | "mid" | "last") {
                     start = doc.tokens[k - 1].start as usize;
                 }
-                inc.date = Some(IncidentDate {
+                return Some(IncidentDate {
                     span: Span::new(start, doc.tokens[end - 1].end as usize),
                     value,
                 });
-                return;
             }
             k += 1;
         }
     }
+    None
 }
 
 /// A time expression that starts with the word at token `k`: "yesterday",
 /// "Tuesday", "November", "Dec. 5"; `a` is where the evidence starts, `r`
 /// the reference date. Returns the token after it and its value.
 fn word_date(doc: &Doc, k: usize, a: usize, r: Option<i64>) -> Option<(usize, Option<String>)> {
-    let w = lw(doc, k);
-    // No time word, weekday or month is shorter ("Dec", "May").
-    if w.len() < 3 {
+    // No time word, weekday or month is shorter ("Dec", "May"): most
+    // words are passed over on their length, unread.
+    let t = &doc.tokens[k];
+    if t.end - t.start < 3 {
         return None;
     }
-    if matches!(w, "overnight" | "yesterday" | "today" | "tonight") {
-        let v = match w {
-            "yesterday" => r.map(|d| iso(d - 1)),
-            "today" | "tonight" => r.map(iso),
-            _ => None,
-        };
-        return Some((k + 1, v));
+    let w = lw(doc, k);
+    match w {
+        "overnight" => return Some((k + 1, None)),
+        "yesterday" => return Some((k + 1, r.map(|d| iso(d - 1)))),
+        "today" | "tonight" => return Some((k + 1, r.map(iso))),
+        _ => {}
     }
-    if let Some(wd) = crate::stages::dateline::WEEKDAYS
-        .iter()
-        .position(|d| *d == w)
-    {
+    if let Some(wd) = weekday_number(w) {
         if k > a && lw(doc, k - 1) == "said" || k + 1 < doc.tokens.len() && lw(doc, k + 1) == "said"
         {
             return None;
