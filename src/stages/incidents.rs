@@ -1320,6 +1320,13 @@ impl Anchors {
             .collect();
         let (mut harm, mut damage) = (Vec::new(), Vec::new());
         for k in sent.tokens.clone() {
+            // No casualty or damage word is shorter than "hit": the
+            // punctuation and the short function words of a sentence are
+            // passed over on their length, unread.
+            let t = &doc.tokens[k];
+            if t.end - t.start < 3 {
+                continue;
+            }
             match harm_of(lw(doc, k)) {
                 Some(Harm::Kill | Harm::Injure) => harm.push(k),
                 Some(Harm::Damage) => damage.push(k),
