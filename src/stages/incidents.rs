@@ -1785,12 +1785,12 @@ fn locate(doc: &Doc, inc: &mut Incident) {
 fn locative_start(doc: &Doc, k: usize) -> Option<usize> {
     let lo = k.saturating_sub(12);
     for j in (lo..k).rev() {
-        let w = lw(doc, j);
-        if matches!(w, "," | ";" | "." | "said") {
-            return None;
-        }
-        if matches!(w, "in" | "into" | "inside" | "near" | "at" | "outside") {
-            return Some(j);
+        // As bytes: the words are only compared with ASCII literals.
+        let t = &doc.tokens[j];
+        match &doc.lower.as_bytes()[t.start as usize..t.end as usize] {
+            b"," | b";" | b"." | b"said" => return None,
+            b"in" | b"into" | b"inside" | b"near" | b"at" | b"outside" => return Some(j),
+            _ => {}
         }
     }
     None
