@@ -1314,21 +1314,34 @@ impl NameWords {
     }
 }
 
-/// Given-name and common-word bits of each token, looked up once: the
-/// person rules ask about the same tokens many times over.
+/// Given-name and common-word bits of each token. Most capitalized words
+/// have them in their lexeme (read by the lookup stage); the others are
+/// looked up once and kept: the person rules ask about the same tokens
+/// many times over.
 struct TokenWords<'a> {
     doc: &'a Doc<'a>,
     gaz: &'a Gazetteer,
+    /// Bits looked up for tokens whose lexeme lacks the answer.
     bits: Vec<Cell<u8>>,
 }
 
 impl TokenWords<'_> {
     const UNKNOWN: u8 = u8::MAX;
 
+    #[inline]
     fn bits(&self, k: usize) -> u8 {
+        let lex = self.doc.lexemes.get(k).unwrap_or(&Lexeme::UNKNOWN);
+        match self.gaz.lexeme_word_bits(lex) {
+            Some(bits) => bits,
+            None => self.looked_up_bits(k, lex),
+        }
+    }
+
+    /// [`TokenWords::bits`] of a token whose lexeme lacks them.
+    #[inline(never)]
+    fn looked_up_bits(&self, k: usize, lex: &Lexeme) -> u8 {
         let c = &self.bits[k];
         if c.get() == Self::UNKNOWN {
-            let lex = self.doc.lexemes.get(k).unwrap_or(&Lexeme::UNKNOWN);
             c.set(
                 self.gaz
                     .token_word_bits(self.doc.text, &self.doc.tokens[k], lex),
