@@ -29,7 +29,6 @@ use crate::gazetteer::{
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -285,7 +284,7 @@ impl WordSet {
 
 struct Orgs {
     list: Vec<Organization>,
-    by_key: HashMap<String, usize>,
+    by_key: FxHashMap<String, usize>,
 }
 
 impl Orgs {
@@ -318,7 +317,7 @@ impl Orgs {
 pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
     let mut orgs = Orgs {
         list: Vec::new(),
-        by_key: HashMap::new(),
+        by_key: FxHashMap::default(),
     };
     let mut taken: Vec<Span> = Vec::new();
     list_organizations(doc, gaz, &mut orgs, &mut taken);
