@@ -1368,15 +1368,21 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         bits: vec![Cell::new(TokenWords::UNKNOWN); doc.tokens.len()],
     };
     let t = &doc.tokens;
-    let mut blocked: Vec<Span> = org_spans.to_vec();
     // Countries and demonyms never start or extend a name.
-    for p in &doc.places {
-        if matches!(
-            p.kind.as_str(),
-            "country" | "region" | "feature" | "facility"
-        ) {
-            blocked.extend(p.mentions.iter().map(|m| m.span));
-        }
+    let blocking_places = || {
+        doc.places.iter().filter(|p| {
+            matches!(
+                p.kind.as_str(),
+                "country" | "region" | "feature" | "facility"
+            )
+        })
+    };
+    let mut blocked: Vec<Span> = Vec::with_capacity(
+        org_spans.len() + blocking_places().map(|p| p.mentions.len()).sum::<usize>(),
+    );
+    blocked.extend_from_slice(org_spans);
+    for p in blocking_places() {
+        blocked.extend(p.mentions.iter().map(|m| m.span));
     }
     // Well-known people from the list, by full name or short form
     // ("Bashar al-Assad", "Assad"). They are settled first and kept out of
@@ -1705,7 +1711,8 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         // Nobody else has the word: `p` itself has it once.
         let mut unique = || {
             let counts = people_with_word.get_or_insert_with(|| {
-                let mut counts = FxHashMap::default();
+                let words = persons.iter().map(|q| q.name.split(' ').count()).sum();
+                let mut counts = FxHashMap::with_capacity_and_hasher(words, Default::default());
                 for q in &persons {
                     for (n, w) in q.name.split(' ').enumerate() {
                         if !q.name.split(' ').take(n).any(|x| x == w) {
