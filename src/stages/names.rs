@@ -1261,7 +1261,7 @@ fn name_word(doc: &Doc, words: &TokenWords, k: usize) -> bool {
     }
     // In capitals an ordinary word ("OF", "STATISTICS") is no name unless
     // it is also a given name.
-    if doc.all_caps && words.common(k) && !words.given(k) {
+    if doc.all_caps && words.bits(k) & (COMMON_BIT | GENDER_BITS) == COMMON_BIT {
         return false;
     }
     let (start, end) = (t.start as usize, t.end as usize);
@@ -1269,16 +1269,17 @@ fn name_word(doc: &Doc, words: &TokenWords, k: usize) -> bool {
     if doc.text.as_bytes()[end - 1] == b'.' {
         return false;
     }
-    if crate::stages::places::is_place_word(&doc.text[start..end]) {
-        return false;
-    }
-    if !doc.all_caps {
-        return !NOT_NAME_SET.contains(doc.text, start, end);
-    }
     // In capitals the commonest words are never names, given names or not
     // ("SAID", "WILL", "TO"). The set holds `NOT_NAMES` lowercased too, so
     // it answers for `NOT_NAME_SET` as well.
-    !CAPS_NOT_NAME_SET.contains(&doc.lower, start, end)
+    let not_name = if doc.all_caps {
+        CAPS_NOT_NAME_SET.contains(&doc.lower, start, end)
+    } else {
+        NOT_NAME_SET.contains(doc.text, start, end)
+    };
+    // Asked last: many words are in those sets (every sentence-initial
+    // "The" and "He"), few are place words.
+    !not_name && !crate::stages::places::is_place_word(&doc.text[start..end])
 }
 
 /// Which tokens can be part of a person's name: [`name_word`] and outside
