@@ -180,6 +180,10 @@ pub struct Gazetteer {
     pub phrases: PhraseIndex,
     extra_given_names: HashMap<String, u8>,
     extra_common_words: HashSet<String>,
+    /// Either of the two above has a word: a lexeme's bits are then not
+    /// the whole answer. (One flag: it is asked about nearly every
+    /// capitalized word.)
+    has_extra_words: bool,
     /// `org_nouns.tsv`: word as written -> its first row.
     org_nouns: FxHashMap<String, usize>,
     /// `organizations.tsv` rows of kind `media`: name as written -> its
@@ -349,6 +353,7 @@ impl Gazetteer {
             places,
             lists,
             phrases,
+            has_extra_words: !(extra_given_names.is_empty() && extra_common_words.is_empty()),
             extra_given_names,
             extra_common_words,
         })
@@ -401,10 +406,19 @@ impl Gazetteer {
     /// there, and the word is not even sliced out of the text.
     #[inline]
     pub fn token_word_bits(&self, text: &str, tok: &Token, lex: &Lexeme) -> u8 {
-        if lex.bits != Lexeme::UNKNOWN_BITS && !self.has_extra_words() {
-            return lex.bits;
+        match self.lexeme_word_bits(lex) {
+            Some(bits) => bits,
+            None => self.token_word_bits_slow(text, tok, lex),
         }
-        self.token_word_bits_slow(text, tok, lex)
+    }
+
+    /// [`Gazetteer::word_bits`] of the word whose [`Lexeme`] is `lex`,
+    /// when the lexeme holds the answer: its bits are known and no lists
+    /// were added at run time. Otherwise `None`: ask
+    /// [`Gazetteer::token_word_bits`].
+    #[inline]
+    pub fn lexeme_word_bits(&self, lex: &Lexeme) -> Option<u8> {
+        (lex.bits != Lexeme::UNKNOWN_BITS && !self.has_extra_words).then_some(lex.bits)
     }
 
     #[inline(never)]
@@ -419,15 +433,10 @@ impl Gazetteer {
         self.with_extra_words(&text[start..end], bits)
     }
 
-    /// Are there given names or common words from lists added at run time?
-    fn has_extra_words(&self) -> bool {
-        !(self.extra_given_names.is_empty() && self.extra_common_words.is_empty())
-    }
-
     /// `bits`, the built-in bits of `word`, amended by the lists added at
     /// run time.
     fn with_extra_words(&self, word: &str, bits: u8) -> u8 {
-        if !self.has_extra_words() {
+        if !self.has_extra_words {
             return bits;
         }
         normalize::with_key(word, |key| {

@@ -29,7 +29,6 @@ use crate::gazetteer::{
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -285,7 +284,7 @@ impl WordSet {
 
 struct Orgs {
     list: Vec<Organization>,
-    by_key: HashMap<String, usize>,
+    by_key: FxHashMap<String, usize>,
 }
 
 impl Orgs {
@@ -318,7 +317,7 @@ impl Orgs {
 pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
     let mut orgs = Orgs {
         list: Vec::new(),
-        by_key: HashMap::new(),
+        by_key: FxHashMap::default(),
     };
     let mut taken: Vec<Span> = Vec::new();
     list_organizations(doc, gaz, &mut orgs, &mut taken);
@@ -1262,7 +1261,7 @@ fn name_word(doc: &Doc, words: &TokenWords, k: usize) -> bool {
     }
     // In capitals an ordinary word ("OF", "STATISTICS") is no name unless
     // it is also a given name.
-    if doc.all_caps && words.common(k) && !words.given(k) {
+    if doc.all_caps && words.bits(k) & (COMMON_BIT | GENDER_BITS) == COMMON_BIT {
         return false;
     }
     let (start, end) = (t.start as usize, t.end as usize);
@@ -1270,16 +1269,17 @@ fn name_word(doc: &Doc, words: &TokenWords, k: usize) -> bool {
     if doc.text.as_bytes()[end - 1] == b'.' {
         return false;
     }
-    if crate::stages::places::is_place_word(&doc.text[start..end]) {
-        return false;
-    }
-    if !doc.all_caps {
-        return !NOT_NAME_SET.contains(doc.text, start, end);
-    }
     // In capitals the commonest words are never names, given names or not
     // ("SAID", "WILL", "TO"). The set holds `NOT_NAMES` lowercased too, so
     // it answers for `NOT_NAME_SET` as well.
-    !CAPS_NOT_NAME_SET.contains(&doc.lower, start, end)
+    let not_name = if doc.all_caps {
+        CAPS_NOT_NAME_SET.contains(&doc.lower, start, end)
+    } else {
+        NOT_NAME_SET.contains(doc.text, start, end)
+    };
+    // Asked last: many words are in those sets (every sentence-initial
+    // "The" and "He"), few are place words.
+    !not_name && !crate::stages::places::is_place_word(&doc.text[start..end])
 }
 
 /// Which tokens can be part of a person's name: [`name_word`] and outside
@@ -1314,21 +1314,34 @@ impl NameWords {
     }
 }
 
-/// Given-name and common-word bits of each token, looked up once: the
-/// person rules ask about the same tokens many times over.
+/// Given-name and common-word bits of each token. Most capitalized words
+/// have them in their lexeme (read by the lookup stage); the others are
+/// looked up once and kept: the person rules ask about the same tokens
+/// many times over.
 struct TokenWords<'a> {
     doc: &'a Doc<'a>,
     gaz: &'a Gazetteer,
+    /// Bits looked up for tokens whose lexeme lacks the answer.
     bits: Vec<Cell<u8>>,
 }
 
 impl TokenWords<'_> {
     const UNKNOWN: u8 = u8::MAX;
 
+    #[inline]
     fn bits(&self, k: usize) -> u8 {
+        let lex = self.doc.lexemes.get(k).unwrap_or(&Lexeme::UNKNOWN);
+        match self.gaz.lexeme_word_bits(lex) {
+            Some(bits) => bits,
+            None => self.looked_up_bits(k, lex),
+        }
+    }
+
+    /// [`TokenWords::bits`] of a token whose lexeme lacks them.
+    #[inline(never)]
+    fn looked_up_bits(&self, k: usize, lex: &Lexeme) -> u8 {
         let c = &self.bits[k];
         if c.get() == Self::UNKNOWN {
-            let lex = self.doc.lexemes.get(k).unwrap_or(&Lexeme::UNKNOWN);
             c.set(
                 self.gaz
                     .token_word_bits(self.doc.text, &self.doc.tokens[k], lex),
@@ -1356,15 +1369,21 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         bits: vec![Cell::new(TokenWords::UNKNOWN); doc.tokens.len()],
     };
     let t = &doc.tokens;
-    let mut blocked: Vec<Span> = org_spans.to_vec();
     // Countries and demonyms never start or extend a name.
-    for p in &doc.places {
-        if matches!(
-            p.kind.as_str(),
-            "country" | "region" | "feature" | "facility"
-        ) {
-            blocked.extend(p.mentions.iter().map(|m| m.span));
-        }
+    let blocking_places = || {
+        doc.places.iter().filter(|p| {
+            matches!(
+                p.kind.as_str(),
+                "country" | "region" | "feature" | "facility"
+            )
+        })
+    };
+    let mut blocked: Vec<Span> = Vec::with_capacity(
+        org_spans.len() + blocking_places().map(|p| p.mentions.len()).sum::<usize>(),
+    );
+    blocked.extend_from_slice(org_spans);
+    for p in blocking_places() {
+        blocked.extend(p.mentions.iter().map(|m| m.span));
     }
     // Well-known people from the list, by full name or short form
     // ("Bashar al-Assad", "Assad"). They are settled first and kept out of
@@ -1693,7 +1712,8 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         // Nobody else has the word: `p` itself has it once.
         let mut unique = || {
             let counts = people_with_word.get_or_insert_with(|| {
-                let mut counts = FxHashMap::default();
+                let words = persons.iter().map(|q| q.name.split(' ').count()).sum();
+                let mut counts = FxHashMap::with_capacity_and_hasher(words, Default::default());
                 for q in &persons {
                     for (n, w) in q.name.split(' ').enumerate() {
                         if !q.name.split(' ').take(n).any(|x| x == w) {
