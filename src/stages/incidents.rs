@@ -471,11 +471,21 @@ static DENIALS: LazyLock<[Finder<'static>; 4]> =
 
 /// Is `word` (letters only) one of the words of `text`, that is, one of its
 /// runs of ASCII letters?
+///
+/// Searches with `Finder::find` from each next position: `find_iter` would
+/// copy the searcher into its iterator on every call.
 fn has_word(text: &[u8], word: &Finder) -> bool {
     let n = word.needle().len();
     let letter = |i: usize| text.get(i).is_some_and(u8::is_ascii_alphabetic);
-    word.find_iter(text)
-        .any(|i| (i == 0 || !letter(i - 1)) && !letter(i + n))
+    let mut at = 0;
+    while let Some(i) = text.get(at..).and_then(|rest| word.find(rest)) {
+        let i = at + i;
+        if (i == 0 || !letter(i - 1)) && !letter(i + n) {
+            return true;
+        }
+        at = i + n;
+    }
+    false
 }
 
 /// The words of the sentence at `span` for the word tests of [`triggers`]:
@@ -2028,6 +2038,20 @@ fn reporters(doc: &Doc, inc: &mut Incident) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn denial_words_are_whole_words() {
+        let has = |text: &str, k: usize| has_word(text.as_bytes(), &DENIALS[k]);
+        assert!(has("the report is false", 0));
+        assert!(has("false, officials said", 0));
+        // A later whole word after an occurrence inside a longer one.
+        assert!(has("a falsetto voice; the claim is false.", 0));
+        assert!(!has("a falsehood", 0));
+        assert!(!has("they falsely claimed", 0));
+        assert!(!has("unfalse", 0));
+        assert!(has("the charges are baseless", 2));
+        assert!(!has("", 3));
+    }
 
     #[test]
     fn calendar_round_trip() {
