@@ -49,17 +49,6 @@ fn peak_rss_mb() -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
-fn best_of<T: Default, F: FnMut() -> T>(runs: usize, mut f: F) -> (Duration, T) {
-    let mut best = Duration::MAX;
-    let mut out = T::default();
-    for _ in 0..runs {
-        let t = Instant::now();
-        out = f();
-        best = best.min(t.elapsed());
-    }
-    (best, out)
-}
-
 /// CPU time and run-queue wait summed over the process's threads, from
 /// Linux's `/proc/self/task/*/schedstat` (nanoseconds on a CPU, nanoseconds
 /// runnable but waiting for one). Zero where that file does not exist.
@@ -215,23 +204,17 @@ fn main() {
     let (mut scan, mut matches) = (Duration::MAX, 0);
     for _ in 0..5 {
         one.keep(Run::time(|| texts.iter().map(work).fold((0, 0), add)));
-        let (d, m) = best_of(1, || {
-            lowered
-                .iter()
-                .map(|t| ac.find_iter(t).count())
-                .sum::<usize>()
-        });
-        (scan, matches) = (scan.min(d), m);
+        let t = Instant::now();
+        matches = lowered.iter().map(|t| ac.find_iter(t).count()).sum();
+        scan = scan.min(t.elapsed());
         all.keep(Run::time(|| {
             texts.par_iter().map(work).reduce(|| (0, 0), add)
         }));
     }
     assert!(matches > 0);
-    let (one_cpu_ms, one_wait_ms) = (one.sched.cpu_ms(), one.sched.wait_ms());
-    let (one, found1, all, found_n) = (one.wall, one.found, all, all.found);
-    assert_eq!(found1, found_n, "same results on any thread count");
+    assert_eq!(one.found, all.found, "same results on any thread count");
     assert!(
-        found1.1 > 0,
+        one.found.1 > 0,
         "the pipeline wrote nothing: a fast wrong answer"
     );
 
@@ -239,21 +222,21 @@ fn main() {
     let per_s = |d: Duration| texts.len() as f64 / d.as_secs_f64();
     println!(
         "pipeline, 1 thread:   {:8.1} MB/s {:10.0} stories/s  ({:.0} ms of CPU, {:.0} ms waiting for a CPU)",
-        rate(one),
-        per_s(one),
-        one_cpu_ms,
-        one_wait_ms
+        rate(one.wall),
+        per_s(one.wall),
+        one.sched.cpu_ms(),
+        one.sched.wait_ms()
     );
     println!(
         "pipeline, {threads} threads:  {:8.1} MB/s {:10.0} stories/s  (x{:.2} of 1 thread)",
         rate(all.wall),
         per_s(all.wall),
-        one.as_secs_f64() / all.wall.as_secs_f64()
+        one.wall.as_secs_f64() / all.wall.as_secs_f64()
     );
     println!(
         "  in that run: {:.0} ms of CPU over its threads ({:.2}x the one-thread run's), {:.0} ms waiting for a CPU; load average {}",
         all.sched.cpu_ms(),
-        all.sched.cpu_ms() / one_cpu_ms,
+        all.sched.cpu_ms() / one.sched.cpu_ms(),
         all.sched.wait_ms(),
         std::fs::read_to_string("/proc/loadavg")
             .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
@@ -268,7 +251,7 @@ fn main() {
     );
     println!(
         "pipeline / bare scan time: {:.2}x",
-        one.as_secs_f64() / scan.as_secs_f64()
+        one.wall.as_secs_f64() / scan.as_secs_f64()
     );
     println!("peak memory (RSS high-water mark): {:.0} MB", peak_rss_mb());
 
