@@ -120,20 +120,9 @@ pub const WEEKDAYS: [&str; 7] = [
     "sunday",
 ];
 
-/// Index in [`WEEKDAYS`] of a lowercase weekday name: a `match`, which
-/// compiles to a length and byte test, since the incidents stage asks
-/// about most words of an incident's sentences.
+/// Index in [`WEEKDAYS`] of a lowercase weekday name.
 pub fn weekday_number(word: &str) -> Option<usize> {
-    Some(match word {
-        "monday" => 0,
-        "tuesday" => 1,
-        "wednesday" => 2,
-        "thursday" => 3,
-        "friday" => 4,
-        "saturday" => 5,
-        "sunday" => 6,
-        _ => return None,
-    })
+    WEEKDAYS.iter().position(|d| *d == word)
 }
 
 /// Month number of an English month name or abbreviation (any case).
