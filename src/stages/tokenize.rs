@@ -27,8 +27,11 @@
 use crate::doc::{Doc, Token, TokenKind};
 use unicode_segmentation::UnicodeSegmentation;
 
-/// Byte classes of the fast path; ASCII punctuation is class 0.
+/// Byte classes of the fast path; ASCII punctuation is class 0, except
+/// the `STOP` bytes.
 mod class {
+    use crate::doc::Token;
+
     /// ASCII white space (as `u8::is_ascii_whitespace`).
     pub const SPACE: u8 = 1;
     pub const UPPER: u8 = 2;
@@ -40,8 +43,6 @@ mod class {
     /// `.`, `!` and `?`, which may end a sentence. The value is the token
     /// flag, so a punctuation token takes its class as a flag as it is.
     pub const STOP: u8 = Token::STOP;
-
-    use crate::doc::Token;
 
     /// The class of every byte.
     pub static TABLE: [u8; 256] = {
