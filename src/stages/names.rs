@@ -1691,11 +1691,11 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         let last = p.name.rfind(' ').map_or(0, |x| x + 1);
         surnames.push((last..p.name.len(), i));
         // "al-Assad" is also "Assad".
-        if ["al-", "el-", "Al-", "El-"]
+        if let Some(pre) = ["al-", "el-", "Al-", "El-"]
             .iter()
-            .any(|pre| p.name[last..].starts_with(pre))
+            .find(|pre| p.name[last..].starts_with(*pre))
         {
-            surnames.push((last + 3..p.name.len(), i));
+            surnames.push((last + pre.len()..p.name.len(), i));
         }
     }
     // A given name alone is the person too ("Saddam" after "Saddam
