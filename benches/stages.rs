@@ -2,68 +2,41 @@
 //! regression shows in the stage where it happened.
 //!
 //! `cargo bench --bench stages`
+//!
+//! The stages come from [`dateline::STAGES`], the list the pipeline runs,
+//! so a new stage is measured without being added here. The last two
+//! benchmarks are writing the JSON line (what `dateline batch` does after
+//! the stages) and the whole of it: stages and JSON.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use dateline::stages;
-use dateline::{Doc, Pipeline};
+use dateline::output::StoryView;
+use dateline::{Doc, Pipeline, STAGES};
 
 const STORY: &str = include_str!("../fixtures/tajik-border.txt");
+
+/// The JSON line `dateline batch` writes for `doc`.
+fn json_line(doc: &Doc) -> Vec<u8> {
+    let mut line = Vec::with_capacity(4 * doc.text.len());
+    serde_json::to_writer(&mut line, &StoryView::new(doc)).expect("serialize");
+    line
+}
 
 fn bench(c: &mut Criterion) {
     let pipeline = Pipeline::new().expect("gazetteers");
     let g = pipeline.gazetteer();
     let mut group = c.benchmark_group("stages");
     group.throughput(Throughput::Bytes(STORY.len() as u64));
-    // Each stage is measured on a document that has run every stage before it.
-    let upto = |n: usize| {
-        let mut doc = Doc::new("bench", STORY);
-        let steps: [&dyn Fn(&mut Doc); 7] = [
-            &|d| stages::tokenize::run(d),
-            &|d| stages::sentences::run(d),
-            &|d| stages::lookup::run(d, g),
-            &|d| stages::dateline::run(d),
-            &|d| stages::places::run(d, g),
-            &|d| stages::names::run(d, g),
-            &|d| stages::quotes::run(d, g),
-        ];
-        for s in steps.iter().take(n) {
-            s(&mut doc);
-        }
-        doc
-    };
-    group.bench_function("tokenize", |b| {
-        b.iter(|| stages::tokenize::tokenize(black_box(STORY)))
-    });
-    let d = upto(1);
-    group.bench_function("sentences", |b| {
-        b.iter(|| stages::sentences::run(&mut d.clone()))
-    });
-    let d = upto(2);
-    group.bench_function("lookup", |b| {
-        b.iter(|| stages::lookup::run(&mut d.clone(), g))
-    });
-    let d = upto(3);
-    group.bench_function("dateline", |b| {
-        b.iter(|| stages::dateline::run(&mut d.clone()))
-    });
-    let d = upto(4);
-    group.bench_function("places", |b| {
-        b.iter(|| stages::places::run(&mut d.clone(), g))
-    });
-    let d = upto(5);
-    group.bench_function("names", |b| {
-        b.iter(|| stages::names::run(&mut d.clone(), g))
-    });
-    let d = upto(6);
-    group.bench_function("quotes", |b| {
-        b.iter(|| stages::quotes::run(&mut d.clone(), g))
-    });
-    let d = upto(7);
-    group.bench_function("incidents", |b| {
-        b.iter(|| stages::incidents::run(&mut d.clone(), g))
-    });
+    // Each stage is measured on a document that has run every stage before
+    // it.
+    let mut doc = Doc::new("bench", STORY);
+    for (name, run) in STAGES {
+        let before = doc.clone();
+        group.bench_function(name, |b| b.iter(|| run(&mut before.clone(), g)));
+        run(&mut doc, g);
+    }
+    group.bench_function("json", |b| b.iter(|| json_line(black_box(&doc))));
     group.bench_function("whole pipeline", |b| {
-        b.iter(|| pipeline.extract("bench", black_box(STORY)))
+        b.iter(|| json_line(&pipeline.process("bench", black_box(STORY))))
     });
     group.finish();
 }

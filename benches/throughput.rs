@@ -15,10 +15,20 @@
 //! reports, from Linux's per-thread scheduler counters, the CPU time its
 //! threads got and the time they spent runnable but waiting for a CPU: a
 //! two-thread run that used no more CPU than the one-thread run but waited
-//! hundreds of milliseconds was slowed by the machine, not by dateline.
+//! hundreds of milliseconds was slowed by the machine, not by dateline. On a
+//! virtual machine the host can also take a CPU away from a running thread;
+//! the guest counts that time as the thread's CPU time, and reports it only
+//! as "steal" in `/proc/stat`, which each run reports too.
+//!
+//! Last, one thread's time stage by stage (the stages of
+//! [`dateline::STAGES`], then the JSON line): where the time goes, and the
+//! rate each stage alone would allow.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use dateline::output::StoryView;
+use dateline::{Doc, Pipeline, STAGES};
 use rayon::prelude::*;
+use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -49,13 +59,43 @@ fn peak_rss_mb() -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
+/// The JSON line `dateline batch` writes for `doc`.
+fn json_line(doc: &Doc) -> Vec<u8> {
+    let mut line = Vec::with_capacity(4 * doc.text.len());
+    serde_json::to_writer(&mut line, &StoryView::new(doc)).expect("serialize");
+    line
+}
+
+/// One thread's time over `texts` stage by stage: the stages of
+/// [`STAGES`], then the JSON line.
+fn stage_times(pipeline: &Pipeline, texts: &[String]) -> Vec<Duration> {
+    let g = pipeline.gazetteer();
+    let mut times = vec![Duration::ZERO; STAGES.len() + 1];
+    for text in texts {
+        let mut doc = Doc::new("bench", text);
+        for (time, (_, run)) in times.iter_mut().zip(STAGES) {
+            let t = Instant::now();
+            run(&mut doc, g);
+            *time += t.elapsed();
+        }
+        let t = Instant::now();
+        black_box(json_line(&doc));
+        times[STAGES.len()] += t.elapsed();
+    }
+    times
+}
+
 /// CPU time and run-queue wait summed over the process's threads, from
 /// Linux's `/proc/self/task/*/schedstat` (nanoseconds on a CPU, nanoseconds
-/// runnable but waiting for one). Zero where that file does not exist.
+/// runnable but waiting for one), and the machine's steal time from
+/// `/proc/stat` (ticks of 10 ms in which the host ran something else on a
+/// CPU of this virtual machine; zero on bare metal). Zero where those files
+/// do not exist.
 #[derive(Clone, Copy, Default)]
 struct Sched {
     cpu_ns: u64,
     wait_ns: u64,
+    steal_ticks: u64,
 }
 
 impl Sched {
@@ -75,6 +115,11 @@ impl Sched {
             s.cpu_ns += f.next().unwrap_or(0);
             s.wait_ns += f.next().unwrap_or(0);
         }
+        // The first line: "cpu user nice system idle iowait irq softirq steal ...".
+        s.steal_ticks = std::fs::read_to_string("/proc/stat")
+            .ok()
+            .and_then(|stat| stat.lines().next()?.split_whitespace().nth(8)?.parse().ok())
+            .unwrap_or(0);
         s
     }
 
@@ -82,6 +127,7 @@ impl Sched {
         Sched {
             cpu_ns: self.cpu_ns.saturating_sub(start.cpu_ns),
             wait_ns: self.wait_ns.saturating_sub(start.wait_ns),
+            steal_ticks: self.steal_ticks.saturating_sub(start.steal_ticks),
         }
     }
 
@@ -91,6 +137,11 @@ impl Sched {
 
     fn wait_ms(self) -> f64 {
         self.wait_ns as f64 / 1e6
+    }
+
+    /// Steal time, summed over the machine's CPUs (USER_HZ is 100 on Linux).
+    fn steal_ms(self) -> u64 {
+        self.steal_ticks * 10
     }
 }
 
@@ -151,7 +202,7 @@ fn main() {
     );
 
     let t = Instant::now();
-    let pipeline = dateline::Pipeline::new().expect("gazetteers");
+    let pipeline = Pipeline::new().expect("gazetteers");
     println!(
         "pipeline build (in-process): {:.2} ms",
         t.elapsed().as_secs_f64() * 1e3
@@ -162,9 +213,7 @@ fn main() {
     // same work).
     let work = |t: &String| {
         let doc = pipeline.process("bench", t);
-        let mut line = Vec::with_capacity(4 * t.len());
-        serde_json::to_writer(&mut line, &dateline::output::StoryView::new(&doc))
-            .expect("serialize");
+        let line = json_line(&doc);
         let found = doc.places.len() + doc.organizations.len() + doc.people.len();
         (line.len(), found + doc.incidents.len())
     };
@@ -192,16 +241,17 @@ fn main() {
     let build = t.elapsed();
     let lowered: Vec<String> = texts.iter().map(|t| t.to_lowercase()).collect();
 
-    // The pipeline on one thread, the bare scan and the pipeline on all
-    // threads take turns, best of five each: the machine's load changes
-    // over seconds, and the ratios should compare runs made under the same
-    // conditions. Each run also records the CPU time its threads got and
+    // The pipeline on one thread, the bare scan, the pipeline on all
+    // threads and one thread stage by stage take turns, best of five each:
+    // the machine's load changes over seconds, and the ratios should
+    // compare runs made under the same conditions. Each run also records the CPU time its threads got and
     // the time they waited for a CPU (see `Sched`), so a two-thread figure
     // under outside load can be told from a cost of running in parallel.
     let threads = rayon::current_num_threads();
     let mut one = Run::default();
     let mut all = Run::default();
     let (mut scan, mut matches) = (Duration::MAX, 0);
+    let mut stages = vec![Duration::MAX; STAGES.len() + 1];
     for _ in 0..5 {
         one.keep(Run::time(|| texts.iter().map(work).fold((0, 0), add)));
         let t = Instant::now();
@@ -210,6 +260,9 @@ fn main() {
         all.keep(Run::time(|| {
             texts.par_iter().map(work).reduce(|| (0, 0), add)
         }));
+        for (best, t) in stages.iter_mut().zip(stage_times(&pipeline, &texts)) {
+            *best = (*best).min(t);
+        }
     }
     assert!(matches > 0);
     assert_eq!(one.found, all.found, "same results on any thread count");
@@ -221,11 +274,12 @@ fn main() {
     let rate = |d: Duration| mb / d.as_secs_f64();
     let per_s = |d: Duration| texts.len() as f64 / d.as_secs_f64();
     println!(
-        "pipeline, 1 thread:   {:8.1} MB/s {:10.0} stories/s  ({:.0} ms of CPU, {:.0} ms waiting for a CPU)",
+        "pipeline, 1 thread:   {:8.1} MB/s {:10.0} stories/s  ({:.0} ms of CPU, {:.0} ms waiting for a CPU, {} ms stolen by the host)",
         rate(one.wall),
         per_s(one.wall),
         one.sched.cpu_ms(),
-        one.sched.wait_ms()
+        one.sched.wait_ms(),
+        one.sched.steal_ms()
     );
     println!(
         "pipeline, {threads} threads:  {:8.1} MB/s {:10.0} stories/s  (x{:.2} of 1 thread)",
@@ -234,10 +288,11 @@ fn main() {
         one.wall.as_secs_f64() / all.wall.as_secs_f64()
     );
     println!(
-        "  in that run: {:.0} ms of CPU over its threads ({:.2}x the one-thread run's), {:.0} ms waiting for a CPU; load average {}",
+        "  in that run: {:.0} ms of CPU over its threads ({:.2}x the one-thread run's), {:.0} ms waiting for a CPU, {} ms stolen by the host; load average {}",
         all.sched.cpu_ms(),
         all.sched.cpu_ms() / one.sched.cpu_ms(),
         all.sched.wait_ms(),
+        all.sched.steal_ms(),
         std::fs::read_to_string("/proc/loadavg")
             .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
             .unwrap_or_else(|_| "unknown".into())
@@ -254,6 +309,19 @@ fn main() {
         one.wall.as_secs_f64() / scan.as_secs_f64()
     );
     println!("peak memory (RSS high-water mark): {:.0} MB", peak_rss_mb());
+    let total: Duration = stages.iter().sum();
+    println!(
+        "1 thread, stage by stage (best of five each; MB/s: the rate if the rest took no time), {:.1} MB/s in all:",
+        rate(total)
+    );
+    let names = STAGES.iter().map(|(name, _)| *name).chain(["json line"]);
+    for (name, t) in names.zip(&stages) {
+        println!(
+            "  {name:<10} {:5.1} % {:9.1} MB/s",
+            100.0 * t.as_secs_f64() / total.as_secs_f64(),
+            rate(*t)
+        );
+    }
 
     // Start-up: the real binary on one short story, median of many runs.
     let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/dateline");

@@ -29,4 +29,4 @@ pub mod stages;
 
 pub use doc::Doc;
 pub use output::{ErrorRecord, Story};
-pub use pipeline::{Options, Pipeline};
+pub use pipeline::{Options, Pipeline, STAGES};
