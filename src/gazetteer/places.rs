@@ -422,6 +422,14 @@ impl PlaceIndex {
         })
     }
 
+    /// Does no name start with a token whose first walk is `first`?
+    /// `false` when that is not known: the walk is `Unknown`, or names
+    /// added at run time may start there.
+    #[inline]
+    pub fn starts_no_name(&self, first: &FirstWalk) -> bool {
+        matches!(first, FirstWalk::NoName) && self.overlay_names.is_none()
+    }
+
     /// [`PlaceIndex::longest_at`] where a user has added names: the
     /// longer of the two indexes' names wins, and where both end on the
     /// same token their candidates are merged, the user's first.

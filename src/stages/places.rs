@@ -90,6 +90,17 @@ impl<'a> Walks<'a> {
             .longest_at(self.doc.text, &self.doc.tokens, i, first)
     }
 
+    /// Does no name start at token `i`, as its lexeme says? The main pass
+    /// asks this first: in capitals copy every word is a candidate, and
+    /// most start no name, so they are passed over without a walk.
+    #[inline]
+    fn no_name_at(&self, i: usize) -> bool {
+        self.doc
+            .lexemes
+            .get(i)
+            .is_some_and(|l| self.gaz.places.starts_no_name(&l.first))
+    }
+
     /// The flags (`candidate_flags`) of the candidates of the longest name
     /// starting at token `k`, `None` if no name starts there.
     fn flags_at(&self, k: usize) -> Option<u8> {
@@ -880,7 +891,7 @@ fn find(doc: &Doc, gaz: &Gazetteer) -> Vec<Found> {
     while i < toks.len() {
         let t = toks[i];
         let candidate = crate::stages::lookup::may_start_name(&t, doc.all_caps);
-        if !candidate {
+        if !candidate || walks.no_name_at(i) {
             i += 1;
             continue;
         }
