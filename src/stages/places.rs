@@ -1008,8 +1008,15 @@ fn accept(
     // What the word lists say of the name (asked of single words only),
     // and whether a locative or ", Country" stands around it: each looked
     // up at most once, and only when a rule below gets to ask.
+    // (A one-token name's bits are mostly in the lexeme the lookup stage
+    // read.)
     let bits = OnceCell::new();
-    let bits = || *bits.get_or_init(|| gaz.word_bits(text));
+    let bits = || {
+        *bits.get_or_init(|| match doc.lexemes.get(i) {
+            Some(lex) if end == i + 1 => gaz.token_word_bits(doc.text, &toks[i], lex),
+            _ => gaz.word_bits(text),
+        })
+    };
     // A lone lowercase-able word that is an ordinary English word.
     let common = || single && bits() & COMMON_BIT != 0;
     let given_name = || bits() & GENDER_BITS != 0;
