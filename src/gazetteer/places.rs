@@ -410,7 +410,7 @@ impl PlaceIndex {
         text: &str,
         tokens: &[Token],
         i: usize,
-        first: FirstWalk,
+        first: &FirstWalk,
     ) -> Option<PlaceMatch> {
         if self.overlay_names.is_some() {
             return self.longest_with_overlay(text, tokens, i, first);
@@ -438,7 +438,7 @@ impl PlaceIndex {
         text: &str,
         tokens: &[Token],
         i: usize,
-        first: FirstWalk,
+        first: &FirstWalk,
     ) -> Option<PlaceMatch> {
         let mut best: Option<PlaceMatch> = None;
         if let Some(fst) = &self.overlay_names {
@@ -480,10 +480,14 @@ impl PlaceIndex {
         text: &str,
         tokens: &[Token],
         i: usize,
-        first: FirstWalk,
+        first: &FirstWalk,
     ) -> Option<(usize, u64)> {
+        let walked;
         let first = match first {
-            FirstWalk::Unknown => self.first_walk(text, &tokens[i]),
+            FirstWalk::Unknown => {
+                walked = self.first_walk(text, &tokens[i]);
+                &walked
+            }
             known => known,
         };
         match first {
@@ -533,26 +537,32 @@ impl PlaceIndex {
     /// the thread's memo of steps (see [`StepKey`]), so the same name met
     /// again ("New York", "South Korea") costs a hash probe per word, not
     /// a decoding of FST nodes per byte. Returns what [`walk_on`] would.
+    ///
+    /// Most walks end at the first token: `a`, the lexeme's summary, is
+    /// read in place, not copied.
     #[inline]
     fn walk_from(
         &self,
         text: &str,
         tokens: &[Token],
         mut k: usize,
-        mut a: AfterFirst,
+        first: &AfterFirst,
     ) -> Option<(usize, u64)> {
         let mut best = None;
+        let mut stepped;
+        let mut a = first;
         loop {
             if a.fin != u32::MAX {
                 best = Some((k, u64::from(a.fin)));
             }
-            if !may_go_on(&a, text, tokens, k) {
+            if !may_go_on(a, text, tokens, k) {
                 return best;
             }
-            match self.step(&a, text, tokens, k) {
+            match self.step(a, text, tokens, k) {
                 FirstWalk::NoName => return best,
                 FirstWalk::At(next) => {
-                    a = next;
+                    stepped = next;
+                    a = &stepped;
                     k += 1;
                 }
                 // A state the memo cannot hold: walked the slow way.

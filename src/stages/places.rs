@@ -79,12 +79,13 @@ impl<'a> Walks<'a> {
 
     /// The longest name starting at token `i` (see `PlaceIndex::longest_at`),
     /// its first token's walk as the lookup stage found it.
+    #[inline]
     fn longest_at(&self, i: usize) -> Option<PlaceMatch> {
         let first = self
             .doc
             .lexemes
             .get(i)
-            .map_or(FirstWalk::Unknown, |l| l.first);
+            .map_or(&FirstWalk::Unknown, |l| &l.first);
         self.gaz
             .places
             .longest_at(self.doc.text, &self.doc.tokens, i, first)
