@@ -1241,18 +1241,18 @@ fn kind_prior(kind: &str) -> f64 {
     }
 }
 
-/// The score of entry `r` of a name written as `form`, with `after` the
-/// country and division written right after the name. Reads the entry's
-/// record fields only (its division only when `after` gives one): every
-/// candidate of a name is scored, and only the winner's text is read.
+/// The score of entry `r`, of kind `kind` and population `population`, of
+/// a name written as `form`, with `after` the country and division written
+/// right after the name. Reads the entry's record fields only (its
+/// division only when `after` gives one): every candidate of a name is
+/// scored, and only the winner's text is read.
 fn score(
     gaz: &Gazetteer,
-    r: PlaceRef,
+    (r, kind, population): (PlaceRef, &str, u64),
     form: Form,
     focus: &Focus,
     after: Option<&(CountryKey, &str)>,
 ) -> f64 {
-    let (kind, population) = gaz.places.kind_population(r);
     let country_code = gaz.places.country_key(r);
     // Size counts among populated places; for countries and divisions the
     // kind prior says it.
@@ -1289,8 +1289,9 @@ fn resolve(doc: &mut Doc, gaz: &Gazetteer, found: Vec<Found>, focus: &Focus) {
             f.candidates
                 .iter()
                 .map(|(r, form)| {
-                    let population = gaz.places.kind_population(r).1;
-                    (score(gaz, r, form, focus, after), r, form, population)
+                    let (kind, population) = gaz.places.kind_population(r);
+                    let s = score(gaz, (r, kind, population), form, focus, after);
+                    (s, r, form, population)
                 })
                 .max_by(|a, b| {
                     a.0.total_cmp(&b.0)
