@@ -1116,11 +1116,11 @@ fn accept(
     if doc.all_caps
         && single
         && !demonym
-        && !locative()
         && given_name()
         && end < toks.len()
         && toks[end].is_word()
         && doc.text[toks[end - 1].end as usize..toks[end].start as usize] == *" "
+        && !locative()
         && !gaz.is_common_word(toks[end].text(doc.text))
         && walks.flags_at(end).is_none()
     {
