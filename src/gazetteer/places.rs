@@ -16,7 +16,7 @@
 //! user adds with `--gazetteers DIR` go into a second, small FST built at
 //! load time and walked the same way.
 
-use super::lexicon::{pair_bit, short_word_key, with_lexeme, AfterFirst, FirstWalk};
+use super::lexicon::{pair_bit, short_key_in, with_lexeme, AfterFirst, FirstWalk};
 use super::normalize::{normalize_key, push_normalized};
 use super::table::{Check, GazetteerError, Table};
 use crate::doc::{Form, Token};
@@ -509,7 +509,7 @@ impl PlaceIndex {
     /// `Unknown` for words the lexicon does not keep (over 15 bytes) and
     /// states it cannot hold: the caller walks.
     fn first_walk(&self, text: &str, tok: &Token) -> FirstWalk {
-        let Some(short) = short_word_key(&text[tok.start as usize..tok.end as usize]) else {
+        let Some(short) = short_key_in(text, tok.start as usize, tok.end as usize) else {
             return FirstWalk::Unknown;
         };
         with_lexeme(short, |lex| {
@@ -588,7 +588,7 @@ impl PlaceIndex {
     fn step(&self, a: &AfterFirst, text: &str, tokens: &[Token], k: usize) -> FirstWalk {
         let tok = &tokens[k];
         let spaced = tokens[k - 1].end != tok.start;
-        let step = match short_word_key(&text[tok.start as usize..tok.end as usize]) {
+        let step = match short_key_in(text, tok.start as usize, tok.end as usize) {
             None => self.take_step(a.addr, spaced, text, tok),
             Some(word) => {
                 let key = StepKey {
@@ -657,7 +657,7 @@ fn after_output(out: u32, s: AfterFirst) -> Option<AfterFirst> {
 }
 
 /// A step of a walk of the built-in names: from the node at `addr`, over
-/// white space if `spaced`, then the word whose [`short_word_key`] is
+/// white space if `spaced`, then the word whose [`short_word_key`](super::lexicon::short_word_key) is
 /// `word`. What a step gives depends on nothing else, so a thread keeps
 /// the steps it has taken: stories repeat their names, and in a walk past
 /// a first token most steps have been taken before. (A step's
