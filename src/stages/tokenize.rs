@@ -11,6 +11,11 @@
 //! character pulls in its whole grapheme cluster (`unicode-segmentation`),
 //! so combining marks stay inside the word they belong to.
 //!
+//! The fast path ([`ascii_tokens`]) runs until a token needs the general
+//! one ([`general_token`]), which takes that one token and hands back; the
+//! fast loop calls nothing but `Vec::push`, so its state stays in
+//! registers rather than being saved around the general path's calls.
+//!
 //! The fast path is one lookup in a 256-entry class table per byte: the
 //! same lookup says whether a byte is white space, a letter of either case,
 //! a digit, other ASCII or the start of a non-ASCII character, and the
@@ -85,81 +90,145 @@ pub fn run(doc: &mut Doc) {
 
 /// Tokenizes `text`; also says whether its letters are mostly capitals.
 pub fn tokenize(text: &str) -> (Vec<Token>, bool) {
-    let bytes = text.as_bytes();
     // Wire copy averages a little over five bytes a token.
     let mut tokens = Vec::with_capacity(text.len() / 4 + 1);
-    let mut i = 0;
-    let mut newlines = 2u32; // the start of the text counts as a paragraph start
-    let (mut upper_letters, mut lower_letters) = (0usize, 0usize);
-    while i < bytes.len() {
-        let b = bytes[i];
-        let cls = class::of(b);
-        if cls & class::SPACE != 0 {
-            if b == b'\n' {
-                newlines += 1;
-            }
-            i += 1;
-            continue;
+    let mut at = Cursor {
+        i: 0,
+        // The start of the text counts as a paragraph start.
+        breaks: Token::LINE_START | Token::PARA_START,
+        upper_letters: 0,
+        lower_letters: 0,
+    };
+    while at.i < text.len() {
+        at = ascii_tokens(text.as_bytes(), &mut tokens, at);
+        if at.i < text.len() {
+            at = general_token(text, &mut tokens, at);
         }
-        let start = i;
-        let (kind, mut flags);
-        if cls & class::ALNUM != 0 {
-            if let Some((end, k, f)) = scan_ascii_word(bytes, i, cls) {
-                i = end;
-                kind = k;
-                flags = f;
-            } else {
-                let (end, k) = scan_word(text, i);
-                i = end;
-                kind = k;
-                flags = shape(&text[start..i]) | period_end(bytes, k, i);
-            }
-        } else if cls & class::NON_ASCII == 0 {
-            // ASCII punctuation: its class is 0 or `STOP`.
-            i += 1;
-            kind = TokenKind::Punct;
-            flags = Token::ASCII | cls;
+    }
+    let letters = at.upper_letters + at.lower_letters;
+    let all_caps = letters >= 20 && at.upper_letters * 10 >= letters * 8;
+    (tokens, all_caps)
+}
+
+/// Where the tokenizer stands, handed between the fast and general paths.
+#[derive(Clone, Copy)]
+struct Cursor {
+    /// The next byte to look at.
+    i: usize,
+    /// Line-break flags for the next token.
+    breaks: u8,
+    /// Letters in tokens of capitals, and in other tokens with letters.
+    upper_letters: usize,
+    lower_letters: usize,
+}
+
+impl Cursor {
+    /// Notes a line break; a second one makes a paragraph start.
+    #[inline]
+    fn line_break(&mut self) {
+        self.breaks = if self.breaks == 0 {
+            Token::LINE_START
         } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            if c.is_whitespace() {
-                i += c.len_utf8();
-                continue;
-            }
-            if c.is_alphanumeric() {
-                let (end, k) = scan_word(text, i);
-                i = end;
-                kind = k;
-            } else {
-                i += c.len_utf8();
-                kind = TokenKind::Punct;
-            }
-            flags = shape(&text[start..i]);
-        }
-        const BREAKS: [u8; 3] = [0, Token::LINE_START, Token::LINE_START | Token::PARA_START];
-        flags |= BREAKS[newlines.min(2) as usize];
-        newlines = 0;
+            Token::LINE_START | Token::PARA_START
+        };
+    }
+
+    /// Appends the token `start..self.i` to `tokens`, with the line-break
+    /// flags, and counts its letters.
+    #[inline]
+    fn push(&mut self, tokens: &mut Vec<Token>, start: usize, kind: TokenKind, flags: u8) {
+        let flags = flags | self.breaks;
+        self.breaks = 0;
         if kind != TokenKind::Punct {
             if flags & Token::UPPER != 0 {
-                upper_letters += i - start;
+                self.upper_letters += self.i - start;
             } else if flags & (Token::LOWER | Token::CAP) != 0 {
-                lower_letters += i - start;
+                self.lower_letters += self.i - start;
             }
         }
         tokens.push(Token {
             start: start as u32,
-            end: i as u32,
+            end: self.i as u32,
             kind,
             flags,
         });
+    }
+}
+
+/// The fast path: tokenizes from `at.i` while the text is ASCII, and stops
+/// at the end of the text or at a token that needs [`general_token`] (one
+/// that starts with a non-ASCII byte, or a word a non-ASCII byte follows).
+///
+/// It calls nothing but `Vec::push`, so its state stays in registers.
+fn ascii_tokens(bytes: &[u8], tokens: &mut Vec<Token>, mut at: Cursor) -> Cursor {
+    while let Some(&b) = bytes.get(at.i) {
+        let cls = class::of(b);
+        if cls & class::SPACE != 0 {
+            if b == b'\n' {
+                at.line_break();
+            }
+            at.i += 1;
+            continue;
+        }
+        let start = at.i;
+        let (kind, flags);
+        if cls & class::ALNUM != 0 {
+            let Some((end, k, f)) = scan_ascii_word(bytes, start, cls) else {
+                break;
+            };
+            (at.i, kind, flags) = (end, k, f);
+        } else if cls & class::NON_ASCII == 0 {
+            // ASCII punctuation: its class is 0 or `STOP`.
+            at.i += 1;
+            kind = TokenKind::Punct;
+            flags = Token::ASCII | cls;
+        } else {
+            break;
+        }
+        at.push(tokens, start, kind, flags);
         // A single space, the usual separator, is passed over here rather
         // than by a trip round the loop.
-        if bytes.get(i) == Some(&b' ') {
-            i += 1;
+        if bytes.get(at.i) == Some(&b' ') {
+            at.i += 1;
         }
     }
-    let letters = upper_letters + lower_letters;
-    let all_caps = letters >= 20 && upper_letters * 10 >= letters * 8;
-    (tokens, all_caps)
+    at
+}
+
+/// The general path: takes the token, or the white space character, at
+/// `at.i`, which starts with a non-ASCII character or is an ASCII word that
+/// a non-ASCII character follows.
+#[inline(never)]
+fn general_token(text: &str, tokens: &mut Vec<Token>, mut at: Cursor) -> Cursor {
+    let bytes = text.as_bytes();
+    let start = at.i;
+    let (kind, flags);
+    if bytes[start].is_ascii_alphanumeric() {
+        let (end, k) = scan_word(text, start);
+        at.i = end;
+        kind = k;
+        flags = shape(&text[start..end]) | period_end(bytes, k, end);
+    } else {
+        let c = text[start..].chars().next().unwrap_or(' ');
+        if c.is_whitespace() {
+            at.i += c.len_utf8();
+            return at;
+        }
+        if c.is_alphanumeric() {
+            let (end, k) = scan_word(text, start);
+            at.i = end;
+            kind = k;
+        } else {
+            at.i += c.len_utf8();
+            kind = TokenKind::Punct;
+        }
+        flags = shape(&text[start..at.i]);
+    }
+    at.push(tokens, start, kind, flags);
+    if bytes.get(at.i) == Some(&b' ') {
+        at.i += 1;
+    }
+    at
 }
 
 /// The fast path of [`scan_word`] for a word or number that starts with an
@@ -403,6 +472,36 @@ mod tests {
         // A combining mark stays in its word.
         assert_eq!(words("Cafe\u{301} x"), ["Cafe\u{301}", "x"]);
         assert_eq!(words("at 10:30 a.m. on"), ["at", "10:30", "a.m.", "on"]);
+    }
+
+    #[test]
+    fn general_path_hands_back_to_the_fast_path() {
+        // Non-ASCII words, white space and punctuation between ASCII
+        // tokens, and line breaks on either side of a non-ASCII space.
+        let text = "Kraków\u{a0}police\nsaid\n\u{2003}\nnothing—x. Cafe\u{301}";
+        assert_eq!(
+            words(text),
+            [
+                "Kraków",
+                "police",
+                "said",
+                "nothing",
+                "—",
+                "x",
+                ".",
+                "Cafe\u{301}"
+            ]
+        );
+        let (t, _) = tokenize(text);
+        let breaks = |t: &Token| t.flags & (Token::LINE_START | Token::PARA_START);
+        assert_eq!(breaks(&t[0]), Token::LINE_START | Token::PARA_START);
+        assert_eq!(breaks(&t[1]), 0);
+        assert_eq!(breaks(&t[2]), Token::LINE_START);
+        assert_eq!(breaks(&t[3]), Token::LINE_START | Token::PARA_START);
+        assert!(t[0].is(Token::CAP) && !t[0].is(Token::ASCII));
+        assert!(t[1].is(Token::LOWER) && t[1].is(Token::ASCII));
+        assert!(t[6].is(Token::STOP));
+        assert_eq!(t[7].end as usize, text.len());
     }
 
     #[test]
