@@ -121,7 +121,7 @@ pub fn check_text(text: &str) -> Result<(), InputError> {
     if text.trim().is_empty() {
         return Err(InputError::new(InputErrorKind::Empty, "the story is empty"));
     }
-    if text.contains('\0') {
+    if memchr::memchr(0, text.as_bytes()).is_some() {
         return Err(InputError::new(
             InputErrorKind::Binary,
             "binary data: NUL character",
