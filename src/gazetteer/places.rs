@@ -422,12 +422,29 @@ impl PlaceIndex {
         })
     }
 
-    /// Does no name start with a token whose first walk is `first`?
-    /// `false` when that is not known: the walk is `Unknown`, or names
-    /// added at run time may start there.
+    /// Does no name start at token `i`, whose first walk is `first`, as
+    /// far as that walk tells without a step? Either no name starts with
+    /// the token, or none ends with it and the summary of where the walk
+    /// stands says that the next token cannot go on with one (what
+    /// [`PlaceIndex::walk_from`] tests first). In capitals copy every word
+    /// is a candidate, and most are passed over here, in the caller's
+    /// loop, without a call or a match to return. `false` when that is not
+    /// known: the walk is `Unknown`, or names added at run time may start
+    /// there.
     #[inline]
-    pub fn starts_no_name(&self, first: &FirstWalk) -> bool {
-        matches!(first, FirstWalk::NoName) && self.overlay_names.is_none()
+    pub fn starts_no_name(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        i: usize,
+        first: &FirstWalk,
+    ) -> bool {
+        self.overlay_names.is_none()
+            && match first {
+                FirstWalk::NoName => true,
+                FirstWalk::At(a) => a.fin == u32::MAX && !may_go_on(a, text, tokens, i + 1),
+                FirstWalk::Unknown => false,
+            }
     }
 
     /// [`PlaceIndex::longest_at`] where a user has added names: the
@@ -714,26 +731,36 @@ fn summarize(fst: &Fst<&[u8]>, node: Node<'_>, out: Output) -> Option<AfterFirst
 /// of the bytes [`walk_on`] would feed next, as far as `a` knows them: a
 /// space for white space, then a word's first two letters (ASCII words
 /// only: other text is normalized as it is fed, so it is walked).
-#[inline]
+///
+/// The main pass of the places stage asks this of most candidate words
+/// (see [`PlaceIndex::starts_no_name`]), and most answers are no: the
+/// tests that need no text come first, and white space of one byte, which
+/// holds no blank line, is not read.
+#[inline(always)]
 fn may_go_on(a: &AfterFirst, text: &str, tokens: &[Token], k: usize) -> bool {
-    let Some(tok) = tokens.get(k) else {
+    let Some([prev, tok]) = tokens.get(k - 1..k + 1) else {
         return false;
     };
-    let gap = &text.as_bytes()[tokens[k - 1].end as usize..tok.start as usize];
-    if is_paragraph_break(gap) {
-        return false;
+    let (gap_start, start) = (prev.end as usize, tok.start as usize);
+    let spaced = gap_start != start;
+    if spaced {
+        if !a.may_go_on(b' ') {
+            return false;
+        }
+        if start - gap_start > 1 && is_paragraph_break(&text.as_bytes()[gap_start..start]) {
+            return false;
+        }
     }
     if !tok.is(Token::ASCII) {
-        return gap.is_empty() || a.may_go_on(b' ');
+        return true;
     }
-    let word = &text.as_bytes()[tok.start as usize..tok.end as usize];
-    let lower = |i: usize| word.get(i).map(u8::to_ascii_lowercase);
-    let first = lower(0).expect("tokens are not empty");
-    if gap.is_empty() {
-        a.may_go_on(first)
-    } else {
-        a.may_go_on(b' ') && a.may_go_on_after_space(first, lower(1))
+    let bytes = text.as_bytes();
+    let first = bytes[start].to_ascii_lowercase();
+    if !spaced {
+        return a.may_go_on(first);
     }
+    let second = (tok.end as usize - start > 1).then(|| bytes[start + 1].to_ascii_lowercase());
+    a.may_go_on_after_space(first, second)
 }
 
 /// Does white space `gap` hold a blank line? Names never run across one.

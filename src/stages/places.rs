@@ -91,15 +91,17 @@ impl<'a> Walks<'a> {
             .longest_at(self.doc.text, &self.doc.tokens, i, first)
     }
 
-    /// Does no name start at token `i`, as its lexeme says? The main pass
-    /// asks this first: in capitals copy every word is a candidate, and
-    /// most start no name, so they are passed over without a walk.
+    /// Does no name start at token `i`, as its lexeme's walk says (see
+    /// `PlaceIndex::starts_no_name`)? The main pass asks this first: in
+    /// capitals copy every word is a candidate, and most start no name, so
+    /// they are passed over without a walk.
     #[inline]
     fn no_name_at(&self, i: usize) -> bool {
-        self.doc
-            .lexemes
-            .get(i)
-            .is_some_and(|l| self.gaz.places.starts_no_name(&l.first))
+        self.doc.lexemes.get(i).is_some_and(|l| {
+            self.gaz
+                .places
+                .starts_no_name(self.doc.text, &self.doc.tokens, i, &l.first)
+        })
     }
 
     /// The flags (`candidate_flags`) of the candidates of the longest name
@@ -1028,7 +1030,7 @@ fn accept(
 
     // A particle alone is no name ("Al-Karabla", "Al bu Nimr"), whatever
     // village folds to its letters ("Ål").
-    if single && is_particle(lw) && !has_country {
+    if single && !has_country && is_particle(lw) {
         return false;
     }
     // "in English", "in Hebrew": a language, whatever town shares its name.
@@ -1037,7 +1039,7 @@ fn accept(
     }
     // Months and weekdays are dates ("May", "August"), whatever towns
     // share their names.
-    if single && crate::stages::dateline::MONTH_NAMES.contains(&lw) && !has_country {
+    if single && !has_country && crate::stages::dateline::MONTH_NAMES.contains(&lw) {
         return false;
     }
     if single && crate::stages::dateline::WEEKDAYS.contains(&lw) {
@@ -1045,7 +1047,7 @@ fn accept(
     }
     // Month abbreviations ("Dec. 5", "Nov 2016") and feasts ("Ramadan",
     // "Easter") are dates too.
-    if single && (is_month_abbreviation(lw) || is_holiday(lw)) && !has_country {
+    if single && !has_country && (is_month_abbreviation(lw) || is_holiday(lw)) {
         return false;
     }
     // A title's abbreviation ("Spc. Lorraine Walsh", "Maj. Gen.") is no
