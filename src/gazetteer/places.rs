@@ -214,6 +214,9 @@ impl Iterator for CandidateIter<'_> {
 /// The world place index (built-in) plus places added at run time.
 pub struct PlaceIndex {
     names: Fst<&'static [u8]>,
+    /// Where the built-in names stand after two lowercase letters (see
+    /// [`TwoLetters`]).
+    two_letters: TwoLetters,
     overlay_names: Option<Fst<Vec<u8>>>,
     overlay_postings: Vec<Vec<(PlaceRef, Form)>>,
     overlay_lines: Vec<String>,
@@ -231,8 +234,10 @@ fn form_of(code: u8) -> Form {
 impl PlaceIndex {
     /// The index compiled into the binary.
     pub fn builtin() -> PlaceIndex {
+        let names = Fst::new(NAMES_FST).expect("place_names.fst built by build.rs");
         PlaceIndex {
-            names: Fst::new(NAMES_FST).expect("place_names.fst built by build.rs"),
+            two_letters: TwoLetters::new(&names),
+            names,
             overlay_names: None,
             overlay_postings: Vec::new(),
             overlay_lines: Vec::new(),
@@ -537,9 +542,22 @@ impl PlaceIndex {
         })
     }
 
-    /// Walks the built-in names over token `tok` as a first token.
+    /// Walks the built-in names over token `tok` as a first token: from
+    /// the state its first two letters lead to, where [`TwoLetters`] has
+    /// it.
     pub(crate) fn walk_first(&self, text: &str, tok: &Token) -> FirstWalk {
-        match feed(&self.names, self.names.root(), Output::zero(), text, tok) {
+        let word = &text.as_bytes()[tok.start as usize..tok.end as usize];
+        let fed = match word {
+            [b1, b2, rest @ ..] if tok.is(Token::ASCII) => match self.two_letters.get(*b1, *b2) {
+                Some(None) => None,
+                Some(Some((addr, out))) => {
+                    feed_ascii(&self.names, self.names.node(addr), out, rest)
+                }
+                None => feed(&self.names, self.names.root(), Output::zero(), text, tok),
+            },
+            _ => feed(&self.names, self.names.root(), Output::zero(), text, tok),
+        };
+        match fed {
             None => FirstWalk::NoName,
             Some((node, out)) => {
                 summarize(&self.names, node, out).map_or(FirstWalk::Unknown, FirstWalk::At)
@@ -838,27 +856,94 @@ fn feed<'f, D: AsRef<[u8]>>(
 ) -> Option<(Node<'f>, Output)> {
     let word = &text[tok.start as usize..tok.end as usize];
     if tok.is(Token::ASCII) {
-        // Tokens hold no white space: the key is the word in lowercase.
-        for &b in word.as_bytes() {
-            let t = node.find_input(b.to_ascii_lowercase())?;
+        return feed_ascii(fst, node, out, word.as_bytes());
+    }
+    let mut buf = String::with_capacity(8);
+    for c in word.chars() {
+        buf.clear();
+        push_normalized(c, &mut buf);
+        for &b in buf.as_bytes() {
+            let t = node.find_input(b)?;
             let tr = node.transition(t);
             out = out.cat(tr.out);
             node = fst.node(tr.addr);
         }
-    } else {
-        let mut buf = String::with_capacity(8);
-        for c in word.chars() {
-            buf.clear();
-            push_normalized(c, &mut buf);
-            for &b in buf.as_bytes() {
-                let t = node.find_input(b)?;
-                let tr = node.transition(t);
-                out = out.cat(tr.out);
-                node = fst.node(tr.addr);
-            }
-        }
     }
     Some((node, out))
+}
+
+/// [`feed`] of ASCII `word`: tokens hold no white space, so the key is the
+/// word in lowercase.
+#[inline]
+fn feed_ascii<'f, D: AsRef<[u8]>>(
+    fst: &'f Fst<D>,
+    mut node: Node<'f>,
+    mut out: Output,
+    word: &[u8],
+) -> Option<(Node<'f>, Output)> {
+    for &b in word {
+        let t = node.find_input(b.to_ascii_lowercase())?;
+        let tr = node.transition(t);
+        out = out.cat(tr.out);
+        node = fst.node(tr.addr);
+    }
+    Some((node, out))
+}
+
+/// Where the built-in names' FST stands after each two letters `a`-`z`
+/// (either case), made once per process: the first walk of a word not
+/// met before starts there, not at the root. Most of a walk's cost is
+/// decoding a node a byte, and the root and the nodes below it are the
+/// largest (a transition for every letter); the table is 676 entries of
+/// 8 bytes, made by decoding 27 nodes.
+struct TwoLetters {
+    /// For letters `a`, `b`: the node address and output after them, or
+    /// [`TwoLetters::NONE`] if no name starts with them. (Output and
+    /// address fit 32 bits: outputs are posting offsets, and the output
+    /// of a prefix is at most that of any name it begins.)
+    states: Box<[(u32, u32)]>,
+}
+
+impl TwoLetters {
+    /// No name starts with the two letters.
+    const NONE: (u32, u32) = (u32::MAX, u32::MAX);
+
+    fn new(fst: &Fst<&[u8]>) -> TwoLetters {
+        let mut states = vec![TwoLetters::NONE; 26 * 26].into_boxed_slice();
+        let root = fst.root();
+        for (i, b1) in (b'a'..=b'z').enumerate() {
+            let Some(t1) = root.find_input(b1) else {
+                continue;
+            };
+            let tr1 = root.transition(t1);
+            let node = fst.node(tr1.addr);
+            for (j, b2) in (b'a'..=b'z').enumerate() {
+                let Some(t2) = node.find_input(b2) else {
+                    continue;
+                };
+                let tr2 = node.transition(t2);
+                let fits = |n: u64| u32::try_from(n).ok().filter(|&n| n != u32::MAX);
+                states[i * 26 + j] = (
+                    fits(tr2.addr as u64).expect("FST addresses fit 32 bits"),
+                    fits(tr1.out.cat(tr2.out).value()).expect("posting offsets fit 32 bits"),
+                );
+            }
+        }
+        TwoLetters { states }
+    }
+
+    /// The node address and output after letters `b1`, `b2` (either
+    /// case): `Some(None)` if no name starts with them, `None` if they
+    /// are not two letters (the caller walks).
+    #[inline]
+    fn get(&self, b1: u8, b2: u8) -> Option<Option<(usize, Output)>> {
+        let letter = |b: u8| {
+            let l = b.to_ascii_lowercase().wrapping_sub(b'a');
+            (l < 26).then_some(l as usize)
+        };
+        let (addr, out) = self.states[letter(b1)? * 26 + letter(b2)?];
+        Some((addr != u32::MAX).then(|| (addr as usize, Output::new(u64::from(out)))))
+    }
 }
 
 /// Walks `fst` over the normalized text from token `i`; returns the end
