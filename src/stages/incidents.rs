@@ -253,14 +253,20 @@ struct Trig<'g> {
 pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
     let mut incidents: Vec<Incident> = Vec::new();
     let mut last_sentence: Vec<usize> = Vec::new();
+    // The phrase hits of each sentence in turn: hits and sentences are both
+    // in text order, so one cursor walks them.
+    let mut from = 0;
     for s in 0..doc.sentences.len() {
         let span = doc.sentences[s].span;
-        let trigs = triggers(doc, gaz, span);
+        from += doc.phrases[from..].partition_point(|h| h.span.start < span.start);
+        let hits = &doc.phrases[from..];
+        let hits = &hits[..hits.partition_point(|h| h.span.start < span.end)];
+        let trigs = triggers(doc, gaz, s, hits);
         if trigs.is_empty() {
             continue;
         }
         let mut inc = Incident::new("");
-        arguments(doc, gaz, s, &mut inc);
+        arguments(doc, gaz, s, hits, &mut inc);
         let support = inc.killed.is_some()
             || inc.killed_text.is_some()
             || inc.injured.is_some()
@@ -277,7 +283,7 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
                     if trigs.iter().any(|t| family(t.kind) == family(&prev.kind)) {
                         prev.evidence.push(span);
                         // "The bomb was hidden in a truck": its weapon.
-                        weapons_in(doc, span, &mut prev.weapons);
+                        weapons_in(doc, span, hits, &mut prev.weapons);
                         *last_sentence.last_mut().unwrap() = s;
                     }
                 }
@@ -368,7 +374,18 @@ fn lw<'d>(doc: &'d Doc, k: usize) -> &'d str {
 /// Hits of a list inside `span`; in mixed-case text only lowercase ones
 /// for the common-noun lists (a capitalized "Ministry" is a name).
 fn hits_in<'a>(doc: &'a Doc, list: ListKind, span: Span) -> impl Iterator<Item = &'a PhraseHit> {
-    hits_starting_in(doc, span).iter().filter(move |h| {
+    hits_among(doc, hits_starting_in(doc, span), list, span)
+}
+
+/// [`hits_in`] for `hits` already cut down to the hits that start inside
+/// `span` (a sentence's, found once for all the questions asked about it).
+fn hits_among<'a>(
+    doc: &'a Doc,
+    hits: &'a [PhraseHit],
+    list: ListKind,
+    span: Span,
+) -> impl Iterator<Item = &'a PhraseHit> {
+    hits.iter().filter(move |h| {
         h.list == list
             && span.contains(h.span)
             && (doc.all_caps
@@ -391,10 +408,11 @@ fn hits_starting_in<'a>(doc: &'a Doc, span: Span) -> &'a [PhraseHit] {
     &doc.phrases[from..to]
 }
 
-fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, span: Span) -> Vec<Trig<'g>> {
+/// The triggers of sentence `s`, whose phrase hits are `hits`.
+fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, s: usize, hits: &[PhraseHit]) -> Vec<Trig<'g>> {
     let mut out = Vec::new();
-    let sent_start = doc.token_at_or_after(span.start);
-    for h in hits_in(doc, ListKind::Trigger, span) {
+    let (span, sent_start) = (doc.sentences[s].span, doc.sentences[s].tokens.start);
+    for h in hits_among(doc, hits, ListKind::Trigger, span) {
         let Some(k) = doc.token_starting_at(h.span.start) else {
             continue;
         };
@@ -982,12 +1000,13 @@ fn single_victim(doc: &Doc, gaz: &Gazetteer, k: usize, a: usize, b: usize) -> Op
         .map(|m| m.span)
 }
 
-fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
+/// The arguments of the event in sentence `s`, whose phrase hits are `hits`.
+fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, hits: &[PhraseHit], inc: &mut Incident) {
     let sent = &doc.sentences[s];
     let (a, b) = (sent.tokens.start, sent.tokens.end);
     let mut victims: Vec<Argument> = Vec::new();
     let mut perps: Vec<Argument> = Vec::new();
-    let anchors = Anchors::new(doc, gaz, s);
+    let anchors = Anchors::new(doc, gaz, s, hits);
     // Was `killed` read as the one victim of "X was murdered"?
     let mut single = false;
     for &k in &anchors.harm {
@@ -1096,7 +1115,7 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
     // Only nouns the violence acts on: objects of a trigger or of a
     // casualty word, subjects of a passive one ("two peasants were
     // kidnapped"), not bystanders named elsewhere in the sentence.
-    for h in hits_in(doc, ListKind::Actor, sent.span) {
+    for h in hits_among(doc, hits, ListKind::Actor, sent.span) {
         if gaz.row(h).get(1) != "victim" || victims.iter().any(|v| v.span.overlaps(h.span)) {
             continue;
         }
@@ -1124,7 +1143,7 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
     // People named as the object of a violent trigger ("kidnapped X",
     // "the assassination of X") or the subject of a passive one ("X was
     // kidnapped").
-    for h in hits_starting_in(doc, sent.span)
+    for h in hits
         .iter()
         .filter(|h| h.list == ListKind::Trigger && sent.span.contains(h.span))
     {
@@ -1193,7 +1212,7 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
         }
     }
     // Perpetrators: actor nouns and armed groups.
-    for h in hits_in(doc, ListKind::Actor, sent.span) {
+    for h in hits_among(doc, hits, ListKind::Actor, sent.span) {
         if gaz.row(h).get(1) != "perpetrator" || perps.iter().any(|p| p.span.overlaps(h.span)) {
             continue;
         }
@@ -1224,7 +1243,7 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
     }
     // Targets: a target noun the event acts on, not one that only says
     // where it happened ("in the San Borja neighborhood").
-    let targets: Vec<&PhraseHit> = hits_in(doc, ListKind::Target, sent.span).collect();
+    let targets: Vec<&PhraseHit> = hits_among(doc, hits, ListKind::Target, sent.span).collect();
     let mut i = 0;
     while i < targets.len() {
         let h = targets[i];
@@ -1250,16 +1269,17 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, inc: &mut Incident) {
             inc.targets.push(Argument::new(Span::new(start, end)));
         }
     }
-    weapons_in(doc, sent.span, &mut inc.weapons);
+    weapons_in(doc, sent.span, hits, &mut inc.weapons);
     inc.victims = victims;
     inc.perpetrators = perps;
 }
 
-/// The weapons named in `span`, added to `out`. Names that follow each
-/// other are one weapon ("RPG-18 rocket launchers"), and a calibre before
-/// one belongs to it ("60-mm mortars", "9 mm pistols").
-fn weapons_in(doc: &Doc, span: Span, out: &mut Vec<Argument>) {
-    let hits: Vec<Span> = hits_in(doc, ListKind::Weapon, span)
+/// The weapons named in `span`, added to `out`; `hits` are the phrase hits
+/// that start inside `span`. Names that follow each other are one weapon
+/// ("RPG-18 rocket launchers"), and a calibre before one belongs to it
+/// ("60-mm mortars", "9 mm pistols").
+fn weapons_in(doc: &Doc, span: Span, hits: &[PhraseHit], out: &mut Vec<Argument>) {
+    let hits: Vec<Span> = hits_among(doc, hits, ListKind::Weapon, span)
         .map(|h| h.span)
         .collect();
     let t = &doc.tokens;
@@ -1317,9 +1337,9 @@ struct Anchors {
 }
 
 impl Anchors {
-    fn new(doc: &Doc, gaz: &Gazetteer, s: usize) -> Anchors {
+    fn new(doc: &Doc, gaz: &Gazetteer, s: usize, hits: &[PhraseHit]) -> Anchors {
         let sent = &doc.sentences[s];
-        let triggers = hits_in(doc, ListKind::Trigger, sent.span)
+        let triggers = hits_among(doc, hits, ListKind::Trigger, sent.span)
             .filter(|h| {
                 !matches!(
                     gaz.row(h).get(1),
