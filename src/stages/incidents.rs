@@ -1410,25 +1410,31 @@ fn acted_on(doc: &Doc, span: Span, triggers: &[Span], words: &[usize], floor: us
             return false;
         }
     }
-    // Words between anchor and phrase, if they stay in one clause.
-    let words_between = |x: usize, y: usize| {
+    // The number of words between anchor and phrase, if they stay in one
+    // clause and are at most `limit`. Most anchors are far from the phrase:
+    // the words are counted first, and the count stops past the limit.
+    let words_between = |x: usize, y: usize, limit: usize| {
         let gap = &doc.lower[x..y];
-        let clause_break = gap.contains([',', ';', ':', '(', ')', '"'])
-            || gap.split_whitespace().any(|w| CLAUSE_WORDS.contains(&w));
-        (!clause_break).then(|| gap.split_whitespace().count())
+        let mut n = 0;
+        for w in gap.split_whitespace() {
+            n += 1;
+            if n > limit || CLAUSE_WORDS.contains(&w) {
+                return None;
+            }
+        }
+        (!gap.contains([',', ';', ':', '(', ')', '"'])).then_some(n)
     };
     let words = words.iter().map(|&k| doc.tokens[k].span());
     triggers.iter().copied().chain(words).any(|t| {
         if t.end <= span.start {
-            words_between(t.end, span.start).is_some_and(|n| n <= 6)
+            words_between(t.end, span.start, 6).is_some()
         } else if span.end <= t.start {
             let gap = &doc.lower[span.end..t.start];
-            words_between(span.end, t.start).is_some_and(|n| {
+            words_between(span.end, t.start, 5).is_some_and(|n| {
                 n == 0
-                    || n <= 5
-                        && gap
-                            .split_whitespace()
-                            .any(|w| matches!(w, "was" | "were" | "been" | "be" | "is" | "are"))
+                    || gap
+                        .split_whitespace()
+                        .any(|w| matches!(w, "was" | "were" | "been" | "be" | "is" | "are"))
             })
         } else {
             false
