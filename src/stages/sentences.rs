@@ -32,19 +32,32 @@ pub fn run(doc: &mut Doc) {
 /// inside a paragraph is not a sentence end)?
 ///
 /// A line counts as wrapped when it is 55 to 90 characters long (after
-/// trailing white space) and does not end like a sentence. The lines are
-/// found with `memchr`, and characters are counted only in non-ASCII text
-/// and only for lines whose byte length leaves the question open.
+/// trailing white space) and does not end like a sentence. The line breaks
+/// are found with one `memchr` iterator. In ASCII text (most wire copy) a
+/// line is trimmed as bytes and its length in bytes is its length in
+/// characters; otherwise `str::trim_end` trims it, and characters are
+/// counted only for lines whose byte length leaves the question open.
 pub fn is_hard_wrapped(text: &str) -> bool {
     let bytes = text.as_bytes();
     let ascii = text.is_ascii();
     let mut lines = 0usize;
     let mut wrapped = 0usize;
     let mut start = 0;
-    while start < bytes.len() {
-        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |k| start + k);
-        let line = text[start..end].trim_end();
+    for end in memchr::memchr_iter(b'\n', bytes).chain([bytes.len()]) {
+        let from = start;
         start = end + 1;
+        let line = if ascii {
+            // The ASCII white space of `char::is_whitespace`: the space,
+            // and \t to \r (with \x0B, unlike `u8::is_ascii_whitespace`).
+            let line = &bytes[from..end];
+            let kept = line
+                .iter()
+                .rposition(|b| !matches!(b, b' ' | b'\t'..=b'\r'))
+                .map_or(0, |i| i + 1);
+            &line[..kept]
+        } else {
+            text[from..end].trim_end().as_bytes()
+        };
         if line.is_empty() {
             continue;
         }
@@ -56,7 +69,7 @@ pub fn is_hard_wrapped(text: &str) -> bool {
         let chars = if ascii {
             line.len()
         } else {
-            line.chars().count()
+            text[from..from + line.len()].chars().count()
         };
         if (55..=90).contains(&chars) {
             wrapped += 1;
@@ -67,11 +80,8 @@ pub fn is_hard_wrapped(text: &str) -> bool {
 
 /// Does a (trimmed, non-empty) line end with sentence-final punctuation,
 /// a closing double quote or a colon?
-fn ends_like_sentence(line: &str) -> bool {
-    matches!(
-        line.as_bytes().last(),
-        Some(b'.' | b'!' | b'?' | b'"' | b':')
-    ) || line.ends_with('”')
+fn ends_like_sentence(line: &[u8]) -> bool {
+    matches!(line.last(), Some(b'.' | b'!' | b'?' | b'"' | b':')) || line.ends_with("”".as_bytes())
 }
 
 /// The text of a token, as bytes (no char-boundary checks).
