@@ -12,11 +12,11 @@
 //! One table holds both answers, and the lookup stage probes it once per
 //! candidate word (`Doc::lexemes`), so that trip is made once per word;
 //! the stages fall back on it only for words the lookup stage skipped.
+//! The lookup stage borrows the thread's table once for all the words of
+//! a story: per word, a thread-local access and a `RefCell` borrow cost as
+//! much as the probe itself.
 
-use rustc_hash::FxHashSet;
-use std::borrow::Borrow;
-use std::cell::{Cell, RefCell};
-use std::hash::{Hash, Hasher};
+use std::cell::RefCell;
 
 /// What the built-in gazetteers say of one word as written: its word-list
 /// bits, its key in the filter of listed people's first words, and where a
@@ -119,102 +119,166 @@ pub(crate) fn pair_bit(b1: u8, b2: u8) -> u64 {
 /// Most distinct words the lexicon keeps (then it starts over).
 const MAX_WORDS: usize = 1 << 17;
 
-/// One word of the lexicon: its [`short_word_key`] and its lexeme, 64
-/// bytes aligned to 64, so that an entry is one cache line. A map from key
-/// to lexeme keeps its 64-byte pairs aligned to 16 bytes only: an entry
-/// may lie across two lines (in profiles most did), and a probe for a word
-/// not in cache then waits for both.
-#[derive(Debug)]
+/// Slots of a new lexicon (it doubles as it fills, up to twice
+/// [`MAX_WORDS`]).
+const FIRST_SLOTS: usize = 1 << 12;
+
+/// The thread's lexicon: a table of [`short_word_key`]s and their
+/// lexemes, open-addressed, one cache line a slot.
+///
+/// Not a general hash map: keys are 16-byte numbers, nothing is ever
+/// removed (the table starts over when [`MAX_WORDS`] are in), and what
+/// costs is the trip to memory of a probe for a word not in cache. A probe
+/// in a map of key-lexeme pairs reads a line of control bytes and then the
+/// pair; here the key lies in the slot itself, so a probe reads the one
+/// line of the slot the key hashes to (and, in a table at most half full,
+/// seldom the next one).
+pub(crate) struct Lexicon {
+    /// A power of two of slots; a free slot has key 0.
+    slots: Box<[Slot]>,
+    /// Filled slots.
+    len: usize,
+    /// `64 - log2(slots.len())`: a hash's top bits pick the slot.
+    shift: u32,
+}
+
+/// One slot of the lexicon: a word's key (its [`short_word_key`] with
+/// [`Slot::FILLED`] set, 0 when free) and its lexeme, 64 bytes aligned to
+/// 64, so that a slot is one cache line.
+#[derive(Clone, Copy, Debug)]
 #[repr(align(64))]
-struct Entry {
+struct Slot {
     key: u128,
-    lexeme: Cell<Lexeme>,
+    lexeme: Lexeme,
 }
 
-const _: () = assert!(std::mem::size_of::<Entry>() == 64);
+const _: () = assert!(std::mem::size_of::<Slot>() == 64);
 
-impl Hash for Entry {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.key.hash(state);
+impl Slot {
+    /// Set in the key of a filled slot: a word's key has its length, at
+    /// most 15, in the last byte, so the top bit is free, and even the
+    /// empty word's key (0) is told from a free slot.
+    const FILLED: u128 = 1 << 127;
+    const FREE: Slot = Slot {
+        key: 0,
+        lexeme: Lexeme::UNKNOWN,
+    };
+}
+
+impl Lexicon {
+    fn new() -> Lexicon {
+        Lexicon::with_slots(FIRST_SLOTS)
     }
-}
 
-impl PartialEq for Entry {
-    fn eq(&self, other: &Entry) -> bool {
-        self.key == other.key
+    fn with_slots(n: usize) -> Lexicon {
+        debug_assert!(n.is_power_of_two());
+        Lexicon {
+            slots: vec![Slot::FREE; n].into_boxed_slice(),
+            len: 0,
+            shift: 64 - n.trailing_zeros(),
+        }
     }
-}
 
-impl Eq for Entry {}
+    /// The first slot to look at for filled key `key`: the top bits of a
+    /// multiplicative hash of its two halves.
+    #[inline(always)]
+    fn home(&self, key: u128) -> usize {
+        const K: u64 = 0xf135_7aea_2e62_a9c5;
+        let (lo, hi) = (key as u64, (key >> 64) as u64);
+        ((lo.wrapping_mul(K) ^ hi).wrapping_mul(K) >> self.shift) as usize
+    }
 
-/// Entries are found by key (hashed alike, as `Hash` requires).
-impl Borrow<u128> for Entry {
-    fn borrow(&self) -> &u128 {
-        &self.key
+    /// The lexeme of the word whose [`short_word_key`] is `key`, entered
+    /// (unknown) if it is not in yet.
+    #[inline]
+    pub(crate) fn entry(&mut self, key: u128) -> &mut Lexeme {
+        let key = key | Slot::FILLED;
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key);
+        loop {
+            let k = self.slots[i].key;
+            if k == key {
+                return &mut self.slots[i].lexeme;
+            }
+            if k == 0 {
+                return self.enter(key, i);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Enters filled key `key`, not in the table, whose probe ended at
+    /// free slot `i`.
+    #[cold]
+    #[inline(never)]
+    fn enter(&mut self, key: u128, mut i: usize) -> &mut Lexeme {
+        if self.len >= MAX_WORDS {
+            self.slots.fill(Slot::FREE);
+            self.len = 0;
+            i = self.free_slot(key);
+        } else if 2 * (self.len + 1) > self.slots.len() {
+            self.grow();
+            i = self.free_slot(key);
+        }
+        self.len += 1;
+        self.slots[i] = Slot {
+            key,
+            lexeme: Lexeme::UNKNOWN,
+        };
+        &mut self.slots[i].lexeme
+    }
+
+    /// The free slot where a probe for filled key `key`, not in the table,
+    /// ends.
+    fn free_slot(&self, key: u128) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key);
+        while self.slots[i].key != 0 {
+            i = (i + 1) & mask;
+        }
+        i
+    }
+
+    /// Doubles the slots (the words stay).
+    fn grow(&mut self) {
+        let mut grown = Lexicon::with_slots(2 * self.slots.len());
+        for slot in self.slots.iter().filter(|s| s.key != 0) {
+            let i = grown.free_slot(slot.key);
+            grown.slots[i] = *slot;
+        }
+        grown.len = self.len;
+        *self = grown;
+    }
+
+    /// The lexeme of the word whose [`short_word_key`] is `key`, complete:
+    /// `fill` fills in the answers it lacks. Most probes find a complete
+    /// lexeme and only copy it out.
+    #[inline]
+    pub(crate) fn complete(&mut self, key: u128, fill: impl FnOnce(&mut Lexeme)) -> Lexeme {
+        let lexeme = self.entry(key);
+        if lexeme.unknown() != (false, false) {
+            fill(lexeme);
+        }
+        *lexeme
     }
 }
 
 thread_local! {
-    static LEXICON: RefCell<FxHashSet<Entry>> = RefCell::new(FxHashSet::default());
+    static LEXICON: RefCell<Lexicon> = RefCell::new(Lexicon::new());
+}
+
+/// Runs `f` on the thread's lexicon: a caller with many words to look up
+/// borrows it once for all of them. `f` must not use the lexicon again
+/// (through [`with_lexeme`]).
+pub(crate) fn with_lexicon<R>(f: impl FnOnce(&mut Lexicon) -> R) -> R {
+    LEXICON.with_borrow_mut(f)
 }
 
 /// Runs `f` on the thread's lexeme for the word whose [`short_word_key`]
 /// is `key`. `f` may fill in answers not asked for yet, and change nothing
 /// else; it must not use the lexicon itself.
 pub(crate) fn with_lexeme<R>(key: u128, f: impl FnOnce(&mut Lexeme) -> R) -> R {
-    LEXICON.with_borrow_mut(|m| with_entry(m, key, f))
-}
-
-/// The thread's lexeme for the word whose [`short_word_key`] is `key`,
-/// complete: `fill` fills in the answers it lacks (it must not use the
-/// lexicon itself). The lookup stage's probe: most find a complete entry
-/// and only copy it out.
-pub(crate) fn complete_lexeme(key: u128, fill: impl FnOnce(&mut Lexeme)) -> Lexeme {
-    LEXICON.with_borrow_mut(|m| {
-        if let Some(e) = m.get(&key) {
-            let lexeme = e.lexeme.get();
-            if lexeme.unknown() == (false, false) {
-                return lexeme;
-            }
-        }
-        with_entry(m, key, |lex| {
-            fill(lex);
-            *lex
-        })
-    })
-}
-
-/// [`with_lexeme`] on lexicon `m`.
-// An entry's hash and equality are its key's, which never changes: the
-// lexeme in its `Cell` is not part of either.
-#[allow(clippy::mutable_key_type)]
-// Out of line: the lookup stage's probe (`complete_lexeme`) comes here only
-// for a word not seen yet or not complete, and kept small it stays inline
-// where it is hot. (Left to itself, whether this was inlined moved with
-// unrelated changes, and the probe with it: 16M instructions over the dev
-// sets.)
-#[inline(never)]
-fn with_entry<R>(m: &mut FxHashSet<Entry>, key: u128, f: impl FnOnce(&mut Lexeme) -> R) -> R {
-    if let Some(e) = m.get(&key) {
-        let mut lexeme = e.lexeme.get();
-        let unknown = lexeme.unknown();
-        let r = f(&mut lexeme);
-        // Most probes only read: leave their cache line clean.
-        if lexeme.unknown() != unknown {
-            e.lexeme.set(lexeme);
-        }
-        return r;
-    }
-    if m.len() >= MAX_WORDS {
-        m.clear();
-    }
-    let mut lexeme = Lexeme::UNKNOWN;
-    let r = f(&mut lexeme);
-    m.insert(Entry {
-        key,
-        lexeme: Cell::new(lexeme),
-    });
-    r
+    with_lexicon(|lexicon| f(lexicon.entry(key)))
 }
 
 /// A word of at most 15 bytes as one number (its bytes, then its length
@@ -233,21 +297,32 @@ pub(crate) fn short_word_key(word: &str) -> Option<u128> {
 }
 
 /// [`short_word_key`] of `text[start..end]`, read as one 16-byte load
-/// where the text goes on that far (a copy of a few bytes costs a call).
+/// where the text goes on that far (a copy of a few bytes costs a call),
+/// and cut to the word by a mask from a table (a shift of a `u128` by a
+/// variable amount costs a dozen instructions and branches).
 #[inline]
 pub(crate) fn short_key_in(text: &str, start: usize, end: usize) -> Option<u128> {
     let len = end - start;
-    if len > 15 {
-        return None;
-    }
+    let &mask = KEY_MASKS.get(len)?;
     match text.as_bytes().get(start..start + 16) {
         Some(b) => {
             let bytes = u128::from_le_bytes(b.try_into().expect("16 bytes"));
-            Some(bytes & ((1 << (8 * len)) - 1) | (len as u128) << 120)
+            Some(bytes & mask | (len as u128) << 120)
         }
         None => short_word_key(&text[start..end]),
     }
 }
+
+/// `KEY_MASKS[n]`: the low `n` bytes of a `u128` set, for `n` up to 15.
+const KEY_MASKS: [u128; 16] = {
+    let mut t = [0; 16];
+    let mut n = 0;
+    while n < 16 {
+        t[n] = (1 << (8 * n)) - 1;
+        n += 1;
+    }
+    t
+};
 
 #[cfg(test)]
 mod tests {

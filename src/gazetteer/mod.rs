@@ -376,19 +376,36 @@ impl Gazetteer {
         &self.table(hit.list).rows[hit.row]
     }
 
-    /// What the built-in lists say of word token `tok`, from the thread's
-    /// lexicon (what it lacks is looked up and kept there).
-    pub fn lexeme(&self, text: &str, tok: &Token) -> Lexeme {
-        let Some(short) = lexicon::short_key_in(text, tok.start as usize, tok.end as usize) else {
-            return Lexeme::UNKNOWN;
-        };
-        lexicon::complete_lexeme(short, |lex| {
-            if lex.bits == Lexeme::UNKNOWN_BITS {
-                fill_word_bits(lex, tok.text(text));
-            }
-            if lex.first == FirstWalk::Unknown {
-                lex.first = self.places.walk_first(text, tok);
-            }
+    /// What the built-in lists say of each word token of `tokens` (of
+    /// `text`) that `wanted` picks, from the thread's lexicon (what it
+    /// lacks is looked up and kept there); [`Lexeme::UNKNOWN`] for the
+    /// other tokens. The lexicon is borrowed once for all the tokens.
+    pub fn lexemes(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        wanted: impl Fn(&Token) -> bool,
+    ) -> Vec<Lexeme> {
+        lexicon::with_lexicon(|lexicon| {
+            tokens
+                .iter()
+                .map(|tok| {
+                    let short = wanted(tok)
+                        .then(|| lexicon::short_key_in(text, tok.start as usize, tok.end as usize))
+                        .flatten();
+                    let Some(short) = short else {
+                        return Lexeme::UNKNOWN;
+                    };
+                    lexicon.complete(short, |lex| {
+                        if lex.bits == Lexeme::UNKNOWN_BITS {
+                            fill_word_bits(lex, tok.text(text));
+                        }
+                        if lex.first == FirstWalk::Unknown {
+                            lex.first = self.places.walk_first(text, tok);
+                        }
+                    })
+                })
+                .collect()
         })
     }
 

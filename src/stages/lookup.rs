@@ -12,23 +12,12 @@
 //! memory; asked from inside the stages' rules, each waits alone.
 
 use crate::doc::{Doc, Token};
-use crate::gazetteer::{Gazetteer, Lexeme};
+use crate::gazetteer::Gazetteer;
 
 pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
     doc.phrases = gaz.phrases.find(doc);
     let all_caps = doc.all_caps;
-    let text = doc.text;
-    doc.lexemes = doc
-        .tokens
-        .iter()
-        .map(|t| {
-            if may_start_name(t, all_caps) {
-                gaz.lexeme(text, t)
-            } else {
-                Lexeme::UNKNOWN
-            }
-        })
-        .collect();
+    doc.lexemes = gaz.lexemes(doc.text, &doc.tokens, |t| may_start_name(t, all_caps));
 }
 
 /// Is `t` a word a name may start with: capitalized, or any word of
