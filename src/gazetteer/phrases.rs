@@ -6,7 +6,8 @@
 //! does not match inside `unarmed`), so only word starts need a lookup, and
 //! a phrase on word boundaries begins with the whole word found there. The
 //! words are found in a bitmap of the text's word bytes (`WordBytes`,
-//! computed eight ASCII bytes at a time), not by stepping through bytes.
+//! computed eight ASCII bytes at a time), not by stepping through bytes:
+//! the word starts of 64 bytes are a few operations on one of its words.
 //! Most words begin no phrase: a 65,536-bit filter of the phrases' first
 //! words (hashed) rejects them with one memory read; the rest find the
 //! phrases that begin with their word in a hash map keyed by that hash,
@@ -196,12 +197,56 @@ impl PhraseIndex {
     pub fn find(&self, doc: &Doc) -> Vec<PhraseHit> {
         let mut hits = Vec::new();
         let text = doc.lower.as_str();
-        let bytes = text.as_bytes();
         let words = WordBytes::new(text);
+        match &self.nonword {
+            None => self.find_at_word_starts(text, &words, &mut hits),
+            Some(group) => self.find_with_nonword(text, &words, group, &mut hits),
+        }
+        hits
+    }
+
+    /// [`PhraseIndex::find`] when every phrase begins with a word
+    /// character (the built-in lists): lookups are made at word starts
+    /// only, taken a 64-byte block at a time from the word-start bits.
+    fn find_at_word_starts(&self, text: &str, words: &WordBytes, hits: &mut Vec<PhraseHit>) {
+        let bytes = text.as_bytes();
+        let mut block = 0;
+        let mut starts = words.starts(0);
+        loop {
+            while starts == 0 {
+                block += 1;
+                if block == words.blocks() {
+                    return;
+                }
+                starts = words.starts(block);
+            }
+            let i = block * 64 + starts.trailing_zeros() as usize;
+            starts &= starts - 1;
+            let end = words.next_non_word(i);
+            if let Some((e, ix)) = self.at_word(bytes, i, end) {
+                let next = self.hit(words, i, e, ix, hits);
+                block = next / 64;
+                starts = words.starts(block) & (u64::MAX << (next % 64));
+            }
+        }
+    }
+
+    /// [`PhraseIndex::find`] when some phrases (`nonword`) begin with a
+    /// non-word character: lookups are made at word starts and at every
+    /// non-word character.
+    fn find_with_nonword(
+        &self,
+        text: &str,
+        words: &WordBytes,
+        nonword: &Group,
+        hits: &mut Vec<PhraseHit>,
+    ) {
+        let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
-            // Here the previous character, if any, is not a word character.
             let (e, ix) = if words.is_word(i) {
+                // Here the previous character, if any, is not a word
+                // character.
                 let end = words.next_non_word(i);
                 match self.at_word(bytes, i, end) {
                     Some(found) => found,
@@ -210,43 +255,52 @@ impl PhraseIndex {
                         continue;
                     }
                 }
-            } else if let Some(group) = &self.nonword {
-                match self.longest(group, bytes, i) {
+            } else {
+                match self.longest(nonword, bytes, i) {
                     Some(found) => found,
                     None => {
                         i += text[i..].chars().next().map_or(1, char::len_utf8);
                         continue;
                     }
                 }
-            } else {
-                i = words.next_word(i);
-                continue;
             };
-            let ends_word = !words.is_word(e);
-            let after_word = words.is_word(e - 1);
-            if ends_word || !after_word {
-                for &(list, row) in &self.meanings[ix] {
-                    hits.push(PhraseHit {
-                        span: Span::new(i, e),
-                        list,
-                        row,
-                    });
-                }
-            }
-            // Matches do not overlap: the next lookup is at or after `e`,
-            // whether this one counted or not, and at a word start.
-            i = if !ends_word && after_word {
-                words.next_non_word(e)
-            } else {
-                e
-            };
+            i = self.hit(words, i, e, ix, hits);
         }
-        hits
+    }
+
+    /// Records the hits of phrase `ix`, found at `start..e`, if it counts
+    /// (ends on a word boundary), and returns where the next lookup may
+    /// be: at or after `e`, whether this one counted or not, and at a word
+    /// start (matches do not overlap).
+    fn hit(
+        &self,
+        words: &WordBytes,
+        start: usize,
+        e: usize,
+        ix: usize,
+        hits: &mut Vec<PhraseHit>,
+    ) -> usize {
+        let ends_word = !words.is_word(e);
+        let after_word = words.is_word(e - 1);
+        if ends_word || !after_word {
+            for &(list, row) in &self.meanings[ix] {
+                hits.push(PhraseHit {
+                    span: Span::new(start, e),
+                    list,
+                    row,
+                });
+            }
+        }
+        if !ends_word && after_word {
+            words.next_non_word(e)
+        } else {
+            e
+        }
     }
 
     /// The longest phrase that `bytes[start..]` begins with, given that
     /// `start..end` is a whole word: its end and index.
-    #[inline]
+    #[inline(always)]
     fn at_word(&self, bytes: &[u8], start: usize, end: usize) -> Option<(usize, usize)> {
         let (h, head) = word_key(bytes, start, end, self.seed);
         if !super::bit(&self.first_words, h) {
@@ -307,7 +361,6 @@ fn first_word(s: &str) -> &str {
 /// of ASCII text are computed eight bytes at a time.
 struct WordBytes {
     bits: Vec<u64>,
-    len: usize,
 }
 
 impl WordBytes {
@@ -361,31 +414,31 @@ impl WordBytes {
                 i += c.len_utf8();
             }
         }
-        WordBytes {
-            bits,
-            len: bytes.len(),
-        }
+        WordBytes { bits }
+    }
+
+    /// Blocks of 64 bytes (and bits), the spare one past the end included.
+    #[inline]
+    fn blocks(&self) -> usize {
+        self.bits.len()
+    }
+
+    /// The word starts in block `block`: bit `k` set if byte `64 * block +
+    /// k` is a word byte and the byte before it is not.
+    #[inline]
+    fn starts(&self, block: usize) -> u64 {
+        let before = match block {
+            0 => 0,
+            _ => self.bits[block - 1] >> 63,
+        };
+        let b = self.bits[block];
+        b & !(b << 1 | before)
     }
 
     /// Is byte `i` (at most the text's length) part of a word character?
     #[inline]
     fn is_word(&self, i: usize) -> bool {
         self.bits[i / 64] >> (i % 64) & 1 != 0
-    }
-
-    /// The first word byte at or after `i`, or the text's length.
-    #[inline]
-    fn next_word(&self, i: usize) -> usize {
-        let mut block = i / 64;
-        let mut x = self.bits[block] & (u64::MAX << (i % 64));
-        while x == 0 {
-            block += 1;
-            match self.bits.get(block) {
-                Some(&b) => x = b,
-                None => return self.len,
-            }
-        }
-        block * 64 + x.trailing_zeros() as usize
     }
 
     /// The first byte at or after `i` that is not a word byte (the text's
@@ -579,16 +632,31 @@ mod tests {
             for byte in i..i + c.len_utf8() {
                 assert_eq!(words.is_word(byte), is_word(i), "byte {byte}");
             }
-            let next = |word: bool| {
-                text.char_indices()
-                    .map(|(j, _)| j)
-                    .chain([text.len()])
-                    .find(|&j| j >= i && (j == text.len() || is_word(j) == word))
-                    .unwrap()
-            };
-            assert_eq!(words.next_word(i), next(true), "from {i}");
-            assert_eq!(words.next_non_word(i), next(false), "from {i}");
+            let next_non_word = text
+                .char_indices()
+                .map(|(j, _)| j)
+                .chain([text.len()])
+                .find(|&j| j >= i && (j == text.len() || !is_word(j)))
+                .unwrap();
+            assert_eq!(words.next_non_word(i), next_non_word, "from {i}");
         }
         assert!(!words.is_word(text.len()));
+        let starts: Vec<usize> = (0..words.blocks())
+            .flat_map(|block| {
+                let bits = words.starts(block);
+                (0..64)
+                    .filter(move |k| bits >> k & 1 != 0)
+                    .map(move |k| 64 * block + k)
+            })
+            .collect();
+        let mut expected = Vec::new();
+        let mut before = None;
+        for (i, c) in text.char_indices() {
+            if is_word_char(c) && !before.is_some_and(is_word_char) {
+                expected.push(i);
+            }
+            before = Some(c);
+        }
+        assert_eq!(starts, expected);
     }
 }
