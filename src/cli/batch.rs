@@ -6,9 +6,7 @@
 //! order. So output order never depends on the thread count, memory is
 //! bounded by the chunk size, not by the number of stories, and a story's
 //! JSON is serialized straight from its document into a buffer that is
-//! already large, never into a string of its own. The buffers are kept
-//! from chunk to chunk ([`Spare`]): each grows to its size once per run,
-//! not once per chunk, copying what it holds at every doubling.
+//! already large, never into a string of its own.
 
 use super::{EXIT_OK, EXIT_SOME_FAILED};
 use dateline::input::{self, InputError, InputErrorKind};
@@ -19,7 +17,6 @@ use rayon::prelude::*;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
 
 /// Stories per chunk: enough to keep every core busy, few enough to keep
 /// memory flat.
@@ -73,49 +70,24 @@ impl Printer {
 
 /// The output lines of consecutive stories, and whether any of them is an
 /// error record.
+#[derive(Default)]
 struct Lines {
     bytes: Vec<u8>,
     failed: bool,
 }
 
-/// Output buffers written out and emptied, kept for the next chunk's
-/// workers.
-#[derive(Default)]
-struct Spare(Mutex<Vec<Vec<u8>>>);
-
-impl Spare {
-    /// An empty buffer, with the capacity of an earlier one when there is one.
-    fn take(&self) -> Vec<u8> {
-        let mut spare = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        spare.pop().unwrap_or_default()
-    }
-
-    /// Keeps `bytes`, emptied, for a later [`Spare::take`].
-    fn keep(&self, mut bytes: Vec<u8>) {
-        bytes.clear();
-        let mut spare = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        spare.push(bytes);
-    }
-}
-
 /// Renders `items` on `pool`, in order: each worker appends the lines of
-/// the consecutive items it takes to one buffer (taken from `spare`), and
-/// the buffers come back in input order (rayon's fold keeps the order of
-/// what it folds).
+/// the consecutive items it takes to one buffer, and the buffers come back
+/// in input order (rayon's fold keeps the order of what it folds).
 fn render_all<T: Sync>(
     pool: &rayon::ThreadPool,
     items: &[T],
-    spare: &Spare,
     render: impl Fn(&mut Vec<u8>, &T) -> bool + Sync,
 ) -> Vec<Lines> {
-    let lines = || Lines {
-        bytes: spare.take(),
-        failed: false,
-    };
     pool.install(|| {
         items
             .par_iter()
-            .fold(lines, |mut lines, item| {
+            .fold(Lines::default, |mut lines, item| {
                 lines.failed |= render(&mut lines.bytes, item);
                 lines
             })
@@ -288,15 +260,13 @@ pub fn files(
     let bar = progress(inputs.len() as u64, show_progress);
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut failed = false;
-    let spare = Spare::default();
     for chunk in inputs.chunks(CHUNK) {
-        let rendered = render_all(&pool, chunk, &spare, |out, i| {
+        let rendered = render_all(&pool, chunk, |out, i| {
             printer.render(out, pipeline, &i.id, read_story(&i.path))
         });
         for lines in rendered {
             failed |= lines.failed;
             out.write_all(&lines.bytes)?;
-            spare.keep(lines.bytes);
         }
         bar.inc(chunk.len() as u64);
     }
@@ -361,7 +331,6 @@ pub fn jsonl(
     let mut chunk: Vec<(usize, Vec<u8>)> = Vec::with_capacity(CHUNK);
     let mut lines = reader.split(b'\n');
     let mut line_no = 0usize;
-    let spare = Spare::default();
     loop {
         let next = lines.next().transpose()?;
         let done = next.is_none();
@@ -375,31 +344,26 @@ pub fn jsonl(
             }
         }
         if chunk.len() == CHUNK || (done && !chunk.is_empty()) {
-            let rendered =
-                render_all(
-                    &pool,
-                    &chunk,
-                    &spare,
-                    |out, (n, bytes)| match std::str::from_utf8(bytes) {
-                        Ok(line) => {
-                            let (id, text) = parse_line(*n, line);
-                            printer.render(out, pipeline, &id, text)
-                        }
-                        Err(e) => printer.render(
-                            out,
-                            pipeline,
-                            &format!("line {n}"),
-                            Err(InputError::new(
-                                InputErrorKind::NotUtf8,
-                                format!("line is not valid UTF-8 at offset {}", e.valid_up_to()),
-                            )),
-                        ),
-                    },
-                );
+            let rendered = render_all(&pool, &chunk, |out, (n, bytes)| {
+                match std::str::from_utf8(bytes) {
+                    Ok(line) => {
+                        let (id, text) = parse_line(*n, line);
+                        printer.render(out, pipeline, &id, text)
+                    }
+                    Err(e) => printer.render(
+                        out,
+                        pipeline,
+                        &format!("line {n}"),
+                        Err(InputError::new(
+                            InputErrorKind::NotUtf8,
+                            format!("line is not valid UTF-8 at offset {}", e.valid_up_to()),
+                        )),
+                    ),
+                }
+            });
             for lines in rendered {
                 failed |= lines.failed;
                 out.write_all(&lines.bytes)?;
-                spare.keep(lines.bytes);
             }
             out.flush()?;
             chunk.clear();
