@@ -598,21 +598,8 @@ struct Count {
 }
 
 /// A count starting at token `k`: "at least 30", "four gunmen", "dozens".
-fn count_at(doc: &Doc, k: usize, end: usize) -> Option<Count> {
-    let mut k = k;
-    // Numbers of the dateline or of a date ("30 JUN 89") count nobody.
-    let at = doc.tokens[k].start as usize;
-    if doc
-        .dateline
-        .as_ref()
-        .is_some_and(|d| d.span.start <= at && at < d.span.end)
-        || k > 0 && month_number(lw(doc, k - 1)).is_some()
-        || k + 1 < doc.tokens.len()
-            && lw(doc, k + 1) != "may"
-            && month_number(lw(doc, k + 1)).is_some()
-    {
-        return None;
-    }
+fn count_at(doc: &Doc, k0: usize, end: usize) -> Option<Count> {
+    let mut k = k0;
     if k + 1 < end && lw(doc, k) == "at" && matches!(lw(doc, k + 1), "least") {
         k += 2;
         // A story cut off after "at least" counts nobody.
@@ -630,6 +617,22 @@ fn count_at(doc: &Doc, k: usize, end: usize) -> Option<Count> {
     } else {
         return None;
     };
+    // Numbers of the dateline or of a date ("30 JUN 89") count nobody.
+    // Asked only now, of the few words that start a count: most words
+    // start none, and are turned away above without a look at their
+    // neighbours.
+    let at = doc.tokens[k0].start as usize;
+    if doc
+        .dateline
+        .as_ref()
+        .is_some_and(|d| d.span.start <= at && at < d.span.end)
+        || k0 > 0 && month_number(lw(doc, k0 - 1)).is_some()
+        || k0 + 1 < doc.tokens.len()
+            && lw(doc, k0 + 1) != "may"
+            && month_number(lw(doc, k0 + 1)).is_some()
+    {
+        return None;
+    }
     // The counted noun phrase: up to 4 more words, no verbs we know.
     let mut e = next;
     while e < end && e - next < 4 && doc.tokens[e].is_word() && !is_verbish(lw(doc, e)) {
