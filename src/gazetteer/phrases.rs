@@ -82,6 +82,14 @@ struct Group {
     /// The group is `tails[from..from + n]`.
     from: u32,
     n: u32,
+    /// The group's tails shorter than [`PREFIX_LEN`] are
+    /// `tails[short_from..from + n]` (tails are longest first).
+    short_from: u32,
+    /// [`prefix_bit`] of every longer tail: when the text after the first
+    /// word has none of them, only the short tails can match. A first word
+    /// such as "national" or "the" begins dozens of phrases, and most are
+    /// ruled out by the bytes right after it (" guard", " ta").
+    prefixes: u64,
 }
 
 /// What a phrase has after its first word.
@@ -153,8 +161,16 @@ impl PhraseIndex {
                         word_len: word.len() as u32,
                         from: at as u32,
                         n: 1,
+                        short_from: at as u32,
+                        prefixes: 0,
                     },
                 )),
+            }
+            let (_, g) = groups.last_mut().expect("a group");
+            let tail = &tails[at];
+            if tail.len as usize >= PREFIX_LEN {
+                g.prefixes |= prefix_bit(tail.head);
+                g.short_from = at as u32 + 1;
             }
         }
         let nonword = match groups.first() {
@@ -332,7 +348,13 @@ impl PhraseIndex {
         let at = start + group.word_len as usize;
         let room = bytes.len() - at;
         let next = load(bytes, at, room.min(8));
-        let tails = &self.tails[group.from as usize..(group.from + group.n) as usize];
+        // Tails at least `PREFIX_LEN` long match only if `next` begins
+        // with one of their prefixes.
+        let from = match group.prefixes & prefix_bit(next) {
+            0 => group.short_from,
+            _ => group.from,
+        };
+        let tails = &self.tails[from as usize..(group.from + group.n) as usize];
         tails.iter().find_map(|t| {
             let len = t.len as usize;
             let fits = len <= room
@@ -495,6 +517,17 @@ fn word_key(bytes: &[u8], start: usize, end: usize, seed: u64) -> (u64, u64) {
     let h =
         (head.wrapping_mul(K) ^ tail.rotate_left(29) ^ (len as u64 + (seed << 32))).wrapping_mul(K);
     (h ^ (h >> 29), head)
+}
+
+/// Bytes of a tail's prefix in [`Group::prefixes`].
+const PREFIX_LEN: usize = 3;
+
+/// The bit in [`Group::prefixes`] of the first [`PREFIX_LEN`] bytes of
+/// `x` (a tail's or the text's, as loaded by [`load`]).
+#[inline(always)]
+fn prefix_bit(x: u64) -> u64 {
+    let prefix = x & MASKS[PREFIX_LEN];
+    1 << (prefix.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
 }
 
 /// `bytes[at..at + n]` (`n` at most 8) as a little-endian number, zero-padded.
