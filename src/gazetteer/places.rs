@@ -118,6 +118,18 @@ pub struct PlaceMatch {
     pub candidates: Candidates,
 }
 
+/// What a first token's walk alone tells of the names starting there
+/// (see [`PlaceIndex::at_first`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum AtFirst {
+    /// No name starts there.
+    NoName,
+    /// The longest name is the token alone, with these candidates.
+    Ends(Candidates),
+    /// Not known without walking on: ask [`PlaceIndex::longest_at`].
+    Walk,
+}
+
 /// The entries a name may refer to, in the index's order. A built-in
 /// name's are read in place from the compiled posting lists: a walk finds
 /// a name at most capitalized words, and some names have hundreds of
@@ -427,29 +439,29 @@ impl PlaceIndex {
         })
     }
 
-    /// Does no name start at token `i`, whose first walk is `first`, as
-    /// far as that walk tells without a step? Either no name starts with
-    /// the token, or none ends with it and the summary of where the walk
-    /// stands says that the next token cannot go on with one (what
-    /// [`PlaceIndex::walk_from`] tests first). In capitals copy every word
-    /// is a candidate, and most are passed over here, in the caller's
-    /// loop, without a call or a match to return. `false` when that is not
-    /// known: the walk is `Unknown`, or names added at run time may start
-    /// there.
+    /// What token `i`'s first walk `first` tells of the names starting
+    /// there, without a step: either no name starts with the token, or
+    /// none goes on past it (the summary of where the walk stands says
+    /// that the next token cannot go on with one, what
+    /// [`PlaceIndex::walk_from`] tests first), so the longest name is the
+    /// token itself if one ends there. In capitals copy every word is a
+    /// candidate, and most are answered here, in the caller's loop,
+    /// without a call. [`AtFirst::Walk`] when that is not known: the walk
+    /// is `Unknown`, a name may go on, or names added at run time may
+    /// start there.
     #[inline]
-    pub fn starts_no_name(
-        &self,
-        text: &str,
-        tokens: &[Token],
-        i: usize,
-        first: &FirstWalk,
-    ) -> bool {
-        self.overlay_names.is_none()
-            && match first {
-                FirstWalk::NoName => true,
-                FirstWalk::At(a) => a.fin == u32::MAX && !may_go_on(a, text, tokens, i + 1),
-                FirstWalk::Unknown => false,
-            }
+    pub fn at_first(&self, text: &str, tokens: &[Token], i: usize, first: &FirstWalk) -> AtFirst {
+        if self.overlay_names.is_some() {
+            return AtFirst::Walk;
+        }
+        match first {
+            FirstWalk::NoName => AtFirst::NoName,
+            FirstWalk::At(a) if !may_go_on(a, text, tokens, i + 1) => match a.fin {
+                u32::MAX => AtFirst::NoName,
+                fin => AtFirst::Ends(Candidates::Builtin(fin)),
+            },
+            _ => AtFirst::Walk,
+        }
     }
 
     /// [`PlaceIndex::longest_at`] where a user has added names: the
@@ -751,7 +763,7 @@ fn summarize(fst: &Fst<&[u8]>, node: Node<'_>, out: Output) -> Option<AfterFirst
 /// only: other text is normalized as it is fed, so it is walked).
 ///
 /// The main pass of the places stage asks this of most candidate words
-/// (see [`PlaceIndex::starts_no_name`]), and most answers are no: the
+/// (see [`PlaceIndex::at_first`]), and most answers are no: the
 /// tests that need no text come first, and white space of one byte, which
 /// holds no blank line, is not read.
 #[inline(always)]

@@ -27,7 +27,7 @@
 
 use crate::doc::{Doc, Form, Mention, Place, Span, Token, TokenKind};
 use crate::gazetteer::places::candidate_flags as flag;
-use crate::gazetteer::places::{country_key, CountryKey, NO_COUNTRY};
+use crate::gazetteer::places::{country_key, AtFirst, CountryKey, NO_COUNTRY};
 use crate::gazetteer::{
     Candidates, FirstWalk, Gazetteer, PlaceMatch, PlaceRef, COMMON_BIT, GENDER_BITS,
 };
@@ -91,17 +91,19 @@ impl<'a> Walks<'a> {
             .longest_at(self.doc.text, &self.doc.tokens, i, first)
     }
 
-    /// Does no name start at token `i`, as its lexeme's walk says (see
-    /// `PlaceIndex::starts_no_name`)? The main pass asks this first: in
-    /// capitals copy every word is a candidate, and most start no name, so
-    /// they are passed over without a walk.
+    /// What token `i`'s lexeme's walk tells of the names starting there
+    /// (see `PlaceIndex::at_first`). The main pass asks this first: in
+    /// capitals copy every word is a candidate, and most start no name or
+    /// a name of one word, answered without a walk.
     #[inline]
-    fn no_name_at(&self, i: usize) -> bool {
-        self.doc.lexemes.get(i).is_some_and(|l| {
-            self.gaz
+    fn at_first(&self, i: usize) -> AtFirst {
+        match self.doc.lexemes.get(i) {
+            Some(l) => self
+                .gaz
                 .places
-                .starts_no_name(self.doc.text, &self.doc.tokens, i, &l.first)
-        })
+                .at_first(self.doc.text, &self.doc.tokens, i, &l.first),
+            None => AtFirst::Walk,
+        }
     }
 
     /// The flags (`candidate_flags`) of the candidates of the longest name
@@ -894,11 +896,19 @@ fn find(doc: &Doc, gaz: &Gazetteer) -> Vec<Found> {
     while i < toks.len() {
         let t = toks[i];
         let candidate = crate::stages::lookup::may_start_name(&t, doc.all_caps);
-        if !candidate || walks.no_name_at(i) {
+        if !candidate {
             i += 1;
             continue;
         }
-        let Some(m) = walks.longest_at(i) else {
+        let m = match walks.at_first(i) {
+            AtFirst::NoName => None,
+            AtFirst::Ends(candidates) => Some(PlaceMatch {
+                end_token: i + 1,
+                candidates,
+            }),
+            AtFirst::Walk => walks.longest_at(i),
+        };
+        let Some(m) = m else {
             i += 1;
             continue;
         };
