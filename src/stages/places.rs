@@ -1292,30 +1292,29 @@ fn score(
 fn resolve(doc: &mut Doc, gaz: &Gazetteer, found: Vec<Found>, focus: &Focus) {
     let mut index: FxHashMap<PlaceRef, usize> = FxHashMap::default();
     let mut places: Vec<Place> = Vec::new();
+    // The winner among a built-in name's candidates, by posting list:
+    // stories repeat their names, and some names have hundreds of
+    // candidates, each scored. Only names with no country or division
+    // written after them are kept: their scores depend on nothing else
+    // (`focus` is the story's).
+    let mut chosen: FxHashMap<u32, Option<(PlaceRef, Form)>> = FxHashMap::default();
     for f in found {
         // (A name with one entry needs no scores.)
-        let best = if let Some((r, form)) = f.candidates.only() {
-            Some((r, form, gaz.places.entry(r)))
+        let best = if let Some(only) = f.candidates.only() {
+            Some(only)
         } else {
             let after = focus.after.get(&f.span.start);
-            f.candidates
-                .iter()
-                .map(|(r, form)| {
-                    let (kind, population) = gaz.places.kind_population(r);
-                    let s = score(gaz, (r, kind, population), form, focus, after);
-                    (s, r, form, population)
-                })
-                .max_by(|a, b| {
-                    a.0.total_cmp(&b.0)
-                        .then(a.3.cmp(&b.3))
-                        .then(b.1.cmp_key().cmp(&a.1.cmp_key()))
-                })
-                .map(|(_, r, form, _)| (r, form, gaz.places.entry(r)))
+            let pick = || best_candidate(gaz, &f.candidates, focus, after);
+            match (&f.candidates, after) {
+                (&Candidates::Builtin(o), None) => *chosen.entry(o).or_insert_with(pick),
+                _ => pick(),
+            }
         };
-        let Some((r, form, e)) = best else {
+        let Some((r, form)) = best else {
             continue;
         };
         let ix = *index.entry(r).or_insert_with(|| {
+            let e = gaz.places.entry(r);
             let none_if_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
             places.push(Place {
                 name: e.name.to_string(),
@@ -1341,6 +1340,30 @@ fn resolve(doc: &mut Doc, gaz: &Gazetteer, found: Vec<Found>, focus: &Focus) {
         }
     }
     doc.places = places;
+}
+
+/// The best-scoring of `candidates` (see [`score`]), with `after` the
+/// country and division written right after the name: ties go to the
+/// larger population, then to the entry first in the index.
+fn best_candidate(
+    gaz: &Gazetteer,
+    candidates: &Candidates,
+    focus: &Focus,
+    after: Option<&(CountryKey, &str)>,
+) -> Option<(PlaceRef, Form)> {
+    candidates
+        .iter()
+        .map(|(r, form)| {
+            let (kind, population) = gaz.places.kind_population(r);
+            let s = score(gaz, (r, kind, population), form, focus, after);
+            (s, r, form, population)
+        })
+        .max_by(|a, b| {
+            a.0.total_cmp(&b.0)
+                .then(a.3.cmp(&b.3))
+                .then(b.1.cmp_key().cmp(&a.1.cmp_key()))
+        })
+        .map(|(_, r, form, _)| (r, form))
 }
 
 trait CmpKey {
