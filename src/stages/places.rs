@@ -27,7 +27,7 @@
 
 use crate::doc::{Doc, Form, Mention, Place, Span, Token, TokenKind};
 use crate::gazetteer::places::candidate_flags as flag;
-use crate::gazetteer::places::{country_key, AtFirst, CountryKey, NO_COUNTRY};
+use crate::gazetteer::places::{country_key, AtFirst, CountryKey, PlaceIndex, NO_COUNTRY};
 use crate::gazetteer::{
     Candidates, FirstWalk, Gazetteer, PlaceMatch, PlaceRef, COMMON_BIT, GENDER_BITS,
 };
@@ -1180,33 +1180,19 @@ struct Focus<'g> {
 fn focus<'g>(doc: &Doc, gaz: &'g Gazetteer, found: &[Found]) -> Focus<'g> {
     let places = &gaz.places;
     let kind = |r: PlaceRef| places.kind_population(r).0;
-    let small = |r: PlaceRef| matches!(kind(r), "town" | "village");
     let mut countries: FxHashMap<CountryKey, f64> = FxHashMap::default();
+    // What each built-in name says, by posting list: stories repeat their
+    // names, and some names have hundreds of candidates to read.
+    let mut says: FxHashMap<u32, Option<(CountryKey, f64)>> = FxHashMap::default();
     for f in found {
-        let refs = || f.candidates.iter().map(|(r, _)| r);
-        // Only names that point at one country say what the story is
-        // about ("Georgia" alone, country or state, says nothing).
-        // ("Lebanon" counts although small towns share its name.)
-        if let Some(c) = refs().find(|&r| kind(r) == "country") {
-            let cc = places.country_key(c);
-            let rival = refs()
-                .any(|r| matches!(kind(r), "country" | "admin1") && places.country_key(r) != cc);
-            if !rival {
-                *countries.entry(cc).or_default() += 1.0;
-            }
-            continue;
-        }
-        // Villages and towns that share a division's or city's name
-        // ("England, Arkansas") do not blur what the name points at.
-        let major = refs().any(|r| !small(r));
-        let mut codes = refs()
-            .filter(|&r| !major || !small(r))
-            .map(|r| places.country_key(r))
-            .filter(|&c| c != NO_COUNTRY);
-        if let Some(cc) = codes.next() {
-            if codes.all(|c| c == cc) {
-                *countries.entry(cc).or_default() += 0.5;
-            }
+        let said = match f.candidates {
+            Candidates::Builtin(o) => *says
+                .entry(o)
+                .or_insert_with(|| country_said(places, &f.candidates)),
+            Candidates::List(_) => country_said(places, &f.candidates),
+        };
+        if let Some((cc, w)) = said {
+            *countries.entry(cc).or_default() += w;
         }
     }
     if let Some(d) = &doc.dateline {
@@ -1236,6 +1222,33 @@ fn focus<'g>(doc: &Doc, gaz: &'g Gazetteer, found: &[Found]) -> Focus<'g> {
         }
     }
     Focus { countries, after }
+}
+
+/// The country a name found points at, and how much it counts toward
+/// what the story is about (see [`focus`]): `None` for a name that points
+/// at no one country.
+fn country_said(places: &PlaceIndex, candidates: &Candidates) -> Option<(CountryKey, f64)> {
+    let kind = |r: PlaceRef| places.kind_population(r).0;
+    let small = |r: PlaceRef| matches!(kind(r), "town" | "village");
+    let refs = || candidates.iter().map(|(r, _)| r);
+    // Only names that point at one country say what the story is about
+    // ("Georgia" alone, country or state, says nothing).
+    // ("Lebanon" counts although small towns share its name.)
+    if let Some(c) = refs().find(|&r| kind(r) == "country") {
+        let cc = places.country_key(c);
+        let rival =
+            refs().any(|r| matches!(kind(r), "country" | "admin1") && places.country_key(r) != cc);
+        return (!rival).then_some((cc, 1.0));
+    }
+    // Villages and towns that share a division's or city's name
+    // ("England, Arkansas") do not blur what the name points at.
+    let major = refs().any(|r| !small(r));
+    let mut codes = refs()
+        .filter(|&r| !major || !small(r))
+        .map(|r| places.country_key(r))
+        .filter(|&c| c != NO_COUNTRY);
+    let cc = codes.next()?;
+    codes.all(|c| c == cc).then_some((cc, 0.5))
 }
 
 fn kind_prior(kind: &str) -> f64 {
