@@ -1084,7 +1084,7 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, hits: &[PhraseHit], inc: &mut
             }
         }
         // The counted phrase is a victim, or a killed perpetrator.
-        let phrase_text = doc.lower[c.phrase.range()].to_string();
+        let phrase_text = &doc.lower[c.phrase.range()];
         let perp =
             hits_in(doc, ListKind::Actor, c.phrase).any(|h| gaz.row(h).get(1) == "perpetrator");
         let pronoun = phrase_text.contains(" of them") || phrase_text.ends_with("them");
