@@ -2101,25 +2101,12 @@ mod tests {
 
     #[test]
     fn date_words_pass_the_first_letter_test() {
-        let months = [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-            "sept",
-        ];
         let times = ["overnight", "yesterday", "today", "tonight"];
-        for w in crate::stages::dateline::WEEKDAYS
+        use crate::stages::dateline::{MONTH_NAMES, WEEKDAYS};
+        for w in WEEKDAYS
             .iter()
-            .chain(&months)
+            .chain(&MONTH_NAMES)
+            .chain(&["sept"])
             .chain(&times)
         {
             assert!(may_start_date(w.as_bytes()[0]), "{w}");
