@@ -10,8 +10,8 @@
 //! the word starts of 64 bytes are a few operations on one of its words.
 //! Most words begin no phrase: a 65,536-bit filter of the phrases' first
 //! words (hashed) rejects them with one memory read; the rest find the
-//! phrases that begin with their word in a hash map keyed by that hash,
-//! longest first, and compare what follows the word with the phrases'
+//! phrases that begin with their word in a table of first words
+//! open-addressed by that hash, longest first, and compare what follows the word with the phrases'
 //! tails, eight bytes at a time (so a frequent first word like "the", with
 //! several phrases, costs a few integer compares).
 //!
@@ -22,7 +22,7 @@
 //! start-up — except that a match starting inside a word can no longer
 //! hide a phrase at the next word start ("attack" in "narcoterrorist
 //! attack" was hidden by "terrorist attack"). Building the index is a sort
-//! and a hash map of a few thousand phrases, the user's lists
+//! and a table of a few thousand phrases, the user's lists
 //! (`--gazetteers`) included.
 //!
 //! Case is checked by the stages that need it (proper names in mixed-case
@@ -57,8 +57,14 @@ pub struct PhraseIndex {
     phrases: Vec<String>,
     /// Per phrase: every (list, row) that has it.
     meanings: Vec<Vec<(ListKind, usize)>>,
-    /// First word's hash ([`word_key`]) -> its group of `tails`.
-    by_first_word: FxHashMap<u64, Group>,
+    /// The groups of `tails`, open-addressed by their first word's hash
+    /// ([`word_key`]): a power of two of slots, at most half full, a free
+    /// slot's first word empty. A probe reads the first word from the
+    /// slot itself, so a table of its own costs fewer steps than a hash
+    /// map of hashes (hashing the hash again, matching control bytes).
+    by_first_word: Box<[Group]>,
+    /// `64 - log2(by_first_word.len())`: a hash's top bits pick the slot.
+    shift: u32,
     /// The phrases that begin with a non-word character ("-led", from a
     /// user's list), as a group with an empty first word.
     nonword: Option<Group>,
@@ -67,9 +73,6 @@ pub struct PhraseIndex {
     tails: Vec<Tail>,
     /// Filter of the first words' hashes.
     first_words: Vec<u64>,
-    /// Mixed into [`word_key`]'s hash: chosen so that no two first words
-    /// share a hash.
-    seed: u64,
 }
 
 /// The phrases that begin with one first word.
@@ -180,31 +183,35 @@ impl PhraseIndex {
             }
             _ => None,
         };
-        // A hash stands for its word in `by_first_word`: reseed in the
-        // (astronomically rare) case that two first words share one.
-        let mut seed = 0;
-        let by_first_word = loop {
-            let map: FxHashMap<u64, Group> = groups
-                .iter()
-                .map(|(w, g)| (word_key(w.as_bytes(), 0, w.len(), seed).0, *g))
-                .collect();
-            if map.len() == groups.len() {
-                break map;
-            }
-            seed += 1;
+        let slots = (2 * groups.len()).next_power_of_two().max(2);
+        let shift = 64 - slots.trailing_zeros();
+        let free = Group {
+            head: 0,
+            word_len: 0,
+            from: 0,
+            n: 0,
+            short_from: 0,
+            prefixes: 0,
         };
+        let mut by_first_word = vec![free; slots].into_boxed_slice();
         let mut first_words = vec![0u64; 1024];
-        for &h in by_first_word.keys() {
+        for (w, g) in &groups {
+            let h = word_key(w.as_bytes(), 0, w.len()).0;
             super::set_bit(&mut first_words, h);
+            let mut i = (h >> shift) as usize;
+            while by_first_word[i].word_len != 0 {
+                i = (i + 1) & (slots - 1);
+            }
+            by_first_word[i] = *g;
         }
         PhraseIndex {
             phrases,
             meanings,
             by_first_word,
+            shift,
             nonword,
             tails,
             first_words,
-            seed,
         }
     }
 
@@ -320,21 +327,26 @@ impl PhraseIndex {
     /// `start..end` is a whole word: its end and index.
     #[inline(always)]
     fn at_word(&self, bytes: &[u8], start: usize, end: usize) -> Option<(usize, usize)> {
-        let (h, head) = word_key(bytes, start, end, self.seed);
+        let (h, head) = word_key(bytes, start, end);
         if !super::bit(&self.first_words, h) {
             return None;
         }
-        let group = self.by_first_word.get(&h)?;
-        // The hash of a first word stands for that word alone, but another
-        // word may share it.
         let len = end - start;
-        if group.word_len as usize != len
-            || group.head != head
-            || (len > 8 && bytes[start..end] != self.tails_phrase(group).as_bytes()[..len])
-        {
-            return None;
+        let mask = self.by_first_word.len() - 1;
+        let mut i = (h >> self.shift) as usize;
+        loop {
+            let group = &self.by_first_word[i];
+            if group.word_len == 0 {
+                return None;
+            }
+            if group.word_len as usize == len
+                && group.head == head
+                && (len <= 8 || bytes[start..end] == self.tails_phrase(group).as_bytes()[..len])
+            {
+                return self.longest(group, bytes, start);
+            }
+            i = (i + 1) & mask;
         }
-        self.longest(group, bytes, start)
     }
 
     /// A phrase of `group`.
@@ -521,7 +533,7 @@ fn high_bits(x: u64) -> u64 {
 /// word's first and last eight bytes and its length, a few loads instead of
 /// a step per byte.
 #[inline]
-fn word_key(bytes: &[u8], start: usize, end: usize, seed: u64) -> (u64, u64) {
+fn word_key(bytes: &[u8], start: usize, end: usize) -> (u64, u64) {
     let len = end - start;
     let head = load(bytes, start, len.min(8));
     let tail = if len > 8 {
@@ -530,8 +542,7 @@ fn word_key(bytes: &[u8], start: usize, end: usize, seed: u64) -> (u64, u64) {
         head
     };
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let h =
-        (head.wrapping_mul(K) ^ tail.rotate_left(29) ^ (len as u64 + (seed << 32))).wrapping_mul(K);
+    let h = (head.wrapping_mul(K) ^ tail.rotate_left(29) ^ len as u64).wrapping_mul(K);
     (h ^ (h >> 29), head)
 }
 
