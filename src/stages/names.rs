@@ -1035,22 +1035,45 @@ const RESULT_WORDS: &[&str] = &[
 /// organization, not a place. Countries stay places (national sides are
 /// reported as countries).
 fn sports_teams(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
+    // National sides are reported as their countries, the home nations of
+    // the United Kingdom included. Named features and structures ("Mount
+    // Sinjar at the hands of") never play.
+    let never_plays = |p: &crate::doc::Place| {
+        matches!(
+            p.kind.as_str(),
+            "country" | "region" | "feature" | "facility"
+        ) || p.kind == "admin1"
+            && p.admin1
+                .as_deref()
+                .is_some_and(|a| matches!(a, "GB-ENG" | "GB-SCT" | "GB-WLS" | "GB-NIR"))
+    };
+    // Without a place that could play (most stories), the words need not
+    // be read at all.
+    let may_play = doc
+        .places
+        .iter()
+        .any(|p| !never_plays(p) && p.mentions.iter().any(|m| m.form != Form::Demonym));
+    if !may_play {
+        return;
+    }
     // Two sports words after the first token make a story sporty; two
     // words only sport uses (anywhere) make it plainly a sports report:
     // there a town or county is a team wherever it is not a venue ("at
     // Headingley", "in Milan"). Both counts are taken in one pass over the
     // words, which are in neither list as a rule.
     let (mut sports, mut strong) = (0, 0);
+    let (any_set, sports_set, strong_set) = (&*ANY_SPORTS_SET, &*SPORTS_SET, &*STRONG_SPORTS_SET);
+    let lower = &doc.lower;
     for (k, t) in doc.tokens.iter().enumerate() {
         if !t.is_word() {
             continue;
         }
-        let (lower, start, end) = (&doc.lower, t.start as usize, t.end as usize);
-        if !ANY_SPORTS_SET.contains(lower, start, end) {
+        let (start, end) = (t.start as usize, t.end as usize);
+        if !any_set.contains(lower, start, end) {
             continue;
         }
-        sports += usize::from(k > 0 && SPORTS_SET.holds(lower, start, end));
-        strong += usize::from(STRONG_SPORTS_SET.holds(lower, start, end));
+        sports += usize::from(k > 0 && sports_set.holds(lower, start, end));
+        strong += usize::from(strong_set.holds(lower, start, end));
         if sports >= 2 && strong >= 2 {
             break;
         }
@@ -1071,18 +1094,7 @@ fn sports_teams(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
             .is_some_and(|t| t.kind == TokenKind::Number && doc.slice(t.span()).len() <= 5)
     };
     for p in &doc.places {
-        // National sides are reported as their countries, the home
-        // nations of the United Kingdom included.
-        // Named features and structures ("Mount Sinjar at the hands of")
-        // never play.
-        if matches!(
-            p.kind.as_str(),
-            "country" | "region" | "feature" | "facility"
-        ) || p.kind == "admin1"
-            && p.admin1
-                .as_deref()
-                .is_some_and(|a| matches!(a, "GB-ENG" | "GB-SCT" | "GB-WLS" | "GB-NIR"))
-        {
+        if never_plays(p) {
             continue;
         }
         // (span, plays as a team here for sure)
@@ -1185,20 +1197,31 @@ fn nominals(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs) {
         if !word.as_bytes()[0].is_ascii() {
             continue;
         }
-        let mut cap = word.to_string();
-        cap[..1].make_ascii_uppercase();
-        if org_noun_kind(gaz, &cap).is_none()
-            || matches!(
-                word,
-                "government"
-                    | "office"
-                    | "group"
-                    | "party"
-                    | "service"
-                    | "services"
-                    | "authorities"
-            )
-        {
+        if matches!(
+            word,
+            "government" | "office" | "group" | "party" | "service" | "services" | "authorities"
+        ) {
+            continue;
+        }
+        // The word capitalized, as the nouns are listed: built on the stack
+        // (most stories have many "the" + lowercase word pairs, and few of
+        // those words are long).
+        let mut buf = [0u8; 32];
+        let long;
+        let cap: &str = match buf.get_mut(..word.len()) {
+            Some(b) => {
+                b.copy_from_slice(word.as_bytes());
+                b[0].make_ascii_uppercase();
+                std::str::from_utf8(b).expect("an ASCII letter changed case")
+            }
+            None => {
+                let mut w = word.to_string();
+                w[..1].make_ascii_uppercase();
+                long = w;
+                &long
+            }
+        };
+        if org_noun_kind(gaz, cap).is_none() {
             continue;
         }
         let here = t[k].start as usize;
@@ -1251,7 +1274,10 @@ fn title_at(doc: &Doc, gaz: &Gazetteer, span: Span) -> Option<TitleInfo> {
 /// in capitals copy, where every word is capitalized, most words are
 /// ordinary ones ("SAID", "THE", "STATISTICS"), and the token's word bits
 /// (read from its lexeme) turn them away before any set is hashed.
-fn name_word(doc: &Doc, words: &TokenWords, k: usize) -> bool {
+///
+/// `not_names` is [`CAPS_NOT_NAME_SET`] in capitals copy, else
+/// [`NOT_NAME_SET`], read once by the caller rather than for every token.
+fn name_word(doc: &Doc, words: &TokenWords, not_names: &WordSet, k: usize) -> bool {
     let t = &doc.tokens[k];
     if !(t.is_word() && t.is(Token::CAP)) {
         return false;
@@ -1273,9 +1299,9 @@ fn name_word(doc: &Doc, words: &TokenWords, k: usize) -> bool {
     // ("SAID", "WILL", "TO"). The set holds `NOT_NAMES` lowercased too, so
     // it answers for `NOT_NAME_SET` as well.
     let not_name = if doc.all_caps {
-        CAPS_NOT_NAME_SET.contains(&doc.lower, start, end)
+        not_names.contains(&doc.lower, start, end)
     } else {
-        NOT_NAME_SET.contains(doc.text, start, end)
+        not_names.contains(doc.text, start, end)
     };
     // Asked last: many words are in those sets (every sentence-initial
     // "The" and "He"), few are place words.
@@ -1303,8 +1329,13 @@ impl NameWords {
                 marks[k] = false;
             }
         }
+        let not_names: &WordSet = if doc.all_caps {
+            &CAPS_NOT_NAME_SET
+        } else {
+            &NOT_NAME_SET
+        };
         for (k, mark) in marks.iter_mut().enumerate() {
-            *mark = *mark && name_word(doc, words, k);
+            *mark = *mark && name_word(doc, words, not_names, k);
         }
         NameWords(marks)
     }
