@@ -71,8 +71,8 @@ pub struct PhraseIndex {
     /// The phrases' tails (what follows the first word), grouped by first
     /// word, longest phrase first.
     tails: Vec<Tail>,
-    /// Filter of the first words' hashes.
-    first_words: Vec<u64>,
+    /// Filter of the first words' hashes ([`filter_bit`]).
+    first_words: Box<[u64; 1024]>,
 }
 
 /// The phrases that begin with one first word.
@@ -194,10 +194,11 @@ impl PhraseIndex {
             prefixes: 0,
         };
         let mut by_first_word = vec![free; slots].into_boxed_slice();
-        let mut first_words = vec![0u64; 1024];
+        let mut first_words = Box::new([0u64; 1024]);
         for (w, g) in &groups {
             let h = word_key(w.as_bytes(), 0, w.len()).0;
-            super::set_bit(&mut first_words, h);
+            let (word, bit) = filter_bit(h);
+            first_words[word] |= bit;
             let mut i = (h >> shift) as usize;
             while by_first_word[i].word_len != 0 {
                 i = (i + 1) & (slots - 1);
@@ -328,7 +329,8 @@ impl PhraseIndex {
     #[inline(always)]
     fn at_word(&self, bytes: &[u8], start: usize, end: usize) -> Option<(usize, usize)> {
         let (h, head) = word_key(bytes, start, end);
-        if !super::bit(&self.first_words, h) {
+        let (word, bit) = filter_bit(h);
+        if self.first_words[word] & bit == 0 {
             return None;
         }
         let len = end - start;
@@ -529,21 +531,25 @@ fn high_bits(x: u64) -> u64 {
 }
 
 /// The hash of the word `bytes[start..end]` for the first-word filter and
-/// map, and the word's first eight bytes, zero-padded. The hash reads the
-/// word's first and last eight bytes and its length, a few loads instead of
-/// a step per byte.
+/// table, and the word's first eight bytes, zero-padded. The hash is of
+/// the first eight bytes and the length only, one multiply: it is taken at
+/// every word start, and the words it confuses (long words that differ
+/// only past their eighth byte) are told apart in the table, by the whole
+/// word. Its top bits are the well-mixed ones: they pick the filter's bit
+/// ([`filter_bit`]) and the table's slot.
 #[inline]
 fn word_key(bytes: &[u8], start: usize, end: usize) -> (u64, u64) {
     let len = end - start;
     let head = load(bytes, start, len.min(8));
-    let tail = if len > 8 {
-        load(bytes, end - 8, 8)
-    } else {
-        head
-    };
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let h = (head.wrapping_mul(K) ^ tail.rotate_left(29) ^ len as u64).wrapping_mul(K);
-    (h ^ (h >> 29), head)
+    ((head ^ len as u64).wrapping_mul(K), head)
+}
+
+/// The word of the first-word filter (1,024 words of 64 bits) and the bit
+/// in it of a [`word_key`] hash: its top 16 bits.
+#[inline(always)]
+fn filter_bit(h: u64) -> (usize, u64) {
+    ((h >> 54) as usize, 1 << (h >> 48 & 63))
 }
 
 /// Bytes of a tail's prefix in [`Group::prefixes`].
