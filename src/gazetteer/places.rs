@@ -643,19 +643,15 @@ impl PlaceIndex {
                     spaced,
                     word,
                 };
-                match STEPS.with_borrow(|m| m.get(&key).copied()) {
-                    Some(step) => step,
-                    None => {
-                        let step = self.take_step(a.addr, spaced, text, tok);
-                        STEPS.with_borrow_mut(|m| {
-                            if m.len() >= MAX_STEPS {
-                                m.clear();
-                            }
-                            m.insert(key, step);
-                        });
-                        step
+                // One borrow and one probe: a step found is copied out once,
+                // one not found is taken and kept in the slot probed.
+                STEPS.with_borrow_mut(|m| {
+                    if m.len() >= MAX_STEPS {
+                        m.clear();
                     }
-                }
+                    *m.entry(key)
+                        .or_insert_with(|| self.take_step(a.addr, spaced, text, tok))
+                })
             }
         };
         // The memo's outputs start from zero: the outputs of the walk so
