@@ -351,6 +351,31 @@ impl PlaceIndex {
         }
     }
 
+    /// The entry's kind as its index in [`PLACE_KINDS`] (`PLACE_KINDS.len()`
+    /// for a kind not in the list, which the overlay's checks rule out),
+    /// and its population: [`PlaceIndex::kind_population`] for code that
+    /// looks the kind up in a table rather than comparing its name, as the
+    /// scoring of every candidate of a name does.
+    pub fn kind_index_population(&self, r: PlaceRef) -> (usize, u64) {
+        match r {
+            PlaceRef::Builtin(i) => {
+                let r = builtin_record(i as usize);
+                (
+                    r[8] as usize,
+                    u64::from_le_bytes(r[32..40].try_into().expect("8 bytes")),
+                )
+            }
+            PlaceRef::Overlay(_) => {
+                let e = self.entry(r);
+                let kind = PLACE_KINDS
+                    .iter()
+                    .position(|&k| k == e.kind)
+                    .unwrap_or(PLACE_KINDS.len());
+                (kind, e.population)
+            }
+        }
+    }
+
     /// The entry's country code (as in [`PlaceIndex::entry`]) as its two
     /// bytes, [`NO_COUNTRY`] for none (codes are two capital letters or
     /// empty, so nothing is lost). Read from a built-in entry's record

@@ -27,7 +27,9 @@
 
 use crate::doc::{Doc, Form, Mention, Place, Span, Token, TokenKind};
 use crate::gazetteer::places::candidate_flags as flag;
-use crate::gazetteer::places::{country_key, AtFirst, CountryKey, PlaceIndex, NO_COUNTRY};
+use crate::gazetteer::places::{
+    country_key, AtFirst, CountryKey, PlaceIndex, NO_COUNTRY, PLACE_KINDS,
+};
 use crate::gazetteer::{
     Candidates, FirstWalk, Gazetteer, PlaceMatch, PlaceRef, COMMON_BIT, GENDER_BITS,
 };
@@ -1173,6 +1175,10 @@ fn accept(
 /// Countries (and first-level divisions) the story is about.
 struct Focus<'g> {
     countries: FxHashMap<CountryKey, f64>,
+    /// What each of `countries` adds to the score of a place in it (see
+    /// [`score`]), in a list: a story names few countries, and every
+    /// candidate of every name looks itself up here.
+    bonus: Vec<(CountryKey, f64)>,
     /// Name start -> the country or division written right after it.
     after: FxHashMap<usize, (CountryKey, &'g str)>,
 }
@@ -1221,7 +1227,24 @@ fn focus<'g>(doc: &Doc, gaz: &'g Gazetteer, found: &[Found]) -> Focus<'g> {
             }
         }
     }
-    Focus { countries, after }
+    let bonus = countries
+        .iter()
+        .map(|(&cc, w)| (cc, 2.0 + 1.5 * w.min(4.0)))
+        .collect();
+    Focus {
+        countries,
+        bonus,
+        after,
+    }
+}
+
+impl Focus<'_> {
+    /// What the story's focus adds to the score of a place in country
+    /// `cc`.
+    #[inline]
+    fn bonus(&self, cc: CountryKey) -> Option<f64> {
+        self.bonus.iter().find(|&&(c, _)| c == cc).map(|&(_, b)| b)
+    }
 }
 
 /// The country a name found points at, and how much it counts toward
@@ -1251,6 +1274,30 @@ fn country_said(places: &PlaceIndex, candidates: &Candidates) -> Option<(Country
     codes.all(|c| c == cc).then_some((cc, 0.5))
 }
 
+/// What a place's kind says of its score (see [`score`]): the prior, and
+/// whether its size counts.
+#[derive(Clone, Copy)]
+struct KindScore {
+    prior: f64,
+    sized: bool,
+}
+
+/// [`KindScore`] by kind index ([`PlaceIndex::kind_index_population`]),
+/// one more for a kind not in [`PLACE_KINDS`]: every candidate of a name
+/// is scored, and a table read costs less than matching the kind's name.
+static KIND_SCORES: LazyLock<[KindScore; PLACE_KINDS.len() + 1]> = LazyLock::new(|| {
+    std::array::from_fn(|i| match PLACE_KINDS.get(i) {
+        Some(&kind) => KindScore {
+            prior: kind_prior(kind),
+            sized: matches!(kind, "city" | "town" | "village"),
+        },
+        None => KindScore {
+            prior: 0.0,
+            sized: false,
+        },
+    })
+});
+
 fn kind_prior(kind: &str) -> f64 {
     match kind {
         "country" => 6.0,
@@ -1271,26 +1318,31 @@ fn kind_prior(kind: &str) -> f64 {
 /// right after the name. Reads the entry's record fields only (its
 /// division only when `after` gives one): every candidate of a name is
 /// scored, and only the winner's text is read.
+///
+/// The size term is the only costly one (a logarithm); [`best_candidate`]
+/// bounds it by [`size_bound`] to pass over candidates that cannot win.
+#[inline]
 fn score(
     gaz: &Gazetteer,
-    (r, kind, population): (PlaceRef, &str, u64),
+    (r, kind, population): (PlaceRef, KindScore, u64),
     form: Form,
-    focus: &Focus,
+    country: (CountryKey, Option<f64>),
     after: Option<&(CountryKey, &str)>,
 ) -> f64 {
-    let country_code = gaz.places.country_key(r);
+    let (country_code, bonus) = country;
     // Size counts among populated places; for countries and divisions the
     // kind prior says it.
-    let size = match kind {
-        "city" | "town" | "village" => ((population + 1) as f64).log10() * 0.5,
-        _ => 0.0,
+    let size = if kind.sized {
+        ((population + 1) as f64).log10() * 0.5
+    } else {
+        0.0
     };
-    let mut s = kind_prior(kind) + size;
+    let mut s = kind.prior + size;
     if form == Form::Alias {
         s -= 1.0;
     }
-    if let Some(w) = focus.countries.get(&country_code) {
-        s += 2.0 + 1.5 * w.min(4.0);
+    if let Some(b) = bonus {
+        s += b;
     }
     if let Some(&(cc, a1)) = after {
         if !a1.is_empty() && gaz.places.entry(r).admin1 == a1 {
@@ -1300,6 +1352,19 @@ fn score(
         }
     }
     s
+}
+
+/// At least [`score`]'s size term for a place of kind `kind` and
+/// population `population`, by the population's bit length (`p + 1 <=
+/// 2^bits(p)`), with a margin for rounding.
+#[inline]
+fn size_bound(kind: KindScore, population: u64) -> f64 {
+    if kind.sized {
+        let bits = u64::BITS - population.leading_zeros();
+        0.5 * std::f64::consts::LOG10_2 * f64::from(bits) + 1e-9
+    } else {
+        0.0
+    }
 }
 
 fn resolve(doc: &mut Doc, gaz: &Gazetteer, found: Vec<Found>, focus: &Focus) {
@@ -1364,19 +1429,41 @@ fn best_candidate(
     focus: &Focus,
     after: Option<&(CountryKey, &str)>,
 ) -> Option<(PlaceRef, Form)> {
-    candidates
-        .iter()
-        .map(|(r, form)| {
-            let (kind, population) = gaz.places.kind_population(r);
-            let s = score(gaz, (r, kind, population), form, focus, after);
-            (s, r, form, population)
-        })
-        .max_by(|a, b| {
-            a.0.total_cmp(&b.0)
-                .then(a.3.cmp(&b.3))
-                .then(b.1.cmp_key().cmp(&a.1.cmp_key()))
-        })
-        .map(|(_, r, form, _)| (r, form))
+    let kinds = &*KIND_SCORES;
+    // The most `after` can add (see `score`).
+    let after_bound = if after.is_some() { 20.0 } else { 0.0 };
+    let mut best: Option<(f64, PlaceRef, Form, u64)> = None;
+    for (r, form) in candidates.iter() {
+        let (kind, population) = gaz.places.kind_index_population(r);
+        let kind = kinds[kind];
+        let cc = gaz.places.country_key(r);
+        let bonus = focus.bonus(cc);
+        if let Some((best_score, ..)) = best {
+            // A candidate that cannot reach the best score so far loses
+            // to it whatever its population (ties need equal scores).
+            let alias = if form == Form::Alias { 1.0 } else { 0.0 };
+            let bound = kind.prior - alias
+                + bonus.unwrap_or(0.0)
+                + after_bound
+                + size_bound(kind, population);
+            if bound < best_score {
+                continue;
+            }
+        }
+        let s = score(gaz, (r, kind, population), form, (cc, bonus), after);
+        let c = (s, r, form, population);
+        // The last of equals wins, as with `Iterator::max_by`.
+        let wins = best.is_none_or(|b| {
+            c.0.total_cmp(&b.0)
+                .then(c.3.cmp(&b.3))
+                .then(b.1.cmp_key().cmp(&c.1.cmp_key()))
+                .is_ge()
+        });
+        if wins {
+            best = Some(c);
+        }
+    }
+    best.map(|(_, r, form, _)| (r, form))
 }
 
 trait CmpKey {
