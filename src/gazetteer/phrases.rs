@@ -9,11 +9,11 @@
 //! computed eight ASCII bytes at a time), not by stepping through bytes:
 //! the word starts of 64 bytes are a few operations on one of its words.
 //! Most words begin no phrase: a 65,536-bit filter of the phrases' first
-//! words (hashed) rejects them with one memory read; the rest find the
-//! phrases that begin with their word in a table of first words
-//! open-addressed by that hash, longest first, and compare what follows the word with the phrases'
-//! tails, eight bytes at a time (so a frequent first word like "the", with
-//! several phrases, costs a few integer compares).
+//! words (hashed) rejects them with one memory read. The rest look their
+//! word up in a table of first words, open-addressed by that hash, and
+//! compare what follows the word with the tails of the phrases that begin
+//! with it, longest first, eight bytes at a time (so a frequent first word
+//! like "the", with several phrases, costs a few integer compares).
 //!
 //! The result is what a leftmost-longest Aho-Corasick scan of the whole
 //! text, filtered to word boundaries, gives — this module was one, until
