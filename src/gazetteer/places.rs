@@ -468,7 +468,7 @@ impl PlaceIndex {
     /// there, without a step: either no name starts with the token, or
     /// none goes on past it (the summary of where the walk stands says
     /// that the next token cannot go on with one, what
-    /// [`PlaceIndex::walk_from`] tests first), so the longest name is the
+    /// `PlaceIndex::walk_from` tests first), so the longest name is the
     /// token itself if one ends there. In capitals copy every word is a
     /// candidate, and most are answered here, in the caller's loop,
     /// without a call. [`AtFirst::Walk`] when that is not known: the walk

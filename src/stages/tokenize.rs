@@ -11,8 +11,8 @@
 //! character pulls in its whole grapheme cluster (`unicode-segmentation`),
 //! so combining marks stay inside the word they belong to.
 //!
-//! The fast path ([`ascii_tokens`]) runs until a token needs the general
-//! one ([`general_token`]), which takes that one token and hands back; the
+//! The fast path (`ascii_tokens`) runs until a token needs the general
+//! one (`general_token`), which takes that one token and hands back; the
 //! fast loop calls nothing but `Vec::push`, so its state stays in
 //! registers rather than being saved around the general path's calls.
 //!
