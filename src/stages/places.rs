@@ -1319,8 +1319,8 @@ fn kind_prior(kind: &str) -> f64 {
 /// division only when `after` gives one): every candidate of a name is
 /// scored, and only the winner's text is read.
 ///
-/// The size term is the only costly one (a logarithm); [`best_candidate`]
-/// bounds it by [`size_bound`] to pass over candidates that cannot win.
+/// The size term is the only costly one (a logarithm): [`best_candidate`]
+/// passes over candidates whose [`score_bound`] cannot win.
 #[inline]
 fn score(
     gaz: &Gazetteer,
@@ -1354,17 +1354,29 @@ fn score(
     s
 }
 
-/// At least [`score`]'s size term for a place of kind `kind` and
-/// population `population`, by the population's bit length (`p + 1 <=
-/// 2^bits(p)`), with a margin for rounding.
+/// At least [`score`] for the same place and name, without the
+/// logarithm: the size term is bounded by the population's bit length
+/// (`p + 1 <= 2^bits(p)`, with a margin for rounding), and a country or
+/// division written after the name (`after`) by the most it can add. Kept
+/// beside `score`, term for term: a term added to one must be added to
+/// the other, or [`best_candidate`] would pass over a winner (a test
+/// holds the two together).
 #[inline]
-fn size_bound(kind: KindScore, population: u64) -> f64 {
-    if kind.sized {
+fn score_bound(
+    (kind, population): (KindScore, u64),
+    form: Form,
+    bonus: Option<f64>,
+    after: bool,
+) -> f64 {
+    let size = if kind.sized {
         let bits = u64::BITS - population.leading_zeros();
         0.5 * std::f64::consts::LOG10_2 * f64::from(bits) + 1e-9
     } else {
         0.0
-    }
+    };
+    let alias = if form == Form::Alias { 1.0 } else { 0.0 };
+    let after = if after { 20.0 } else { 0.0 };
+    kind.prior - alias + bonus.unwrap_or(0.0) + after + size
 }
 
 fn resolve(doc: &mut Doc, gaz: &Gazetteer, found: Vec<Found>, focus: &Focus) {
@@ -1430,8 +1442,6 @@ fn best_candidate(
     after: Option<&(CountryKey, &str)>,
 ) -> Option<(PlaceRef, Form)> {
     let kinds = &*KIND_SCORES;
-    // The most `after` can add (see `score`).
-    let after_bound = if after.is_some() { 20.0 } else { 0.0 };
     let mut best: Option<(f64, PlaceRef, Form, u64)> = None;
     for (r, form) in candidates.iter() {
         let (kind, population) = gaz.places.kind_index_population(r);
@@ -1441,12 +1451,7 @@ fn best_candidate(
         if let Some((best_score, ..)) = best {
             // A candidate that cannot reach the best score so far loses
             // to it whatever its population (ties need equal scores).
-            let alias = if form == Form::Alias { 1.0 } else { 0.0 };
-            let bound = kind.prior - alias
-                + bonus.unwrap_or(0.0)
-                + after_bound
-                + size_bound(kind, population);
-            if bound < best_score {
+            if score_bound((kind, population), form, bonus, after.is_some()) < best_score {
                 continue;
             }
         }
@@ -1476,5 +1481,57 @@ impl CmpKey for PlaceRef {
             PlaceRef::Builtin(i) => (0, i),
             PlaceRef::Overlay(i) => (1, i),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `best_candidate` passes over a candidate whose `score_bound` is
+    /// below the best score so far: the bound must hold for every
+    /// candidate, whatever the story's focus and whatever is written after
+    /// the name.
+    #[test]
+    fn score_bound_is_at_least_the_score() {
+        let gaz = Gazetteer::builtin().expect("built-in gazetteer");
+        let mut checked = 0;
+        for name in [
+            "Paris",
+            "Georgia",
+            "Springfield",
+            "San Jose",
+            "Lebanon",
+            "Victoria",
+        ] {
+            for (r, form) in gaz.lookup_place(name) {
+                let (kind, population) = gaz.places.kind_index_population(r);
+                let kind = KIND_SCORES[kind];
+                let cc = gaz.places.country_key(r);
+                let admin1 = gaz.places.entry(r).admin1.to_string();
+                let afters = [
+                    None,
+                    Some((cc, admin1.as_str())),
+                    Some((cc, "")),
+                    Some((NO_COUNTRY, "")),
+                ];
+                for bonus in [None, Some(2.0), Some(8.0)] {
+                    for after in &afters {
+                        let s = score(
+                            &gaz,
+                            (r, kind, population),
+                            form,
+                            (cc, bonus),
+                            after.as_ref(),
+                        );
+                        let bound = score_bound((kind, population), form, bonus, after.is_some());
+                        assert!(s <= bound, "{name}: {s} > {bound}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        // Names with candidates of several kinds, sizes and forms.
+        assert!(checked > 100, "only {checked} scores checked");
     }
 }
