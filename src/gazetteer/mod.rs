@@ -332,7 +332,8 @@ impl Gazetteer {
                 .next()
                 .unwrap_or(name);
             normalize::with_ascii_lowercase(first, |first| {
-                let key = first_word_key(first.len(), word_head(first.as_bytes()));
+                let key =
+                    first_word_key(first.len(), word_head_in(first.as_bytes(), 0, first.len()));
                 set_bit(&mut people_first_bits, key)
             });
         }
@@ -578,7 +579,7 @@ fn builtin_word_bits(short: Option<u128>, word: &str) -> u8 {
 /// comes with them.
 fn fill_word_bits(lex: &mut Lexeme, word: &str) {
     lex.bits = lookup_word_bits(word);
-    let head = ascii_lowercase_bytes(word_head(word.as_bytes()));
+    let head = ascii_lowercase_bytes(word_head_in(word.as_bytes(), 0, word.len()));
     lex.person_key = first_word_key(word.len(), head) as u16;
 }
 
@@ -647,41 +648,61 @@ fn name_key(name: &str) -> u64 {
 }
 
 /// Hash of an ASCII-lowercase word for [`Gazetteer::may_start_person`],
-/// given its length and [`word_head`]. Every capitalized word of a story
-/// is asked about (every word of capitals copy): the word is read from the
-/// text with one load and hashed with one multiplication. (A [`NameKey`]
-/// takes bytes one by one to grow with a name.) Longer words that share
-/// their first 8 bytes share a key: the filter lets more of them pass,
-/// and a false pass only costs lookups that then fail.
+/// given its length and [`word_head_in`]: the top 16 bits of its
+/// [`word_hash`]. Every capitalized word of a story is asked about (every
+/// word of capitals copy). (A [`NameKey`] takes bytes one by one to grow
+/// with a name.)
 #[inline]
 fn first_word_key(len: usize, head: u64) -> u64 {
-    // The top 16 bits of the product, which every input bit reaches.
-    ((head ^ (len as u64).rotate_right(8)).wrapping_mul(0x9E37_79B9_7F4A_7C15)) >> 48
+    word_hash(len, head) >> 48
 }
 
-/// The first (up to) 8 bytes of `word` as a little-endian number, zero
-/// above the word's end.
-fn word_head(word: &[u8]) -> u64 {
-    let mut head = [0u8; 8];
-    let n = word.len().min(8);
-    head[..n].copy_from_slice(&word[..n]);
-    u64::from_le_bytes(head)
-}
-
-/// [`word_head`] of `text[start..end]`, read as one 8-byte load where the
-/// text goes on that far.
+/// A word's hash from its length and first eight bytes ([`word_head_in`]),
+/// for the filters and tables of first words (people's here, phrases' in
+/// [`phrases`]): the word is read with one load and hashed with one
+/// multiplication. The top bits of the result are the well-mixed ones,
+/// which every input bit reaches. Longer words that share their first 8
+/// bytes share a hash: a filter lets more of them pass, and a table tells
+/// them apart by the whole word.
 #[inline]
-fn word_head_in(text: &[u8], start: usize, end: usize) -> u64 {
-    match text.get(start..start + 8) {
-        Some(b) => {
-            let bytes = u64::from_le_bytes(b.try_into().expect("8 bytes"));
-            // Tokens are never empty.
-            let len = (end - start).clamp(1, 8) as u32;
-            bytes & u64::MAX >> (64 - 8 * len)
-        }
-        None => word_head(&text[start..end]),
+pub(super) fn word_hash(len: usize, head: u64) -> u64 {
+    (head ^ (len as u64).rotate_right(8)).wrapping_mul(GOLDEN)
+}
+
+/// The multiplier of the multiplicative hashes of words in the gazetteer
+/// modules: 2^64 divided by the golden ratio.
+pub(super) const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// The first (up to) 8 bytes of the word `bytes[start..end]` as a
+/// little-endian number, zero above the word's end: one 8-byte load where
+/// the bytes go on that far.
+#[inline]
+pub(super) fn word_head_in(bytes: &[u8], start: usize, end: usize) -> u64 {
+    load(bytes, start, (end - start).min(8))
+}
+
+/// `bytes[at..at + n]` (`n` at most 8) as a little-endian number, zero-padded.
+#[inline(always)]
+pub(super) fn load(bytes: &[u8], at: usize, n: usize) -> u64 {
+    match bytes.get(at..at + 8) {
+        Some(chunk) => u64::from_le_bytes(chunk.try_into().expect("8 bytes")) & MASKS[n],
+        None => bytes[at..at + n]
+            .iter()
+            .rev()
+            .fold(0, |h, &b| (h << 8) | u64::from(b)),
     }
 }
+
+/// `MASKS[n]`: the low `n` bytes of a u64 set.
+pub(super) const MASKS: [u64; 9] = {
+    let mut t = [u64::MAX; 9];
+    let mut n = 0;
+    while n < 8 {
+        t[n] = (1 << (8 * n)) - 1;
+        n += 1;
+    }
+    t
+};
 
 /// The hash [`Gazetteer::people_with_key`] looks names up by, taken as
 /// the name grows: a search for the longest listed name from a word hashes

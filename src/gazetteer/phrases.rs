@@ -28,6 +28,7 @@
 //! Case is checked by the stages that need it (proper names in mixed-case
 //! text).
 
+use super::{load, word_hash, word_head_in, GOLDEN, MASKS};
 use crate::doc::{Doc, Span};
 use rustc_hash::FxHashMap;
 
@@ -160,7 +161,7 @@ impl PhraseIndex {
                 _ => groups.push((
                     word,
                     Group {
-                        head: load(word.as_bytes(), 0, word.len().min(8)),
+                        head: word_head_in(word.as_bytes(), 0, word.len()),
                         word_len: word.len() as u32,
                         from: at as u32,
                         n: 1,
@@ -531,18 +532,15 @@ fn high_bits(x: u64) -> u64 {
 }
 
 /// The hash of the word `bytes[start..end]` for the first-word filter and
-/// table, and the word's first eight bytes, zero-padded. The hash is of
-/// the first eight bytes and the length only, one multiply: it is taken at
-/// every word start, and the words it confuses (long words that differ
-/// only past their eighth byte) are told apart in the table, by the whole
-/// word. Its top bits are the well-mixed ones: they pick the filter's bit
-/// ([`filter_bit`]) and the table's slot.
+/// table ([`word_hash`]: its top bits pick the filter's bit, see
+/// [`filter_bit`], and the table's slot), and the word's first eight
+/// bytes, zero-padded. It is taken at every word start; the words it
+/// confuses (long words that differ only past their eighth byte) are told
+/// apart in the table, by the whole word.
 #[inline]
 fn word_key(bytes: &[u8], start: usize, end: usize) -> (u64, u64) {
-    let len = end - start;
-    let head = load(bytes, start, len.min(8));
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    ((head ^ len as u64).wrapping_mul(K), head)
+    let head = word_head_in(bytes, start, end);
+    (word_hash(end - start, head), head)
 }
 
 /// The word of the first-word filter (1,024 words of 64 bits) and the bit
@@ -560,31 +558,8 @@ const PREFIX_LEN: usize = 3;
 #[inline(always)]
 fn prefix_bit(x: u64) -> u64 {
     let prefix = x & MASKS[PREFIX_LEN];
-    1 << (prefix.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
+    1 << (prefix.wrapping_mul(GOLDEN) >> 58)
 }
-
-/// `bytes[at..at + n]` (`n` at most 8) as a little-endian number, zero-padded.
-#[inline(always)]
-fn load(bytes: &[u8], at: usize, n: usize) -> u64 {
-    match bytes.get(at..at + 8) {
-        Some(chunk) => u64::from_le_bytes(chunk.try_into().expect("8 bytes")) & MASKS[n],
-        None => bytes[at..at + n]
-            .iter()
-            .rev()
-            .fold(0, |h, &b| (h << 8) | u64::from(b)),
-    }
-}
-
-/// `MASKS[n]`: the low `n` bytes of a u64 set.
-const MASKS: [u64; 9] = {
-    let mut t = [u64::MAX; 9];
-    let mut n = 0;
-    while n < 8 {
-        t[n] = (1 << (8 * n)) - 1;
-        n += 1;
-    }
-    t
-};
 
 /// Characters that continue a word.
 #[inline]
