@@ -391,10 +391,12 @@ impl Gazetteer {
             tokens
                 .iter()
                 .map(|tok| {
-                    let short = wanted(tok)
-                        .then(|| lexicon::short_key_in(text, tok.start as usize, tok.end as usize))
-                        .flatten();
-                    let Some(short) = short else {
+                    if !wanted(tok) {
+                        return Lexeme::UNKNOWN;
+                    }
+                    let Some(short) =
+                        lexicon::short_key_in(text, tok.start as usize, tok.end as usize)
+                    else {
                         return Lexeme::UNKNOWN;
                     };
                     lexicon.complete(short, |lex| {
