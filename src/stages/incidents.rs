@@ -1149,10 +1149,7 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, hits: &[PhraseHit], inc: &mut
     // People named as the object of a violent trigger ("kidnapped X",
     // "the assassination of X") or the subject of a passive one ("X was
     // kidnapped").
-    for h in hits
-        .iter()
-        .filter(|h| h.list == ListKind::Trigger && sent.span.contains(h.span))
-    {
+    for h in hits_among(doc, hits, ListKind::Trigger, sent.span) {
         let kind = gaz.row(h).get(1);
         if matches!(
             kind,
@@ -2101,8 +2098,8 @@ mod tests {
 
     #[test]
     fn date_words_pass_the_first_letter_test() {
-        let times = ["overnight", "yesterday", "today", "tonight"];
         use crate::stages::dateline::{MONTH_NAMES, WEEKDAYS};
+        let times = ["overnight", "yesterday", "today", "tonight"];
         for w in WEEKDAYS
             .iter()
             .chain(&MONTH_NAMES)
