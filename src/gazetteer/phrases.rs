@@ -661,6 +661,22 @@ mod tests {
     }
 
     #[test]
+    fn the_ascii_only_formula_agrees_with_the_general_one() {
+        // Every ASCII byte, at every place among eight, between neighbours
+        // that are and are not word bytes.
+        for b in 0..0x80u8 {
+            for k in 0..8 {
+                for fill in [b'a', b' ', b'9', b'_'] {
+                    let mut eight = [fill; 8];
+                    eight[k] = b;
+                    let x = u64::from_le_bytes(eight);
+                    assert_eq!(ascii_word_of_ascii(x), ascii_word(x), "{b:#x} at {k}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn word_bytes_are_the_word_characters() {
         let text = format!(
             "{}{}…z’s e\u{301}x",
