@@ -35,7 +35,7 @@ use crate::gazetteer::{
 };
 use regex::Regex;
 use rustc_hash::FxHashMap;
-use std::cell::{Cell, OnceCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::sync::LazyLock;
 
 /// A set of words as a test, `fn $test(w: &str) -> bool`, written as a
@@ -1187,14 +1187,16 @@ fn focus<'g>(doc: &Doc, gaz: &'g Gazetteer, found: &[Found]) -> Focus<'g> {
     let places = &gaz.places;
     let kind = |r: PlaceRef| places.kind_population(r).0;
     let mut countries: FxHashMap<CountryKey, f64> = FxHashMap::default();
-    // What each built-in name says, by posting list: stories repeat their
-    // names, and some names have hundreds of candidates to read.
-    let mut says: FxHashMap<u32, Option<(CountryKey, f64)>> = FxHashMap::default();
     for f in found {
         let said = match f.candidates {
-            Candidates::Builtin(o) => *says
-                .entry(o)
-                .or_insert_with(|| country_said(places, &f.candidates)),
+            Candidates::Builtin(o) => SAYS.with_borrow_mut(|says| {
+                if says.len() >= MAX_SAYS {
+                    says.clear();
+                }
+                *says
+                    .entry(o)
+                    .or_insert_with(|| country_said(places, &f.candidates))
+            }),
             Candidates::List(_) => country_said(places, &f.candidates),
         };
         if let Some((cc, w)) = said {
@@ -1245,6 +1247,18 @@ impl Focus<'_> {
     fn bonus(&self, cc: CountryKey) -> Option<f64> {
         self.bonus.iter().find(|&&(c, _)| c == cc).map(|&(_, b)| b)
     }
+}
+
+/// Most built-in names [`SAYS`] keeps (then it starts over).
+const MAX_SAYS: usize = 1 << 16;
+
+thread_local! {
+    /// What each built-in name says ([`country_said`]), by posting list,
+    /// kept for the thread: it depends on the name's entries alone, names
+    /// repeat within and across stories, and some have hundreds of
+    /// candidates to read.
+    static SAYS: RefCell<FxHashMap<u32, Option<(CountryKey, f64)>>> =
+        RefCell::new(FxHashMap::default());
 }
 
 /// The country a name found points at, and how much it counts toward
