@@ -1268,7 +1268,8 @@ fn title_at(doc: &Doc, gaz: &Gazetteer, span: Span) -> Option<TitleInfo> {
 }
 
 /// Is token `k` a capitalized word that can be part of a person's name
-/// (blocked spans aside)?
+/// (blocked spans aside)? [`NameWords::NAME`], with [`NameWords::START`]
+/// if it may also start one without a title before it; else 0.
 ///
 /// Asked of every token. The tests are pure, so they run cheapest first:
 /// in capitals copy, where every word is capitalized, most words are
@@ -1277,23 +1278,31 @@ fn title_at(doc: &Doc, gaz: &Gazetteer, span: Span) -> Option<TitleInfo> {
 ///
 /// `not_names` is [`CAPS_NOT_NAME_SET`] in capitals copy, else
 /// [`NOT_NAME_SET`], read once by the caller rather than for every token.
-fn name_word(doc: &Doc, words: &TokenWords, not_names: &WordSet, k: usize) -> bool {
+fn name_word(doc: &Doc, words: &TokenWords, not_names: &WordSet, k: usize) -> u8 {
     let t = &doc.tokens[k];
     if !(t.is_word() && t.is(Token::CAP)) {
-        return false;
+        return 0;
     }
     if !doc.all_caps && t.is(Token::UPPER) && t.end - t.start > 1 {
-        return false;
+        return 0;
     }
     // In capitals an ordinary word ("OF", "STATISTICS") is no name unless
-    // it is also a given name.
-    if doc.all_caps && words.bits(k) & (COMMON_BIT | GENDER_BITS) == COMMON_BIT {
-        return false;
+    // it is also a given name, and a name starts (untitled) only at a given
+    // name that is no ordinary word ("DOLORES HINOSTROZA", not "SAID").
+    let mut flags = NameWords::NAME | NameWords::START;
+    if doc.all_caps {
+        let bits = words.bits(k);
+        if bits & (COMMON_BIT | GENDER_BITS) == COMMON_BIT {
+            return 0;
+        }
+        if bits & GENDER_BITS == 0 || bits & COMMON_BIT != 0 {
+            flags = NameWords::NAME;
+        }
     }
     let (start, end) = (t.start as usize, t.end as usize);
     // Tokens are never empty; a final '.' is one byte.
     if doc.text.as_bytes()[end - 1] == b'.' {
-        return false;
+        return 0;
     }
     // In capitals the commonest words are never names, given names or not
     // ("SAID", "WILL", "TO"). The set holds `NOT_NAMES` lowercased too, so
@@ -1305,19 +1314,28 @@ fn name_word(doc: &Doc, words: &TokenWords, not_names: &WordSet, k: usize) -> bo
     };
     // Asked last: many words are in those sets (every sentence-initial
     // "The" and "He"), few are place words.
-    !not_name && !crate::stages::places::is_place_word(&doc.text[start..end])
+    if not_name || crate::stages::places::is_place_word(&doc.text[start..end]) {
+        0
+    } else {
+        flags
+    }
 }
 
 /// Which tokens can be part of a person's name: [`name_word`] and outside
 /// every blocked span, decided once per story. The people rules ask about
 /// every word of the text (every word of capitals copy), several times
 /// over, and most are no name word.
-struct NameWords(Vec<bool>);
+struct NameWords(Vec<u8>);
 
 impl NameWords {
+    /// A name word.
+    const NAME: u8 = 1;
+    /// A name word that may start a name with no title before it.
+    const START: u8 = 2;
+
     fn new(doc: &Doc, words: &TokenWords, blocked: &[Span]) -> NameWords {
         let t = &doc.tokens;
-        let mut marks = vec![true; t.len()];
+        let mut marks = vec![Self::NAME; t.len()];
         for b in blocked {
             // Tokens are in order and never overlap: those overlapping `b`
             // are the run from the first that ends after its start.
@@ -1326,7 +1344,7 @@ impl NameWords {
                 if !x.span().overlaps(*b) {
                     break;
                 }
-                marks[k] = false;
+                marks[k] = 0;
             }
         }
         let not_names: &WordSet = if doc.all_caps {
@@ -1335,13 +1353,20 @@ impl NameWords {
             &NOT_NAME_SET
         };
         for (k, mark) in marks.iter_mut().enumerate() {
-            *mark = *mark && name_word(doc, words, not_names, k);
+            if *mark != 0 {
+                *mark = name_word(doc, words, not_names, k);
+            }
         }
         NameWords(marks)
     }
 
     fn at(&self, k: usize) -> bool {
-        self.0[k]
+        self.0[k] != 0
+    }
+
+    /// A name word that may start a name with no title before it.
+    fn starts(&self, k: usize) -> bool {
+        self.0[k] & Self::START != 0
     }
 }
 
@@ -1443,13 +1468,9 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     let mut k = 0;
     while k < t.len() {
         // In capitals a name needs a title before it, or a given name
-        // that is no ordinary word ("DOLORES HINOSTROZA", not "SAID"),
-        // asked only of name words: most tokens are none.
-        let caps_given = |k: usize| tw.given(k) && !tw.common(k);
+        // that is no ordinary word (see `name_word`).
         if !name_words.at(k)
-            || doc.all_caps
-                && !caps_given(k)
-                && !(title_may_end_before(k) && title_before(doc, gaz, k))
+            || !(name_words.starts(k) || title_may_end_before(k) && title_before(doc, gaz, k))
         {
             k += 1;
             continue;
@@ -1529,59 +1550,49 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         } else {
             None
         };
-        let is_place_only = e - k == 1
-            && doc
-                .places
-                .iter()
-                .any(|p| p.mentions.iter().any(|m| m.span == span));
-        // A given name that is also a common word ("Will", "Mark") only
-        // counts away from the start of a sentence.
-        let given = tw.given(k)
-            && !(tw.common(k) && sentence_initial(doc, k) && (e - k < 2 || tw.common(k + 1)));
-        // In capitals, a place's name is the place ("SAN SALVADOR").
-        // An alternate name of a small place does not count: "LUIS CARLOS
-        // GALAN" is no mention of Lewes.
-        let caps_place = doc.all_caps
-            && doc.places.iter().any(|p| {
-                p.mentions.iter().any(|m| {
-                    m.span.overlaps(span)
-                        && (m.form != Form::Alias
-                            || matches!(p.kind.as_str(), "country" | "admin1" | "city"))
-                })
-            });
-        // Right after "in", "near", "outside" comes a place, and "Al"
-        // before a name is the Arabic article ("Al Anbar", "Al Huwayjah")
-        // unless a title says it is a person.
-        let placelike = k > 0
-            && matches!(
-                doc.lower[t[k - 1].start as usize..t[k - 1].end as usize].as_ref(),
-                "in" | "near"
-                    | "outside"
-                    | "inside"
-                    | "around"
-                    | "into"
-                    | "across"
-                    | "toward"
-                    | "towards"
-            )
-            || matches!(first, "Al" | "El")
-            || k > 0 && matches!(t[k - 1].text(doc.text), "Al" | "El" | "al" | "el");
-        let accept = if titled.is_some() {
-            true
-        } else if caps_place || placelike {
-            false
-        } else if e - k >= 2 {
-            given
+        // A title makes a person, even of a place's name ("Gen. Coe").
+        // Else a name needs two words or more, and the tests below are
+        // asked in that order, cheapest first (each reads the places).
+        let accept = titled.is_some()
+            || e - k >= 2
+                // Right after "in", "near", "outside" comes a place, and
+                // "Al" before a name is the Arabic article ("Al Anbar",
+                // "Al Huwayjah") unless a title says it is a person.
+                && !(k > 0
+                    && matches!(
+                        doc.lower[t[k - 1].start as usize..t[k - 1].end as usize].as_ref(),
+                        "in" | "near"
+                            | "outside"
+                            | "inside"
+                            | "around"
+                            | "into"
+                            | "across"
+                            | "toward"
+                            | "towards"
+                    )
+                    || matches!(first, "Al" | "El")
+                    || k > 0 && matches!(t[k - 1].text(doc.text), "Al" | "El" | "al" | "el"))
+                // A given name that is also a common word ("Will", "Mark")
+                // only counts away from the start of a sentence.
+                && tw.given(k)
+                && !(tw.common(k) && sentence_initial(doc, k) && tw.common(k + 1))
+                // In capitals, a place's name is the place ("SAN
+                // SALVADOR"). An alternate name of a small place does not
+                // count: "LUIS CARLOS GALAN" is no mention of Lewes.
+                && !(doc.all_caps
+                    && doc.places.iter().any(|p| {
+                        p.mentions.iter().any(|m| {
+                            m.span.overlaps(span)
+                                && (m.form != Form::Alias
+                                    || matches!(p.kind.as_str(), "country" | "admin1" | "city"))
+                        })
+                    }))
                 && !doc.places.iter().any(|p| {
                     p.mentions
                         .iter()
                         .any(|m| m.span == doc.tokens_span(k..k + 1) && p.kind == "country")
-                })
-        } else {
-            false
-        };
-        // A title makes a place's name a person's ("Gen. Coe").
-        if accept && (!is_place_only || titled.is_some()) {
+                });
+        if accept {
             found.push((span, titled));
             k = e;
         } else {
@@ -1761,9 +1772,10 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             && !matches!(first, "Abu" | "Abd" | "Umm" | "Bin" | "Ibn")
             && gaz.given_name(first).is_some()
             && !gaz.is_common_word(first)
-            && !surnames
-                .iter()
-                .any(|(r, j)| persons[*j].name[r.clone()] == *first)
+            && !surnames.iter().any(|(r, j)| {
+                r.len() == first.len()
+                    && persons[*j].name.as_bytes()[r.clone()] == *first.as_bytes()
+            })
             && unique()
         {
             firsts.push((0..first.len(), i));
