@@ -1186,6 +1186,10 @@ fn agency(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs) {
 
 /// "the committee" → the last organization headed by "Committee".
 fn nominals(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs) {
+    // Only an organization already named is referred to.
+    if orgs.list.is_empty() {
+        return;
+    }
     let t = &doc.tokens;
     for k in 1..t.len() {
         if !t[k].is(Token::LOWER) || !is_the(doc, k - 1) {
@@ -1364,6 +1368,11 @@ impl NameWords {
         self.0[k] != 0
     }
 
+    /// The first name word from token `k` on.
+    fn next_from(&self, k: usize) -> Option<usize> {
+        self.0[k..].iter().position(|&m| m != 0).map(|i| k + i)
+    }
+
     /// A name word that may start a name with no title before it.
     fn starts(&self, k: usize) -> bool {
         self.0[k] & Self::START != 0
@@ -1467,11 +1476,14 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         .collect();
     let mut k = 0;
     while k < t.len() {
+        // Most tokens are no name word: on to the next one.
+        match name_words.next_from(k) {
+            Some(n) => k = n,
+            None => break,
+        }
         // In capitals a name needs a title before it, or a given name
         // that is no ordinary word (see `name_word`).
-        if !name_words.at(k)
-            || !(name_words.starts(k) || title_may_end_before(k) && title_before(doc, gaz, k))
-        {
+        if !(name_words.starts(k) || title_may_end_before(k) && title_before(doc, gaz, k)) {
             k += 1;
             continue;
         }
