@@ -1,6 +1,7 @@
 //! Sentence splitter.
 //!
-//! Reads `Doc::tokens`; writes `Doc::sentences` and `Doc::hard_wrapped`.
+//! Reads `Doc::tokens` and `Doc::hard_wrapped` (which the tokenizer sets,
+//! by the rule of [`LineTally`]); writes `Doc::sentences`.
 //!
 //! A sentence ends at `.`, `!` or `?` (with any closing quotes and brackets
 //! after it) when the next token starts a sentence, at a blank line, and at
@@ -24,58 +25,46 @@ const ABBREVIATIONS: &[&str] = &[
 
 /// Splits `doc.tokens` into sentences.
 pub fn run(doc: &mut Doc) {
-    doc.hard_wrapped = is_hard_wrapped(doc.text);
     doc.sentences = split(doc);
 }
 
-/// Are most lines of `text` wrapped near one width (so that a line break
-/// inside a paragraph is not a sentence end)?
+/// Are most lines of a text wrapped near one width (so that a line break
+/// inside a paragraph is not a sentence end)? The tally of its lines that
+/// answers it: the tokenizer, which passes every line break, adds each
+/// line that is not blank.
 ///
 /// A line counts as wrapped when it is 55 to 90 characters long (after
-/// trailing white space) and does not end like a sentence. The line breaks
-/// are found with one `memchr` iterator. In ASCII text (most wire copy) a
-/// line is trimmed as bytes and its length in bytes is its length in
-/// characters; otherwise `str::trim_end` trims it, and characters are
-/// counted only for lines whose byte length leaves the question open.
-pub fn is_hard_wrapped(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let ascii = text.is_ascii();
-    let mut lines = 0usize;
-    let mut wrapped = 0usize;
-    let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', bytes).chain([bytes.len()]) {
-        let from = start;
-        start = end + 1;
-        let line = if ascii {
-            // The ASCII white space of `char::is_whitespace`: the space,
-            // and \t to \r (with \x0B, unlike `u8::is_ascii_whitespace`).
-            let line = &bytes[from..end];
-            let kept = line
-                .iter()
-                .rposition(|b| !matches!(b, b' ' | b'\t'..=b'\r'))
-                .map_or(0, |i| i + 1);
-            &line[..kept]
-        } else {
-            text[from..end].trim_end().as_bytes()
-        };
-        if line.is_empty() {
-            continue;
-        }
-        lines += 1;
+/// trailing white space) and does not end like a sentence; a text is
+/// hard-wrapped when it has at least four lines and two in five are.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LineTally {
+    lines: usize,
+    wrapped: usize,
+}
+
+impl LineTally {
+    /// Adds `line`, UTF-8 without its line break and trailing white space,
+    /// and not empty.
+    pub fn add(&mut self, line: &[u8]) {
+        self.lines += 1;
         // A character takes one to four bytes.
         if !(55..=90 * 4).contains(&line.len()) || ends_like_sentence(line) {
-            continue;
+            return;
         }
-        let chars = if ascii {
-            line.len()
-        } else {
-            text[from..from + line.len()].chars().count()
+        // Characters are the bytes that do not continue one.
+        let chars = match line.is_ascii() {
+            true => line.len(),
+            false => line.iter().filter(|&&b| b & 0xC0 != 0x80).count(),
         };
         if (55..=90).contains(&chars) {
-            wrapped += 1;
+            self.wrapped += 1;
         }
     }
-    lines >= 4 && wrapped * 10 >= lines * 4
+
+    /// Is the text hard-wrapped?
+    pub fn hard_wrapped(&self) -> bool {
+        self.lines >= 4 && self.wrapped * 10 >= self.lines * 4
+    }
 }
 
 /// Does a (trimmed, non-empty) line end with sentence-final punctuation,

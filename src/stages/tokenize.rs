@@ -1,6 +1,10 @@
 //! Tokenizer: text → [`Token`]s with byte offsets and shape flags.
 //!
-//! Reads `Doc::text`; writes `Doc::tokens` and `Doc::all_caps`.
+//! Reads `Doc::text`; writes `Doc::tokens`, `Doc::all_caps` and
+//! `Doc::hard_wrapped`. Whether the text is hard-wrapped is a question
+//! about the lengths of its lines ([`LineTally`]); the tokenizer passes
+//! every line break, and the last token before one ends the line, so the
+//! lines are measured here instead of by another scan of the text.
 //!
 //! Why not run everything through `unicode-segmentation`'s word-boundary
 //! iterator? On this project's corpus it runs at about 48 MB/s, slower than
@@ -30,6 +34,7 @@
 //! other non-space character is a one-character punctuation token.
 
 use crate::doc::{Doc, Token, TokenKind};
+use crate::stages::sentences::LineTally;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Byte classes of the fast path; ASCII punctuation is class 0, except
@@ -81,15 +86,18 @@ mod class {
     }
 }
 
-/// Tokenizes `doc.text` into `doc.tokens` and sets `doc.all_caps`.
+/// Tokenizes `doc.text` into `doc.tokens` and sets `doc.all_caps` and
+/// `doc.hard_wrapped`.
 pub fn run(doc: &mut Doc) {
-    let (tokens, all_caps) = tokenize(doc.text);
+    let (tokens, all_caps, hard_wrapped) = tokenize(doc.text);
     doc.tokens = tokens;
     doc.all_caps = all_caps;
+    doc.hard_wrapped = hard_wrapped;
 }
 
-/// Tokenizes `text`; also says whether its letters are mostly capitals.
-pub fn tokenize(text: &str) -> (Vec<Token>, bool) {
+/// Tokenizes `text`; also says whether its letters are mostly capitals,
+/// and whether it is hard-wrapped ([`LineTally`]).
+pub fn tokenize(text: &str) -> (Vec<Token>, bool, bool) {
     // Wire copy averages a little over five bytes a token.
     let mut tokens = Vec::with_capacity(text.len() / 4 + 1);
     let mut at = Cursor {
@@ -98,16 +106,22 @@ pub fn tokenize(text: &str) -> (Vec<Token>, bool) {
         breaks: Token::LINE_START | Token::PARA_START,
         upper_letters: 0,
         lower_letters: 0,
+        line_start: 0,
+        lines: LineTally::default(),
     };
     while at.i < text.len() {
-        at = ascii_tokens(text.as_bytes(), &mut tokens, at);
+        at = ascii_tokens(text, &mut tokens, at);
         if at.i < text.len() {
             at = general_token(text, &mut tokens, at);
         }
     }
+    if at.breaks == 0 {
+        // The last line, without a line break after it, is not blank.
+        at.end_line(text, &tokens);
+    }
     let letters = at.upper_letters + at.lower_letters;
     let all_caps = letters >= 20 && at.upper_letters * 10 >= letters * 8;
-    (tokens, all_caps)
+    (tokens, all_caps, at.lines.hard_wrapped())
 }
 
 /// Where the tokenizer stands, handed between the fast and general paths.
@@ -120,17 +134,42 @@ struct Cursor {
     /// Letters in tokens of capitals, and in other tokens with letters.
     upper_letters: usize,
     lower_letters: usize,
+    /// Where the current line starts (after the last line break).
+    line_start: usize,
+    /// The lines ended so far.
+    lines: LineTally,
 }
 
 impl Cursor {
-    /// Notes a line break; a second one makes a paragraph start.
+    /// Notes the line break at `self.i`; a second one makes a paragraph
+    /// start. A token since the last line break (no break flags pending)
+    /// means that the line ending here is not blank: it is tallied.
     #[inline]
-    fn line_break(&mut self) {
+    fn line_break(&mut self, text: &str, tokens: &[Token]) {
         self.breaks = if self.breaks == 0 {
+            self.end_line(text, tokens);
             Token::LINE_START
         } else {
             Token::LINE_START | Token::PARA_START
         };
+        self.line_start = self.i + 1;
+    }
+
+    /// Tallies the line from `self.line_start` to the end of the last
+    /// token (its trailing white space trimmed), which is on that line.
+    #[inline(never)]
+    fn end_line(&mut self, text: &str, tokens: &[Token]) {
+        let end = tokens.last().map_or(0, |t| t.end as usize);
+        let mut line = &text[self.line_start..end];
+        // A vertical tab is a punctuation token, but white space to the
+        // line rule (as to `str::trim_end`).
+        if line.ends_with('\x0B') {
+            line = line.trim_end();
+            if line.is_empty() {
+                return;
+            }
+        }
+        self.lines.add(line.as_bytes());
     }
 
     /// Appends the token `start..self.i` to `tokens`, with the line-break
@@ -159,13 +198,15 @@ impl Cursor {
 /// at the end of the text or at a token that needs [`general_token`] (one
 /// that starts with a non-ASCII byte, or a word a non-ASCII byte follows).
 ///
-/// It calls nothing but `Vec::push`, so its state stays in registers.
-fn ascii_tokens(bytes: &[u8], tokens: &mut Vec<Token>, mut at: Cursor) -> Cursor {
+/// It calls nothing but `Vec::push` (and, once a line, the line tally), so
+/// its state stays in registers.
+fn ascii_tokens(text: &str, tokens: &mut Vec<Token>, mut at: Cursor) -> Cursor {
+    let bytes = text.as_bytes();
     while let Some(&b) = bytes.get(at.i) {
         let cls = class::of(b);
         if cls & class::SPACE != 0 {
             if b == b'\n' {
-                at.line_break();
+                at.line_break(text, tokens);
             }
             at.i += 1;
             continue;
@@ -492,7 +533,7 @@ mod tests {
                 "Cafe\u{301}"
             ]
         );
-        let (t, _) = tokenize(text);
+        let (t, _, _) = tokenize(text);
         let breaks = |t: &Token| t.flags & (Token::LINE_START | Token::PARA_START);
         assert_eq!(breaks(&t[0]), Token::LINE_START | Token::PARA_START);
         assert_eq!(breaks(&t[1]), 0);
@@ -506,10 +547,10 @@ mod tests {
 
     #[test]
     fn shapes_and_caps() {
-        let (t, caps) = tokenize("THE POLICE REPORTED TODAY THAT 8,000 CARS WERE STOPPED");
+        let (t, caps, _) = tokenize("THE POLICE REPORTED TODAY THAT 8,000 CARS WERE STOPPED");
         assert!(caps);
         assert!(t[0].is(Token::UPPER) && t[0].is(Token::CAP));
-        let (t, caps) = tokenize("The police reported today that cars were stopped.");
+        let (t, caps, _) = tokenize("The police reported today that cars were stopped.");
         assert!(!caps);
         assert!(t[1].is(Token::LOWER));
         assert!(t[0].is(Token::PARA_START));
