@@ -945,9 +945,9 @@ fn weak(
 ) -> bool {
     let words = (i..end).filter(|&k| doc.tokens[k].is_word()).count();
     words == 1
+        && cands.flags(&gaz.places) & flag::ALL_SMALL != 0
         && !preceded_by_locative(doc, i)
         && !followed_by_place(doc, walks, end)
-        && cands.flags(&gaz.places) & flag::ALL_SMALL != 0
 }
 
 /// Is word `k` of a name ending before token `end` one half of a word
@@ -1039,6 +1039,33 @@ fn accept(
     let locative = || {
         *locative.get_or_init(|| preceded_by_locative(doc, i) || followed_by_place(doc, walks, end))
     };
+    // A name in capitals is judged by what it names and the word lists,
+    // and by a locative where the name is neither.
+    let caps_verdict = || {
+        // Acronyms without periods ("US", "IS") are words in capitals text.
+        // In mixed-case text a country's own acronym ("UK", "US", "UAE")
+        // is the country; airport codes and other short aliases are not.
+        if single && text.len() <= 3 && !text.contains('.') {
+            return !doc.all_caps && country_acronym;
+        }
+        if demonym {
+            return !common() || !given_name();
+        }
+        if has_country {
+            return true;
+        }
+        if common() {
+            return false;
+        }
+        big || locative()
+    };
+    // The rules below only turn names down, so a name in capitals that
+    // its verdict turns down needs none of them: in capitals copy every
+    // word is a candidate, and most (short words, ordinary words) end
+    // here.
+    if caps_text && !caps_verdict() {
+        return false;
+    }
 
     // A particle alone is no name ("Al-Karabla", "Al bu Nimr"), whatever
     // village folds to its letters ("Ål").
@@ -1141,22 +1168,8 @@ fn accept(
         return false;
     }
     if caps_text {
-        // Acronyms without periods ("US", "IS") are words in capitals text.
-        // In mixed-case text a country's own acronym ("UK", "US", "UAE")
-        // is the country; airport codes and other short aliases are not.
-        if single && text.len() <= 3 && !text.contains('.') {
-            return !doc.all_caps && country_acronym;
-        }
-        if demonym {
-            return !common() || !given_name();
-        }
-        if has_country {
-            return true;
-        }
-        if common() {
-            return false;
-        }
-        return big || locative();
+        // (Its verdict, above, said yes.)
+        return true;
     }
     if demonym || has_country {
         return true;
