@@ -27,7 +27,8 @@ use std::cell::RefCell;
 /// first asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Lexeme {
-    /// The word list bits (`WORD_INFO`), or [`Lexeme::UNKNOWN_BITS`].
+    /// The word list bits (`WORD_INFO`, and whether the word is never a
+    /// name: `lookup_word_bits`), or [`Lexeme::UNKNOWN_BITS`].
     pub(crate) bits: u8,
     /// The word's key in the filter of listed people's first words (see
     /// `Gazetteer::may_start_person`), filled in with `bits` (meaningless
@@ -41,7 +42,7 @@ pub struct Lexeme {
 }
 
 impl Lexeme {
-    /// `bits` not asked for yet (real bits use the low three).
+    /// `bits` not asked for yet (real bits use the low five).
     pub(crate) const UNKNOWN_BITS: u8 = u8::MAX;
     /// Nothing known: every question goes to the gazetteers.
     pub const UNKNOWN: Lexeme = Lexeme {

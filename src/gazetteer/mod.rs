@@ -25,6 +25,7 @@ pub use places::{CandidateIter, Candidates, PlaceEntry, PlaceIndex, PlaceMatch, 
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::LazyLock;
 pub use table::{Check, GazetteerError, Row, Table};
 
 include!(concat!(env!("OUT_DIR"), "/word_info.rs"));
@@ -33,6 +34,173 @@ include!(concat!(env!("OUT_DIR"), "/word_info.rs"));
 pub const GENDER_BITS: u8 = 3;
 /// [`Gazetteer::word_bits`]: a common English word.
 pub const COMMON_BIT: u8 = 4;
+/// [`Gazetteer::word_bits`]: the word, as written, is one of [`NOT_NAMES`]
+/// (never a person's name in mixed-case text).
+pub const NOT_NAME_BIT: u8 = 8;
+/// [`Gazetteer::word_bits`]: the word in ASCII lowercase is one of
+/// [`NOT_NAMES`] or [`FUNCTION_WORDS`] in ASCII lowercase (never a
+/// person's name in capitals copy: "SAID", "THE").
+pub const CAPS_NOT_NAME_BIT: u8 = 16;
+
+/// Words that are never the start of a person's name.
+const NOT_NAMES: &[&str] = &[
+    "The",
+    "A",
+    "An",
+    "He",
+    "She",
+    "It",
+    "They",
+    "We",
+    "I",
+    "In",
+    "On",
+    "At",
+    "But",
+    "And",
+    "If",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "When",
+    "While",
+    "After",
+    "Before",
+    "Mr",
+    "Mrs",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "God",
+    "Allah",
+];
+
+/// Words too common in news copy to be names in capitals text.
+const FUNCTION_WORDS: &[&str] = &[
+    "said",
+    "says",
+    "will",
+    "to",
+    "of",
+    "for",
+    "by",
+    "with",
+    "from",
+    "as",
+    "was",
+    "were",
+    "is",
+    "are",
+    "be",
+    "has",
+    "have",
+    "had",
+    "not",
+    "no",
+    "or",
+    "so",
+    "who",
+    "whom",
+    "which",
+    "what",
+    "where",
+    "why",
+    "how",
+    "all",
+    "also",
+    "other",
+    "another",
+    "its",
+    "his",
+    "her",
+    "their",
+    "our",
+    "my",
+    "your",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "there",
+    "here",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "may",
+    "can",
+    "should",
+    "would",
+    "could",
+    "must",
+    "shall",
+    "did",
+    "do",
+    "does",
+    "up",
+    "down",
+    "out",
+    "over",
+    "under",
+    "than",
+    "then",
+    "now",
+    "new",
+    "more",
+    "most",
+    "some",
+    "any",
+    "many",
+    "much",
+    "such",
+    "only",
+    "very",
+    "just",
+    "about",
+    "against",
+    "between",
+    "during",
+    "without",
+    "within",
+    "into",
+    "near",
+    "report",
+    "reported",
+    "reports",
+];
+
+/// The [`NOT_NAME_BIT`] and [`CAPS_NOT_NAME_BIT`] of the words that have
+/// either, by the text that must match (the word as written for the first,
+/// its ASCII lowercase for the second). Asked once per distinct word, when
+/// its bits are filled in: the people rules then read the answer with the
+/// word's other bits, from its lexeme.
+static NOT_NAME_WORDS: LazyLock<FxHashMap<String, u8>> = LazyLock::new(|| {
+    let mut words: FxHashMap<String, u8> = FxHashMap::default();
+    for w in NOT_NAMES {
+        *words.entry(w.to_string()).or_default() |= NOT_NAME_BIT;
+    }
+    for w in NOT_NAMES.iter().chain(FUNCTION_WORDS) {
+        *words.entry(w.to_ascii_lowercase()).or_default() |= CAPS_NOT_NAME_BIT;
+    }
+    words
+});
 
 const ORG_KINDS: &[&str] = &[
     "government",
@@ -413,7 +581,8 @@ impl Gazetteer {
     }
 
     /// What `word` (any case) is, user lists included: a given name's
-    /// gender code under [`GENDER_BITS`], [`COMMON_BIT`] for a common word.
+    /// gender code under [`GENDER_BITS`], [`COMMON_BIT`] for a common word,
+    /// and (built in only) [`NOT_NAME_BIT`] and [`CAPS_NOT_NAME_BIT`].
     pub fn word_bits(&self, word: &str) -> u8 {
         let bits = builtin_word_bits(lexicon::short_word_key(word), word);
         self.with_extra_words(word, bits)
@@ -599,9 +768,16 @@ fn ascii_lowercase_bytes(x: u64) -> u64 {
     x | capitals >> 2
 }
 
-/// [`WORD_INFO`]'s bits for `word` (any case), looked up.
+/// [`WORD_INFO`]'s bits for `word` (any case), looked up, with its
+/// [`NOT_NAME_BIT`] and [`CAPS_NOT_NAME_BIT`].
 fn lookup_word_bits(word: &str) -> u8 {
-    normalize::with_key(word, |key| WORD_INFO.get(key).copied().unwrap_or(0))
+    let info = normalize::with_key(word, |key| WORD_INFO.get(key).copied().unwrap_or(0));
+    let words = &*NOT_NAME_WORDS;
+    let as_written = words.get(word).map_or(0, |b| b & NOT_NAME_BIT);
+    let lower = normalize::with_ascii_lowercase(word, |w| {
+        words.get(w).map_or(0, |b| b & CAPS_NOT_NAME_BIT)
+    });
+    info | as_written | lower
 }
 
 /// Columns of `given_names.tsv`.

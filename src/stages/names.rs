@@ -25,7 +25,8 @@
 
 use crate::doc::{one_space, Doc, Form, Mention, Organization, Person, Span, Token, TokenKind};
 use crate::gazetteer::{
-    short_key_in, short_word_key, Gazetteer, Lexeme, ListKind, NameKey, COMMON_BIT, GENDER_BITS,
+    short_key_in, short_word_key, Gazetteer, Lexeme, ListKind, NameKey, CAPS_NOT_NAME_BIT,
+    COMMON_BIT, GENDER_BITS, NOT_NAME_BIT,
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::Cell;
@@ -65,163 +66,6 @@ fn is_name_particle(w: &str) -> bool {
             | "ter"
     )
 }
-
-/// Words that are never the start of a person's name.
-const NOT_NAMES: &[&str] = &[
-    "The",
-    "A",
-    "An",
-    "He",
-    "She",
-    "It",
-    "They",
-    "We",
-    "I",
-    "In",
-    "On",
-    "At",
-    "But",
-    "And",
-    "If",
-    "This",
-    "That",
-    "These",
-    "Those",
-    "When",
-    "While",
-    "After",
-    "Before",
-    "Mr",
-    "Mrs",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-    "God",
-    "Allah",
-];
-
-/// Words too common in news copy to be names in capitals text.
-const FUNCTION_WORDS: &[&str] = &[
-    "said",
-    "says",
-    "will",
-    "to",
-    "of",
-    "for",
-    "by",
-    "with",
-    "from",
-    "as",
-    "was",
-    "were",
-    "is",
-    "are",
-    "be",
-    "has",
-    "have",
-    "had",
-    "not",
-    "no",
-    "or",
-    "so",
-    "who",
-    "whom",
-    "which",
-    "what",
-    "where",
-    "why",
-    "how",
-    "all",
-    "also",
-    "other",
-    "another",
-    "its",
-    "his",
-    "her",
-    "their",
-    "our",
-    "my",
-    "your",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "there",
-    "here",
-    "today",
-    "yesterday",
-    "tomorrow",
-    "may",
-    "can",
-    "should",
-    "would",
-    "could",
-    "must",
-    "shall",
-    "did",
-    "do",
-    "does",
-    "up",
-    "down",
-    "out",
-    "over",
-    "under",
-    "than",
-    "then",
-    "now",
-    "new",
-    "more",
-    "most",
-    "some",
-    "any",
-    "many",
-    "much",
-    "such",
-    "only",
-    "very",
-    "just",
-    "about",
-    "against",
-    "between",
-    "during",
-    "without",
-    "within",
-    "into",
-    "near",
-    "report",
-    "reported",
-    "reports",
-];
-
-static NOT_NAME_SET: LazyLock<WordSet> =
-    LazyLock::new(|| WordSet::new(NOT_NAMES.iter().map(|w| w.to_string())));
-
-/// `NOT_NAMES` and `FUNCTION_WORDS` lowercased, for capitals text.
-static CAPS_NOT_NAME_SET: LazyLock<WordSet> = LazyLock::new(|| {
-    WordSet::new(
-        NOT_NAMES
-            .iter()
-            .chain(FUNCTION_WORDS)
-            .map(|w| w.to_ascii_lowercase()),
-    )
-});
 
 /// A set of words asked about every word of a story (every capitalized
 /// word, every word of capitals copy). Most words are in no such set, and
@@ -1278,11 +1122,11 @@ fn title_at(doc: &Doc, gaz: &Gazetteer, span: Span) -> Option<TitleInfo> {
 /// Asked of every token. The tests are pure, so they run cheapest first:
 /// in capitals copy, where every word is capitalized, most words are
 /// ordinary ones ("SAID", "THE", "STATISTICS"), and the token's word bits
-/// (read from its lexeme) turn them away before any set is hashed.
+/// (read from its lexeme, decided once per word) turn them away.
 ///
-/// `not_names` is [`CAPS_NOT_NAME_SET`] in capitals copy, else
-/// [`NOT_NAME_SET`], read once by the caller rather than for every token.
-fn name_word(doc: &Doc, words: &TokenWords, not_names: &WordSet, k: usize) -> u8 {
+/// `not_name_bit` is [`CAPS_NOT_NAME_BIT`] in capitals copy, else
+/// [`NOT_NAME_BIT`], chosen once by the caller rather than for every token.
+fn name_word(doc: &Doc, words: &TokenWords, not_name_bit: u8, k: usize) -> u8 {
     let t = &doc.tokens[k];
     if !(t.is_word() && t.is(Token::CAP)) {
         return 0;
@@ -1294,8 +1138,8 @@ fn name_word(doc: &Doc, words: &TokenWords, not_names: &WordSet, k: usize) -> u8
     // it is also a given name, and a name starts (untitled) only at a given
     // name that is no ordinary word ("DOLORES HINOSTROZA", not "SAID").
     let mut flags = NameWords::NAME | NameWords::START;
+    let bits = words.bits(k);
     if doc.all_caps {
-        let bits = words.bits(k);
         if bits & (COMMON_BIT | GENDER_BITS) == COMMON_BIT {
             return 0;
         }
@@ -1309,13 +1153,8 @@ fn name_word(doc: &Doc, words: &TokenWords, not_names: &WordSet, k: usize) -> u8
         return 0;
     }
     // In capitals the commonest words are never names, given names or not
-    // ("SAID", "WILL", "TO"). The set holds `NOT_NAMES` lowercased too, so
-    // it answers for `NOT_NAME_SET` as well.
-    let not_name = if doc.all_caps {
-        not_names.contains(&doc.lower, start, end)
-    } else {
-        not_names.contains(doc.text, start, end)
-    };
+    // ("SAID", "WILL", "TO"). The word's bits say, decided once per word.
+    let not_name = bits & not_name_bit != 0;
     // Asked last: many words are in those sets (every sentence-initial
     // "The" and "He"), few are place words.
     if not_name || crate::stages::places::is_place_word(&doc.text[start..end]) {
@@ -1351,14 +1190,14 @@ impl NameWords {
                 marks[k] = 0;
             }
         }
-        let not_names: &WordSet = if doc.all_caps {
-            &CAPS_NOT_NAME_SET
+        let not_name_bit = if doc.all_caps {
+            CAPS_NOT_NAME_BIT
         } else {
-            &NOT_NAME_SET
+            NOT_NAME_BIT
         };
         for (k, mark) in marks.iter_mut().enumerate() {
             if *mark != 0 {
-                *mark = name_word(doc, words, not_names, k);
+                *mark = name_word(doc, words, not_name_bit, k);
             }
         }
         NameWords(marks)
