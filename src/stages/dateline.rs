@@ -13,6 +13,7 @@
 
 use crate::doc::{Dateline, Doc, Span};
 use regex::Regex;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 // Letters are `\p{Latin}` and digits ASCII rather than `\p{L}` and `\d`:
@@ -21,9 +22,8 @@ use std::sync::LazyLock;
 const DATE: &str = r"[0-9]{1,2}[ ][A-Za-z]{3,9}\.?[ ][0-9]{2,4}|[A-Za-z]{3,9}\.?[ ][0-9]{1,2}(?:,[ ][0-9]{4})?|[0-9]{4}-[0-9]{2}-[0-9]{2}";
 
 /// The dateline pattern, with `letters` (a class's contents) as the
-/// letters of a place name. Its groups, by number: place, date, agency,
-/// dash (numbers, not names: a lookup by name costs more than the rest of
-/// reading a match).
+/// letters of a place name. Its groups (place, date, agency, dash) name
+/// the parts; [`wire_groups`] reads them from a match.
 fn wire(letters: &str) -> Regex {
     let place =
         format!(r"[A-Z][{letters}.'’]*(?:[ -](?:[A-Z][{letters}.'’]*|de|del|la|al|el|of))*");
@@ -42,10 +42,78 @@ static WIRE: LazyLock<Regex> = LazyLock::new(|| wire(r"\p{Latin}"));
 /// every story, costs a fraction. Most wire copy is ASCII.
 static WIRE_ASCII: LazyLock<Regex> = LazyLock::new(|| wire("A-Za-z"));
 
-/// Group numbers in [`wire`]'s pattern.
-const PLACE_GROUP: usize = 1;
-const DATE_GROUP: usize = 2;
-const AGENCY_GROUP: usize = 3;
+/// A whole [`DATE`], to tell which of two places a dateline's date starts at.
+static WHOLE_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!("^(?:{DATE})$")).expect("date regex"));
+
+/// The groups of a [`wire`] match (byte ranges in the line).
+struct WireGroups {
+    place: Range<usize>,
+    date: Option<Range<usize>>,
+    agency: Option<Range<usize>>,
+}
+
+/// Reads the groups of the [`wire`] match `line[..end]` from its text. The
+/// match itself comes from the regex's DFA (`Regex::find`); asking the
+/// regex for captures would add a backtracking search costing several
+/// times as much, on every story. The pattern's parts decide the groups
+/// alone:
+/// - place names and dates hold no parenthesis, so a `)` before the dash
+///   (and spaces) closes the agency, which the last `(` opens;
+/// - neither ends with a space, comma or dash, so what follows them is
+///   `,?[ ]+`, `[ ]*` or the dash, and their ends are found by trimming;
+/// - place names hold no digit and every date form does, so the date is
+///   there when a digit is, and starts at the first digit (`3 JAN 90`,
+///   `1996-08-30`) or at the word before it (`Dec 5`): only one of the two
+///   leaves a whole date.
+fn wire_groups(line: &str, end: usize) -> WireGroups {
+    let b = line.as_bytes();
+    let dash = if b[..end].ends_with("—".as_bytes()) || b[..end].ends_with("–".as_bytes()) {
+        3
+    } else if b[..end].ends_with(b"--") {
+        2
+    } else {
+        1
+    };
+    let trim_spaces = |mut e: usize| {
+        while e > 0 && b[e - 1] == b' ' {
+            e -= 1;
+        }
+        e
+    };
+    let mut end = trim_spaces(end - dash);
+    let mut agency = None;
+    if b[end - 1] == b')' {
+        let open = memchr::memrchr(b'(', &b[..end]).expect("agency opens");
+        agency = Some(open + 1..end - 1);
+        end = trim_spaces(open);
+    }
+    let start = b.iter().position(|&c| c != b' ' && c != b'\t').unwrap_or(0);
+    let Some(digit) = b[start..end].iter().position(u8::is_ascii_digit) else {
+        return WireGroups {
+            place: start..end,
+            date: None,
+            agency,
+        };
+    };
+    let digit = start + digit;
+    let date_start = if WHOLE_DATE.is_match(&line[digit..end]) {
+        digit
+    } else {
+        // `[A-Za-z]{3,9}\.?[ ][0-9]`: the word after the last space before
+        // the one that precedes the digit.
+        memchr::memrchr(b' ', &b[..digit - 1]).expect("space before date") + 1
+    };
+    let mut place_end = trim_spaces(date_start);
+    if b[place_end - 1] == b',' {
+        place_end -= 1;
+    }
+    WireGroups {
+        place: start..place_end,
+        date: Some(date_start..end),
+        agency,
+    }
+}
 
 static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -77,20 +145,24 @@ pub fn find(text: &str, reference: Option<&str>) -> Option<Dateline> {
             continue;
         }
         let wire = if body.is_ascii() { &WIRE_ASCII } else { &WIRE };
-        if let Some(c) = wire.captures(body) {
-            let (date, agency) = (c.get(DATE_GROUP), c.get(AGENCY_GROUP));
+        if let Some(whole) = wire.find(body) {
+            let WireGroups {
+                place,
+                date,
+                agency,
+            } = wire_groups(body, whole.end());
             if agency.is_some() || date.is_some() {
-                let whole = c.get(0).expect("match");
-                let place = c.get(PLACE_GROUP).expect("place");
-                let trimmed_start = offset + place.start();
+                let span = |r: &Range<usize>| Span::new(offset + r.start, offset + r.end);
                 return Some(Dateline {
-                    span: Span::new(trimmed_start, offset + whole.end()),
-                    place_span: Some(Span::new(offset + place.start(), offset + place.end())),
+                    span: Span::new(offset + place.start, offset + whole.end()),
+                    place_span: Some(span(&place)),
                     place: None,
-                    agency: agency.map(|a| a.as_str().trim().to_string()),
-                    agency_span: agency.map(|a| Span::new(offset + a.start(), offset + a.end())),
-                    date: date.and_then(|d| parse_date(d.as_str(), reference)),
-                    date_span: date.map(|d| Span::new(offset + d.start(), offset + d.end())),
+                    agency: agency.as_ref().map(|a| body[a.clone()].trim().to_string()),
+                    agency_span: agency.as_ref().map(span),
+                    date: date
+                        .as_ref()
+                        .and_then(|d| parse_date(&body[d.clone()], reference)),
+                    date_span: date.as_ref().map(span),
                 });
             }
         }
@@ -272,6 +344,32 @@ mod tests {
         );
         let (_, _, _, place) = dl("DUSHANBE, Tajikistan (AFP) - A");
         assert_eq!(place, "DUSHANBE, Tajikistan");
+    }
+
+    #[test]
+    fn groups_read_from_the_match_are_the_regex_captures() {
+        for line in [
+            "KABUL, Afghanistan (AP) — Four",
+            "  MOSCOW, Dec 5 (Reuters) - Russia",
+            "Lima, 20 Aug 88 (EFE) -- [Text]",
+            "SAN SALVADOR, 3 JAN 90 -- [REPORT]",
+            "NEW YORK, Sept. 5, 1990 (AP) : x",
+            "LONDON Dec 5 -",
+            "PARIS 1996-08-30 (AFP) –",
+            "Ciudad de México, 4 MAR 89 (EFE) —",
+            "John Smith - the mayor",
+        ] {
+            let m = WIRE.find(line).expect("a match");
+            let c = WIRE.captures(line).expect("a match");
+            let g = wire_groups(line, m.end());
+            // The pattern's groups 1 to 3: place, date, agency.
+            let group = |i| c.get(i).map(|m| m.range());
+            assert_eq!(
+                (Some(g.place), g.date, g.agency),
+                (group(1), group(2), group(3)),
+                "{line}"
+            );
+        }
     }
 
     #[test]
