@@ -44,15 +44,17 @@ pub struct LineTally {
 
 impl LineTally {
     /// Adds `line`, UTF-8 without its line break and trailing white space,
-    /// and not empty.
-    pub fn add(&mut self, line: &[u8]) {
+    /// and not empty. `ascii` says that the line is all ASCII (the
+    /// tokenizer knows it, having read it), so that its characters are its
+    /// bytes; when false it may still be.
+    pub fn add(&mut self, line: &[u8], ascii: bool) {
         self.lines += 1;
         // A character takes one to four bytes.
         if !(55..=90 * 4).contains(&line.len()) || ends_like_sentence(line) {
             return;
         }
         // Characters are the bytes that do not continue one.
-        let chars = match line.is_ascii() {
+        let chars = match ascii {
             true => line.len(),
             false => line.iter().filter(|&&b| b & 0xC0 != 0x80).count(),
         };

@@ -107,6 +107,7 @@ pub fn tokenize(text: &str) -> (Vec<Token>, bool, bool) {
         upper_letters: 0,
         lower_letters: 0,
         line_start: 0,
+        line_ascii: true,
         lines: LineTally::default(),
     };
     while at.i < text.len() {
@@ -136,6 +137,9 @@ struct Cursor {
     lower_letters: usize,
     /// Where the current line starts (after the last line break).
     line_start: usize,
+    /// No token or white space of the current line has taken the general
+    /// path, so the line is ASCII (the fast path reads ASCII bytes only).
+    line_ascii: bool,
     /// The lines ended so far.
     lines: LineTally,
 }
@@ -153,6 +157,7 @@ impl Cursor {
             Token::LINE_START | Token::PARA_START
         };
         self.line_start = self.i + 1;
+        self.line_ascii = true;
     }
 
     /// Tallies the line from `self.line_start` to the end of the last
@@ -169,7 +174,7 @@ impl Cursor {
                 return;
             }
         }
-        self.lines.add(line.as_bytes());
+        self.lines.add(line.as_bytes(), self.line_ascii);
     }
 
     /// Appends the token `start..self.i` to `tokens`, with the line-break
@@ -241,6 +246,8 @@ fn ascii_tokens(text: &str, tokens: &mut Vec<Token>, mut at: Cursor) -> Cursor {
 /// a non-ASCII character follows.
 #[inline(never)]
 fn general_token(text: &str, tokens: &mut Vec<Token>, mut at: Cursor) -> Cursor {
+    // A non-ASCII character is at `at.i` or right after the word there.
+    at.line_ascii = false;
     let bytes = text.as_bytes();
     let start = at.i;
     let (kind, flags);
