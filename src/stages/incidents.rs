@@ -1920,16 +1920,13 @@ fn first_date(doc: &Doc, evidence: &[Span]) -> Option<IncidentDate> {
 /// "Tuesday", "November", "Dec. 5"; `a` is where the evidence starts, `r`
 /// the reference date. Returns the token after it and its value.
 fn word_date(doc: &Doc, k: usize, a: usize, r: Option<i64>) -> Option<(usize, Option<String>)> {
-    // No time word, weekday or month is shorter ("Dec", "May"): most
-    // words are passed over on their length, unread.
+    // Most words are passed over on their first three letters, read as
+    // bytes.
     let t = &doc.tokens[k];
-    if t.end - t.start < 3 {
+    if !may_start_date(&doc.lower.as_bytes()[t.start as usize..t.end as usize]) {
         return None;
     }
     let w = lw(doc, k);
-    if !may_start_date(w.as_bytes()[0]) {
-        return None;
-    }
     match w {
         "overnight" => return Some((k + 1, None)),
         "yesterday" => return Some((k + 1, r.map(|d| iso(d - 1)))),
@@ -1957,14 +1954,37 @@ fn word_date(doc: &Doc, k: usize, a: usize, r: Option<i64>) -> Option<(usize, Op
     month_date(doc, k, month_number(w)?, r)
 }
 
-/// Can a time word, weekday or month name begin with the (lowercase) byte
-/// `b`? Every word of an incident's evidence is asked whether it starts a
-/// date: the words that begin with any other letter (about a third) are
-/// passed over here, before the lookups of [`word_date`].
-fn may_start_date(b: u8) -> bool {
+/// Can the word `w` (lowercase) start a time expression? Every word of an
+/// incident's evidence is asked: a time word, weekday or month name is at
+/// least three letters long, and its first three are those of one of them
+/// ("jan" for "January" and "Jan."), so all other words are passed over
+/// on one test of their first bytes, before the lookups of [`word_date`].
+fn may_start_date(w: &[u8]) -> bool {
     matches!(
-        b,
-        b'a' | b'd' | b'f' | b'j' | b'm' | b'n' | b'o' | b's' | b't' | b'w' | b'y'
+        w,
+        // Months.
+        [b'j', b'a', b'n', ..]
+            | [b'f', b'e', b'b', ..]
+            | [b'm', b'a', b'r' | b'y', ..]
+            | [b'a', b'p', b'r', ..]
+            | [b'j', b'u', b'n' | b'l', ..]
+            | [b'a', b'u', b'g', ..]
+            | [b's', b'e', b'p', ..]
+            | [b'o', b'c', b't', ..]
+            | [b'n', b'o', b'v', ..]
+            | [b'd', b'e', b'c', ..]
+            // Weekdays.
+            | [b'm', b'o', b'n', ..]
+            | [b't', b'u', b'e', ..]
+            | [b'w', b'e', b'd', ..]
+            | [b't', b'h', b'u', ..]
+            | [b'f', b'r', b'i', ..]
+            | [b's', b'a', b't', ..]
+            | [b's', b'u', b'n', ..]
+            // "overnight", "yesterday", "today", "tonight".
+            | [b'o', b'v', b'e', ..]
+            | [b'y', b'e', b's', ..]
+            | [b't', b'o', b'd' | b'n', ..]
     )
 }
 
@@ -2097,7 +2117,7 @@ mod tests {
     }
 
     #[test]
-    fn date_words_pass_the_first_letter_test() {
+    fn date_words_pass_the_first_letters_test() {
         use crate::stages::dateline::{MONTH_NAMES, WEEKDAYS};
         let times = ["overnight", "yesterday", "today", "tonight"];
         for w in WEEKDAYS
@@ -2106,12 +2126,16 @@ mod tests {
             .chain(&["sept"])
             .chain(&times)
         {
-            assert!(may_start_date(w.as_bytes()[0]), "{w}");
+            assert!(may_start_date(w.as_bytes()), "{w}");
         }
-        for b in b'a'..=b'z' {
-            if !may_start_date(b) {
-                let w = [b, b'a', b'n'];
-                assert!(month_number(std::str::from_utf8(&w).unwrap()).is_none());
+        for a in b'a'..=b'z' {
+            for b in b'a'..=b'z' {
+                for c in b'a'..=b'z' {
+                    let w = [a, b, c];
+                    if !may_start_date(&w) {
+                        assert!(month_number(std::str::from_utf8(&w).unwrap()).is_none());
+                    }
+                }
             }
         }
     }
