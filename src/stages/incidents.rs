@@ -258,9 +258,18 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
     let mut from = 0;
     for s in 0..doc.sentences.len() {
         let span = doc.sentences[s].span;
-        from += doc.phrases[from..].partition_point(|h| h.span.start < span.start);
-        let hits = &doc.phrases[from..];
-        let hits = &hits[..hits.partition_point(|h| h.span.start < span.end)];
+        while doc
+            .phrases
+            .get(from)
+            .is_some_and(|h| h.span.start < span.start)
+        {
+            from += 1;
+        }
+        let mut to = from;
+        while doc.phrases.get(to).is_some_and(|h| h.span.start < span.end) {
+            to += 1;
+        }
+        let hits = &doc.phrases[from..to];
         let trigs = triggers(doc, gaz, s, hits);
         if trigs.is_empty() {
             continue;
@@ -469,7 +478,8 @@ fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, s: usize, hits: &[PhraseHit]) -> 
     // purchased", "police found 50 kg of dynamite") are no attack. Only a
     // trigger that is also a weapon can go, so the sentence's words are
     // read for trade only when there is one.
-    let is_weapon = |t: &Trig| hits_in(doc, ListKind::Weapon, t.span).any(|h| h.span == t.span);
+    let is_weapon =
+        |t: &Trig| hits_among(doc, hits, ListKind::Weapon, t.span).any(|h| h.span == t.span);
     if out.iter().any(is_weapon) && sentence_words(doc, span).any(handles_arms) {
         out.retain(|t| !is_weapon(t));
     }
