@@ -34,11 +34,11 @@ include!(concat!(env!("OUT_DIR"), "/word_info.rs"));
 pub const GENDER_BITS: u8 = 3;
 /// [`Gazetteer::word_bits`]: a common English word.
 pub const COMMON_BIT: u8 = 4;
-/// [`Gazetteer::word_bits`]: the word, as written, is one of [`NOT_NAMES`]
+/// [`Gazetteer::word_bits`]: the word, as written, is one of `NOT_NAMES`
 /// (never a person's name in mixed-case text).
 pub const NOT_NAME_BIT: u8 = 8;
 /// [`Gazetteer::word_bits`]: the word in ASCII lowercase is one of
-/// [`NOT_NAMES`] or [`FUNCTION_WORDS`] in ASCII lowercase (never a
+/// `NOT_NAMES` or `FUNCTION_WORDS` in ASCII lowercase (never a
 /// person's name in capitals copy: "SAID", "THE").
 pub const CAPS_NOT_NAME_BIT: u8 = 16;
 
