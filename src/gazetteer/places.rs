@@ -118,15 +118,15 @@ pub struct PlaceMatch {
     pub candidates: Candidates,
 }
 
-/// What a first token's walk alone tells of the names starting there
-/// (see [`PlaceIndex::at_first`]).
+/// The longest built-in name at a token, as its first token's walk leads
+/// to it (see [`PlaceIndex::at_first`]).
 #[derive(Clone, Debug, PartialEq)]
 pub enum AtFirst {
     /// No name starts there.
     NoName,
-    /// The longest name is the token alone, with these candidates.
-    Ends(Candidates),
-    /// Not known without walking on: ask [`PlaceIndex::longest_at`].
+    /// The longest name starting there.
+    Found(PlaceMatch),
+    /// Not known from the first token's walk: ask [`PlaceIndex::longest_at`].
     Walk,
 }
 
@@ -464,16 +464,15 @@ impl PlaceIndex {
         })
     }
 
-    /// What token `i`'s first walk `first` tells of the names starting
-    /// there, without a step: either no name starts with the token, or
-    /// none goes on past it (the summary of where the walk stands says
-    /// that the next token cannot go on with one, what
-    /// `PlaceIndex::walk_from` tests first), so the longest name is the
-    /// token itself if one ends there. In capitals copy every word is a
-    /// candidate, and most are answered here, in the caller's loop,
-    /// without a call. [`AtFirst::Walk`] when that is not known: the walk
-    /// is `Unknown`, a name may go on, or names added at run time may
-    /// start there.
+    /// The longest name at token `i` as [`PlaceIndex::longest_at`] finds
+    /// it, from token `i`'s first walk `first` as the caller holds it.
+    /// In capitals copy every word is a candidate, and most start no name
+    /// or a name that cannot go on past them (the summary of where the
+    /// walk stands says that the next token cannot go on with one, what
+    /// `PlaceIndex::walk_from` tests first): those are answered here, in
+    /// the caller's loop, without a call, and a walk that goes on steps
+    /// at once. [`AtFirst::Walk`] when the first walk is `Unknown` or
+    /// names added at run time may start there.
     #[inline]
     pub fn at_first(&self, text: &str, tokens: &[Token], i: usize, first: &FirstWalk) -> AtFirst {
         if self.overlay_names.is_some() {
@@ -481,11 +480,14 @@ impl PlaceIndex {
         }
         match first {
             FirstWalk::NoName => AtFirst::NoName,
-            FirstWalk::At(a) if !may_go_on(a, text, tokens, i + 1) => match a.fin {
-                u32::MAX => AtFirst::NoName,
-                fin => AtFirst::Ends(Candidates::Builtin(fin)),
+            FirstWalk::At(a) => match self.walk_from(text, tokens, i + 1, a) {
+                None => AtFirst::NoName,
+                Some((end, v)) => AtFirst::Found(PlaceMatch {
+                    end_token: end,
+                    candidates: builtin_candidates(v),
+                }),
             },
-            _ => AtFirst::Walk,
+            FirstWalk::Unknown => AtFirst::Walk,
         }
     }
 
@@ -610,32 +612,48 @@ impl PlaceIndex {
     /// again ("New York", "South Korea") costs a hash probe per word, not
     /// a decoding of FST nodes per byte. Returns what [`walk_on`] would.
     ///
-    /// Most walks end at the first token: `a`, the lexeme's summary, is
-    /// read in place, not copied.
+    /// Most walks end at the first token, told by its summary `first`
+    /// (read in place, not copied) without a call: the steps are taken
+    /// by [`PlaceIndex::walk_past`].
     #[inline]
     fn walk_from(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        k: usize,
+        first: &AfterFirst,
+    ) -> Option<(usize, u64)> {
+        if may_go_on(first, text, tokens, k) {
+            self.walk_past(text, tokens, k, first)
+        } else {
+            (first.fin != u32::MAX).then(|| (k, u64::from(first.fin)))
+        }
+    }
+
+    /// [`PlaceIndex::walk_from`] where a name may go on into token `k`.
+    fn walk_past(
         &self,
         text: &str,
         tokens: &[Token],
         mut k: usize,
         first: &AfterFirst,
     ) -> Option<(usize, u64)> {
-        let mut best = None;
+        let mut best = (first.fin != u32::MAX).then(|| (k, u64::from(first.fin)));
         let mut stepped;
         let mut a = first;
         loop {
-            if a.fin != u32::MAX {
-                best = Some((k, u64::from(a.fin)));
-            }
-            if !may_go_on(a, text, tokens, k) {
-                return best;
-            }
             match self.step(a, text, tokens, k) {
                 FirstWalk::NoName => return best,
                 FirstWalk::At(next) => {
                     stepped = next;
                     a = &stepped;
                     k += 1;
+                    if a.fin != u32::MAX {
+                        best = Some((k, u64::from(a.fin)));
+                    }
+                    if !may_go_on(a, text, tokens, k) {
+                        return best;
+                    }
                 }
                 // A state the memo cannot hold: walked the slow way.
                 FirstWalk::Unknown => {

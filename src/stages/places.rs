@@ -93,10 +93,10 @@ impl<'a> Walks<'a> {
             .longest_at(self.doc.text, &self.doc.tokens, i, first)
     }
 
-    /// What token `i`'s lexeme's walk tells of the names starting there
-    /// (see `PlaceIndex::at_first`). The main pass asks this first: in
-    /// capitals copy every word is a candidate, and most start no name or
-    /// a name of one word, answered without a walk.
+    /// The longest name at token `i` from its lexeme's walk (see
+    /// `PlaceIndex::at_first`). The main pass asks this first: in capitals
+    /// copy every word is a candidate, and most start no name or a name of
+    /// one word, answered without a call.
     #[inline]
     fn at_first(&self, i: usize) -> AtFirst {
         match self.doc.lexemes.get(i) {
@@ -904,10 +904,7 @@ fn find(doc: &Doc, gaz: &Gazetteer) -> Vec<Found> {
         }
         let m = match walks.at_first(i) {
             AtFirst::NoName => None,
-            AtFirst::Ends(candidates) => Some(PlaceMatch {
-                end_token: i + 1,
-                candidates,
-            }),
+            AtFirst::Found(m) => Some(m),
             AtFirst::Walk => walks.longest_at(i),
         };
         let Some(m) = m else {
