@@ -42,7 +42,7 @@ pub struct Lexeme {
 }
 
 impl Lexeme {
-    /// `bits` not asked for yet (real bits use the low five).
+    /// `bits` not asked for yet (real bits use the low seven).
     pub(crate) const UNKNOWN_BITS: u8 = u8::MAX;
     /// Nothing known: every question goes to the gazetteers.
     pub const UNKNOWN: Lexeme = Lexeme {
@@ -50,6 +50,14 @@ impl Lexeme {
         person_key: 0,
         first: FirstWalk::Unknown,
     };
+
+    /// The built-in word bits, if known: the answer for the lists no
+    /// gazetteer extends at run time (such as the sports words); the
+    /// others go by [`Gazetteer::lexeme_word_bits`](super::Gazetteer::lexeme_word_bits).
+    #[inline]
+    pub(crate) fn builtin_bits(&self) -> Option<u8> {
+        (self.bits != Lexeme::UNKNOWN_BITS).then_some(self.bits)
+    }
 
     /// Which answers are not asked for yet (bits and person key, walk).
     #[inline]

@@ -41,6 +41,12 @@ pub const NOT_NAME_BIT: u8 = 8;
 /// `NOT_NAMES` or `FUNCTION_WORDS` in ASCII lowercase (never a
 /// person's name in capitals copy: "SAID", "THE").
 pub const CAPS_NOT_NAME_BIT: u8 = 16;
+/// [`Gazetteer::word_bits`]: the word in ASCII lowercase is one of
+/// [`SPORTS_WORDS`] (built in, whatever lists a gazetteer adds).
+pub const SPORTS_BIT: u8 = 32;
+/// [`Gazetteer::word_bits`]: the word in ASCII lowercase is one of
+/// [`STRONG_SPORTS_WORDS`] (built in).
+pub const STRONG_SPORTS_BIT: u8 = 64;
 
 /// Words that are never the start of a person's name.
 const NOT_NAMES: &[&str] = &[
@@ -186,9 +192,69 @@ const FUNCTION_WORDS: &[&str] = &[
     "reports",
 ];
 
-/// The [`NOT_NAME_BIT`] and [`CAPS_NOT_NAME_BIT`] of the words that have
-/// either, by the text that must match (the word as written for the first,
-/// its ASCII lowercase for the second). Asked once per distinct word, when
+/// Words that mark a sports report.
+pub(crate) const SPORTS_WORDS: &[&str] = &[
+    "match",
+    "matches",
+    "league",
+    "cup",
+    "championship",
+    "innings",
+    "wickets",
+    "goals",
+    "goal",
+    "scored",
+    "halftime",
+    "half-time",
+    "tournament",
+    "season",
+    "soccer",
+    "football",
+    "cricket",
+    "baseball",
+    "basketball",
+    "hockey",
+    "rugby",
+    "standings",
+    "points",
+    "played",
+    "win",
+    "draw",
+];
+
+/// Words that only sports reports use.
+pub(crate) const STRONG_SPORTS_WORDS: &[&str] = &[
+    "soccer",
+    "cricket",
+    "baseball",
+    "basketball",
+    "hockey",
+    "rugby",
+    "innings",
+    "wickets",
+    "wicket",
+    "halftime",
+    "half-time",
+    "goals",
+    "goalkeeper",
+    "striker",
+    "midfielder",
+    "standings",
+    "batsman",
+    "bowler",
+    "pitcher",
+    "inning",
+    "touchdown",
+    "quarterback",
+    "playoff",
+    "playoffs",
+    "league",
+];
+
+/// The [`NOT_NAME_BIT`], [`CAPS_NOT_NAME_BIT`], [`SPORTS_BIT`] and
+/// [`STRONG_SPORTS_BIT`] of the words that have any, by the text that must
+/// match (the word as written for the first, its ASCII lowercase for the
+/// others). Asked once per distinct word, when
 /// its bits are filled in: the people rules then read the answer with the
 /// word's other bits, from its lexeme.
 static NOT_NAME_WORDS: LazyLock<FxHashMap<String, u8>> = LazyLock::new(|| {
@@ -198,6 +264,12 @@ static NOT_NAME_WORDS: LazyLock<FxHashMap<String, u8>> = LazyLock::new(|| {
     }
     for w in NOT_NAMES.iter().chain(FUNCTION_WORDS) {
         *words.entry(w.to_ascii_lowercase()).or_default() |= CAPS_NOT_NAME_BIT;
+    }
+    for w in SPORTS_WORDS {
+        *words.entry(w.to_string()).or_default() |= SPORTS_BIT;
+    }
+    for w in STRONG_SPORTS_WORDS {
+        *words.entry(w.to_string()).or_default() |= STRONG_SPORTS_BIT;
     }
     words
 });
@@ -582,7 +654,8 @@ impl Gazetteer {
 
     /// What `word` (any case) is, user lists included: a given name's
     /// gender code under [`GENDER_BITS`], [`COMMON_BIT`] for a common word,
-    /// and (built in only) [`NOT_NAME_BIT`] and [`CAPS_NOT_NAME_BIT`].
+    /// and (built in only) [`NOT_NAME_BIT`], [`CAPS_NOT_NAME_BIT`],
+    /// [`SPORTS_BIT`] and [`STRONG_SPORTS_BIT`].
     pub fn word_bits(&self, word: &str) -> u8 {
         let bits = builtin_word_bits(lexicon::short_word_key(word), word);
         self.with_extra_words(word, bits)
@@ -769,13 +842,15 @@ fn ascii_lowercase_bytes(x: u64) -> u64 {
 }
 
 /// [`WORD_INFO`]'s bits for `word` (any case), looked up, with its
-/// [`NOT_NAME_BIT`] and [`CAPS_NOT_NAME_BIT`].
+/// [`NOT_NAME_BIT`], [`CAPS_NOT_NAME_BIT`] and sports bits.
 fn lookup_word_bits(word: &str) -> u8 {
     let info = normalize::with_key(word, |key| WORD_INFO.get(key).copied().unwrap_or(0));
     let words = &*NOT_NAME_WORDS;
     let as_written = words.get(word).map_or(0, |b| b & NOT_NAME_BIT);
     let lower = normalize::with_ascii_lowercase(word, |w| {
-        words.get(w).map_or(0, |b| b & CAPS_NOT_NAME_BIT)
+        words.get(w).map_or(0, |b| {
+            b & (CAPS_NOT_NAME_BIT | SPORTS_BIT | STRONG_SPORTS_BIT)
+        })
     });
     info | as_written | lower
 }

@@ -26,7 +26,8 @@
 use crate::doc::{one_space, Doc, Form, Mention, Organization, Person, Span, Token, TokenKind};
 use crate::gazetteer::{
     short_key_in, short_word_key, Gazetteer, Lexeme, ListKind, NameKey, CAPS_NOT_NAME_BIT,
-    COMMON_BIT, GENDER_BITS, NOT_NAME_BIT,
+    COMMON_BIT, GENDER_BITS, NOT_NAME_BIT, SPORTS_BIT, SPORTS_WORDS, STRONG_SPORTS_BIT,
+    STRONG_SPORTS_WORDS,
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::Cell;
@@ -793,65 +794,6 @@ fn prose_line(doc: &Doc, pos: usize) -> bool {
     letters > 0 && lower * 10 >= letters * 5
 }
 
-/// Words that mark a sports report.
-const SPORTS_WORDS: &[&str] = &[
-    "match",
-    "matches",
-    "league",
-    "cup",
-    "championship",
-    "innings",
-    "wickets",
-    "goals",
-    "goal",
-    "scored",
-    "halftime",
-    "half-time",
-    "tournament",
-    "season",
-    "soccer",
-    "football",
-    "cricket",
-    "baseball",
-    "basketball",
-    "hockey",
-    "rugby",
-    "standings",
-    "points",
-    "played",
-    "win",
-    "draw",
-];
-
-/// Words that only sports reports use.
-const STRONG_SPORTS_WORDS: &[&str] = &[
-    "soccer",
-    "cricket",
-    "baseball",
-    "basketball",
-    "hockey",
-    "rugby",
-    "innings",
-    "wickets",
-    "wicket",
-    "halftime",
-    "half-time",
-    "goals",
-    "goalkeeper",
-    "striker",
-    "midfielder",
-    "standings",
-    "batsman",
-    "bowler",
-    "pitcher",
-    "inning",
-    "touchdown",
-    "quarterback",
-    "playoff",
-    "playoffs",
-    "league",
-];
-
 static SPORTS_SET: LazyLock<WordSet> =
     LazyLock::new(|| WordSet::new(SPORTS_WORDS.iter().map(|w| w.to_string())));
 
@@ -908,16 +850,30 @@ fn sports_teams(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
     let (mut sports, mut strong) = (0, 0);
     let (any_set, sports_set, strong_set) = (&*ANY_SPORTS_SET, &*SPORTS_SET, &*STRONG_SPORTS_SET);
     let lower = &doc.lower;
+    // A word with a lexeme (every word of capitals copy) has the answers
+    // in its bits, decided once per word; the others are looked up.
+    let lexemes = &doc.lexemes;
     for (k, t) in doc.tokens.iter().enumerate() {
-        if !t.is_word() {
-            continue;
-        }
-        let (start, end) = (t.start as usize, t.end as usize);
-        if !any_set.contains(lower, start, end) {
-            continue;
-        }
-        sports += usize::from(k > 0 && sports_set.holds(lower, start, end));
-        strong += usize::from(strong_set.holds(lower, start, end));
+        let (is_sports, is_strong) = match lexemes.get(k).and_then(Lexeme::builtin_bits) {
+            Some(bits) => {
+                if bits & (SPORTS_BIT | STRONG_SPORTS_BIT) == 0 {
+                    continue;
+                }
+                (bits & SPORTS_BIT != 0, bits & STRONG_SPORTS_BIT != 0)
+            }
+            None => {
+                let (start, end) = (t.start as usize, t.end as usize);
+                if !t.is_word() || !any_set.contains(lower, start, end) {
+                    continue;
+                }
+                (
+                    sports_set.holds(lower, start, end),
+                    strong_set.holds(lower, start, end),
+                )
+            }
+        };
+        sports += usize::from(k > 0 && is_sports);
+        strong += usize::from(is_strong);
         if sports >= 2 && strong >= 2 {
             break;
         }
