@@ -42,10 +42,10 @@ pub const NOT_NAME_BIT: u8 = 8;
 /// person's name in capitals copy: "SAID", "THE").
 pub const CAPS_NOT_NAME_BIT: u8 = 16;
 /// [`Gazetteer::word_bits`]: the word in ASCII lowercase is one of
-/// [`SPORTS_WORDS`] (built in, whatever lists a gazetteer adds).
+/// `SPORTS_WORDS` (built in, whatever lists a gazetteer adds).
 pub const SPORTS_BIT: u8 = 32;
 /// [`Gazetteer::word_bits`]: the word in ASCII lowercase is one of
-/// [`STRONG_SPORTS_WORDS`] (built in).
+/// `STRONG_SPORTS_WORDS` (built in).
 pub const STRONG_SPORTS_BIT: u8 = 64;
 
 /// Words that are never the start of a person's name.
