@@ -19,41 +19,30 @@ use std::sync::LazyLock;
 // Letters are `\p{Latin}` and digits ASCII rather than `\p{L}` and `\d`:
 // the same datelines in English wire copy, and the regex compiles in under
 // a millisecond instead of about six (it is compiled at every start-up).
+const PLACE: &str = r"[A-Z][\p{Latin}.'’]*(?:[ -](?:[A-Z][\p{Latin}.'’]*|de|del|la|al|el|of))*";
 const DATE: &str = r"[0-9]{1,2}[ ][A-Za-z]{3,9}\.?[ ][0-9]{2,4}|[A-Za-z]{3,9}\.?[ ][0-9]{1,2}(?:,[ ][0-9]{4})?|[0-9]{4}-[0-9]{2}-[0-9]{2}";
 
-/// The dateline pattern, with `letters` (a class's contents) as the
-/// letters of a place name. Its groups (place, date, agency, dash) name
-/// the parts; [`wire_groups`] reads them from a match.
-fn wire(letters: &str) -> Regex {
-    let place =
-        format!(r"[A-Z][{letters}.'’]*(?:[ -](?:[A-Z][{letters}.'’]*|de|del|la|al|el|of))*");
+/// The dateline pattern. Its groups (place, date, agency, dash) name the
+/// parts; [`wire_groups`] reads them from a match.
+static WIRE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^[ \t]*(?P<place>{place}(?:,[ ]+{place}){{0,2}}?)(?:,?[ ]+(?P<date>{DATE}))?[ ]*(?:\((?P<agency>[^()\n]{{1,40}})\))?[ ]*(?P<dash>—|–|--|-|:)"
+        r"^[ \t]*(?P<place>{PLACE}(?:,[ ]+{PLACE}){{0,2}}?)(?:,?[ ]+(?P<date>{DATE}))?[ ]*(?:\((?P<agency>[^()\n]{{1,40}})\))?[ ]*(?P<dash>—|–|--|-|:)"
     ))
     .expect("dateline regex")
-}
-
-static WIRE: LazyLock<Regex> = LazyLock::new(|| wire(r"\p{Latin}"));
-
-/// [`WIRE`] for a line of ASCII text, on which it finds the same matches
-/// (the ASCII letters of `\p{Latin}` are `A-Za-z`): the place pattern,
-/// six copies of the letter class, is then a few states instead of
-/// hundreds, and the backtracking search that finds the groups, run on
-/// every story, costs a fraction. Most wire copy is ASCII.
-static WIRE_ASCII: LazyLock<Regex> = LazyLock::new(|| wire("A-Za-z"));
+});
 
 /// A whole [`DATE`], to tell which of two places a dateline's date starts at.
 static WHOLE_DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!("^(?:{DATE})$")).expect("date regex"));
 
-/// The groups of a [`wire`] match (byte ranges in the line).
+/// The groups of a [`WIRE`] match (byte ranges in the line).
 struct WireGroups {
     place: Range<usize>,
     date: Option<Range<usize>>,
     agency: Option<Range<usize>>,
 }
 
-/// Reads the groups of the [`wire`] match `line[..end]` from its text. The
+/// Reads the groups of the [`WIRE`] match `line[..end]` from its text. The
 /// match itself comes from the regex's DFA (`Regex::find`); asking the
 /// regex for captures would add a backtracking search costing several
 /// times as much, on every story. The pattern's parts decide the groups
@@ -144,8 +133,7 @@ pub fn find(text: &str, reference: Option<&str>) -> Option<Dateline> {
             offset += line.len();
             continue;
         }
-        let wire = if body.is_ascii() { &WIRE_ASCII } else { &WIRE };
-        if let Some(whole) = wire.find(body) {
+        if let Some(whole) = WIRE.find(body) {
             let WireGroups {
                 place,
                 date,
