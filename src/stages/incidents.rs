@@ -609,6 +609,17 @@ struct Count {
 
 /// A count starting at token `k`: "at least 30", "four gunmen", "dozens".
 fn count_at(doc: &Doc, k0: usize, end: usize) -> Option<Count> {
+    // Every count starts with a digit or one of these letters ("at least",
+    // "a dozen", "dozens", "eight", "four", "hundreds", "many", "nine",
+    // "one", "several", "two"): most words are turned away by their first.
+    if doc.tokens[k0].kind != TokenKind::Number
+        && !matches!(
+            lw(doc, k0).as_bytes().first(),
+            Some(b'a' | b'd' | b'e' | b'f' | b'h' | b'm' | b'n' | b'o' | b's' | b't')
+        )
+    {
+        return None;
+    }
     let mut k = k0;
     if k + 1 < end && lw(doc, k) == "at" && matches!(lw(doc, k + 1), "least") {
         k += 2;
@@ -1385,16 +1396,52 @@ impl Anchors {
 }
 
 /// Words that begin another clause.
-const CLAUSE_WORDS: &[&str] = &[
-    "while", "when", "whereas", "as", "after", "before", "because", "but", "who", "which", "whose",
-    "where", "although", "though", "since", "until", "said", "says",
-];
+fn is_clause_word(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"while"
+            | b"when"
+            | b"whereas"
+            | b"as"
+            | b"after"
+            | b"before"
+            | b"because"
+            | b"but"
+            | b"who"
+            | b"which"
+            | b"whose"
+            | b"where"
+            | b"although"
+            | b"though"
+            | b"since"
+            | b"until"
+            | b"said"
+            | b"says"
+    )
+}
 
 /// Prepositions that make a noun phrase a place, not what was attacked.
-const LOCATIVE_PREPOSITIONS: &[&str] = &[
-    "in", "near", "inside", "outside", "at", "from", "across", "around", "toward", "towards",
-    "within", "behind", "beside", "along", "past", "through", "where",
-];
+fn is_locative_preposition(w: &str) -> bool {
+    matches!(
+        w,
+        "in" | "near"
+            | "inside"
+            | "outside"
+            | "at"
+            | "from"
+            | "across"
+            | "around"
+            | "toward"
+            | "towards"
+            | "within"
+            | "behind"
+            | "beside"
+            | "along"
+            | "past"
+            | "through"
+            | "where"
+    )
+}
 
 /// Is the noun phrase `span` what an anchor (one of `triggers`, or the
 /// casualty or damage word at one of the tokens `words`) acted on? It
@@ -1412,7 +1459,7 @@ fn acted_on(doc: &Doc, span: Span, triggers: &[Span], words: &[usize], floor: us
     }
     // "exploded inside a gas station", "planted at the bank": where a bomb
     // goes off is what it hit.
-    if p > floor && LOCATIVE_PREPOSITIONS.contains(&lw(doc, p - 1)) {
+    if p > floor && is_locative_preposition(lw(doc, p - 1)) {
         let placed = p > floor + 1
             && matches!(
                 lw(doc, p - 2),
@@ -1425,17 +1472,29 @@ fn acted_on(doc: &Doc, span: Span, triggers: &[Span], words: &[usize], floor: us
     }
     // The number of words between anchor and phrase, if they stay in one
     // clause and are at most `limit`. Most anchors are far from the phrase:
-    // the words are counted first, and the count stops past the limit.
+    // the words are counted first, and the count stops past the limit. An
+    // ASCII gap, nearly every one, is split on bytes (the ASCII whitespace
+    // of `char::is_whitespace`), without decoding chars.
     let words_between = |x: usize, y: usize, limit: usize| {
         let gap = &doc.lower[x..y];
         let mut n = 0;
-        for w in gap.split_whitespace() {
+        let mut fits = |w: &[u8]| {
             n += 1;
-            if n > limit || CLAUSE_WORDS.contains(&w) {
-                return None;
-            }
-        }
-        (!gap.contains([',', ';', ':', '(', ')', '"'])).then_some(n)
+            n <= limit && !is_clause_word(w)
+        };
+        let fits = if gap.is_ascii() {
+            gap.as_bytes()
+                .split(|b| matches!(b, b'\t'..=b'\r' | b' '))
+                .filter(|w| !w.is_empty())
+                .all(&mut fits)
+        } else {
+            gap.split_whitespace().all(|w| fits(w.as_bytes()))
+        };
+        (fits
+            && !gap
+                .bytes()
+                .any(|b| matches!(b, b',' | b';' | b':' | b'(' | b')' | b'"')))
+        .then_some(n)
     };
     let words = words.iter().map(|&k| doc.tokens[k].span());
     triggers.iter().copied().chain(words).any(|t| {
@@ -1467,8 +1526,8 @@ fn extend_noun_phrase(doc: &Doc, span: Span, floor: usize) -> usize {
         let p = &doc.tokens[k - 1];
         let w = lw(doc, k - 1);
         let function = is_verbish(w)
-            || MODIFIER_STOP.contains(&w)
-            || LOCATIVE_PREPOSITIONS.contains(&w)
+            || is_modifier_stop(w)
+            || is_locative_preposition(w)
             || is_vague(w)
             || number_word(w).is_some()
             || is_damage_word(w)
@@ -1522,9 +1581,9 @@ fn of_phrase_end(doc: &Doc, end: usize, b: usize) -> usize {
         let w = lw(doc, n);
         if !t[n].is_word()
             || is_verbish(w)
-            || MODIFIER_STOP.contains(&w)
-            || LOCATIVE_PREPOSITIONS.contains(&w)
-            || CLAUSE_WORDS.contains(&w)
+            || is_modifier_stop(w)
+            || is_locative_preposition(w)
+            || is_clause_word(w.as_bytes())
             || w.ends_with("ed")
             || !one_space(&doc.text[t[n - 1].end as usize..t[n].start as usize])
         {
@@ -1540,93 +1599,94 @@ fn of_phrase_end(doc: &Doc, end: usize, b: usize) -> usize {
 }
 
 /// Words that end a target's noun phrase on the left.
-const MODIFIER_STOP: &[&str] = &[
-    "a",
-    "an",
-    "the",
-    "this",
-    "that",
-    "these",
-    "those",
-    "its",
-    "their",
-    "his",
-    "her",
-    "our",
-    "against",
-    "into",
-    "onto",
-    "for",
-    "about",
-    "between",
-    "under",
-    "over",
-    "up",
-    "down",
-    "off",
-    "out",
-    "than",
-    "or",
-    "nor",
-    "also",
-    "not",
-    "no",
-    "other",
-    "another",
-    "each",
-    "every",
-    "all",
-    "both",
-    "any",
-    "it",
-    "they",
-    "he",
-    "she",
-    "we",
-    "them",
-    "there",
-    "then",
-    "where",
-    "today",
-    "yesterday",
-    "tonight",
-    "last",
-    "first",
-    "second",
-    "same",
-    "said",
-    "says",
-    "say",
-    "set",
-    "fire",
-    "two",
-    "blew",
-    "exploded",
-    "detonated",
-    "reported",
-    "including",
-    "like",
-    "such",
-    "among",
-    "before",
-    "later",
-    "earlier",
-    "only",
-    "just",
-    "very",
-    "so",
-    "if",
-    "what",
-    "whose",
-    "whom",
-    "this",
-    "one",
-    "attack",
-    "attacks",
-    "bomb",
-    "bombs",
-    "burn",
-];
+fn is_modifier_stop(w: &str) -> bool {
+    matches!(
+        w,
+        "a" | "an"
+            | "the"
+            | "this"
+            | "that"
+            | "these"
+            | "those"
+            | "its"
+            | "their"
+            | "his"
+            | "her"
+            | "our"
+            | "against"
+            | "into"
+            | "onto"
+            | "for"
+            | "about"
+            | "between"
+            | "under"
+            | "over"
+            | "up"
+            | "down"
+            | "off"
+            | "out"
+            | "than"
+            | "or"
+            | "nor"
+            | "also"
+            | "not"
+            | "no"
+            | "other"
+            | "another"
+            | "each"
+            | "every"
+            | "all"
+            | "both"
+            | "any"
+            | "it"
+            | "they"
+            | "he"
+            | "she"
+            | "we"
+            | "them"
+            | "there"
+            | "then"
+            | "where"
+            | "today"
+            | "yesterday"
+            | "tonight"
+            | "last"
+            | "first"
+            | "second"
+            | "same"
+            | "said"
+            | "says"
+            | "say"
+            | "set"
+            | "fire"
+            | "two"
+            | "blew"
+            | "exploded"
+            | "detonated"
+            | "reported"
+            | "including"
+            | "like"
+            | "such"
+            | "among"
+            | "before"
+            | "later"
+            | "earlier"
+            | "only"
+            | "just"
+            | "very"
+            | "so"
+            | "if"
+            | "what"
+            | "whose"
+            | "whom"
+            | "one"
+            | "attack"
+            | "attacks"
+            | "bomb"
+            | "bombs"
+            | "burn"
+    )
+}
 
 /// Extends a noun span left over a determiner, number and adjectives
 /// ("a power pylon", "the church", "four gunmen").
