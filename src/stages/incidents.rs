@@ -35,58 +35,58 @@ use std::sync::LazyLock;
 
 /// Words that, shortly before a trigger, make it no event.
 ///
-/// This and the word lists below are `match`es rather than slices to
+/// This and most word lists below are `match`es rather than slices to
 /// search: they are asked about every word of an event sentence, and a
 /// `match` against literals compiles to cheap length and byte compares.
-fn is_modal(w: &str) -> bool {
+fn is_modal(w: &[u8]) -> bool {
     matches!(
         w,
-        "threatened"
-            | "threaten"
-            | "threatens"
-            | "threat"
-            | "threats"
-            | "denied"
-            | "deny"
-            | "denies"
-            | "could"
-            | "would"
-            | "might"
-            | "may"
-            | "plan"
-            | "plans"
-            | "planned"
-            | "planning"
-            | "warned"
-            | "prevent"
-            | "avoid"
-            | "possible"
-            | "if"
-            | "unless"
-            | "against"
-            | "condemned"
-            | "condemn"
-            | "feared"
-            | "will"
-            | "shall"
-            | "should"
-            | "must"
-            | "can"
-            | "vowed"
-            | "vow"
-            | "vows"
-            | "intend"
-            | "intends"
-            | "intended"
-            | "false"
-            | "deter"
-            | "deterring"
-            | "avert"
-            | "averting"
-            | "rumor"
-            | "rumors"
-            | "rumour"
-            | "rumours"
+        b"threatened"
+            | b"threaten"
+            | b"threatens"
+            | b"threat"
+            | b"threats"
+            | b"denied"
+            | b"deny"
+            | b"denies"
+            | b"could"
+            | b"would"
+            | b"might"
+            | b"may"
+            | b"plan"
+            | b"plans"
+            | b"planned"
+            | b"planning"
+            | b"warned"
+            | b"prevent"
+            | b"avoid"
+            | b"possible"
+            | b"if"
+            | b"unless"
+            | b"against"
+            | b"condemned"
+            | b"condemn"
+            | b"feared"
+            | b"will"
+            | b"shall"
+            | b"should"
+            | b"must"
+            | b"can"
+            | b"vowed"
+            | b"vow"
+            | b"vows"
+            | b"intend"
+            | b"intends"
+            | b"intended"
+            | b"false"
+            | b"deter"
+            | b"deterring"
+            | b"avert"
+            | b"averting"
+            | b"rumor"
+            | b"rumors"
+            | b"rumour"
+            | b"rumours"
     )
 }
 
@@ -187,32 +187,92 @@ enum Harm {
     Damage,
 }
 
-/// The harm a word names, if any. The three lists are one `match`, since
-/// [`Anchors::new`] asks about every word of an event sentence: one test,
-/// dispatched on the word's length, instead of three.
-fn harm_of(w: &str) -> Option<Harm> {
-    Some(match w {
-        "killed" | "killing" | "kills" | "dead" | "died" | "murdered" | "slain" | "massacred"
-        | "executed" | "assassinated" | "deaths" | "death" | "lives" | "assassination"
-        | "murder" | "bodies" | "body" => Harm::Kill,
-        "wounded" | "wounding" | "injured" | "injuring" | "injuries" | "hurt" => Harm::Injure,
-        "destroyed" | "destroying" | "damaged" | "damaging" | "damage" | "razed" | "burned"
-        | "burnt" | "torched" | "blew" | "blown" | "hit" | "struck" | "burning" | "looted"
-        | "ransacked" => Harm::Damage,
-        _ => return None,
-    })
+/// The casualty and damage words and the harm each names.
+const HARM_WORDS: &[(&str, Harm)] = &[
+    ("killed", Harm::Kill),
+    ("killing", Harm::Kill),
+    ("kills", Harm::Kill),
+    ("dead", Harm::Kill),
+    ("died", Harm::Kill),
+    ("murdered", Harm::Kill),
+    ("slain", Harm::Kill),
+    ("massacred", Harm::Kill),
+    ("executed", Harm::Kill),
+    ("assassinated", Harm::Kill),
+    ("deaths", Harm::Kill),
+    ("death", Harm::Kill),
+    ("lives", Harm::Kill),
+    ("assassination", Harm::Kill),
+    ("murder", Harm::Kill),
+    ("bodies", Harm::Kill),
+    ("body", Harm::Kill),
+    ("wounded", Harm::Injure),
+    ("wounding", Harm::Injure),
+    ("injured", Harm::Injure),
+    ("injuring", Harm::Injure),
+    ("injuries", Harm::Injure),
+    ("hurt", Harm::Injure),
+    ("destroyed", Harm::Damage),
+    ("destroying", Harm::Damage),
+    ("damaged", Harm::Damage),
+    ("damaging", Harm::Damage),
+    ("damage", Harm::Damage),
+    ("razed", Harm::Damage),
+    ("burned", Harm::Damage),
+    ("burnt", Harm::Damage),
+    ("torched", Harm::Damage),
+    ("blew", Harm::Damage),
+    ("blown", Harm::Damage),
+    ("hit", Harm::Damage),
+    ("struck", Harm::Damage),
+    ("burning", Harm::Damage),
+    ("looted", Harm::Damage),
+    ("ransacked", Harm::Damage),
+];
+
+/// For each word length, the first letters and the last letters (bit
+/// `b - b'a'`) of the words of [`HARM_WORDS`] of that length:
+/// [`Anchors::new`] asks about every word of an event sentence, and all but
+/// about one in twenty are turned away by these two table lookups, before
+/// any comparison.
+const HARM_EDGES: [(u32, u32); 16] = {
+    let mut t = [(0u32, 0u32); 16];
+    let mut i = 0;
+    while i < HARM_WORDS.len() {
+        let w = HARM_WORDS[i].0.as_bytes();
+        t[w.len()].0 |= 1 << (w[0] - b'a');
+        t[w.len()].1 |= 1 << (w[w.len() - 1] - b'a');
+        i += 1;
+    }
+    t
+};
+
+/// The harm a word (lowercase bytes) names, if any.
+fn harm_of(w: &[u8]) -> Option<Harm> {
+    let (Some(&(first, last)), Some(a), Some(z)) = (HARM_EDGES.get(w.len()), w.first(), w.last())
+    else {
+        return None;
+    };
+    let bit = |mask: u32, b: u8| b.wrapping_sub(b'a') < 26 && mask >> (b - b'a') & 1 == 1;
+    if !(bit(first, *a) && bit(last, *z)) {
+        return None;
+    }
+    HARM_WORDS
+        .iter()
+        .find(|(x, _)| x.as_bytes() == w)
+        .map(|&(_, h)| h)
 }
 
 fn is_kill_word(w: &str) -> bool {
-    harm_of(w) == Some(Harm::Kill)
+    harm_of(w.as_bytes()) == Some(Harm::Kill)
 }
 
 fn is_injure_word(w: &str) -> bool {
-    harm_of(w) == Some(Harm::Injure)
+    harm_of(w.as_bytes()) == Some(Harm::Injure)
 }
 
 fn is_damage_word(w: &str) -> bool {
-    harm_of(w) == Some(Harm::Damage)
+    harm_of(w.as_bytes()) == Some(Harm::Damage)
 }
 
 /// Type precedence when a sentence has several triggers.
@@ -380,6 +440,13 @@ fn lw<'d>(doc: &'d Doc, k: usize) -> &'d str {
     &doc.lower[t.start as usize..t.end as usize]
 }
 
+/// [`lw`] as bytes, for comparisons with ASCII words: a byte slice needs
+/// none of the char-boundary checks of a `str` one.
+fn lb<'d>(doc: &'d Doc, k: usize) -> &'d [u8] {
+    let t = &doc.tokens[k];
+    &doc.lower.as_bytes()[t.start as usize..t.end as usize]
+}
+
 /// Hits of a list inside `span`; in mixed-case text only lowercase ones
 /// for the common-noun lists (a capitalized "Ministry" is a name).
 fn hits_in<'a>(doc: &'a Doc, list: ListKind, span: Span) -> impl Iterator<Item = &'a PhraseHit> {
@@ -433,7 +500,7 @@ fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, s: usize, hits: &[PhraseHit]) -> 
             continue;
         }
         let lo = k.saturating_sub(4);
-        if (lo.max(sent_start)..k).any(|j| is_modal(lw(doc, j))) {
+        if (lo.max(sent_start)..k).any(|j| is_modal(lb(doc, j))) {
             continue;
         }
         // "did not attack", "were never kidnapped".
@@ -672,7 +739,7 @@ fn count_at(doc: &Doc, k0: usize, end: usize) -> Option<Count> {
 }
 
 fn is_verbish(w: &str) -> bool {
-    matches!(harm_of(w), Some(Harm::Kill | Harm::Injure))
+    matches!(harm_of(w.as_bytes()), Some(Harm::Kill | Harm::Injure))
         || matches!(
             w,
             "were"
@@ -1373,17 +1440,12 @@ impl Anchors {
             .map(|h| h.span)
             .collect();
         let (mut harm, mut damage) = (Vec::new(), Vec::new());
-        for k in sent.tokens.clone() {
-            // No casualty or damage word is shorter than "hit": the
-            // punctuation and the short function words of a sentence are
-            // passed over on their length, unread.
-            let t = &doc.tokens[k];
-            if t.end - t.start < 3 {
-                continue;
-            }
-            match harm_of(lw(doc, k)) {
-                Some(Harm::Kill | Harm::Injure) => harm.push(k),
-                Some(Harm::Damage) => damage.push(k),
+        let lower = doc.lower.as_bytes();
+        for (k, t) in doc.tokens[sent.tokens.clone()].iter().enumerate() {
+            // Read as bytes: the words are only compared with ASCII ones.
+            match harm_of(&lower[t.start as usize..t.end as usize]) {
+                Some(Harm::Kill | Harm::Injure) => harm.push(sent.tokens.start + k),
+                Some(Harm::Damage) => damage.push(sent.tokens.start + k),
                 None => {}
             }
         }
@@ -1895,8 +1957,7 @@ fn locative_start(doc: &Doc, k: usize) -> Option<usize> {
     let lo = k.saturating_sub(12);
     for j in (lo..k).rev() {
         // As bytes: the words are only compared with ASCII literals.
-        let t = &doc.tokens[j];
-        match &doc.lower.as_bytes()[t.start as usize..t.end as usize] {
+        match lb(doc, j) {
             b"," | b";" | b"." | b"said" => return None,
             b"in" | b"into" | b"inside" | b"near" | b"at" | b"outside" => return Some(j),
             _ => {}
@@ -1992,8 +2053,7 @@ fn first_date(doc: &Doc, evidence: &[Span]) -> Option<IncidentDate> {
 fn word_date(doc: &Doc, k: usize, a: usize, r: Option<i64>) -> Option<(usize, Option<String>)> {
     // Most words are passed over on their first three letters, read as
     // bytes.
-    let t = &doc.tokens[k];
-    if !may_start_date(&doc.lower.as_bytes()[t.start as usize..t.end as usize]) {
+    if !may_start_date(lb(doc, k)) {
         return None;
     }
     let w = lw(doc, k);
