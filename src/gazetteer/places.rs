@@ -24,6 +24,7 @@ use fst::raw::{Fst, Node, Output};
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
 
 static PLACES_TSV: &str = include_str!("../../gazetteers/places.tsv");
 static NAMES_FST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/place_names.fst"));
@@ -689,11 +690,9 @@ impl PlaceIndex {
                 // One borrow and one probe: a step found is copied out once,
                 // one not found is taken and kept in the slot probed.
                 STEPS.with_borrow_mut(|m| {
-                    if m.len() >= MAX_STEPS {
-                        m.clear();
-                    }
-                    *m.entry(key)
-                        .or_insert_with(|| self.take_step(a.addr, spaced, text, tok))
+                    memo_entry(m, MAX_STEPS, key, || {
+                        self.take_step(a.addr, spaced, text, tok)
+                    })
                 })
             }
         };
@@ -754,6 +753,23 @@ struct StepKey {
     addr: u32,
     spaced: bool,
     word: u128,
+}
+
+/// The value of `key` in a thread's memo `m`, made by `make` and kept
+/// if it is not there yet. A memo holds at most `cap` entries: when full,
+/// it starts over (its entries are a cache, so only time is lost), which
+/// keeps a thread's memory flat however many stories it reads.
+#[inline]
+pub(crate) fn memo_entry<K: Hash + Eq, V: Copy>(
+    m: &mut FxHashMap<K, V>,
+    cap: usize,
+    key: K,
+    make: impl FnOnce() -> V,
+) -> V {
+    if m.len() >= cap {
+        m.clear();
+    }
+    *m.entry(key).or_insert_with(make)
 }
 
 /// Most steps the memo keeps (then it starts over).

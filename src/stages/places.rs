@@ -28,7 +28,7 @@
 use crate::doc::{Doc, Form, Mention, Place, Span, Token, TokenKind};
 use crate::gazetteer::places::candidate_flags as flag;
 use crate::gazetteer::places::{
-    country_key, AtFirst, CountryKey, PlaceIndex, NO_COUNTRY, PLACE_KINDS,
+    country_key, memo_entry, AtFirst, CountryKey, PlaceIndex, NO_COUNTRY, PLACE_KINDS,
 };
 use crate::gazetteer::{
     Candidates, FirstWalk, Gazetteer, PlaceMatch, PlaceRef, COMMON_BIT, GENDER_BITS,
@@ -1200,12 +1200,7 @@ fn focus<'g>(doc: &Doc, gaz: &'g Gazetteer, found: &[Found]) -> Focus<'g> {
     for f in found {
         let said = match f.candidates {
             Candidates::Builtin(o) => SAYS.with_borrow_mut(|says| {
-                if says.len() >= MAX_SAYS {
-                    says.clear();
-                }
-                *says
-                    .entry(o)
-                    .or_insert_with(|| country_said(places, &f.candidates))
+                memo_entry(says, MAX_SAYS, o, || country_said(places, &f.candidates))
             }),
             Candidates::List(_) => country_said(places, &f.candidates),
         };
