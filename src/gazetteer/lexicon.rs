@@ -28,7 +28,8 @@ use std::cell::RefCell;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Lexeme {
     /// The word list bits (`WORD_INFO`, and whether the word is never a
-    /// name: `lookup_word_bits`), or [`Lexeme::UNKNOWN_BITS`].
+    /// name or is a sports word: `lookup_word_bits`), or
+    /// [`Lexeme::UNKNOWN_BITS`].
     pub(crate) bits: u8,
     /// The word's key in the filter of listed people's first words (see
     /// `Gazetteer::may_start_person`), filled in with `bits` (meaningless

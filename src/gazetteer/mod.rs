@@ -254,10 +254,10 @@ pub(crate) const STRONG_SPORTS_WORDS: &[&str] = &[
 /// The [`NOT_NAME_BIT`], [`CAPS_NOT_NAME_BIT`], [`SPORTS_BIT`] and
 /// [`STRONG_SPORTS_BIT`] of the words that have any, by the text that must
 /// match (the word as written for the first, its ASCII lowercase for the
-/// others). Asked once per distinct word, when
-/// its bits are filled in: the people rules then read the answer with the
-/// word's other bits, from its lexeme.
-static NOT_NAME_WORDS: LazyLock<FxHashMap<String, u8>> = LazyLock::new(|| {
+/// others). Asked once per distinct word, when its bits are filled in:
+/// the names stage then reads the answers with the word's other bits,
+/// from its lexeme.
+static LIST_WORD_BITS: LazyLock<FxHashMap<String, u8>> = LazyLock::new(|| {
     let mut words: FxHashMap<String, u8> = FxHashMap::default();
     for w in NOT_NAMES {
         *words.entry(w.to_string()).or_default() |= NOT_NAME_BIT;
@@ -845,7 +845,7 @@ fn ascii_lowercase_bytes(x: u64) -> u64 {
 /// [`NOT_NAME_BIT`], [`CAPS_NOT_NAME_BIT`] and sports bits.
 fn lookup_word_bits(word: &str) -> u8 {
     let info = normalize::with_key(word, |key| WORD_INFO.get(key).copied().unwrap_or(0));
-    let words = &*NOT_NAME_WORDS;
+    let words = &*LIST_WORD_BITS;
     let as_written = words.get(word).map_or(0, |b| b & NOT_NAME_BIT);
     let lower = normalize::with_ascii_lowercase(word, |w| {
         words.get(w).map_or(0, |b| {
