@@ -235,11 +235,15 @@ impl PhraseIndex {
     /// [`PhraseIndex::find`] when every phrase begins with a word
     /// character (the built-in lists): lookups are made at word starts
     /// only, taken a 64-byte block at a time from the word-start bits.
+    /// Within a block, a word's end is found in the block's own bits, and
+    /// its first eight bytes are read from the block's bytes (and the
+    /// eight after them) without a bounds check per word: most words are
+    /// rejected by the filter, so these few steps are most of the cost.
     fn find_at_word_starts(&self, text: &str, words: &WordBytes, hits: &mut Vec<PhraseHit>) {
         let bytes = text.as_bytes();
         let mut block = 0;
         let mut starts = words.starts(0);
-        loop {
+        'blocks: loop {
             while starts == 0 {
                 block += 1;
                 if block == words.blocks() {
@@ -247,13 +251,38 @@ impl PhraseIndex {
                 }
                 starts = words.starts(block);
             }
-            let i = block * 64 + starts.trailing_zeros() as usize;
-            starts &= starts - 1;
-            let end = words.next_non_word(i);
-            if let Some((e, ix)) = self.at_word(bytes, i, end) {
-                let next = self.hit(words, i, e, ix, hits);
-                block = next / 64;
-                starts = words.starts(block) & (u64::MAX << (next % 64));
+            let base = block * 64;
+            let not_word = !words.bits[block];
+            let chunk: Option<&[u8; 72]> = bytes
+                .get(base..base + 72)
+                .map(|c| c.try_into().expect("72 bytes"));
+            while starts != 0 {
+                let k = starts.trailing_zeros() as usize & 63;
+                starts &= starts - 1;
+                let i = base + k;
+                let ends = not_word & (u64::MAX << k);
+                let end = match ends {
+                    0 => words.next_non_word(i),
+                    _ => base + ends.trailing_zeros() as usize,
+                };
+                let len = end - i;
+                let head = match chunk {
+                    Some(c) => {
+                        let eight: [u8; 8] = c[k..k + 8].try_into().expect("8 bytes");
+                        u64::from_le_bytes(eight) & MASKS[len.min(8)]
+                    }
+                    None => word_head_in(bytes, i, end),
+                };
+                let h = word_hash(len, head);
+                if !self.may_be_first_word(h) {
+                    continue;
+                }
+                if let Some((e, ix)) = self.probe(bytes, i, end, h, head) {
+                    let next = self.hit(words, i, e, ix, hits);
+                    block = next / 64;
+                    starts = words.starts(block) & (u64::MAX << (next % 64));
+                    continue 'blocks;
+                }
             }
         }
     }
@@ -330,10 +359,32 @@ impl PhraseIndex {
     #[inline(always)]
     fn at_word(&self, bytes: &[u8], start: usize, end: usize) -> Option<(usize, usize)> {
         let (h, head) = word_key(bytes, start, end);
-        let (word, bit) = filter_bit(h);
-        if self.first_words[word] & bit == 0 {
+        if !self.may_be_first_word(h) {
             return None;
         }
+        self.probe(bytes, start, end, h, head)
+    }
+
+    /// Does the filter of first words let the word of [`word_key`] hash
+    /// `h` through?
+    #[inline(always)]
+    fn may_be_first_word(&self, h: u64) -> bool {
+        let (word, bit) = filter_bit(h);
+        self.first_words[word] & bit != 0
+    }
+
+    /// [`PhraseIndex::at_word`] past the filter: the word's group in the
+    /// table of first words (by its [`word_key`] `h` and `head`), and the
+    /// longest phrase of it that `bytes[start..]` begins with.
+    #[inline]
+    fn probe(
+        &self,
+        bytes: &[u8],
+        start: usize,
+        end: usize,
+        h: u64,
+        head: u64,
+    ) -> Option<(usize, usize)> {
         let len = end - start;
         let mask = self.by_first_word.len() - 1;
         let mut i = (h >> self.shift) as usize;
