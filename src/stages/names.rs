@@ -1687,17 +1687,19 @@ fn listed_people(
     let t = &doc.tokens;
     let rows = &gaz.lists.people.rows;
     // The longest listed name starting at each capitalized word (or at a
-    // particle: "bin Laden").
+    // particle: "bin Laden"). The people filter (read from the lexeme) is
+    // asked before the particle test, which slices the word out of the
+    // text: it turns away nearly every lowercase word first.
     let mut hits: Vec<(Span, usize)> = Vec::new();
     let mut k = 0;
     while k < t.len() {
         let starts = t[k].is_word()
-            && (t[k].is(Token::CAP) || is_name_particle(t[k].text(doc.text)))
             && gaz.may_start_person(
                 &doc.lower,
                 &t[k],
                 doc.lexemes.get(k).unwrap_or(&Lexeme::UNKNOWN),
-            );
+            )
+            && (t[k].is(Token::CAP) || is_name_particle(t[k].text(doc.text)));
         if !starts {
             k += 1;
             continue;
