@@ -179,17 +179,32 @@ struct Found {
     candidates: Candidates,
 }
 
+/// What one story's names need while they are found and resolved, kept
+/// for the thread and cleared after each story: every story finds names
+/// and picks their entries, and growing these afresh (a vector regrown a
+/// few times, two maps rehashed a few times) cost more than the reads
+/// they serve.
+#[derive(Default)]
+struct Scratch {
+    found: Vec<Found>,
+    /// Entry -> its place in the story's list (see [`resolve`]).
+    index: FxHashMap<PlaceRef, usize>,
+    /// Posting list -> its winner (see [`resolve`]).
+    chosen: FxHashMap<u32, Option<(PlaceRef, Form)>>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
 pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
-    let found = find(doc, gaz);
-    if found.is_empty() {
-        coordinates(doc, gaz);
-        features(doc, gaz);
-        return;
-    }
-    let focus = focus(doc, gaz, &found);
-    let found = found
-        .into_iter()
-        .filter(|f| {
+    SCRATCH.with_borrow_mut(|s| {
+        find(doc, gaz, &mut s.found);
+        if s.found.is_empty() {
+            return;
+        }
+        let focus = focus(doc, gaz, &s.found);
+        s.found.retain(|f| {
             !f.weak
                 || f.candidates.iter().any(|(r, _)| {
                     focus
@@ -197,9 +212,12 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
                         .get(&gaz.places.country_key(r))
                         .is_some_and(|&w| w >= 4.0)
                 })
-        })
-        .collect();
-    resolve(doc, gaz, found, &focus);
+        });
+        resolve(doc, gaz, s, &focus);
+        s.found.clear();
+        s.index.clear();
+        s.chosen.clear();
+    });
     coordinates(doc, gaz);
     features(doc, gaz);
 }
@@ -890,8 +908,8 @@ fn followed_by_place(doc: &Doc, walks: &Walks, end: usize) -> bool {
             .is_some_and(|f| f & flag::COUNTRY_OR_ADMIN1 != 0)
 }
 
-fn find(doc: &Doc, gaz: &Gazetteer) -> Vec<Found> {
-    let mut out = Vec::new();
+/// The names found in the story, into `out` (empty).
+fn find(doc: &Doc, gaz: &Gazetteer, out: &mut Vec<Found>) {
     let toks = &doc.tokens;
     let walks = Walks::new(doc, gaz);
     let mut i = 0;
@@ -926,7 +944,6 @@ fn find(doc: &Doc, gaz: &Gazetteer) -> Vec<Found> {
             i += 1;
         }
     }
-    out
 }
 
 /// A single word naming only villages and small towns, with nothing
@@ -1398,16 +1415,20 @@ fn score_bound(
     kind.prior - alias + bonus.unwrap_or(0.0) + after + size
 }
 
-fn resolve(doc: &mut Doc, gaz: &Gazetteer, found: Vec<Found>, focus: &Focus) {
-    let mut index: FxHashMap<PlaceRef, usize> = FxHashMap::default();
-    let mut places: Vec<Place> = Vec::new();
-    // The winner among a built-in name's candidates, by posting list:
-    // stories repeat their names, and some names have hundreds of
-    // candidates, each scored. Only names with no country or division
+fn resolve(doc: &mut Doc, gaz: &Gazetteer, scratch: &mut Scratch, focus: &Focus) {
+    let Scratch {
+        found,
+        index,
+        chosen,
+    } = scratch;
+    // (At most one place a name.)
+    let mut places: Vec<Place> = Vec::with_capacity(found.len());
+    // The winner among a built-in name's candidates, by posting list
+    // (`chosen`): stories repeat their names, and some names have hundreds
+    // of candidates, each scored. Only names with no country or division
     // written after them are kept: their scores depend on nothing else
     // (`focus` is the story's).
-    let mut chosen: FxHashMap<u32, Option<(PlaceRef, Form)>> = FxHashMap::default();
-    for f in found {
+    for f in found.iter() {
         // (A name with one entry needs no scores.)
         let best = if let Some(only) = f.candidates.only() {
             Some(only)
