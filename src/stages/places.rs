@@ -516,23 +516,25 @@ fn features(doc: &mut Doc, gaz: &Gazetteer) {
                 break;
             }
         }
-        let words: Vec<&str> = (k..e).map(word).collect();
-        let n = words.len();
+        // (Its words read in place: a vector a run would allocate for
+        // every capitalized word of mixed-case copy.)
+        let words = |j: usize| word(k + j);
+        let n = e - k;
         // "Air Base", "Military Airfield West": the head is the last word or
         // the one before a compass word.
-        let head_at = if n >= 2 && matches!(words[n - 1], "West" | "East" | "North" | "South") {
+        let head_at = if n >= 2 && matches!(words(n - 1), "West" | "East" | "North" | "South") {
             n - 2
         } else {
             n - 1
         };
-        let kind = if n >= 2 && is_feature_head(words[head_at]) && head_at > 0 {
+        let kind = if n >= 2 && is_feature_head(words(head_at)) && head_at > 0 {
             Some("feature")
-        } else if n >= 2 && is_facility_head(words[head_at]) && head_at > 0 {
+        } else if n >= 2 && is_facility_head(words(head_at)) && head_at > 0 {
             Some("facility")
-        } else if n >= 2 && words[head_at] == "Village" && head_at > 0 {
+        } else if n >= 2 && words(head_at) == "Village" && head_at > 0 {
             Some("village")
-        } else if n >= 2 && is_feature_prefix(words[0]) && !words[1].is_empty() {
-            Some(if matches!(words[0], "Camp" | "Fort") {
+        } else if n >= 2 && is_feature_prefix(words(0)) && !words(1).is_empty() {
+            Some(if matches!(words(0), "Camp" | "Fort") {
                 "facility"
             } else {
                 "feature"
