@@ -394,12 +394,18 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
             last_sentence.push(s);
         }
     }
+    // The reference date is read once for all the story's incidents.
+    let r = if incidents.is_empty() {
+        None
+    } else {
+        reference(doc)
+    };
     for inc in &mut incidents {
         inc.evidence.sort();
         inc.evidence.dedup();
         refine_type(doc, gaz, inc);
         locate(doc, inc);
-        date(doc, inc);
+        date(doc, r, inc);
         reporters(doc, inc);
     }
     doc.incidents = incidents;
@@ -1994,12 +2000,14 @@ fn iso(days: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// The date that "yesterday" and "Tuesday" count from, in days: the
+/// dateline's date, else the `--date` one.
 fn reference(doc: &Doc) -> Option<i64> {
     let s = doc
         .dateline
         .as_ref()
-        .and_then(|d| d.date.clone())
-        .or_else(|| doc.reference_date.clone())?;
+        .and_then(|d| d.date.as_deref())
+        .or(doc.reference_date.as_deref())?;
     let y = s.get(0..4)?.parse().ok()?;
     let m = s.get(5..7)?.parse().ok()?;
     let d = s.get(8..10)?.parse().ok()?;
@@ -2007,29 +2015,35 @@ fn reference(doc: &Doc) -> Option<i64> {
 }
 
 /// The date of the incident: the first time expression in its evidence
-/// (not a weekday right after "said", which dates the report).
-fn date(doc: &Doc, inc: &mut Incident) {
-    if let Some(d) = first_date(doc, &inc.evidence) {
+/// (not a weekday right after "said", which dates the report); `r` is the
+/// [`reference`] date.
+fn date(doc: &Doc, r: Option<i64>, inc: &mut Incident) {
+    if let Some(d) = first_date(doc, &inc.evidence, r) {
         inc.date = Some(d);
     }
 }
 
 /// The first time expression in the evidence spans, read in place.
-fn first_date(doc: &Doc, evidence: &[Span]) -> Option<IncidentDate> {
-    let r = reference(doc);
+fn first_date(doc: &Doc, evidence: &[Span], r: Option<i64>) -> Option<IncidentDate> {
     // Never the dateline's own date.
     let after_dateline = doc.dateline.as_ref().map_or(0, |d| d.span.end);
+    let lower = doc.lower.as_bytes();
     for ev in evidence {
         let a = doc.token_at_or_after(ev.start.max(after_dateline));
-        let mut k = a;
-        while k < doc.tokens.len() && (doc.tokens[k].start as usize) < ev.end {
+        let in_ev = doc.tokens[a..]
+            .iter()
+            .take_while(|t| (t.start as usize) < ev.end);
+        for (k, t) in (a..).zip(in_ev) {
             // A time expression starts with a word (time words, weekdays
             // and months are all words of letters) or with a day's number:
-            // punctuation is passed over unread.
-            let found = match doc.tokens[k].kind {
-                TokenKind::Word => word_date(doc, k, a, r),
+            // punctuation is passed over unread, and most words on their
+            // first three letters, read as bytes.
+            let found = match t.kind {
+                TokenKind::Word if may_start_date(&lower[t.start as usize..t.end as usize]) => {
+                    word_date(doc, k, a, r)
+                }
                 TokenKind::Number => day_month_date(doc, k, r),
-                TokenKind::Punct => None,
+                _ => None,
             };
             if let Some((end, value)) = found {
                 let mut start = doc.tokens[k].start as usize;
@@ -2041,7 +2055,6 @@ fn first_date(doc: &Doc, evidence: &[Span]) -> Option<IncidentDate> {
                     value,
                 });
             }
-            k += 1;
         }
     }
     None
@@ -2049,13 +2062,9 @@ fn first_date(doc: &Doc, evidence: &[Span]) -> Option<IncidentDate> {
 
 /// A time expression that starts with the word at token `k`: "yesterday",
 /// "Tuesday", "November", "Dec. 5"; `a` is where the evidence starts, `r`
-/// the reference date. Returns the token after it and its value.
+/// the reference date; the word has passed [`may_start_date`]. Returns the
+/// token after it and its value.
 fn word_date(doc: &Doc, k: usize, a: usize, r: Option<i64>) -> Option<(usize, Option<String>)> {
-    // Most words are passed over on their first three letters, read as
-    // bytes.
-    if !may_start_date(lb(doc, k)) {
-        return None;
-    }
     let w = lw(doc, k);
     match w {
         "overnight" => return Some((k + 1, None)),
@@ -2087,8 +2096,9 @@ fn word_date(doc: &Doc, k: usize, a: usize, r: Option<i64>) -> Option<(usize, Op
 /// Can the word `w` (lowercase) start a time expression? Every word of an
 /// incident's evidence is asked: a time word, weekday or month name is at
 /// least three letters long, and its first three are those of one of them
-/// ("jan" for "January" and "Jan."), so all other words are passed over
-/// on one test of their first bytes, before the lookups of [`word_date`].
+/// ("jan" for "January" and "Jan."), so [`first_date`] passes all other
+/// words over on one test of their first bytes, before the lookups of
+/// [`word_date`].
 fn may_start_date(w: &[u8]) -> bool {
     matches!(
         w,
