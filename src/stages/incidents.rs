@@ -187,79 +187,108 @@ enum Harm {
     Damage,
 }
 
-/// The casualty and damage words and the harm each names.
+/// The casualty and damage words and the harm each names, shortest first,
+/// so that the words of one length are side by side (see [`HARM_EDGES`]).
 const HARM_WORDS: &[(&str, Harm)] = &[
-    ("killed", Harm::Kill),
-    ("killing", Harm::Kill),
-    ("kills", Harm::Kill),
+    ("hit", Harm::Damage),
     ("dead", Harm::Kill),
     ("died", Harm::Kill),
-    ("murdered", Harm::Kill),
+    ("body", Harm::Kill),
+    ("hurt", Harm::Injure),
+    ("blew", Harm::Damage),
+    ("kills", Harm::Kill),
     ("slain", Harm::Kill),
-    ("massacred", Harm::Kill),
-    ("executed", Harm::Kill),
-    ("assassinated", Harm::Kill),
-    ("deaths", Harm::Kill),
     ("death", Harm::Kill),
     ("lives", Harm::Kill),
-    ("assassination", Harm::Kill),
+    ("razed", Harm::Damage),
+    ("burnt", Harm::Damage),
+    ("blown", Harm::Damage),
+    ("killed", Harm::Kill),
+    ("deaths", Harm::Kill),
     ("murder", Harm::Kill),
     ("bodies", Harm::Kill),
-    ("body", Harm::Kill),
+    ("damage", Harm::Damage),
+    ("burned", Harm::Damage),
+    ("struck", Harm::Damage),
+    ("looted", Harm::Damage),
+    ("killing", Harm::Kill),
     ("wounded", Harm::Injure),
-    ("wounding", Harm::Injure),
     ("injured", Harm::Injure),
+    ("damaged", Harm::Damage),
+    ("torched", Harm::Damage),
+    ("burning", Harm::Damage),
+    ("murdered", Harm::Kill),
+    ("executed", Harm::Kill),
+    ("wounding", Harm::Injure),
     ("injuring", Harm::Injure),
     ("injuries", Harm::Injure),
-    ("hurt", Harm::Injure),
-    ("destroyed", Harm::Damage),
-    ("destroying", Harm::Damage),
-    ("damaged", Harm::Damage),
     ("damaging", Harm::Damage),
-    ("damage", Harm::Damage),
-    ("razed", Harm::Damage),
-    ("burned", Harm::Damage),
-    ("burnt", Harm::Damage),
-    ("torched", Harm::Damage),
-    ("blew", Harm::Damage),
-    ("blown", Harm::Damage),
-    ("hit", Harm::Damage),
-    ("struck", Harm::Damage),
-    ("burning", Harm::Damage),
-    ("looted", Harm::Damage),
+    ("massacred", Harm::Kill),
+    ("destroyed", Harm::Damage),
     ("ransacked", Harm::Damage),
+    ("destroying", Harm::Damage),
+    ("assassinated", Harm::Kill),
+    ("assassination", Harm::Kill),
 ];
 
-/// For each word length, the first letters and the last letters (bit
-/// `b - b'a'`) of the words of [`HARM_WORDS`] of that length:
-/// [`Anchors::new`] asks about every word of an event sentence, and all but
-/// about one in twenty are turned away by these two table lookups, before
-/// any comparison.
-const HARM_EDGES: [(u32, u32); 16] = {
-    let mut t = [(0u32, 0u32); 16];
+/// What [`HARM_EDGES`] holds for the words of [`HARM_WORDS`] of one length.
+#[derive(Clone, Copy)]
+struct HarmEdges {
+    /// Their first letters (bit `b - b'a'`).
+    first: u32,
+    /// Their last letters.
+    last: u32,
+    /// Where they are in [`HARM_WORDS`]: `from..to`.
+    from: u8,
+    to: u8,
+}
+
+/// For each word length, the edges of the words of [`HARM_WORDS`] of that
+/// length: [`Anchors::new`] asks about every word of an event sentence, and
+/// all but about one in eight are turned away by two bit tests, before any
+/// comparison; the rest are compared only with the words of their length.
+const HARM_EDGES: [HarmEdges; 16] = {
+    let none = HarmEdges {
+        first: 0,
+        last: 0,
+        from: 0,
+        to: 0,
+    };
+    let mut t = [none; 16];
     let mut i = 0;
     while i < HARM_WORDS.len() {
         let w = HARM_WORDS[i].0.as_bytes();
-        t[w.len()].0 |= 1 << (w[0] - b'a');
-        t[w.len()].1 |= 1 << (w[w.len() - 1] - b'a');
+        // Shortest first, or a length's words would not be one run.
+        assert!(i == 0 || HARM_WORDS[i - 1].0.len() <= w.len());
+        let e = &mut t[w.len()];
+        if e.first == 0 {
+            e.from = i as u8;
+        }
+        e.first |= 1 << (w[0] - b'a');
+        e.last |= 1 << (w[w.len() - 1] - b'a');
+        e.to = i as u8 + 1;
         i += 1;
     }
     t
 };
 
 /// The harm a word (lowercase bytes) names, if any.
+///
+/// Always inlined: a call per word of an event sentence would cost more
+/// than the two bit tests that turn most words away.
+#[inline(always)]
 fn harm_of(w: &[u8]) -> Option<Harm> {
-    let (Some(&(first, last)), Some(a), Some(z)) = (HARM_EDGES.get(w.len()), w.first(), w.last())
-    else {
+    let (Some(e), Some(&a), Some(&z)) = (HARM_EDGES.get(w.len()), w.first(), w.last()) else {
         return None;
     };
     let bit = |mask: u32, b: u8| b.wrapping_sub(b'a') < 26 && mask >> (b - b'a') & 1 == 1;
-    if !(bit(first, *a) && bit(last, *z)) {
+    if !(bit(e.first, a) && bit(e.last, z)) {
         return None;
     }
-    HARM_WORDS
+    // The first letters are compared before the call that compares all.
+    HARM_WORDS[e.from as usize..e.to as usize]
         .iter()
-        .find(|(x, _)| x.as_bytes() == w)
+        .find(|(x, _)| x.as_bytes()[0] == a && x.as_bytes() == w)
         .map(|&(_, h)| h)
 }
 
