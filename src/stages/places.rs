@@ -988,10 +988,24 @@ fn accept(
     let toks = &doc.tokens;
     // The name's words (no vector: names are a few tokens long).
     let words = || (i..end).filter(|&k| toks[k].is_word());
-    let Some(last) = words().next_back() else {
-        return false;
+    // Most names are one token, a word (names start at one): no count.
+    let (last, n_words) = if end == i + 1 && toks[i].is_word() {
+        (i, 1)
+    } else {
+        let Some(last) = words().next_back() else {
+            return false;
+        };
+        (last, words().count())
     };
-    let n_words = words().count();
+    let single = n_words == 1;
+    let text = doc.slice(doc.tokens_span(i..end));
+    // Acronyms without periods ("US", "IS") are words in capitals text:
+    // see the verdict below. In capitals copy these are most names, so
+    // they are turned away before anything else is asked.
+    let bare_acronym = single && text.len() <= 3 && !text.contains('.');
+    if doc.all_caps && bare_acronym {
+        return false;
+    }
     let caps_text = doc.all_caps
         || words().all(|k| toks[k].is(Token::UPPER) && toks[k].end - toks[k].start > 1);
     // Capitalization: every word capitalized or a particle.
@@ -1032,10 +1046,8 @@ fn accept(
     let country_acronym = flags & flag::COUNTRY_ACRONYM != 0;
     // A division, region, or city or town of 10,000 people or more.
     let big = flags & flag::BIG != 0;
-    let single = n_words == 1;
     // The first word in lowercase: the name itself when single.
     let lw = lower_word(doc, i);
-    let text = doc.slice(doc.tokens_span(i..end));
     // What the word lists say of the name (asked of single words only),
     // and whether a locative or ", Country" stands around it: each looked
     // up at most once, and only when a rule below gets to ask.
@@ -1058,11 +1070,11 @@ fn accept(
     // A name in capitals is judged by what it names and the word lists,
     // and by a locative where the name is neither.
     let caps_verdict = || {
-        // Acronyms without periods ("US", "IS") are words in capitals text.
         // In mixed-case text a country's own acronym ("UK", "US", "UAE")
         // is the country; airport codes and other short aliases are not.
-        if single && text.len() <= 3 && !text.contains('.') {
-            return !doc.all_caps && country_acronym;
+        // (In capitals copy they were turned away above.)
+        if bare_acronym {
+            return country_acronym;
         }
         if demonym {
             return !common() || !given_name();
