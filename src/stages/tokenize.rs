@@ -285,29 +285,52 @@ fn general_token(text: &str, tokens: &mut Vec<Token>, mut at: Cursor) -> Cursor 
 /// ASCII letters and digits (it may belong to the word).
 #[inline]
 fn scan_ascii_word(bytes: &[u8], start: usize, first: u8) -> Option<(usize, TokenKind, u8)> {
-    let mut i = start;
-    let mut bits = 0u8;
-    while let Some(&b) = bytes.get(i) {
-        let cls = class::of(b);
-        if cls & class::ALNUM == 0 {
-            if cls & class::NON_ASCII != 0 {
-                return None;
-            }
-            break;
-        }
-        bits |= cls;
-        i += 1;
+    let (i, bits, next) = alnum_run(bytes, start + 1, first);
+    if next & class::NON_ASCII != 0 {
+        return None;
     }
     if bits & (class::UPPER | class::LOWER) == 0 {
         let flags = shape_of_classes(bits, first);
         return Some((number_end(bytes, i), TokenKind::Number, flags));
     }
-    if let Some(end) = abbreviation_end(bytes, start, i) {
-        let bits = bytes[start..end].iter().fold(0, |b, &c| b | class::of(c));
-        let flags = shape_of_classes(bits, first) | period_end(bytes, TokenKind::Word, end);
-        return Some((end, TokenKind::Word, flags));
+    // An abbreviation's first letter is followed by a period.
+    if next == class::STOP {
+        if let Some(end) = abbreviation_end(bytes, start, i) {
+            let bits = bytes[start..end].iter().fold(0, |b, &c| b | class::of(c));
+            let flags = shape_of_classes(bits, first) | period_end(bytes, TokenKind::Word, end);
+            return Some((end, TokenKind::Word, flags));
+        }
     }
     Some((i, TokenKind::Word, shape_of_classes(bits, first)))
+}
+
+/// Scans the run of ASCII letters and digits from `i`: returns its end,
+/// the OR of its bytes' classes with `bits`, and the class of the byte
+/// that ends it (0 at the end of the text).
+///
+/// Whole chunks of eight bytes are read while the text has them, so the
+/// unrolled loop has no bounds check per byte; most words end in the first.
+#[inline(always)]
+fn alnum_run(bytes: &[u8], mut i: usize, mut bits: u8) -> (usize, u8, u8) {
+    while let Some(chunk) = bytes[i..].first_chunk::<8>() {
+        for (k, &b) in chunk.iter().enumerate() {
+            let cls = class::of(b);
+            if cls & class::ALNUM == 0 {
+                return (i + k, bits, cls);
+            }
+            bits |= cls;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        let cls = class::of(b);
+        if cls & class::ALNUM == 0 {
+            return (i, bits, cls);
+        }
+        bits |= cls;
+        i += 1;
+    }
+    (i, bits, 0)
 }
 
 /// [`Token::STOP`] for a word that ends with a period at `end` (only an
