@@ -244,7 +244,7 @@ struct HarmEdges {
 }
 
 /// For each word length, the edges of the words of [`HARM_WORDS`] of that
-/// length: [`Anchors::new`] asks about every word of an event sentence, and
+/// length: [`Anchors::fill`] asks about every word of an event sentence, and
 /// all but about one in eight are turned away by two bit tests, before any
 /// comparison; the rest are compared only with the words of their length.
 const HARM_EDGES: [HarmEdges; 16] = {
@@ -342,6 +342,10 @@ struct Trig<'g> {
 pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
     let mut incidents: Vec<Incident> = Vec::new();
     let mut last_sentence: Vec<usize> = Vec::new();
+    // Buffers filled anew for each event sentence, kept across sentences
+    // so that they are allocated once per story, not once per sentence.
+    let mut trigs: Vec<Trig> = Vec::new();
+    let mut anchors = Anchors::default();
     // The phrase hits of each sentence in turn: hits and sentences are both
     // in text order, so one cursor walks them.
     let mut from = 0;
@@ -359,21 +363,21 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
             to += 1;
         }
         let hits = &doc.phrases[from..to];
-        let trigs = triggers(doc, gaz, s, hits);
+        triggers(doc, gaz, s, hits, &mut trigs);
         if trigs.is_empty() {
             continue;
         }
         let mut inc = Incident::new("");
-        arguments(doc, gaz, s, hits, &mut inc);
+        arguments(doc, gaz, s, hits, &mut anchors, &mut inc);
         let support = inc.killed.is_some()
             || inc.killed_text.is_some()
             || inc.injured.is_some()
             || !inc.perpetrators.is_empty()
             || !inc.weapons.is_empty()
             || !inc.targets.is_empty();
-        let strong: Vec<&Trig> = trigs.iter().filter(|t| t.strong || support).collect();
+        let strong = || trigs.iter().filter(|t| t.strong || support);
         let anaphoric = trigs.iter().any(|t| t.anaphoric);
-        if strong.is_empty() {
+        if strong().next().is_none() {
             // "the attack appeared to have been caused by ...": more about
             // the last incident, no new one.
             if anaphoric {
@@ -388,14 +392,13 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
             }
             continue;
         }
-        let best = strong
-            .iter()
+        let best = strong()
             .max_by_key(|t| (type_rank(t.kind), t.strong, std::cmp::Reverse(t.span.start)))
             .unwrap();
         inc.kind = best.kind.to_string();
         inc.acled_event_type = (!best.acled.0.is_empty()).then(|| best.acled.0.to_string());
         inc.acled_sub_event_type = (!best.acled.1.is_empty()).then(|| best.acled.1.to_string());
-        inc.triggers = strong.iter().map(|t| t.span).collect();
+        inc.triggers = strong().map(|t| t.span).collect();
         inc.evidence.push(span);
         let merge = incidents.last().is_some_and(|prev| {
             let same_family = family(&prev.kind) == family(&inc.kind);
@@ -522,9 +525,16 @@ fn hits_starting_in<'a>(doc: &'a Doc, span: Span) -> &'a [PhraseHit] {
     &doc.phrases[from..to]
 }
 
-/// The triggers of sentence `s`, whose phrase hits are `hits`.
-fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, s: usize, hits: &[PhraseHit]) -> Vec<Trig<'g>> {
-    let mut out = Vec::new();
+/// The triggers of sentence `s`, whose phrase hits are `hits`, put in
+/// `out` in place of what it held.
+fn triggers<'g>(
+    doc: &Doc,
+    gaz: &'g Gazetteer,
+    s: usize,
+    hits: &[PhraseHit],
+    out: &mut Vec<Trig<'g>>,
+) {
+    out.clear();
     let (span, sent_start) = (doc.sentences[s].span, doc.sentences[s].tokens.start);
     for h in hits_among(doc, hits, ListKind::Trigger, span) {
         let Some(k) = doc.token_starting_at(h.span.start) else {
@@ -564,7 +574,7 @@ fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, s: usize, hits: &[PhraseHit]) -> 
     let text = &doc.lower.as_bytes()[span.range()];
     if out.is_empty() || DENIALS.iter().any(|w| has_word(text, w)) {
         out.clear();
-        return out;
+        return;
     }
     // Deaths in a sentence about a crash or a disaster are the accident's
     // ("four men were killed when the plane crashed").
@@ -592,7 +602,6 @@ fn triggers<'g>(doc: &Doc, gaz: &'g Gazetteer, s: usize, hits: &[PhraseHit]) -> 
             t.acled = ("Riots", "Violent demonstration");
         }
     }
-    out
 }
 
 /// Words that deny a report ("false", "baseless"), as searchers: most
@@ -1129,13 +1138,21 @@ fn single_victim(doc: &Doc, gaz: &Gazetteer, k: usize, a: usize, b: usize) -> Op
         .map(|m| m.span)
 }
 
-/// The arguments of the event in sentence `s`, whose phrase hits are `hits`.
-fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, hits: &[PhraseHit], inc: &mut Incident) {
+/// The arguments of the event in sentence `s`, whose phrase hits are `hits`;
+/// `anchors` is a buffer, filled here for the sentence.
+fn arguments(
+    doc: &Doc,
+    gaz: &Gazetteer,
+    s: usize,
+    hits: &[PhraseHit],
+    anchors: &mut Anchors,
+    inc: &mut Incident,
+) {
     let sent = &doc.sentences[s];
     let (a, b) = (sent.tokens.start, sent.tokens.end);
     let mut victims: Vec<Argument> = Vec::new();
     let mut perps: Vec<Argument> = Vec::new();
-    let anchors = Anchors::new(doc, gaz, s, hits);
+    anchors.fill(doc, gaz, s, hits);
     // Was `killed` read as the one victim of "X was murdered"?
     let mut single = false;
     for &k in &anchors.harm {
@@ -1288,18 +1305,19 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, hits: &[PhraseHit], inc: &mut
                 if !sent.span.contains(m.span) || victims.iter().any(|v| v.span.overlaps(m.span)) {
                     continue;
                 }
+                // At most 3 (6) words between: the count stops at the 4th (7th).
                 let after = m.span.start >= h.span.end
                     && doc.text[h.span.end..m.span.start]
                         .split_whitespace()
-                        .count()
-                        <= 3
+                        .nth(3)
+                        .is_none()
                     && !doc.text[h.span.end..m.span.start].contains([',', '.', ';']);
                 let before = passive_before
                     && m.span.end <= h.span.start
                     && doc.text[m.span.end..h.span.start]
                         .split_whitespace()
-                        .count()
-                        <= 6;
+                        .nth(6)
+                        .is_none();
                 if after || before {
                     let mut arg = Argument::new(m.span);
                     arg.count = Some(1);
@@ -1324,17 +1342,16 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, hits: &[PhraseHit], inc: &mut
                     | "murder"
             )
         });
-        let named: Vec<Span> = victims
+        let named = victims
             .iter()
             .filter(|v| {
                 doc.people
                     .iter()
                     .any(|p| p.mentions.iter().any(|m| m.span == v.span))
             })
-            .map(|v| v.span)
-            .collect();
-        if killing && named.len() > usize::from(single) {
-            inc.killed = Some(named.len() as u32);
+            .count();
+        if killing && named > usize::from(single) {
+            inc.killed = Some(named as u32);
         }
     }
     // Perpetrators: actor nouns and armed groups.
@@ -1369,22 +1386,18 @@ fn arguments(doc: &Doc, gaz: &Gazetteer, s: usize, hits: &[PhraseHit], inc: &mut
     }
     // Targets: a target noun the event acts on, not one that only says
     // where it happened ("in the San Borja neighborhood").
-    let targets: Vec<&PhraseHit> = hits_among(doc, hits, ListKind::Target, sent.span).collect();
-    let mut i = 0;
-    while i < targets.len() {
-        let h = targets[i];
+    let mut targets = hits_among(doc, hits, ListKind::Target, sent.span)
+        .map(|h| h.span)
+        .peekable();
+    while let Some(h) = targets.next() {
         // "telephone company building": consecutive target nouns are one.
-        let mut end = h.span.end;
-        let mut j = i + 1;
-        while j < targets.len()
-            && targets[j].span.start > end
-            && doc.text[end..targets[j].span.start].trim().is_empty()
+        let mut end = h.end;
+        while let Some(next) =
+            targets.next_if(|n| n.start > end && doc.text[end..n.start].trim().is_empty())
         {
-            end = targets[j].span.end;
-            j += 1;
+            end = next.end;
         }
-        i = j;
-        let head = Span::new(h.span.start, end);
+        let head = Span::new(h.start, end);
         if inc.targets.iter().any(|t| t.span.overlaps(head)) {
             continue;
         }
@@ -1453,6 +1466,7 @@ fn weapons_in(doc: &Doc, span: Span, hits: &[PhraseHit], out: &mut Vec<Argument>
 ///
 /// The words are found in one pass over the sentence, which also gives
 /// [`arguments`] the casualty words its counts hang on.
+#[derive(Default)]
 struct Anchors {
     /// The spans of the violent triggers.
     triggers: Vec<Span>,
@@ -1463,18 +1477,28 @@ struct Anchors {
 }
 
 impl Anchors {
-    fn new(doc: &Doc, gaz: &Gazetteer, s: usize, hits: &[PhraseHit]) -> Anchors {
+    /// The anchors of sentence `s`, whose phrase hits are `hits`, in place
+    /// of those of the sentence before (the buffers are reused).
+    fn fill(&mut self, doc: &Doc, gaz: &Gazetteer, s: usize, hits: &[PhraseHit]) {
         let sent = &doc.sentences[s];
-        let triggers = hits_among(doc, hits, ListKind::Trigger, sent.span)
-            .filter(|h| {
-                !matches!(
-                    gaz.row(h).get(1),
-                    "arrest" | "protest" | "riot" | "disaster"
-                )
-            })
-            .map(|h| h.span)
-            .collect();
-        let (mut harm, mut damage) = (Vec::new(), Vec::new());
+        let Anchors {
+            triggers,
+            harm,
+            damage,
+        } = self;
+        triggers.clear();
+        harm.clear();
+        damage.clear();
+        triggers.extend(
+            hits_among(doc, hits, ListKind::Trigger, sent.span)
+                .filter(|h| {
+                    !matches!(
+                        gaz.row(h).get(1),
+                        "arrest" | "protest" | "riot" | "disaster"
+                    )
+                })
+                .map(|h| h.span),
+        );
         let lower = doc.lower.as_bytes();
         for (k, t) in doc.tokens[sent.tokens.clone()].iter().enumerate() {
             // Read as bytes: the words are only compared with ASCII ones.
@@ -1483,11 +1507,6 @@ impl Anchors {
                 Some(Harm::Damage) => damage.push(sent.tokens.start + k),
                 None => {}
             }
-        }
-        Anchors {
-            triggers,
-            harm,
-            damage,
         }
     }
 }
