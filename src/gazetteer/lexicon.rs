@@ -264,14 +264,16 @@ impl Lexicon {
 
     /// The lexeme of the word whose [`short_word_key`] is `key`, complete:
     /// `fill` fills in the answers it lacks. Most probes find a complete
-    /// lexeme and only copy it out.
+    /// lexeme. A reference, not a copy: the caller copies it once, to
+    /// where it keeps it (a lexeme returned by value goes by way of the
+    /// stack).
     #[inline]
-    pub(crate) fn complete(&mut self, key: u128, fill: impl FnOnce(&mut Lexeme)) -> Lexeme {
+    pub(crate) fn complete(&mut self, key: u128, fill: impl FnOnce(&mut Lexeme)) -> &Lexeme {
         let lexeme = self.entry(key);
         if lexeme.unknown() != (false, false) {
             fill(lexeme);
         }
-        *lexeme
+        lexeme
     }
 }
 

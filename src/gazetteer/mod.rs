@@ -628,27 +628,28 @@ impl Gazetteer {
         wanted: impl Fn(&Token) -> bool,
     ) -> Vec<Lexeme> {
         lexicon::with_lexicon(|lexicon| {
-            tokens
-                .iter()
-                .map(|tok| {
-                    if !wanted(tok) {
-                        return Lexeme::UNKNOWN;
+            // Every token's lexeme is written once, as unknown, and a wanted
+            // word's copied over it from the table: a lexeme chosen between
+            // the two and then pushed is copied twice, by way of the stack.
+            let mut lexemes = vec![Lexeme::UNKNOWN; tokens.len()];
+            for (tok, out) in tokens.iter().zip(&mut lexemes) {
+                if !wanted(tok) {
+                    continue;
+                }
+                let Some(short) = lexicon::short_key_in(text, tok.start as usize, tok.end as usize)
+                else {
+                    continue;
+                };
+                *out = *lexicon.complete(short, |lex| {
+                    if lex.bits == Lexeme::UNKNOWN_BITS {
+                        fill_word_bits(lex, tok.text(text));
                     }
-                    let Some(short) =
-                        lexicon::short_key_in(text, tok.start as usize, tok.end as usize)
-                    else {
-                        return Lexeme::UNKNOWN;
-                    };
-                    lexicon.complete(short, |lex| {
-                        if lex.bits == Lexeme::UNKNOWN_BITS {
-                            fill_word_bits(lex, tok.text(text));
-                        }
-                        if lex.first == FirstWalk::Unknown {
-                            lex.first = self.places.walk_first(text, tok);
-                        }
-                    })
-                })
-                .collect()
+                    if lex.first == FirstWalk::Unknown {
+                        lex.first = self.places.walk_first(text, tok);
+                    }
+                });
+            }
+            lexemes
         })
     }
 
