@@ -154,9 +154,9 @@ pub(crate) struct Lexicon {
     shift: u32,
 }
 
-/// One slot of the lexicon: a word's key (its [`short_word_key`] with
-/// [`Slot::FILLED`] set, 0 when free) and its lexeme, 64 bytes aligned to
-/// 64, so that a slot is one cache line.
+/// One slot of the lexicon: a word's key (its [`short_word_key`], 0 when
+/// free) and its lexeme, 64 bytes aligned to 64, so that a slot is one
+/// cache line.
 #[derive(Clone, Copy, Debug)]
 #[repr(align(64))]
 struct Slot {
@@ -167,10 +167,6 @@ struct Slot {
 const _: () = assert!(std::mem::size_of::<Slot>() == 64);
 
 impl Slot {
-    /// Set in the key of a filled slot: a word's key has its length, at
-    /// most 15, in the last byte, so the top bit is free, and even the
-    /// empty word's key (0) is told from a free slot.
-    const FILLED: u128 = 1 << 127;
     const FREE: Slot = Slot {
         key: 0,
         lexeme: Lexeme::UNKNOWN,
@@ -191,7 +187,7 @@ impl Lexicon {
         }
     }
 
-    /// The first slot to look at for filled key `key`: the top bits of a
+    /// The first slot to look at for key `key`: the top bits of a
     /// multiplicative hash of its two halves.
     #[inline(always)]
     fn home(&self, key: u128) -> usize {
@@ -204,7 +200,6 @@ impl Lexicon {
     /// (unknown) if it is not in yet.
     #[inline]
     pub(crate) fn entry(&mut self, key: u128) -> &mut Lexeme {
-        let key = key | Slot::FILLED;
         let mask = self.slots.len() - 1;
         let mut i = self.home(key);
         loop {
@@ -219,7 +214,7 @@ impl Lexicon {
         }
     }
 
-    /// Enters filled key `key`, not in the table, whose probe ended at
+    /// Enters key `key`, not in the table, whose probe ended at
     /// free slot `i`.
     #[cold]
     #[inline(never)]
@@ -240,7 +235,7 @@ impl Lexicon {
         &mut self.slots[i].lexeme
     }
 
-    /// The free slot where a probe for filled key `key`, not in the table,
+    /// The free slot where a probe for key `key`, not in the table,
     /// ends.
     fn free_slot(&self, key: u128) -> usize {
         let mask = self.slots.len() - 1;
@@ -296,9 +291,9 @@ pub(crate) fn with_lexeme<R>(key: u128, f: impl FnOnce(&mut Lexeme) -> R) -> R {
 }
 
 /// A word of at most 15 bytes as one number (its bytes, then its length
-/// in the last byte), the lexicon's key: the key sits in the hash table
-/// itself, so finding it reads no string elsewhere in memory. `None` for
-/// longer words, which are not kept.
+/// in the last byte, with [`KEY_TAG`] set), the lexicon's key: the key
+/// sits in the hash table itself, so finding it reads no string elsewhere
+/// in memory. `None` for longer words, which are not kept.
 pub(crate) fn short_word_key(word: &str) -> Option<u128> {
     let b = word.as_bytes();
     if b.len() > 15 {
@@ -306,9 +301,14 @@ pub(crate) fn short_word_key(word: &str) -> Option<u128> {
     }
     let mut key = [0u8; 16];
     key[..b.len()].copy_from_slice(b);
-    key[15] = b.len() as u8;
+    key[15] = b.len() as u8 | KEY_TAG;
     Some(u128::from_le_bytes(key))
 }
+
+/// Set in the last byte of every word's key: the length there, at most
+/// 15, leaves the top bit free, and with it set no key is 0, the key of a
+/// free slot of the lexicon (not even the empty word's).
+const KEY_TAG: u8 = 0x80;
 
 /// [`short_word_key`] of `text[start..end]`, read as one 16-byte load
 /// where the text goes on that far (a copy of a few bytes costs a call),
@@ -321,7 +321,7 @@ pub(crate) fn short_key_in(text: &str, start: usize, end: usize) -> Option<u128>
     match text.as_bytes().get(start..start + 16) {
         Some(b) => {
             let bytes = u128::from_le_bytes(b.try_into().expect("16 bytes"));
-            Some(bytes & mask | (len as u128) << 120)
+            Some(bytes & mask | KEY_LAST_BYTES[len])
         }
         None => short_word_key(&text[start..end]),
     }
@@ -333,6 +333,18 @@ const KEY_MASKS: [u128; 16] = {
     let mut n = 0;
     while n < 16 {
         t[n] = (1 << (8 * n)) - 1;
+        n += 1;
+    }
+    t
+};
+
+/// `KEY_LAST_BYTES[n]`: the last byte of an `n`-byte word's key in place
+/// (read from a table, it costs one instruction; made, four).
+const KEY_LAST_BYTES: [u128; 16] = {
+    let mut t = [0; 16];
+    let mut n = 0;
+    while n < 16 {
+        t[n] = ((n as u8 | KEY_TAG) as u128) << 120;
         n += 1;
     }
     t
