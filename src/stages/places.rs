@@ -180,7 +180,7 @@ struct Found {
 }
 
 /// What one story's names need while they are found and resolved, kept
-/// for the thread and cleared after each story: every story finds names
+/// for the thread and cleared before each story: every story finds names
 /// and picks their entries, and growing these afresh (a vector regrown a
 /// few times, two maps rehashed a few times) cost more than the reads
 /// they serve.
@@ -199,6 +199,12 @@ thread_local! {
 
 pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
     SCRATCH.with_borrow_mut(|s| {
+        // Cleared before use, not only after: a story that panicked here
+        // (the batch command catches it and goes on) must leave nothing
+        // for the next one on this thread.
+        s.found.clear();
+        s.index.clear();
+        s.chosen.clear();
         find(doc, gaz, &mut s.found);
         if s.found.is_empty() {
             return;
@@ -214,9 +220,6 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
                 })
         });
         resolve(doc, gaz, s, &focus);
-        s.found.clear();
-        s.index.clear();
-        s.chosen.clear();
     });
     coordinates(doc, gaz);
     features(doc, gaz);
