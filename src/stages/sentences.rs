@@ -111,13 +111,12 @@ fn split(doc: &Doc) -> Vec<Sentence> {
     let breaks = hard_breaks(doc);
     let mut begin = 0usize;
     let mut i = 0usize;
-    while i < toks.len() {
-        let t = &toks[i];
+    loop {
         // Most tokens neither follow a hard break nor end like a sentence.
-        if t.flags & (breaks | Token::STOP) == 0 {
-            i += 1;
-            continue;
-        }
+        i = next_flagged(toks, i, breaks | Token::STOP);
+        let Some(t) = toks.get(i) else {
+            break;
+        };
         // Hard breaks before token i: blank line, or a line break in text
         // that is not hard-wrapped.
         if i > begin && t.flags & breaks != 0 {
@@ -148,6 +147,23 @@ fn split(doc: &Doc) -> Vec<Sentence> {
         push(&mut out, doc, begin, toks.len());
     }
     out
+}
+
+/// The first token from `i` on that has any of the flags in `mask`, or
+/// `toks.len()`. Four tokens are tested a step, their flags OR-ed, since
+/// most tokens have none.
+#[inline]
+fn next_flagged(toks: &[Token], mut i: usize, mask: u8) -> usize {
+    while let Some([a, b, c, d]) = toks.get(i..).and_then(|t| t.first_chunk::<4>()) {
+        if (a.flags | b.flags | c.flags | d.flags) & mask != 0 {
+            break;
+        }
+        i += 4;
+    }
+    while toks.get(i).is_some_and(|t| t.flags & mask == 0) {
+        i += 1;
+    }
+    i
 }
 
 /// The token flags that mark a hard break before a token: a blank line,
