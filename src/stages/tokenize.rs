@@ -44,6 +44,8 @@ mod class {
 
     /// ASCII white space (as `u8::is_ascii_whitespace`).
     pub const SPACE: u8 = 1;
+    /// The space character, the usual separator: it is also `SPACE`.
+    pub const BLANK: u8 = 32;
     pub const UPPER: u8 = 2;
     pub const LOWER: u8 = 4;
     pub const DIGIT: u8 = 8;
@@ -62,6 +64,8 @@ mod class {
             let byte = b as u8;
             table[b] = if !byte.is_ascii() {
                 NON_ASCII
+            } else if byte == b' ' {
+                SPACE | BLANK
             } else if byte.is_ascii_whitespace() {
                 SPACE
             } else if byte.is_ascii_uppercase() {
@@ -83,6 +87,12 @@ mod class {
     #[inline]
     pub fn of(b: u8) -> u8 {
         TABLE[b as usize]
+    }
+
+    /// The class of the byte at `i`, or 0 at the end of the text.
+    #[inline]
+    pub fn next(bytes: &[u8], i: usize) -> u8 {
+        bytes.get(i).map_or(0, |&b| of(b))
     }
 }
 
@@ -118,7 +128,7 @@ pub fn tokenize(text: &str) -> (Vec<Token>, bool, bool) {
     }
     if at.breaks == 0 {
         // The last line, without a line break after it, is not blank.
-        at.end_line(text, &tokens);
+        at = at.end_line(text, &tokens);
     }
     let letters = at.upper_letters + at.lower_letters;
     let all_caps = letters >= 20 && at.upper_letters * 10 >= letters * 8;
@@ -151,7 +161,7 @@ impl Cursor {
     #[inline]
     fn line_break(&mut self, text: &str, tokens: &[Token]) {
         self.breaks = if self.breaks == 0 {
-            self.end_line(text, tokens);
+            *self = self.end_line(text, tokens);
             Token::LINE_START
         } else {
             Token::LINE_START | Token::PARA_START
@@ -162,8 +172,11 @@ impl Cursor {
 
     /// Tallies the line from `self.line_start` to the end of the last
     /// token (its trailing white space trimmed), which is on that line.
+    ///
+    /// It takes and returns the cursor by value: a `&mut self` would pin
+    /// the cursor to memory in the fast loop, which calls this once a line.
     #[inline(never)]
-    fn end_line(&mut self, text: &str, tokens: &[Token]) {
+    fn end_line(mut self, text: &str, tokens: &[Token]) -> Self {
         let end = tokens.last().map_or(0, |t| t.end as usize);
         let mut line = &text[self.line_start..end];
         // A vertical tab is a punctuation token, but white space to the
@@ -171,10 +184,11 @@ impl Cursor {
         if line.ends_with('\x0B') {
             line = line.trim_end();
             if line.is_empty() {
-                return;
+                return self;
             }
         }
         self.lines.add(line.as_bytes(), self.line_ascii);
+        self
     }
 
     /// Appends the token `start..self.i` to `tokens`, with the line-break
@@ -204,8 +218,12 @@ impl Cursor {
 /// that starts with a non-ASCII byte, or a word a non-ASCII byte follows).
 ///
 /// It calls nothing but `Vec::push` (and, once a line, the line tally), so
-/// its state stays in registers.
-fn ascii_tokens(text: &str, tokens: &mut Vec<Token>, mut at: Cursor) -> Cursor {
+/// its state stays in registers. That takes a cursor of its own: were it
+/// inlined, its cursor would be the caller's, whose address the calls of
+/// `general_token` take, and that would keep the cursor in memory.
+#[inline(never)]
+fn ascii_tokens(text: &str, tokens: &mut Vec<Token>, at: Cursor) -> Cursor {
+    let mut at = at;
     let bytes = text.as_bytes();
     while let Some(&b) = bytes.get(at.i) {
         let cls = class::of(b);
@@ -217,24 +235,25 @@ fn ascii_tokens(text: &str, tokens: &mut Vec<Token>, mut at: Cursor) -> Cursor {
             continue;
         }
         let start = at.i;
-        let (kind, flags);
+        let (kind, flags, next);
         if cls & class::ALNUM != 0 {
-            let Some((end, k, f)) = scan_ascii_word(bytes, start, cls) else {
+            let Some((end, k, f, n)) = scan_ascii_word(bytes, start, cls) else {
                 break;
             };
-            (at.i, kind, flags) = (end, k, f);
+            (at.i, kind, flags, next) = (end, k, f, n);
         } else if cls & class::NON_ASCII == 0 {
             // ASCII punctuation: its class is 0 or `STOP`.
             at.i += 1;
             kind = TokenKind::Punct;
             flags = Token::ASCII | cls;
+            next = class::next(bytes, at.i);
         } else {
             break;
         }
         at.push(tokens, start, kind, flags);
         // A single space, the usual separator, is passed over here rather
         // than by a trip round the loop.
-        if bytes.get(at.i) == Some(&b' ') {
+        if next & class::BLANK != 0 {
             at.i += 1;
         }
     }
@@ -281,27 +300,30 @@ fn general_token(text: &str, tokens: &mut Vec<Token>, mut at: Cursor) -> Cursor 
 
 /// The fast path of [`scan_word`] for a word or number that starts with an
 /// ASCII letter or digit (of class `first`) at `start`: returns its end,
-/// kind and flags, or `None` when a non-ASCII character follows the run of
-/// ASCII letters and digits (it may belong to the word).
+/// kind, flags and the class of the byte at its end (0 at the end of the
+/// text), or `None` when a non-ASCII character follows the run of ASCII
+/// letters and digits (it may belong to the word).
 #[inline]
-fn scan_ascii_word(bytes: &[u8], start: usize, first: u8) -> Option<(usize, TokenKind, u8)> {
+fn scan_ascii_word(bytes: &[u8], start: usize, first: u8) -> Option<(usize, TokenKind, u8, u8)> {
     let (i, bits, next) = alnum_run(bytes, start + 1, first);
     if next & class::NON_ASCII != 0 {
         return None;
     }
     if bits & (class::UPPER | class::LOWER) == 0 {
         let flags = shape_of_classes(bits, first);
-        return Some((number_end(bytes, i), TokenKind::Number, flags));
+        let end = number_end(bytes, i);
+        return Some((end, TokenKind::Number, flags, class::next(bytes, end)));
     }
     // An abbreviation's first letter is followed by a period.
     if next == class::STOP {
         if let Some(end) = abbreviation_end(bytes, start, i) {
             let bits = bytes[start..end].iter().fold(0, |b, &c| b | class::of(c));
             let flags = shape_of_classes(bits, first) | period_end(bytes, TokenKind::Word, end);
-            return Some((end, TokenKind::Word, flags));
+            return Some((end, TokenKind::Word, flags, class::next(bytes, end)));
         }
     }
-    Some((i, TokenKind::Word, shape_of_classes(bits, first)))
+    // The class of the byte that ended the run is already known.
+    Some((i, TokenKind::Word, shape_of_classes(bits, first), next))
 }
 
 /// Scans the run of ASCII letters and digits from `i`: returns its end,
