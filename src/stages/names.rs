@@ -986,71 +986,68 @@ fn agency(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs) {
 
 /// "the committee" → the last organization headed by "Committee".
 fn nominals(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs) {
-    // Only an organization already named is referred to.
-    if orgs.list.is_empty() {
+    // Only an organization already named, and whose head ("Committee") is
+    // a listed organization noun, is referred to by it: those are found
+    // once, and each "the" + lowercase word compared with their heads.
+    let heads: Vec<(usize, &[u8])> = orgs
+        .list
+        .iter()
+        .enumerate()
+        .filter_map(|(ix, o)| {
+            let head = o.name.split_whitespace().last()?;
+            org_noun_kind(gaz, head)?;
+            Some((ix, head.as_bytes()))
+        })
+        .collect();
+    if heads.is_empty() {
         return;
     }
+    // The head `h` is `word` capitalized, as the nouns are listed (they
+    // are ASCII words: a word opening with another letter, "über", is none).
+    let names = |h: &[u8], word: &[u8]| {
+        h.len() == word.len()
+            && word[0].is_ascii()
+            && h[0] == word[0].to_ascii_uppercase()
+            && h[1..] == word[1..]
+    };
+    // Pushed after the loop, as `heads` borrows the names (the search
+    // passes over nominal mentions, so none pushed earlier changes it).
+    let mut nominal: Vec<(usize, Span)> = Vec::new();
     let t = &doc.tokens;
     for k in 1..t.len() {
         if !t[k].is(Token::LOWER) || !is_the(doc, k - 1) {
             continue;
         }
         let word = t[k].text(doc.text);
-        // Organization nouns are ASCII words: a word opening with another
-        // letter ("über") is none, and is never cut inside a character.
-        if !word.as_bytes()[0].is_ascii() {
-            continue;
-        }
         if matches!(
             word,
             "government" | "office" | "group" | "party" | "service" | "services" | "authorities"
         ) {
             continue;
         }
-        // The word capitalized, as the nouns are listed: built on the stack
-        // (most stories have many "the" + lowercase word pairs, and few of
-        // those words are long).
-        let mut buf = [0u8; 32];
-        let long;
-        let cap: &str = match buf.get_mut(..word.len()) {
-            Some(b) => {
-                b.copy_from_slice(word.as_bytes());
-                b[0].make_ascii_uppercase();
-                std::str::from_utf8(b).expect("an ASCII letter changed case")
-            }
-            None => {
-                let mut w = word.to_string();
-                w[..1].make_ascii_uppercase();
-                long = w;
-                &long
-            }
-        };
-        if org_noun_kind(gaz, cap).is_none() {
-            continue;
-        }
         let here = t[k].start as usize;
-        let best = orgs
-            .list
+        let best = heads
             .iter()
-            .enumerate()
-            .filter_map(|(ix, o)| {
-                let last = o
+            .filter(|(_, h)| names(h, word.as_bytes()))
+            .filter_map(|&(ix, _)| {
+                let last = orgs.list[ix]
                     .mentions
                     .iter()
                     .filter(|m| m.span.end <= here && m.form != Form::Nominal)
                     .map(|m| m.span.end)
                     .max()?;
-                let head = o.name.split_whitespace().last()?;
-                (head == cap).then_some((last, ix))
+                Some((last, ix))
             })
             .max();
         if let Some((_, ix)) = best {
-            let span = Span::new(t[k - 1].start as usize, t[k].end as usize);
-            orgs.list[ix].mentions.push(Mention {
-                span,
-                form: Form::Nominal,
-            });
+            nominal.push((ix, Span::new(t[k - 1].start as usize, t[k].end as usize)));
         }
+    }
+    for (ix, span) in nominal {
+        orgs.list[ix].mentions.push(Mention {
+            span,
+            form: Form::Nominal,
+        });
     }
 }
 
