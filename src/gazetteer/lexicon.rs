@@ -36,10 +36,14 @@ pub struct Lexeme {
     /// while they are unknown). The key, not the filter's answer: the
     /// answer depends on the people lists a gazetteer was loaded with, and
     /// the lexicon is the thread's, whatever gazetteer asks. (The field
-    /// lies in padding: entries stay 64 bytes.)
+    /// lies in padding: a lexeme is 40 bytes.)
     pub(crate) person_key: u16,
     /// The built-in place index after this word as a name's first token.
     pub(crate) first: FirstWalk,
+    /// Are all the answers in? Set by [`Lexicon::complete`] once it has
+    /// filled in what was missing (the other fillers fill in one answer
+    /// and leave it): one test a probe, not one an answer.
+    complete: bool,
 }
 
 impl Lexeme {
@@ -49,7 +53,8 @@ impl Lexeme {
     pub const UNKNOWN: Lexeme = Lexeme {
         bits: Lexeme::UNKNOWN_BITS,
         person_key: 0,
-        first: FirstWalk::Unknown,
+        first: FirstWalk::UNKNOWN,
+        complete: false,
     };
 
     /// The built-in word bits, if known: the answer for the lists no
@@ -59,26 +64,60 @@ impl Lexeme {
     pub(crate) fn builtin_bits(&self) -> Option<u8> {
         (self.bits != Lexeme::UNKNOWN_BITS).then_some(self.bits)
     }
-
-    /// Which answers are not asked for yet (bits and person key, walk).
-    #[inline]
-    fn unknown(&self) -> (bool, bool) {
-        (
-            self.bits == Lexeme::UNKNOWN_BITS,
-            matches!(self.first, FirstWalk::Unknown),
-        )
-    }
 }
 
-/// Where a walk of the built-in place names stands after a first token.
+/// Where a walk of the built-in place names stands after a first token:
+/// not asked for yet ([`FirstWalk::UNKNOWN`]), no name starts with the
+/// token ([`FirstWalk::NO_NAME`]), or some name does ([`FirstWalk::at`]).
+///
+/// The two answers without a state are kept as node addresses no state
+/// has (the top two: the index is far smaller), not as an enum's tag: the
+/// tag would take a word of its own, and every candidate word's lexeme is
+/// copied into `Doc::lexemes`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FirstWalk {
+pub struct FirstWalk(AfterFirst);
+
+impl FirstWalk {
+    /// The address of [`FirstWalk::UNKNOWN`].
+    const UNKNOWN_ADDR: u32 = u32::MAX;
+    /// The address of [`FirstWalk::NO_NAME`]; real addresses lie below.
+    const NO_NAME_ADDR: u32 = u32::MAX - 1;
+
     /// Not asked for yet.
-    Unknown,
+    pub const UNKNOWN: FirstWalk = FirstWalk::without_state(FirstWalk::UNKNOWN_ADDR);
     /// No name starts with this token.
-    NoName,
-    /// Some name does: see [`AfterFirst`].
-    At(AfterFirst),
+    pub const NO_NAME: FirstWalk = FirstWalk::without_state(FirstWalk::NO_NAME_ADDR);
+
+    const fn without_state(addr: u32) -> FirstWalk {
+        FirstWalk(AfterFirst {
+            addr,
+            out: 0,
+            fin: u32::MAX,
+            next: 0,
+            after_space: 0,
+            pairs_after_space: 0,
+        })
+    }
+
+    /// Some name starts with this token, and the walk stands at `a`
+    /// (`None` if its node's address is one of the two kept for the
+    /// answers without a state).
+    #[inline]
+    pub(crate) fn at_state(a: AfterFirst) -> Option<FirstWalk> {
+        (a.addr < FirstWalk::NO_NAME_ADDR).then_some(FirstWalk(a))
+    }
+
+    /// Where the walk stands, if some name starts with this token.
+    #[inline]
+    pub fn at(&self) -> Option<&AfterFirst> {
+        (self.0.addr < FirstWalk::NO_NAME_ADDR).then_some(&self.0)
+    }
+
+    /// Not asked for yet?
+    #[inline]
+    pub fn is_unknown(&self) -> bool {
+        self.0.addr == FirstWalk::UNKNOWN_ADDR
+    }
 }
 
 /// The FST state after a first token, and a summary of the node there so
@@ -165,6 +204,7 @@ struct Slot {
 }
 
 const _: () = assert!(std::mem::size_of::<Slot>() == 64);
+const _: () = assert!(std::mem::size_of::<Lexeme>() == 40);
 
 impl Slot {
     const FREE: Slot = Slot {
@@ -258,15 +298,17 @@ impl Lexicon {
     }
 
     /// The lexeme of the word whose [`short_word_key`] is `key`, complete:
-    /// `fill` fills in the answers it lacks. Most probes find a complete
-    /// lexeme. A reference, not a copy: the caller copies it once, to
+    /// `fill` fills in the answers it lacks (it is given a lexeme not
+    /// filled by this function before, which may hold some answers). Most
+    /// probes find a complete lexeme. A reference, not a copy: the caller copies it once, to
     /// where it keeps it (a lexeme returned by value goes by way of the
     /// stack).
     #[inline]
     pub(crate) fn complete(&mut self, key: u128, fill: impl FnOnce(&mut Lexeme)) -> &Lexeme {
         let lexeme = self.entry(key);
-        if lexeme.unknown() != (false, false) {
+        if !lexeme.complete {
             fill(lexeme);
+            lexeme.complete = true;
         }
         lexeme
     }

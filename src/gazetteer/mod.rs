@@ -644,7 +644,7 @@ impl Gazetteer {
                     if lex.bits == Lexeme::UNKNOWN_BITS {
                         fill_word_bits(lex, tok.text(text));
                     }
-                    if lex.first == FirstWalk::Unknown {
+                    if lex.first.is_unknown() {
                         lex.first = self.places.walk_first(text, tok);
                     }
                 });

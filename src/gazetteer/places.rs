@@ -440,13 +440,18 @@ impl PlaceIndex {
         out
     }
 
+    /// Were place names added at run time?
+    pub fn has_added_names(&self) -> bool {
+        self.overlay_names.is_some()
+    }
+
     /// The longest name that starts at token `i` and ends at a token end.
     /// The walk over the built-in names' first token is taken from (or
     /// kept in) the thread's memo of first tokens: stories repeat their
     /// words, and most walks end inside their first token. The steps past
     /// it, a token each, come from the thread's memo of steps.
     /// `first` is token `i`'s [`Lexeme`](super::Lexeme) walk if the caller
-    /// has it (`FirstWalk::Unknown` if not).
+    /// has it (`FirstWalk::UNKNOWN` if not).
     #[inline]
     pub fn longest_at(
         &self,
@@ -472,23 +477,24 @@ impl PlaceIndex {
     /// walk stands says that the next token cannot go on with one, what
     /// `PlaceIndex::walk_from` tests first): those are answered here, in
     /// the caller's loop, without a call, and a walk that goes on steps
-    /// at once. [`AtFirst::Walk`] when the first walk is `Unknown` or
-    /// names added at run time may start there.
+    /// at once. [`AtFirst::Walk`] when the first walk is `Unknown`.
+    ///
+    /// Built-in names only: where names were added at run time
+    /// ([`PlaceIndex::has_added_names`]), ask [`PlaceIndex::longest_at`].
+    /// The caller tells that once for all its tokens, not here per token.
     #[inline]
     pub fn at_first(&self, text: &str, tokens: &[Token], i: usize, first: &FirstWalk) -> AtFirst {
-        if self.overlay_names.is_some() {
-            return AtFirst::Walk;
-        }
-        match first {
-            FirstWalk::NoName => AtFirst::NoName,
-            FirstWalk::At(a) => match self.walk_from(text, tokens, i + 1, a) {
+        debug_assert!(!self.has_added_names());
+        match first.at() {
+            Some(a) => match self.walk_from(text, tokens, i + 1, a) {
                 None => AtFirst::NoName,
                 Some((end, v)) => AtFirst::Found(PlaceMatch {
                     end_token: end,
                     candidates: builtin_candidates(v),
                 }),
             },
-            FirstWalk::Unknown => AtFirst::Walk,
+            None if first.is_unknown() => AtFirst::Walk,
+            None => AtFirst::NoName,
         }
     }
 
@@ -545,17 +551,16 @@ impl PlaceIndex {
         first: &FirstWalk,
     ) -> Option<(usize, u64)> {
         let walked;
-        let first = match first {
-            FirstWalk::Unknown => {
-                walked = self.first_walk(text, &tokens[i]);
-                &walked
-            }
-            known => known,
+        let first = if first.is_unknown() {
+            walked = self.first_walk(text, &tokens[i]);
+            &walked
+        } else {
+            first
         };
-        match first {
-            FirstWalk::Unknown => walk(&self.names, text, tokens, i),
-            FirstWalk::NoName => None,
-            FirstWalk::At(a) => self.walk_from(text, tokens, i + 1, a),
+        match first.at() {
+            Some(a) => self.walk_from(text, tokens, i + 1, a),
+            None if first.is_unknown() => walk(&self.names, text, tokens, i),
+            None => None,
         }
     }
 }
@@ -572,10 +577,10 @@ impl PlaceIndex {
     /// states it cannot hold: the caller walks.
     fn first_walk(&self, text: &str, tok: &Token) -> FirstWalk {
         let Some(short) = short_key_in(text, tok.start as usize, tok.end as usize) else {
-            return FirstWalk::Unknown;
+            return FirstWalk::UNKNOWN;
         };
         with_lexeme(short, |lex| {
-            if lex.first == FirstWalk::Unknown {
+            if lex.first.is_unknown() {
                 lex.first = self.walk_first(text, tok);
             }
             lex.first
@@ -598,10 +603,8 @@ impl PlaceIndex {
             _ => feed(&self.names, self.names.root(), Output::zero(), text, tok),
         };
         match fed {
-            None => FirstWalk::NoName,
-            Some((node, out)) => {
-                summarize(&self.names, node, out).map_or(FirstWalk::Unknown, FirstWalk::At)
-            }
+            None => FirstWalk::NO_NAME,
+            Some((node, out)) => summarize(&self.names, node, out),
         }
     }
 }
@@ -643,9 +646,10 @@ impl PlaceIndex {
         let mut stepped;
         let mut a = first;
         loop {
-            match self.step(a, text, tokens, k) {
-                FirstWalk::NoName => return best,
-                FirstWalk::At(next) => {
+            let step = self.step(a, text, tokens, k);
+            match step.at() {
+                None if !step.is_unknown() => return best,
+                Some(&next) => {
                     stepped = next;
                     a = &stepped;
                     k += 1;
@@ -657,7 +661,7 @@ impl PlaceIndex {
                     }
                 }
                 // A state the memo cannot hold: walked the slow way.
-                FirstWalk::Unknown => {
+                None => {
                     let node = self.names.node(a.addr as usize);
                     return walk_on(
                         &self.names,
@@ -698,9 +702,9 @@ impl PlaceIndex {
         };
         // The memo's outputs start from zero: the outputs of the walk so
         // far are added here.
-        match step {
-            FirstWalk::At(s) => after_output(a.out, s).map_or(FirstWalk::Unknown, FirstWalk::At),
-            other => other,
+        match step.at() {
+            Some(s) => after_output(a.out, s),
+            None => step,
         }
     }
 
@@ -711,34 +715,31 @@ impl PlaceIndex {
         let mut out = Output::zero();
         if spaced {
             let Some(t) = node.find_input(b' ') else {
-                return FirstWalk::NoName;
+                return FirstWalk::NO_NAME;
             };
             let tr = node.transition(t);
             out = out.cat(tr.out);
             node = self.names.node(tr.addr);
         }
         match feed(&self.names, node, out, text, tok) {
-            None => FirstWalk::NoName,
-            Some((node, out)) => {
-                summarize(&self.names, node, out).map_or(FirstWalk::Unknown, FirstWalk::At)
-            }
+            None => FirstWalk::NO_NAME,
+            Some((node, out)) => summarize(&self.names, node, out),
         }
     }
 }
 
 /// Step summary `s`, whose outputs start from zero, after a walk whose
-/// output was `out`: as [`summarize`] would give it (`None` where a number
-/// does not fit).
-fn after_output(out: u32, s: AfterFirst) -> Option<AfterFirst> {
+/// output was `out`: as [`summarize`] would give it (`FirstWalk::UNKNOWN`
+/// where a number does not fit).
+fn after_output(out: u32, s: &AfterFirst) -> FirstWalk {
     let fin = match s.fin {
-        u32::MAX => u32::MAX,
-        f => out.checked_add(f).filter(|&f| f != u32::MAX)?,
+        u32::MAX => Some(u32::MAX),
+        f => out.checked_add(f).filter(|&f| f != u32::MAX),
     };
-    Some(AfterFirst {
-        out: out.checked_add(s.out)?,
-        fin,
-        ..s
-    })
+    let (Some(fin), Some(out)) = (fin, out.checked_add(s.out)) else {
+        return FirstWalk::UNKNOWN;
+    };
+    FirstWalk::at_state(AfterFirst { out, fin, ..*s }).unwrap_or(FirstWalk::UNKNOWN)
 }
 
 /// A step of a walk of the built-in names: from the node at `addr`, over
@@ -779,9 +780,16 @@ thread_local! {
     static STEPS: RefCell<FxHashMap<StepKey, FirstWalk>> = RefCell::new(FxHashMap::default());
 }
 
-/// The lexicon's summary of the node a first token leads to (`None` if a
-/// number does not fit its 32 bits).
-fn summarize(fst: &Fst<&[u8]>, node: Node<'_>, out: Output) -> Option<AfterFirst> {
+/// The lexicon's summary of the node a first token leads to
+/// (`FirstWalk::UNKNOWN` if a number does not fit its 32 bits).
+fn summarize(fst: &Fst<&[u8]>, node: Node<'_>, out: Output) -> FirstWalk {
+    summary(fst, node, out)
+        .and_then(FirstWalk::at_state)
+        .unwrap_or(FirstWalk::UNKNOWN)
+}
+
+/// [`summarize`]'s summary, `None` if a number does not fit.
+fn summary(fst: &Fst<&[u8]>, node: Node<'_>, out: Output) -> Option<AfterFirst> {
     let fin = if node.is_final() {
         u32::try_from(out.cat(node.final_output()).value())
             .ok()

@@ -31,7 +31,7 @@ use crate::gazetteer::places::{
     country_key, memo_entry, AtFirst, CountryKey, PlaceIndex, NO_COUNTRY, PLACE_KINDS,
 };
 use crate::gazetteer::{
-    Candidates, FirstWalk, Gazetteer, PlaceMatch, PlaceRef, COMMON_BIT, GENDER_BITS,
+    Candidates, FirstWalk, Gazetteer, Lexeme, PlaceMatch, PlaceRef, COMMON_BIT, GENDER_BITS,
 };
 use regex::Regex;
 use rustc_hash::FxHashMap;
@@ -65,6 +65,10 @@ macro_rules! word_set {
 struct Walks<'a> {
     doc: &'a Doc<'a>,
     gaz: &'a Gazetteer,
+    /// The lexemes `Walks::at_first` reads: the story's, or none where
+    /// place names were added at run time (`PlaceIndex::at_first` knows
+    /// the built-in names only): told once a story, not per token.
+    first_lexemes: &'a [Lexeme],
     /// The last name asked for after a candidate: its start token and the
     /// flags of its candidates (`None`: no name starts there).
     ahead: Cell<Option<(usize, Option<u8>)>>,
@@ -75,6 +79,10 @@ impl<'a> Walks<'a> {
         Walks {
             doc,
             gaz,
+            first_lexemes: match gaz.places.has_added_names() {
+                true => &[],
+                false => &doc.lexemes,
+            },
             ahead: Cell::new(None),
         }
     }
@@ -87,7 +95,7 @@ impl<'a> Walks<'a> {
             .doc
             .lexemes
             .get(i)
-            .map_or(&FirstWalk::Unknown, |l| &l.first);
+            .map_or(&FirstWalk::UNKNOWN, |l| &l.first);
         self.gaz
             .places
             .longest_at(self.doc.text, &self.doc.tokens, i, first)
@@ -99,7 +107,7 @@ impl<'a> Walks<'a> {
     /// one word, answered without a call.
     #[inline]
     fn at_first(&self, i: usize) -> AtFirst {
-        match self.doc.lexemes.get(i) {
+        match self.first_lexemes.get(i) {
             Some(l) => self
                 .gaz
                 .places
