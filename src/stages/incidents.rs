@@ -720,15 +720,8 @@ struct Count {
 
 /// A count starting at token `k`: "at least 30", "four gunmen", "dozens".
 fn count_at(doc: &Doc, k0: usize, end: usize) -> Option<Count> {
-    // Every count starts with a digit or one of these letters ("at least",
-    // "a dozen", "dozens", "eight", "four", "hundreds", "many", "nine",
-    // "one", "several", "two"): most words are turned away by their first.
-    if doc.tokens[k0].kind != TokenKind::Number
-        && !matches!(
-            lw(doc, k0).as_bytes().first(),
-            Some(b'a' | b'd' | b'e' | b'f' | b'h' | b'm' | b'n' | b'o' | b's' | b't')
-        )
-    {
+    // Most words are turned away by their first letters.
+    if doc.tokens[k0].kind != TokenKind::Number && !may_start_count(lb(doc, k0)) {
         return None;
     }
     let mut k = k0;
@@ -780,6 +773,37 @@ fn count_at(doc: &Doc, k0: usize, end: usize) -> Option<Count> {
         text: Span::new(start, doc.tokens[next - 1].end as usize),
         phrase: Span::new(start, phrase_end),
     })
+}
+
+/// Can the word `w` (lowercase) start a count, going by its first letters?
+/// Every count starts with a digit, "at" ("at least"), "a" or "an" ("a
+/// dozen", "a fourth"), "another", a number word ([`number_word`]) or a
+/// vague one ([`is_vague`]); [`count_at`] is asked about many words before
+/// a casualty word, and most, "the", "of" or "said", go no further.
+fn may_start_count(w: &[u8]) -> bool {
+    matches!(
+        w,
+        [b'a']
+            | [b'a', b'n' | b't']
+            | [b'a', b' ', ..]
+            | [b'a', b'n', b'o', ..]
+            | [b'o', b'n', b'e', ..]
+            | [b't', b'w', b'o' | b'e', ..]
+            | [b't', b'h', b'r' | b'i' | b'o', ..]
+            | [b'f', b'o', b'u' | b'r', ..]
+            | [b'f', b'i', b'v' | b'f', ..]
+            | [b's', b'i', b'x', ..]
+            | [b's', b'e', b'v', ..]
+            | [b'e', b'i', b'g', ..]
+            | [b'n', b'i', b'n', ..]
+            | [b't', b'e', b'n', ..]
+            | [b'e', b'l', b'e', ..]
+            | [b'h', b'u', b'n', ..]
+            | [b'd', b'o', b'z', ..]
+            | [b's', b'c', b'o', ..]
+            | [b'm', b'a', b'n', ..]
+            | [b's', b'o', b'm', ..]
+    )
 }
 
 fn is_verbish(w: &str) -> bool {
@@ -2302,6 +2326,76 @@ mod tests {
         assert!(!has("unfalse", 0));
         assert!(has("the charges are baseless", 2));
         assert!(!has("", 3));
+    }
+
+    #[test]
+    fn count_words_pass_the_first_letters_test() {
+        let numbers = [
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+            "thirty",
+            "forty",
+            "fifty",
+            "sixty",
+            "seventy",
+            "eighty",
+            "ninety",
+            "hundred",
+            "a dozen",
+            "dozen",
+        ];
+        let vague = [
+            "dozens",
+            "scores",
+            "hundreds",
+            "thousands",
+            "several",
+            "many",
+            "some",
+        ];
+        for w in numbers {
+            assert!(
+                number_word(w).is_some() && may_start_count(w.as_bytes()),
+                "{w}"
+            );
+        }
+        for w in vague {
+            assert!(is_vague(w) && may_start_count(w.as_bytes()), "{w}");
+        }
+        for w in ["a", "an", "at", "another"] {
+            assert!(may_start_count(w.as_bytes()), "{w}");
+        }
+        // No other word of up to three letters is a number word or vague.
+        for a in b'a'..=b'z' {
+            for b in b'a'..=b'z' {
+                for c in b'a'..=b'z' {
+                    for w in [&[a][..], &[a, b], &[a, b, c]] {
+                        if !may_start_count(w) {
+                            let w = std::str::from_utf8(w).unwrap();
+                            assert!(number_word(w).is_none() && !is_vague(w), "{w}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]
