@@ -341,7 +341,8 @@ struct Trig<'g> {
 
 pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
     let mut incidents: Vec<Incident> = Vec::new();
-    let mut last_sentence: Vec<usize> = Vec::new();
+    // The last sentence of the last incident's account.
+    let mut last_sentence = 0;
     // Buffers filled anew for each event sentence, kept across sentences
     // so that they are allocated once per story, not once per sentence.
     let mut trigs: Vec<Trig> = Vec::new();
@@ -386,7 +387,7 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
                         prev.evidence.push(span);
                         // "The bomb was hidden in a truck": its weapon.
                         weapons_in(doc, span, hits, &mut prev.weapons);
-                        *last_sentence.last_mut().unwrap() = s;
+                        last_sentence = s;
                     }
                 }
             }
@@ -410,7 +411,7 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
         });
         if merge {
             let prev = incidents.last_mut().unwrap();
-            let first = *last_sentence.last().unwrap();
+            let first = last_sentence;
             // Sentences in between belong to the same account.
             for k in first + 1..s {
                 let sp = doc.sentences[k].span;
@@ -420,11 +421,10 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
                 }
             }
             absorb(prev, inc);
-            *last_sentence.last_mut().unwrap() = s;
         } else {
             incidents.push(inc);
-            last_sentence.push(s);
         }
+        last_sentence = s;
     }
     // The reference date is read once for all the story's incidents.
     let r = if incidents.is_empty() {
@@ -725,7 +725,7 @@ fn count_at(doc: &Doc, k0: usize, end: usize) -> Option<Count> {
         return None;
     }
     let mut k = k0;
-    if k + 1 < end && lw(doc, k) == "at" && matches!(lw(doc, k + 1), "least") {
+    if k + 1 < end && lb(doc, k) == b"at" && lb(doc, k + 1) == b"least" {
         k += 2;
         // A story cut off after "at least" counts nobody.
         if k >= doc.tokens.len() {
@@ -1206,7 +1206,7 @@ fn arguments(
                     found = Some(c);
                     break;
                 }
-                if matches!(lw(doc, j), ";" | "killed" | "wounded" | "injured") {
+                if matches!(lb(doc, j), b";" | b"killed" | b"wounded" | b"injured") {
                     break;
                 }
             }
@@ -1442,23 +1442,19 @@ fn arguments(
 /// ("RPG-18 rocket launchers"), and a calibre before one belongs to it
 /// ("60-mm mortars", "9 mm pistols").
 fn weapons_in(doc: &Doc, span: Span, hits: &[PhraseHit], out: &mut Vec<Argument>) {
-    let hits: Vec<Span> = hits_among(doc, hits, ListKind::Weapon, span)
+    let mut hits = hits_among(doc, hits, ListKind::Weapon, span)
         .map(|h| h.span)
-        .collect();
+        .peekable();
     let t = &doc.tokens;
-    let mut i = 0;
-    while i < hits.len() {
-        let mut w = hits[i];
-        i += 1;
-        while i < hits.len()
-            && hits[i].start >= w.end
-            && doc.text[w.end..hits[i].start]
-                .chars()
-                .all(|c| c == ' ' || c == '-' || c.is_ascii_digit())
-            && hits[i].start - w.end <= 6
-        {
-            w = Span::new(w.start, hits[i].end);
-            i += 1;
+    while let Some(mut w) = hits.next() {
+        while let Some(next) = hits.next_if(|n| {
+            n.start >= w.end
+                && doc.text[w.end..n.start]
+                    .chars()
+                    .all(|c| c == ' ' || c == '-' || c.is_ascii_digit())
+                && n.start - w.end <= 6
+        }) {
+            w = Span::new(w.start, next.end);
         }
         if let Some(k) = doc.token_starting_at(w.start) {
             let calibre = |j: usize| {
@@ -1995,15 +1991,19 @@ fn locate(doc: &Doc, inc: &mut Incident) {
     // "close to the border with X" is beside X, on the other side: the
     // country is the other one the account names ("into neighboring
     // Tajikistan"), if there is exactly one.
-    let lower = &doc.lower[phrase.range()];
-    let beside = [
-        "border with",
-        "border of",
-        "frontier with",
-        "border between",
-    ]
-    .iter()
-    .any(|b| lower.contains(b));
+    // One scan for the letters the phrases start with finds where one
+    // could be, instead of a substring search for each.
+    let lower = &doc.lower.as_bytes()[phrase.range()];
+    let beside = memchr::memchr2_iter(b'b', b'f', lower).any(|i| {
+        [
+            &b"border with"[..],
+            b"border of",
+            b"frontier with",
+            b"border between",
+        ]
+        .iter()
+        .any(|b| lower[i..].starts_with(b))
+    });
     let own = doc.places[pi].country_code.clone();
     let country_code = if beside {
         let others: Vec<&String> = doc
