@@ -396,18 +396,13 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
         let best = strong()
             .max_by_key(|t| (type_rank(t.kind), t.strong, std::cmp::Reverse(t.span.start)))
             .unwrap();
-        inc.kind = best.kind.to_string();
-        inc.acled_event_type = (!best.acled.0.is_empty()).then(|| best.acled.0.to_string());
-        inc.acled_sub_event_type = (!best.acled.1.is_empty()).then(|| best.acled.1.to_string());
-        inc.triggers = strong().map(|t| t.span).collect();
-        inc.evidence.push(span);
         let merge = incidents.last().is_some_and(|prev| {
-            let same_family = family(&prev.kind) == family(&inc.kind);
+            let same_family = family(&prev.kind) == family(best.kind);
             let counts_agree = match (prev.killed, inc.killed) {
                 (Some(a), Some(b)) => a == b,
                 _ => true,
             };
-            same_family && counts_agree && (anaphoric || prev.kind == inc.kind)
+            same_family && counts_agree && (anaphoric || prev.kind == best.kind)
         });
         if merge {
             let prev = incidents.last_mut().unwrap();
@@ -420,8 +415,18 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
                     prev.evidence.push(sp);
                 }
             }
+            // The sentence's kind, triggers and evidence go straight into
+            // the incident it merges with: no strings or vectors of its own.
+            if type_rank(best.kind) > type_rank(&prev.kind) {
+                set_kind(prev, best);
+            }
+            prev.triggers.extend(strong().map(|t| t.span));
+            prev.evidence.push(span);
             absorb(prev, inc);
         } else {
+            set_kind(&mut inc, best);
+            inc.triggers = strong().map(|t| t.span).collect();
+            inc.evidence.push(span);
             incidents.push(inc);
         }
         last_sentence = s;
@@ -443,14 +448,17 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
     doc.incidents = incidents;
 }
 
+/// Gives `inc` the kind and ACLED types of its trigger `best`.
+fn set_kind(inc: &mut Incident, best: &Trig) {
+    inc.kind = best.kind.to_string();
+    inc.acled_event_type = (!best.acled.0.is_empty()).then(|| best.acled.0.to_string());
+    inc.acled_sub_event_type = (!best.acled.1.is_empty()).then(|| best.acled.1.to_string());
+}
+
+/// Adds the arguments and counts of `new`, read from a sentence that
+/// merges with `prev`, to those `prev` lacks (its kind, triggers and
+/// evidence the caller adds).
 fn absorb(prev: &mut Incident, new: Incident) {
-    if type_rank(&new.kind) > type_rank(&prev.kind) {
-        prev.kind = new.kind;
-        prev.acled_event_type = new.acled_event_type;
-        prev.acled_sub_event_type = new.acled_sub_event_type;
-    }
-    prev.triggers.extend(new.triggers);
-    prev.evidence.extend(new.evidence);
     if prev.killed.is_none() && prev.killed_text.is_none() {
         prev.killed = new.killed;
         prev.killed_text = new.killed_text;
