@@ -300,9 +300,9 @@ impl Lexicon {
     /// The lexeme of the word whose [`short_word_key`] is `key`, complete:
     /// `fill` fills in the answers it lacks (it is given a lexeme not
     /// filled by this function before, which may hold some answers). Most
-    /// probes find a complete lexeme. A reference, not a copy: the caller copies it once, to
-    /// where it keeps it (a lexeme returned by value goes by way of the
-    /// stack).
+    /// probes find a complete lexeme. A reference, not a copy: the caller
+    /// copies it once, to where it keeps it (a lexeme returned by value
+    /// goes by way of the stack).
     #[inline]
     pub(crate) fn complete(&mut self, key: u128, fill: impl FnOnce(&mut Lexeme)) -> &Lexeme {
         let lexeme = self.entry(key);

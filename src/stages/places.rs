@@ -207,9 +207,9 @@ thread_local! {
 
 pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
     SCRATCH.with_borrow_mut(|s| {
-        // Cleared before use, not only after: a story that panicked here
-        // (the batch command catches it and goes on) must leave nothing
-        // for the next one on this thread.
+        // Cleared before use, not after: a story that panicked here (the
+        // batch command catches it and goes on) must leave nothing for the
+        // next one on this thread.
         s.found.clear();
         s.index.clear();
         s.chosen.clear();
