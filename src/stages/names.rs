@@ -1390,12 +1390,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                                 && (m.form != Form::Alias
                                     || matches!(p.kind.as_str(), "country" | "admin1" | "city"))
                         })
-                    }))
-                && !doc.places.iter().any(|p| {
-                    p.mentions
-                        .iter()
-                        .any(|m| m.span == doc.tokens_span(k..k + 1) && p.kind == "country")
-                });
+                    }));
         if accept {
             found.push((span, titled));
             k = e;
@@ -1593,12 +1588,16 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     // whose length and first letter no name has together is passed over
     // without comparing it with each name; the last letter turns away most
     // of the rest (with a dozen people, most letters start a name).
+    // The lengths (bit `len`) are asked first, before the token's flags or
+    // text are read: most words have no name's length.
     let byte_bit = |b: u8| 1u64 << (b & 63);
+    let mut lens = 0u64;
     let mut firsts_by_len = [0u64; 64];
     let mut lasts_by_len = [0u64; 64];
     for (r, i) in &surnames {
         if !r.is_empty() {
             let name = persons[*i].name.as_bytes();
+            lens |= 1 << r.len().min(63);
             firsts_by_len[r.len().min(63)] |= byte_bit(name[r.start]);
             lasts_by_len[r.len().min(63)] |= byte_bit(name[r.end - 1]);
         }
@@ -1609,7 +1608,8 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     for tok in words {
         let (start, end) = (tok.start as usize, tok.end as usize);
         let len = (end - start).min(63);
-        if !tok.is(Token::CAP)
+        if lens & (1 << len) == 0
+            || !tok.is(Token::CAP)
             || firsts_by_len[len] & byte_bit(bytes[start]) == 0
             || lasts_by_len[len] & byte_bit(bytes[end - 1]) == 0
         {
