@@ -1077,9 +1077,9 @@ fn title_at(doc: &Doc, gaz: &Gazetteer, span: Span) -> Option<TitleInfo> {
 /// ordinary ones ("SAID", "THE", "STATISTICS"), and the token's word bits
 /// (read from its lexeme, decided once per word) turn them away.
 ///
-/// `not_name_bit` is [`CAPS_NOT_NAME_BIT`] in capitals copy, else
-/// [`NOT_NAME_BIT`], chosen once by the caller rather than for every token.
-fn name_word(doc: &Doc, words: &TokenWords, not_name_bit: u8, k: usize) -> u8 {
+/// `by_bits` is [`NAME_FLAGS_BY_BITS`] for the story's case, chosen once by
+/// the caller rather than for every token.
+fn name_word(doc: &Doc, words: &TokenWords, by_bits: &[u8; 256], k: usize) -> u8 {
     let t = &doc.tokens[k];
     if !(t.is_word() && t.is(Token::CAP)) {
         return 0;
@@ -1087,34 +1087,54 @@ fn name_word(doc: &Doc, words: &TokenWords, not_name_bit: u8, k: usize) -> u8 {
     if !doc.all_caps && t.is(Token::UPPER) && t.end - t.start > 1 {
         return 0;
     }
-    // In capitals an ordinary word ("OF", "STATISTICS") is no name unless
-    // it is also a given name, and a name starts (untitled) only at a given
-    // name that is no ordinary word ("DOLORES HINOSTROZA", not "SAID").
-    let mut flags = NameWords::NAME | NameWords::START;
-    let bits = words.bits(k);
-    if doc.all_caps {
-        if bits & (COMMON_BIT | GENDER_BITS) == COMMON_BIT {
-            return 0;
-        }
-        if bits & GENDER_BITS == 0 || bits & COMMON_BIT != 0 {
-            flags = NameWords::NAME;
-        }
+    let flags = by_bits[usize::from(words.bits(k))];
+    if flags == 0 {
+        return 0;
     }
     let (start, end) = (t.start as usize, t.end as usize);
     // Tokens are never empty; a final '.' is one byte.
     if doc.text.as_bytes()[end - 1] == b'.' {
         return 0;
     }
-    // In capitals the commonest words are never names, given names or not
-    // ("SAID", "WILL", "TO"). The word's bits say, decided once per word.
-    let not_name = bits & not_name_bit != 0;
     // Asked last: many words are in those sets (every sentence-initial
     // "The" and "He"), few are place words.
-    if not_name || crate::stages::places::is_place_word(&doc.text[start..end]) {
+    if crate::stages::places::is_place_word(&doc.text[start..end]) {
         0
     } else {
         flags
     }
+}
+
+/// What a word's bits alone say of it as a name word ([`name_word`]), by
+/// its bits: `[mixed case, capitals]`. One load a token in place of a test
+/// of each bit (every word of capitals copy is asked).
+const NAME_FLAGS_BY_BITS: [[u8; 256]; 2] = name_flags_by_bits();
+
+const fn name_flags_by_bits() -> [[u8; 256]; 2] {
+    let both = NameWords::NAME | NameWords::START;
+    let mut by_bits = [[0; 256]; 2];
+    let mut i = 0;
+    while i < 256 {
+        let bits = i as u8;
+        // Some words are never names in the story's case, given names or
+        // not: in capitals the commonest ones ("SAID", "WILL", "TO").
+        if bits & NOT_NAME_BIT == 0 {
+            by_bits[0][i] = both;
+        }
+        // In capitals an ordinary word ("OF", "STATISTICS") is no name
+        // unless it is also a given name, and a name starts (untitled) only
+        // at a given name that is no ordinary word ("DOLORES HINOSTROZA",
+        // not "SAID").
+        if bits & CAPS_NOT_NAME_BIT == 0 && bits & (COMMON_BIT | GENDER_BITS) != COMMON_BIT {
+            by_bits[1][i] = if bits & GENDER_BITS == 0 || bits & COMMON_BIT != 0 {
+                NameWords::NAME
+            } else {
+                both
+            };
+        }
+        i += 1;
+    }
+    by_bits
 }
 
 /// Which tokens can be part of a person's name: [`name_word`] and outside
@@ -1143,14 +1163,10 @@ impl NameWords {
                 marks[k] = 0;
             }
         }
-        let not_name_bit = if doc.all_caps {
-            CAPS_NOT_NAME_BIT
-        } else {
-            NOT_NAME_BIT
-        };
+        let by_bits = &NAME_FLAGS_BY_BITS[usize::from(doc.all_caps)];
         for (k, mark) in marks.iter_mut().enumerate() {
             if *mark != 0 {
-                *mark = name_word(doc, words, not_name_bit, k);
+                *mark = name_word(doc, words, by_bits, k);
             }
         }
         NameWords(marks)
