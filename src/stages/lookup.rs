@@ -16,8 +16,12 @@ use crate::gazetteer::Gazetteer;
 
 pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
     doc.phrases = gaz.phrases.find(doc);
-    let all_caps = doc.all_caps;
-    doc.lexemes = gaz.lexemes(doc.text, &doc.tokens, |t| may_start_name(t, all_caps));
+    // One loop per case, so that the test per token is the one that case
+    // needs: in capitals copy (most wire copy) every word may start a name.
+    doc.lexemes = match doc.all_caps {
+        true => gaz.lexemes(doc.text, &doc.tokens, Token::is_word),
+        false => gaz.lexemes(doc.text, &doc.tokens, |t| may_start_name(t, false)),
+    };
 }
 
 /// Is `t` a word a name may start with: capitalized, or any word of
