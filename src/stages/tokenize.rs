@@ -306,6 +306,11 @@ fn general_token(text: &str, tokens: &mut Vec<Token>, mut at: Cursor) -> Cursor 
 #[inline]
 fn scan_ascii_word(bytes: &[u8], start: usize, first: u8) -> Option<(usize, TokenKind, u8, u8)> {
     let (i, bits, next) = alnum_run(bytes, start + 1, first);
+    // The usual case, tested first: a word with letters that white space
+    // or punctuation other than a period ends.
+    if next & (class::NON_ASCII | class::STOP) == 0 && bits & (class::UPPER | class::LOWER) != 0 {
+        return Some((i, TokenKind::Word, shape_of_classes(bits, first), next));
+    }
     if next & class::NON_ASCII != 0 {
         return None;
     }
@@ -468,15 +473,17 @@ fn abbreviation_end(bytes: &[u8], start: usize, i: usize) -> Option<usize> {
 /// class of its first byte.
 #[inline]
 fn shape_of_classes(bits: u8, first: u8) -> u8 {
-    /// Indexed by the letter and digit classes present, plus 16 when the
-    /// first byte is a capital.
-    static SHAPES: [u8; 32] = {
-        let mut table = [0u8; 32];
+    /// Indexed by the first byte's class times 16 OR the classes present
+    /// (`u8` arithmetic, so the index needs no bounds check). The first
+    /// byte is a letter or digit, and only its `UPPER` bit matters: the
+    /// `STOP` class of an abbreviation's periods lands on its `DIGIT` bit.
+    static SHAPES: [u8; 256] = {
+        let mut table = [0u8; 256];
         let mut ix = 0;
         while ix < table.len() {
             let bits = ix as u8 & class::ALNUM;
             let mut flags = Token::ASCII;
-            if ix & 16 != 0 {
+            if (ix >> 4) as u8 & class::UPPER != 0 {
                 flags |= Token::CAP;
             }
             let (has_upper, has_lower) = (bits & class::UPPER != 0, bits & class::LOWER != 0);
@@ -494,8 +501,7 @@ fn shape_of_classes(bits: u8, first: u8) -> u8 {
         }
         table
     };
-    let cap = if first & class::UPPER != 0 { 16 } else { 0 };
-    SHAPES[cap | (bits & class::ALNUM) as usize]
+    SHAPES[(first << 4 | bits) as usize]
 }
 
 /// Shape flags of a token's text.
