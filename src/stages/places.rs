@@ -102,9 +102,11 @@ impl<'a> Walks<'a> {
     }
 
     /// The longest name at token `i` from its lexeme's walk (see
-    /// `PlaceIndex::at_first`). The main pass asks this first: in capitals
-    /// copy every word is a candidate, and most start no name or a name of
-    /// one word, answered without a call.
+    /// `PlaceIndex::at_first`). The main pass asks this of every token
+    /// before whether it is a candidate: the lookup stage walked from its
+    /// candidates only, so a walk here says it was one. In capitals copy
+    /// every word is a candidate, and most start no name or a name of one
+    /// word, answered without a call.
     #[inline]
     fn at_first(&self, i: usize) -> AtFirst {
         match self.first_lexemes.get(i) {
@@ -927,16 +929,19 @@ fn find(doc: &Doc, gaz: &Gazetteer, out: &mut Vec<Found>) {
     let walks = Walks::new(doc, gaz);
     let mut i = 0;
     while i < toks.len() {
-        let t = toks[i];
-        let candidate = crate::stages::lookup::may_start_name(&t, doc.all_caps);
-        if !candidate {
-            i += 1;
-            continue;
-        }
+        // A token whose lexeme holds a walk was a candidate to the lookup
+        // stage (it walks from candidates only): only the others are
+        // asked whether they are one.
         let m = match walks.at_first(i) {
             AtFirst::NoName => None,
             AtFirst::Found(m) => Some(m),
-            AtFirst::Walk => walks.longest_at(i),
+            AtFirst::Walk => {
+                if !crate::stages::lookup::may_start_name(&toks[i], doc.all_caps) {
+                    i += 1;
+                    continue;
+                }
+                walks.longest_at(i)
+            }
         };
         let Some(m) = m else {
             i += 1;
