@@ -176,19 +176,14 @@ impl Candidates {
 
     /// What the place rules ask of all of them (`candidate_flags` bits):
     /// stored with a built-in name's list, so that the rules need not read
-    /// the records of hundreds of entries.
+    /// the records of hundreds of entries. (A built-in name's flags are
+    /// read inline, a byte, by the filters of every name found; a list's,
+    /// rare, are worked out in a call.)
+    #[inline]
     pub fn flags(&self, places: &PlaceIndex) -> u8 {
         match self {
             Candidates::Builtin(o) => POSTINGS[*o as usize + 2],
-            Candidates::List(v) => candidate_flags(v.iter().map(|&(r, form)| {
-                let (kind, population) = places.kind_population(r);
-                (
-                    kind,
-                    population,
-                    form == Form::Demonym,
-                    form == Form::Acronym,
-                )
-            })),
+            Candidates::List(v) => list_flags(places, v),
         }
     }
 
@@ -203,6 +198,20 @@ impl Candidates {
         let first = it.next()?;
         it.next().is_none().then_some(first)
     }
+}
+
+/// [`Candidates::flags`] of a list made at run time.
+#[inline(never)]
+fn list_flags(places: &PlaceIndex, v: &[(PlaceRef, Form)]) -> u8 {
+    candidate_flags(v.iter().map(|&(r, form)| {
+        let (kind, population) = places.kind_population(r);
+        (
+            kind,
+            population,
+            form == Form::Demonym,
+            form == Form::Acronym,
+        )
+    }))
 }
 
 /// Iterator over [`Candidates`].

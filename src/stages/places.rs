@@ -199,8 +199,9 @@ struct Scratch {
     found: Vec<Found>,
     /// Entry -> its place in the story's list (see [`resolve`]).
     index: FxHashMap<PlaceRef, usize>,
-    /// Posting list -> its winner (see [`resolve`]).
-    chosen: FxHashMap<u32, Option<(PlaceRef, Form)>>,
+    /// Posting list -> its winner's place in the story's list, and the
+    /// form of the name (see [`resolve`]).
+    chosen: FxHashMap<u32, Option<(usize, Form)>>,
 }
 
 thread_local! {
@@ -224,9 +225,8 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
             !f.weak
                 || f.candidates.iter().any(|(r, _)| {
                     focus
-                        .countries
-                        .get(&gaz.places.country_key(r))
-                        .is_some_and(|&w| w >= 4.0)
+                        .weight(gaz.places.country_key(r))
+                        .is_some_and(|w| w >= 4.0)
                 })
         });
         resolve(doc, gaz, s, &focus);
@@ -1231,7 +1231,11 @@ fn accept(
 
 /// Countries (and first-level divisions) the story is about.
 struct Focus<'g> {
-    countries: FxHashMap<CountryKey, f64>,
+    /// Each country with its weight, in a list: a story names few
+    /// countries (and no key twice, so the list is never longer than the
+    /// world's countries), and a map rehashed as it grew cost more than
+    /// the few reads.
+    countries: Vec<(CountryKey, f64)>,
     /// What each of `countries` adds to the score of a place in it (see
     /// [`score`]), in a list: a story names few countries, and every
     /// candidate of every name looks itself up here.
@@ -1243,7 +1247,11 @@ struct Focus<'g> {
 fn focus<'g>(doc: &Doc, gaz: &'g Gazetteer, found: &[Found]) -> Focus<'g> {
     let places = &gaz.places;
     let kind = |r: PlaceRef| places.kind_population(r).0;
-    let mut countries: FxHashMap<CountryKey, f64> = FxHashMap::default();
+    let mut countries: Vec<(CountryKey, f64)> = Vec::new();
+    let mut add = |cc: CountryKey, w: f64| match countries.iter_mut().find(|(c, _)| *c == cc) {
+        Some((_, sum)) => *sum += w,
+        None => countries.push((cc, w)),
+    };
     for f in found {
         let said = match f.candidates {
             Candidates::Builtin(o) => SAYS.with_borrow_mut(|says| {
@@ -1252,7 +1260,7 @@ fn focus<'g>(doc: &Doc, gaz: &'g Gazetteer, found: &[Found]) -> Focus<'g> {
             Candidates::List(_) => country_said(places, &f.candidates),
         };
         if let Some((cc, w)) = said {
-            *countries.entry(cc).or_default() += w;
+            add(cc, w);
         }
     }
     if let Some(d) = &doc.dateline {
@@ -1260,7 +1268,7 @@ fn focus<'g>(doc: &Doc, gaz: &'g Gazetteer, found: &[Found]) -> Focus<'g> {
             for f in found.iter().filter(|f| ps.contains(f.span)) {
                 for (r, _) in f.candidates.iter() {
                     if kind(r) == "country" {
-                        *countries.entry(places.country_key(r)).or_default() += 3.0;
+                        add(places.country_key(r), 3.0);
                     }
                 }
             }
@@ -1283,7 +1291,7 @@ fn focus<'g>(doc: &Doc, gaz: &'g Gazetteer, found: &[Found]) -> Focus<'g> {
     }
     let bonus = countries
         .iter()
-        .map(|(&cc, w)| (cc, 2.0 + 1.5 * w.min(4.0)))
+        .map(|&(cc, w)| (cc, 2.0 + 1.5 * w.min(4.0)))
         .collect();
     Focus {
         countries,
@@ -1293,6 +1301,14 @@ fn focus<'g>(doc: &Doc, gaz: &'g Gazetteer, found: &[Found]) -> Focus<'g> {
 }
 
 impl Focus<'_> {
+    /// How much the story is about country `cc`, if at all.
+    fn weight(&self, cc: CountryKey) -> Option<f64> {
+        self.countries
+            .iter()
+            .find(|&&(c, _)| c == cc)
+            .map(|&(_, w)| w)
+    }
+
     /// What the story's focus adds to the score of a place in country
     /// `cc`.
     #[inline]
@@ -1454,40 +1470,44 @@ fn resolve(doc: &mut Doc, gaz: &Gazetteer, scratch: &mut Scratch, focus: &Focus)
     // (At most one place a name.)
     let mut places: Vec<Place> = Vec::with_capacity(found.len());
     // The winner among a built-in name's candidates, by posting list
-    // (`chosen`): stories repeat their names, and some names have hundreds
-    // of candidates, each scored. Only names with no country or division
-    // written after them are kept: their scores depend on nothing else
-    // (`focus` is the story's).
+    // (`chosen`), and where it stands in `places`: stories repeat their
+    // names, and some names have hundreds of candidates, each scored; a
+    // name met again costs one probe. Only names with no country or
+    // division written after them are kept: their scores depend on
+    // nothing else (`focus` is the story's).
     for f in found.iter() {
-        // (A name with one entry needs no scores.)
-        let best = if let Some(only) = f.candidates.only() {
-            Some(only)
-        } else {
-            let after = focus.after.get(&f.span.start);
-            let pick = || best_candidate(gaz, &f.candidates, focus, after);
-            match (&f.candidates, after) {
-                (&Candidates::Builtin(o), None) => *chosen.entry(o).or_insert_with(pick),
-                _ => pick(),
-            }
+        let after = focus.after.get(&f.span.start);
+        let mut winner = || {
+            // (A name with one entry needs no scores.)
+            let best = match f.candidates.only() {
+                Some(only) => Some(only),
+                None => best_candidate(gaz, &f.candidates, focus, after),
+            };
+            let (r, form) = best?;
+            let ix = *index.entry(r).or_insert_with(|| {
+                let e = gaz.places.entry(r);
+                let none_if_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
+                places.push(Place {
+                    name: e.name.to_string(),
+                    kind: e.kind.to_string(),
+                    country_code: none_if_empty(e.country_code),
+                    admin1: none_if_empty(e.admin1),
+                    lat: e.lat,
+                    lon: e.lon,
+                    source: e.id.to_string(),
+                    mentions: Vec::new(),
+                });
+                places.len() - 1
+            });
+            Some((ix, form))
         };
-        let Some((r, form)) = best else {
+        let won = match (&f.candidates, after) {
+            (&Candidates::Builtin(o), None) => *chosen.entry(o).or_insert_with(winner),
+            _ => winner(),
+        };
+        let Some((ix, form)) = won else {
             continue;
         };
-        let ix = *index.entry(r).or_insert_with(|| {
-            let e = gaz.places.entry(r);
-            let none_if_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
-            places.push(Place {
-                name: e.name.to_string(),
-                kind: e.kind.to_string(),
-                country_code: none_if_empty(e.country_code),
-                admin1: none_if_empty(e.admin1),
-                lat: e.lat,
-                lon: e.lon,
-                source: e.id.to_string(),
-                mentions: Vec::new(),
-            });
-            places.len() - 1
-        });
         places[ix].mentions.push(Mention { span: f.span, form });
     }
     if let Some(d) = doc.dateline.as_mut() {
