@@ -326,6 +326,9 @@ pub struct Doc<'t> {
     /// stage for the words that may start a name (capitalized words; every
     /// word of capitals copy), `Lexeme::UNKNOWN` for the rest.
     pub lexemes: Vec<crate::gazetteer::Lexeme>,
+    /// What the lookup stage tallied of the words as it read their
+    /// lexemes: the few tokens the people and sports rules need to read.
+    pub word_tally: crate::gazetteer::WordTally,
     pub sentences: Vec<Sentence>,
     /// Curated phrases found by the lookup stage (sorted by start).
     pub phrases: Vec<crate::gazetteer::PhraseHit>,
@@ -348,6 +351,7 @@ impl<'t> Doc<'t> {
             reference_date: None,
             tokens: Vec::new(),
             lexemes: Vec::new(),
+            word_tally: Default::default(),
             sentences: Vec::new(),
             phrases: Vec::new(),
             dateline: None,

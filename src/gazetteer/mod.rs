@@ -455,6 +455,39 @@ pub struct Gazetteer {
     people_prefix_bits: Vec<u64>,
 }
 
+/// What the lookup stage tallied of a story's words as it read their
+/// lexemes ([`Gazetteer::lexemes`]), so that the rules that would walk
+/// every token for a rare kind of word read the few tokens here instead.
+#[derive(Clone, Debug, Default)]
+pub struct WordTally {
+    /// The word tokens (indices, in order) the tally leaves open: those
+    /// without a lexeme (not read, or too long to keep), whose answers
+    /// must be asked afresh, and those whose lexeme's key passes the
+    /// filter of listed people's first words: every word a listed
+    /// person's name may start with is here.
+    pub open_words: Vec<u32>,
+    /// Tokens with a lexeme that are sports words ([`SPORTS_BIT`]), the
+    /// first token included.
+    pub sports: u32,
+    /// Tokens with a lexeme that are words only sport uses
+    /// ([`STRONG_SPORTS_BIT`]).
+    pub strong_sports: u32,
+}
+
+/// `SPORTS_COUNTS[bits]`: what a word with word bits `bits` adds to the
+/// sports counts of [`Gazetteer::lexemes`]: 1 for [`SPORTS_BIT`], 1 << 16
+/// for [`STRONG_SPORTS_BIT`] (one addition a word counts both).
+const SPORTS_COUNTS: [u32; 256] = {
+    let mut t = [0; 256];
+    let mut b = 0;
+    while b < 255 {
+        t[b] =
+            (b as u8 & SPORTS_BIT != 0) as u32 | ((b as u8 & STRONG_SPORTS_BIT != 0) as u32) << 16;
+        b += 1;
+    }
+    t
+};
+
 /// Gender of a given name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Gender {
@@ -620,36 +653,59 @@ impl Gazetteer {
     /// What the built-in lists say of each word token of `tokens` (of
     /// `text`) that `wanted` picks, from the thread's lexicon (what it
     /// lacks is looked up and kept there); [`Lexeme::UNKNOWN`] for the
-    /// other tokens. The lexicon is borrowed once for all the tokens.
+    /// other tokens. The lexicon is borrowed once for all the tokens. With
+    /// them, the [`WordTally`] of the words: the people and sports rules
+    /// read it instead of walking every token's lexeme again.
     pub fn lexemes(
         &self,
         text: &str,
         tokens: &[Token],
         wanted: impl Fn(&Token) -> bool,
-    ) -> Vec<Lexeme> {
+    ) -> (Vec<Lexeme>, WordTally) {
         lexicon::with_lexicon(|lexicon| {
             // Every token's lexeme is written once, as unknown, and a wanted
             // word's copied over it from the table: a lexeme chosen between
             // the two and then pushed is copied twice, by way of the stack.
             let mut lexemes = vec![Lexeme::UNKNOWN; tokens.len()];
-            for (tok, out) in tokens.iter().zip(&mut lexemes) {
-                if !wanted(tok) {
-                    continue;
-                }
-                let Some(short) = lexicon::short_key_in(text, tok.start as usize, tok.end as usize)
-                else {
-                    continue;
+            // The open words are written at `open[n]` for every token, and
+            // `n` moves on past the open ones: no branch a token.
+            let mut open = vec![0u32; tokens.len()];
+            let mut n = 0;
+            // Sports words, counted by [`SPORTS_COUNTS`]: sports in the low
+            // half, strong in the high.
+            let mut sports = 0u32;
+            for (k, (tok, out)) in tokens.iter().zip(&mut lexemes).enumerate() {
+                let short = match wanted(tok) {
+                    true => lexicon::short_key_in(text, tok.start as usize, tok.end as usize),
+                    false => None,
                 };
-                *out = *lexicon.complete(short, |lex| {
-                    if lex.bits == Lexeme::UNKNOWN_BITS {
-                        fill_word_bits(lex, tok.text(text));
+                let is_open = match short {
+                    None => tok.is_word(),
+                    Some(short) => {
+                        *out = *lexicon.complete(short, |lex| {
+                            if lex.bits == Lexeme::UNKNOWN_BITS {
+                                fill_word_bits(lex, tok.text(text));
+                            }
+                            if lex.first.is_unknown() {
+                                lex.first = self.places.walk_first(text, tok);
+                            }
+                        });
+                        sports += SPORTS_COUNTS[usize::from(out.bits)];
+                        bit(&self.people_first_bits, u64::from(out.person_key))
                     }
-                    if lex.first.is_unknown() {
-                        lex.first = self.places.walk_first(text, tok);
-                    }
-                });
+                };
+                if let Some(slot) = open.get_mut(n) {
+                    *slot = k as u32;
+                }
+                n += usize::from(is_open);
             }
-            lexemes
+            open.truncate(n);
+            let tally = WordTally {
+                open_words: open,
+                sports: sports & 0xffff,
+                strong_sports: sports >> 16,
+            };
+            (lexemes, tally)
         })
     }
 

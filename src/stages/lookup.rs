@@ -2,8 +2,8 @@
 //! [`crate::gazetteer::phrases`]), and the lexicon's entry for each word
 //! that may start a name.
 //!
-//! Reads `Doc::lower` and `Doc::tokens`; writes `Doc::phrases` and
-//! `Doc::lexemes`. Later stages read the hits of their own lists instead
+//! Reads `Doc::lower` and `Doc::tokens`; writes `Doc::phrases`,
+//! `Doc::lexemes` and `Doc::word_tally`. Later stages read the hits of their own lists instead
 //! of scanning the text again, and a word's lexeme instead of asking the
 //! gazetteers: the places stage walks the place index from every such word
 //! and the people rules ask whether it is a given name or a common word.
@@ -18,7 +18,7 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
     doc.phrases = gaz.phrases.find(doc);
     // One loop per case, so that the test per token is the one that case
     // needs: in capitals copy (most wire copy) every word may start a name.
-    doc.lexemes = match doc.all_caps {
+    (doc.lexemes, doc.word_tally) = match doc.all_caps {
         true => gaz.lexemes(doc.text, &doc.tokens, Token::is_word),
         false => gaz.lexemes(doc.text, &doc.tokens, |t| may_start_name(t, false)),
     };

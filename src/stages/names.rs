@@ -26,8 +26,7 @@
 use crate::doc::{one_space, Doc, Form, Mention, Organization, Person, Span, Token, TokenKind};
 use crate::gazetteer::{
     short_key_in, short_word_key, Gazetteer, Lexeme, ListKind, NameKey, CAPS_NOT_NAME_BIT,
-    COMMON_BIT, GENDER_BITS, NOT_NAME_BIT, SPORTS_BIT, SPORTS_WORDS, STRONG_SPORTS_BIT,
-    STRONG_SPORTS_WORDS,
+    COMMON_BIT, GENDER_BITS, NOT_NAME_BIT, SPORTS_BIT, SPORTS_WORDS, STRONG_SPORTS_WORDS,
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::Cell;
@@ -845,38 +844,34 @@ fn sports_teams(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
     // Two sports words after the first token make a story sporty; two
     // words only sport uses (anywhere) make it plainly a sports report:
     // there a town or county is a team wherever it is not a venue ("at
-    // Headingley", "in Milan"). Both counts are taken in one pass over the
-    // words, which are in neither list as a rule.
-    let (mut sports, mut strong) = (0, 0);
+    // Headingley", "in Milan"). The lookup stage counted the words with a
+    // lexeme (every word of capitals copy), the first token's included;
+    // the words without one are among the open words, and looked up.
+    let tally = &doc.word_tally;
+    let first_sports = doc
+        .lexemes
+        .first()
+        .and_then(Lexeme::builtin_bits)
+        .is_some_and(|bits| bits & SPORTS_BIT != 0);
+    let mut sports = tally.sports as usize - usize::from(first_sports);
+    let mut strong = tally.strong_sports as usize;
     let (any_set, sports_set, strong_set) = (&*ANY_SPORTS_SET, &*SPORTS_SET, &*STRONG_SPORTS_SET);
     let lower = &doc.lower;
-    // A word with a lexeme (every word of capitals copy) has the answers
-    // in its bits, decided once per word; the others are looked up.
-    let lexemes = &doc.lexemes;
-    for (k, t) in doc.tokens.iter().enumerate() {
-        let (is_sports, is_strong) = match lexemes.get(k).and_then(Lexeme::builtin_bits) {
-            Some(bits) => {
-                if bits & (SPORTS_BIT | STRONG_SPORTS_BIT) == 0 {
-                    continue;
-                }
-                (bits & SPORTS_BIT != 0, bits & STRONG_SPORTS_BIT != 0)
-            }
-            None => {
-                let (start, end) = (t.start as usize, t.end as usize);
-                if !t.is_word() || !any_set.contains(lower, start, end) {
-                    continue;
-                }
-                (
-                    sports_set.holds(lower, start, end),
-                    strong_set.holds(lower, start, end),
-                )
-            }
-        };
-        sports += usize::from(k > 0 && is_sports);
-        strong += usize::from(is_strong);
+    for &k in &tally.open_words {
+        let k = k as usize;
         if sports >= 2 && strong >= 2 {
             break;
         }
+        if doc.lexemes.get(k).and_then(Lexeme::builtin_bits).is_some() {
+            continue;
+        }
+        let t = &doc.tokens[k];
+        let (start, end) = (t.start as usize, t.end as usize);
+        if !any_set.contains(lower, start, end) {
+            continue;
+        }
+        sports += usize::from(k > 0 && sports_set.holds(lower, start, end));
+        strong += usize::from(strong_set.holds(lower, start, end));
     }
     if sports < 2 {
         return;
@@ -1700,12 +1695,19 @@ fn listed_people(
     let t = &doc.tokens;
     let rows = &gaz.lists.people.rows;
     // The longest listed name starting at each capitalized word (or at a
-    // particle: "bin Laden"). The people filter (read from the lexeme) is
-    // asked before the particle test, which slices the word out of the
-    // text: it turns away nearly every lowercase word first.
+    // particle: "bin Laden"). Only the open words can start one: the
+    // lookup stage asked the people filter of every word with a lexeme
+    // (see `WordTally::open_words`). The filter is asked again (a word
+    // without a lexeme was not asked) before the particle test, which
+    // slices the word out of the text: it turns away nearly every
+    // lowercase word first.
     let mut hits: Vec<(Span, usize)> = Vec::new();
-    let mut k = 0;
-    while k < t.len() {
+    let mut next = 0;
+    for &k in &doc.word_tally.open_words {
+        let k = k as usize;
+        if k < next {
+            continue;
+        }
         let starts = t[k].is_word()
             && gaz.may_start_person(
                 &doc.lower,
@@ -1714,7 +1716,6 @@ fn listed_people(
             )
             && (t[k].is(Token::CAP) || is_name_particle(t[k].text(doc.text)));
         if !starts {
-            k += 1;
             continue;
         }
         let start = t[k].start as usize;
@@ -1755,9 +1756,7 @@ fn listed_people(
         }
         if let Some((span, r, e)) = best {
             hits.push((span, r));
-            k = e + 1;
-        } else {
-            k += 1;
+            next = e + 1;
         }
     }
     for (span, row_ix) in hits {
