@@ -37,7 +37,7 @@ pub struct Lexeme {
     /// answer depends on the people lists a gazetteer was loaded with, and
     /// the lexicon is the thread's, whatever gazetteer asks. (The field
     /// lies in padding: a lexeme is 40 bytes.)
-    pub(crate) person_key: u16,
+    pub(crate) person_key: u32,
     /// The built-in place index after this word as a name's first token.
     pub(crate) first: FirstWalk,
     /// Are all the answers in? Set by [`Lexicon::complete`] once it has

@@ -439,8 +439,8 @@ pub struct Gazetteer {
     /// Bytes of the longest name in `people.tsv`.
     people_max_len: usize,
     /// Hashes of the first words of those names ([`first_word_key`]) as a
-    /// 65,536-bit filter: one memory read rejects most capitalized words,
-    /// which start no listed name. (A false pass only costs lookups that
+    /// 262,144-bit filter ([`FIRST_WORDS`]): one memory read rejects most
+    /// capitalized words, which start no listed name. (A false pass only costs lookups that
     /// then fail.)
     people_first_bits: Vec<u64>,
     /// Filter of the whole names' hashes, likewise.
@@ -589,7 +589,7 @@ impl Gazetteer {
             .collect();
         let mut people: Vec<(u64, u32)> = Vec::with_capacity(lists.people.rows.len());
         let mut people_max_len = 0;
-        let mut people_first_bits = vec![0u64; 1024];
+        let mut people_first_bits = vec![0u64; FIRST_WORDS];
         let mut people_prefix_bits = vec![0u64; PREFIX_WORDS];
         for (ix, r) in lists.people.rows.iter().enumerate() {
             let name = r.get(0).trim();
@@ -607,7 +607,7 @@ impl Gazetteer {
             normalize::with_ascii_lowercase(first, |first| {
                 let key =
                     first_word_key(first.len(), word_head_in(first.as_bytes(), 0, first.len()));
-                set_bit(&mut people_first_bits, key)
+                set_first_bit(&mut people_first_bits, key)
             });
         }
         people.sort_unstable();
@@ -691,7 +691,7 @@ impl Gazetteer {
                             }
                         });
                         sports += SPORTS_COUNTS[usize::from(out.bits)];
-                        bit(&self.people_first_bits, u64::from(out.person_key))
+                        first_bit(&self.people_first_bits, u64::from(out.person_key))
                     }
                 };
                 if let Some(slot) = open.get_mut(n) {
@@ -847,7 +847,7 @@ impl Gazetteer {
                 .any(|b| b.is_ascii_uppercase()));
             first_word_key(end - start, word_head_in(lower.as_bytes(), start, end))
         };
-        bit(&self.people_first_bits, key)
+        first_bit(&self.people_first_bits, key)
     }
 
     /// Bytes of the longest listed person's name.
@@ -881,7 +881,7 @@ fn builtin_word_bits(short: Option<u128>, word: &str) -> u8 {
 fn fill_word_bits(lex: &mut Lexeme, word: &str) {
     lex.bits = lookup_word_bits(word);
     let head = ascii_lowercase_bytes(word_head_in(word.as_bytes(), 0, word.len()));
-    lex.person_key = first_word_key(word.len(), head) as u16;
+    lex.person_key = first_word_key(word.len(), head) as u32;
 }
 
 /// The eight bytes of `x` with ASCII capitals lowercased, all at once (a
@@ -958,13 +958,13 @@ fn name_key(name: &str) -> u64 {
 }
 
 /// Hash of an ASCII-lowercase word for [`Gazetteer::may_start_person`],
-/// given its length and [`word_head_in`]: the top 16 bits of its
+/// given its length and [`word_head_in`]: the top 18 bits of its
 /// [`word_hash`]. Every capitalized word of a story is asked about (every
 /// word of capitals copy). (A [`NameKey`] takes bytes one by one to grow
 /// with a name.)
 #[inline]
 fn first_word_key(len: usize, head: u64) -> u64 {
-    word_hash(len, head) >> 48
+    word_hash(len, head) >> 46
 }
 
 /// A word's hash from its length and first eight bytes ([`word_head_in`]),
@@ -1065,6 +1065,23 @@ fn set_prefix_bit(bits: &mut [u64], h: u64) {
 /// Is the bit of hash `h` set in the people prefix filter?
 fn prefix_bit(bits: &[u64], h: u64) -> bool {
     bits[(h as usize >> 6) & (PREFIX_WORDS - 1)] & (1 << (h & 63)) != 0
+}
+
+/// `u64` words of the filter of listed people's first words: 2^18 bits
+/// for their ~2,500 distinct first words, so that about one word in a hundred
+/// that starts no listed name passes (at 2^16 bits, one in twenty-six did,
+/// and each went on to look names up).
+const FIRST_WORDS: usize = 1 << 12;
+
+/// Sets the bit of [`first_word_key`] `h` in the people first-word filter.
+fn set_first_bit(bits: &mut [u64], h: u64) {
+    bits[(h as usize >> 6) & (FIRST_WORDS - 1)] |= 1 << (h & 63);
+}
+
+/// Is the bit of [`first_word_key`] `h` set in the people first-word
+/// filter?
+fn first_bit(bits: &[u64], h: u64) -> bool {
+    bits[(h as usize >> 6) & (FIRST_WORDS - 1)] & (1 << (h & 63)) != 0
 }
 
 /// Sets the bit of hash `h` in a 65,536-bit filter.
