@@ -108,28 +108,25 @@ fn speaker(doc: &Doc, quote: Span) -> Option<Speaker> {
     if let Some((_, i)) = best {
         return Some(Speaker::Person(i));
     }
-    // "he said": the last person named before the quote.
-    let before = &doc.lower[region.start..quote.start];
-    let after = &doc.lower[quote.end.min(region.end)..region.end];
-    let has_pronoun = |s: &str| {
-        s.split(|c: char| !c.is_alphabetic())
-            .any(|w| w == "he" || w == "she")
-    };
-    if has_pronoun(before) || has_pronoun(after) {
-        let last = doc
-            .people
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| {
-                p.mentions
-                    .iter()
-                    .filter(|m| m.span.end <= quote.start)
-                    .map(|m| m.span.end)
-                    .max()
-                    .map(|e| (e, i))
-            })
-            .max();
-        if let Some((_, i)) = last {
+    // "he said": the last person named before the quote. When there is
+    // none, the text need not be read for a pronoun.
+    let last = doc
+        .people
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            p.mentions
+                .iter()
+                .filter(|m| m.span.end <= quote.start)
+                .map(|m| m.span.end)
+                .max()
+                .map(|e| (e, i))
+        })
+        .max();
+    if let Some((_, i)) = last {
+        let before = &doc.lower[region.start..quote.start];
+        let after = &doc.lower[quote.end.min(region.end)..region.end];
+        if has_pronoun(before) || has_pronoun(after) {
             return Some(Speaker::Person(i));
         }
     }
@@ -146,4 +143,35 @@ fn speaker(doc: &Doc, quote: Span) -> Option<Speaker> {
         })
         .map(|(_, i)| Speaker::Organization(i))
         .next()
+}
+
+/// Is "he" or "she" a word of `s` (a word being a run of alphabetic
+/// characters)? Each `h` followed by `e` is a candidate; only the
+/// characters either side of it are decoded, so that a non-ASCII letter
+/// still joins a word.
+fn has_pronoun(s: &str) -> bool {
+    let b = s.as_bytes();
+    let letter_before = |k: usize| s[..k].chars().next_back().is_some_and(char::is_alphabetic);
+    memchr::memchr_iter(b'h', b).any(|k| {
+        b.get(k + 1) == Some(&b'e')
+            && !s[k + 2..].chars().next().is_some_and(char::is_alphabetic)
+            && (!letter_before(k) || (k > 0 && b[k - 1] == b's' && !letter_before(k - 1)))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pronouns_are_whole_words() {
+        for s in [
+            "he said", "she said", "said he.", "(she)", "é he", "x,she", "s he",
+        ] {
+            assert!(has_pronoun(s), "{s}");
+        }
+        for s in ["the", "then", "shed", "ashe", "éhe", "heé", "hé", ""] {
+            assert!(!has_pronoun(s), "{s}");
+        }
+    }
 }
