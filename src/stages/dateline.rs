@@ -264,8 +264,14 @@ pub fn full_year(y: u32) -> u32 {
 /// Parses a dateline date to ISO `YYYY-MM-DD`; a date without a year takes
 /// the year of `reference`, or stays unresolved.
 pub fn parse_date(s: &str, reference: Option<&str>) -> Option<String> {
-    let parts: Vec<&str> = s.split([' ', ',', '-']).filter(|p| !p.is_empty()).collect();
-    let (y, m, d): (u32, u32, u32) = match parts.as_slice() {
+    // Two or three parts, kept without allocating.
+    let mut parts = [""; 3];
+    let mut n = 0;
+    for p in s.split([' ', ',', '-']).filter(|p| !p.is_empty()) {
+        *parts.get_mut(n)? = p;
+        n += 1;
+    }
+    let (y, m, d): (u32, u32, u32) = match &parts[..n] {
         [y, m, d] if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) => {
             (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
         }
@@ -282,7 +288,29 @@ pub fn parse_date(s: &str, reference: Option<&str>) -> Option<String> {
         _ => return None,
     };
     ((1..=12).contains(&m) && (1..=31).contains(&d) && (1000..=2999).contains(&y))
-        .then(|| format!("{y:04}-{m:02}-{d:02}"))
+        .then(|| iso_date(y, m, d))
+}
+
+/// `YYYY-MM-DD` for a year of four digits, a month and a day of at most
+/// two: the same text as `format!("{y:04}-{m:02}-{d:02}")`, written
+/// digit by digit, which costs a fraction of the formatting machinery.
+pub(crate) fn iso_date(y: u32, m: u32, d: u32) -> String {
+    debug_assert!(y < 10_000 && m < 100 && d < 100);
+    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+    let mut iso = String::with_capacity(10);
+    iso.extend([
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        '-',
+        digit(m / 10),
+        digit(m),
+        '-',
+        digit(d / 10),
+        digit(d),
+    ]);
+    iso
 }
 
 #[cfg(test)]
