@@ -288,14 +288,19 @@ pub fn parse_date(s: &str, reference: Option<&str>) -> Option<String> {
         _ => return None,
     };
     ((1..=12).contains(&m) && (1..=31).contains(&d) && (1000..=2999).contains(&y))
-        .then(|| iso_date(y, m, d))
+        .then(|| iso_date(i64::from(y), m, d))
 }
 
-/// `YYYY-MM-DD` for a year of four digits, a month and a day of at most
-/// two: the same text as `format!("{y:04}-{m:02}-{d:02}")`, written
-/// digit by digit, which costs a fraction of the formatting machinery.
-pub(crate) fn iso_date(y: u32, m: u32, d: u32) -> String {
-    debug_assert!(y < 10_000 && m < 100 && d < 100);
+/// `YYYY-MM-DD`: the same text as `format!("{y:04}-{m:02}-{d:02}")`,
+/// written digit by digit for a year of at most four digits and a month
+/// and a day of at most two (every date a story gives), which costs a
+/// fraction of the formatting machinery. The dateline and incidents
+/// stages write their dates with it.
+pub(crate) fn iso_date(y: i64, m: u32, d: u32) -> String {
+    if !(0..10_000).contains(&y) || m >= 100 || d >= 100 {
+        return format!("{y:04}-{m:02}-{d:02}");
+    }
+    let y = y as u32;
     let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
     let mut iso = String::with_capacity(10);
     iso.extend([
@@ -316,6 +321,23 @@ pub(crate) fn iso_date(y: u32, m: u32, d: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso_date_writes_what_format_writes() {
+        for (y, m, d) in [
+            (2024, 6, 1),
+            (1989, 12, 31),
+            (7, 1, 9),
+            (0, 10, 10),
+            (9999, 99, 99),
+            (10_000, 1, 1),
+            (-1, 2, 3),
+            (2024, 100, 1),
+            (2024, 1, 123),
+        ] {
+            assert_eq!(iso_date(y, m, d), format!("{y:04}-{m:02}-{d:02}"));
+        }
+    }
 
     fn dl(text: &str) -> (String, Option<String>, Option<String>, String) {
         let d = find(text, Some("2024-06-01")).expect("a dateline");

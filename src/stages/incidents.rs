@@ -29,7 +29,7 @@ use crate::doc::{
     TokenKind,
 };
 use crate::gazetteer::{Gazetteer, ListKind, PhraseHit};
-use crate::stages::dateline::{full_year, month_number, weekday_number};
+use crate::stages::dateline::{full_year, iso_date, month_number, weekday_number};
 use memchr::memmem::Finder;
 use std::sync::LazyLock;
 
@@ -2077,7 +2077,7 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 
 fn iso(days: i64) -> String {
     let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}")
+    iso_date(y, m, d)
 }
 
 /// The date that "yesterday" and "Tuesday" count from, in days: the
@@ -2224,7 +2224,7 @@ fn day_month_date(doc: &Doc, k: usize, r: Option<i64>) -> Option<(usize, Option<
     };
     let v = y
         .filter(|_| (1..=31).contains(&d))
-        .map(|y| format!("{y:04}-{m:02}-{d:02}"));
+        .map(|y| iso_date(i64::from(y), m, d));
     Some((e, v))
 }
 
@@ -2278,7 +2278,7 @@ fn month_date(doc: &Doc, k: usize, m: u32, r: Option<i64>) -> Option<(usize, Opt
         })
     });
     let value = year.map(|y| match day {
-        Some(d) => format!("{y:04}-{m:02}-{d:02}"),
+        Some(d) => iso_date(y, m, d),
         None => format!("{y:04}-{m:02}"),
     });
     Some((e, value))
