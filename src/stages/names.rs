@@ -444,6 +444,13 @@ fn rule_organizations(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut V
             }
         }
         let end = last_cap + 1;
+        // A name has two capitalized words or more: a run of one word (most
+        // runs: "He", "Reuters") names nothing, and its words are not
+        // looked up.
+        if end - i < 2 {
+            i += 1;
+            continue;
+        }
         // Skip a leading sentence-initial "The", and a sentence-initial
         // common word with its joiners ("Rebels of the Popular Front").
         let mut start = i;
