@@ -17,7 +17,6 @@ use rayon::prelude::*;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 /// Stories per chunk: enough to keep every core busy, few enough to keep
 /// memory flat.
@@ -71,70 +70,29 @@ impl Printer {
 
 /// The output lines of consecutive stories, and whether any of them is an
 /// error record.
+#[derive(Default)]
 struct Lines {
     bytes: Vec<u8>,
     failed: bool,
 }
 
-/// Output buffers of a chunk, emptied once written and kept for the next
-/// chunk: they already have a chunk's size, where new ones would regrow
-/// (and copy what they hold) a dozen times each.
-#[derive(Default)]
-struct Spare(Mutex<Vec<Vec<u8>>>);
-
-impl Spare {
-    fn take(&self) -> Vec<u8> {
-        self.0
-            .lock()
-            .map(|mut v| v.pop())
-            .ok()
-            .flatten()
-            .unwrap_or_default()
-    }
-}
-
 /// Renders `items` on `pool`, in order: each worker appends the lines of
-/// the consecutive items it takes to one buffer (a spare one when there is
-/// one), and the buffers come back in input order (rayon's fold keeps the
-/// order of what it folds).
+/// the consecutive items it takes to one buffer, and the buffers come back
+/// in input order (rayon's fold keeps the order of what it folds).
 fn render_all<T: Sync>(
     pool: &rayon::ThreadPool,
     items: &[T],
-    spare: &Spare,
     render: impl Fn(&mut Vec<u8>, &T) -> bool + Sync,
 ) -> Vec<Lines> {
     pool.install(|| {
         items
             .par_iter()
-            .fold(
-                || Lines {
-                    bytes: spare.take(),
-                    failed: false,
-                },
-                |mut lines, item| {
-                    lines.failed |= render(&mut lines.bytes, item);
-                    lines
-                },
-            )
+            .fold(Lines::default, |mut lines, item| {
+                lines.failed |= render(&mut lines.bytes, item);
+                lines
+            })
             .collect()
     })
-}
-
-/// Writes what [`render_all`] rendered, in order, and keeps the emptied
-/// buffers in `spare`; true when a line is an error record.
-fn write_lines(out: &mut impl Write, rendered: Vec<Lines>, spare: &Spare) -> io::Result<bool> {
-    let mut failed = false;
-    let mut emptied = Vec::with_capacity(rendered.len());
-    for mut lines in rendered {
-        failed |= lines.failed;
-        out.write_all(&lines.bytes)?;
-        lines.bytes.clear();
-        emptied.push(lines.bytes);
-    }
-    if let Ok(mut v) = spare.0.lock() {
-        v.append(&mut emptied);
-    }
-    Ok(failed)
 }
 
 /// Runs `work` (processing one story); a panic inside it becomes an
@@ -302,12 +260,14 @@ pub fn files(
     let bar = progress(inputs.len() as u64, show_progress);
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut failed = false;
-    let spare = Spare::default();
     for chunk in inputs.chunks(CHUNK) {
-        let rendered = render_all(&pool, chunk, &spare, |out, i| {
+        let rendered = render_all(&pool, chunk, |out, i| {
             printer.render(out, pipeline, &i.id, read_story(&i.path))
         });
-        failed |= write_lines(&mut out, rendered, &spare)?;
+        for lines in rendered {
+            failed |= lines.failed;
+            out.write_all(&lines.bytes)?;
+        }
         bar.inc(chunk.len() as u64);
     }
     bar.finish_and_clear();
@@ -369,7 +329,6 @@ pub fn jsonl(
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut failed = false;
     let mut chunk: Vec<(usize, Vec<u8>)> = Vec::with_capacity(CHUNK);
-    let spare = Spare::default();
     let mut lines = reader.split(b'\n');
     let mut line_no = 0usize;
     loop {
@@ -385,28 +344,27 @@ pub fn jsonl(
             }
         }
         if chunk.len() == CHUNK || (done && !chunk.is_empty()) {
-            let rendered =
-                render_all(
-                    &pool,
-                    &chunk,
-                    &spare,
-                    |out, (n, bytes)| match std::str::from_utf8(bytes) {
-                        Ok(line) => {
-                            let (id, text) = parse_line(*n, line);
-                            printer.render(out, pipeline, &id, text)
-                        }
-                        Err(e) => printer.render(
-                            out,
-                            pipeline,
-                            &format!("line {n}"),
-                            Err(InputError::new(
-                                InputErrorKind::NotUtf8,
-                                format!("line is not valid UTF-8 at offset {}", e.valid_up_to()),
-                            )),
-                        ),
-                    },
-                );
-            failed |= write_lines(&mut out, rendered, &spare)?;
+            let rendered = render_all(&pool, &chunk, |out, (n, bytes)| {
+                match std::str::from_utf8(bytes) {
+                    Ok(line) => {
+                        let (id, text) = parse_line(*n, line);
+                        printer.render(out, pipeline, &id, text)
+                    }
+                    Err(e) => printer.render(
+                        out,
+                        pipeline,
+                        &format!("line {n}"),
+                        Err(InputError::new(
+                            InputErrorKind::NotUtf8,
+                            format!("line is not valid UTF-8 at offset {}", e.valid_up_to()),
+                        )),
+                    ),
+                }
+            });
+            for lines in rendered {
+                failed |= lines.failed;
+                out.write_all(&lines.bytes)?;
+            }
             out.flush()?;
             chunk.clear();
         }
