@@ -440,10 +440,10 @@ pub struct Gazetteer {
     people_max_len: usize,
     /// Hashes of the first words of those names ([`first_word_key`]) as a
     /// 262,144-bit filter ([`FIRST_WORDS`]): one memory read rejects most
-    /// capitalized words, which start no listed name. (A false pass only costs lookups that
-    /// then fail.)
+    /// capitalized words, which start no listed name. (A false pass only
+    /// costs lookups that then fail.)
     people_first_bits: Vec<u64>,
-    /// Filter of the whole names' hashes, likewise.
+    /// Filter of the whole names' hashes, likewise ([`NAME_WORDS`]).
     people_bits: Vec<u64>,
     /// Hashes of every byte prefix of those names (as [`NameKey`] grows
     /// them) as a 1,048,576-bit filter: the search for the longest name
@@ -598,7 +598,7 @@ impl Gazetteer {
             let mut prefix = NameKey::default();
             for b in name.bytes() {
                 prefix.push_byte(b);
-                set_prefix_bit(&mut people_prefix_bits, prefix.key());
+                set_filter_bit::<PREFIX_WORDS>(&mut people_prefix_bits, prefix.key());
             }
             let first = name
                 .split(|c: char| !c.is_alphanumeric())
@@ -607,13 +607,13 @@ impl Gazetteer {
             normalize::with_ascii_lowercase(first, |first| {
                 let key =
                     first_word_key(first.len(), word_head_in(first.as_bytes(), 0, first.len()));
-                set_first_bit(&mut people_first_bits, key)
+                set_filter_bit::<FIRST_WORDS>(&mut people_first_bits, key)
             });
         }
         people.sort_unstable();
-        let mut people_bits = vec![0u64; 1024];
+        let mut people_bits = vec![0u64; NAME_WORDS];
         for &(h, _) in &people {
-            set_bit(&mut people_bits, h);
+            set_filter_bit::<NAME_WORDS>(&mut people_bits, h);
         }
         Ok(Gazetteer {
             people,
@@ -691,7 +691,10 @@ impl Gazetteer {
                             }
                         });
                         sports += SPORTS_COUNTS[usize::from(out.bits)];
-                        first_bit(&self.people_first_bits, u64::from(out.person_key))
+                        filter_bit::<FIRST_WORDS>(
+                            &self.people_first_bits,
+                            u64::from(out.person_key),
+                        )
                     }
                 };
                 if let Some(slot) = open.get_mut(n) {
@@ -815,7 +818,7 @@ impl Gazetteer {
 
     /// [`Gazetteer::people_named`] by the name's [`NameKey`].
     pub fn people_with_key(&self, key: u64) -> impl Iterator<Item = usize> + '_ {
-        let from = if bit(&self.people_bits, key) {
+        let from = if filter_bit::<NAME_WORDS>(&self.people_bits, key) {
             self.people.partition_point(|(k, _)| *k < key)
         } else {
             self.people.len()
@@ -830,7 +833,7 @@ impl Gazetteer {
     /// is `key` (any ASCII case)? False means no listed name begins with
     /// those bytes, so no longer span from the same start can be one.
     pub fn may_continue_person(&self, key: u64) -> bool {
-        prefix_bit(&self.people_prefix_bits, key)
+        filter_bit::<PREFIX_WORDS>(&self.people_prefix_bits, key)
     }
 
     /// Can a listed person's name start with word token `tok` of `lower`,
@@ -847,7 +850,7 @@ impl Gazetteer {
                 .any(|b| b.is_ascii_uppercase()));
             first_word_key(end - start, word_head_in(lower.as_bytes(), start, end))
         };
-        first_bit(&self.people_first_bits, key)
+        filter_bit::<FIRST_WORDS>(&self.people_first_bits, key)
     }
 
     /// Bytes of the longest listed person's name.
@@ -1057,41 +1060,24 @@ impl NameKey {
 /// with still passes.
 const PREFIX_WORDS: usize = 1 << 14;
 
-/// Sets the bit of hash `h` in the people prefix filter.
-fn set_prefix_bit(bits: &mut [u64], h: u64) {
-    bits[(h as usize >> 6) & (PREFIX_WORDS - 1)] |= 1 << (h & 63);
-}
-
-/// Is the bit of hash `h` set in the people prefix filter?
-fn prefix_bit(bits: &[u64], h: u64) -> bool {
-    bits[(h as usize >> 6) & (PREFIX_WORDS - 1)] & (1 << (h & 63)) != 0
-}
-
 /// `u64` words of the filter of listed people's first words: 2^18 bits
 /// for their ~2,500 distinct first words, so that about one word in a hundred
 /// that starts no listed name passes (at 2^16 bits, one in twenty-six did,
 /// and each went on to look names up).
 const FIRST_WORDS: usize = 1 << 12;
 
-/// Sets the bit of [`first_word_key`] `h` in the people first-word filter.
-fn set_first_bit(bits: &mut [u64], h: u64) {
-    bits[(h as usize >> 6) & (FIRST_WORDS - 1)] |= 1 << (h & 63);
+/// `u64` words of the filter of listed people's whole names: 65,536 bits.
+const NAME_WORDS: usize = 1 << 10;
+
+/// Sets the bit of hash `h` in a filter of `WORDS` `u64` words (a power
+/// of two: the people filters above).
+fn set_filter_bit<const WORDS: usize>(bits: &mut [u64], h: u64) {
+    bits[(h as usize >> 6) & (WORDS - 1)] |= 1 << (h & 63);
 }
 
-/// Is the bit of [`first_word_key`] `h` set in the people first-word
-/// filter?
-fn first_bit(bits: &[u64], h: u64) -> bool {
-    bits[(h as usize >> 6) & (FIRST_WORDS - 1)] & (1 << (h & 63)) != 0
-}
-
-/// Sets the bit of hash `h` in a 65,536-bit filter.
-fn set_bit(bits: &mut [u64], h: u64) {
-    bits[(h as usize >> 6) & 1023] |= 1 << (h & 63);
-}
-
-/// Is the bit of hash `h` set in a 65,536-bit filter?
-fn bit(bits: &[u64], h: u64) -> bool {
-    bits[(h as usize >> 6) & 1023] & (1 << (h & 63)) != 0
+/// Is the bit of hash `h` set in a filter of `WORDS` `u64` words?
+fn filter_bit<const WORDS: usize>(bits: &[u64], h: u64) -> bool {
+    bits[(h as usize >> 6) & (WORDS - 1)] & (1 << (h & 63)) != 0
 }
 
 #[cfg(test)]
