@@ -475,14 +475,16 @@ pub struct WordTally {
 }
 
 /// `SPORTS_COUNTS[bits]`: what a word with word bits `bits` adds to the
-/// sports counts of [`Gazetteer::lexemes`]: 1 for [`SPORTS_BIT`], 1 << 16
-/// for [`STRONG_SPORTS_BIT`] (one addition a word counts both).
-const SPORTS_COUNTS: [u32; 256] = {
+/// sports counts of [`Gazetteer::lexemes`]: 1 for [`SPORTS_BIT`], 1 << 32
+/// for [`STRONG_SPORTS_BIT`] (one addition a word counts both; a story has
+/// fewer than 2^32 tokens, so the low half never carries into the high).
+/// `Lexeme::UNKNOWN_BITS` (255) counts nothing: a read lexeme never has it.
+const SPORTS_COUNTS: [u64; 256] = {
     let mut t = [0; 256];
     let mut b = 0;
     while b < 255 {
         t[b] =
-            (b as u8 & SPORTS_BIT != 0) as u32 | ((b as u8 & STRONG_SPORTS_BIT != 0) as u32) << 16;
+            (b as u8 & SPORTS_BIT != 0) as u64 | ((b as u8 & STRONG_SPORTS_BIT != 0) as u64) << 32;
         b += 1;
     }
     t
@@ -673,7 +675,7 @@ impl Gazetteer {
             let mut n = 0;
             // Sports words, counted by [`SPORTS_COUNTS`]: sports in the low
             // half, strong in the high.
-            let mut sports = 0u32;
+            let mut sports = 0u64;
             for (k, (tok, out)) in tokens.iter().zip(&mut lexemes).enumerate() {
                 let short = match wanted(tok) {
                     true => lexicon::short_key_in(text, tok.start as usize, tok.end as usize),
@@ -705,8 +707,8 @@ impl Gazetteer {
             open.truncate(n);
             let tally = WordTally {
                 open_words: open,
-                sports: sports & 0xffff,
-                strong_sports: sports >> 16,
+                sports: sports as u32,
+                strong_sports: (sports >> 32) as u32,
             };
             (lexemes, tally)
         })
@@ -1083,6 +1085,20 @@ fn filter_bit<const WORDS: usize>(bits: &[u64], h: u64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sports_counts_hold_past_a_half_word() {
+        // More sports words than 16 bits count, strong ones among them:
+        // each count stays its own.
+        let n = 70_000;
+        let text = "SOCCER GOAL ".repeat(n);
+        let (tokens, all_caps, _) = crate::stages::tokenize::tokenize(&text);
+        assert!(all_caps);
+        let gaz = Gazetteer::builtin().expect("gazetteers");
+        let (_, tally) = gaz.lexemes(&text, &tokens, Token::is_word);
+        assert_eq!(tally.sports as usize, 2 * n);
+        assert_eq!(tally.strong_sports as usize, n);
+    }
 
     #[test]
     fn bytes_lowercase_as_ascii_lowercase() {
