@@ -156,6 +156,53 @@ fn batch_folder_in_path_order_with_error_records() {
 }
 
 #[test]
+fn batch_streams_inputs_in_order_across_chunks() {
+    // More inputs than one chunk of work (256), split over folders and a
+    // file given by itself: the folders are walked lazily, chunk by chunk,
+    // and every input still yields one line in its place.
+    let dir = tempfile::tempdir().unwrap();
+    let mut expected = Vec::new();
+    for folder in ["a", "b/deep"] {
+        std::fs::create_dir_all(dir.path().join(folder)).unwrap();
+        for i in 0..300 {
+            let name = format!("{folder}/s{i:03}.txt");
+            std::fs::write(dir.path().join(&name), format!("Story {i} in Paris.\n")).unwrap();
+            expected.push(name);
+        }
+    }
+    let other = tempfile::tempdir().unwrap();
+    let loose = other.path().join("loose.txt");
+    std::fs::write(&loose, "Nothing happened in Rome.\n").unwrap();
+    let root = dir.path().to_str().unwrap();
+    let out = run(
+        &[
+            "batch",
+            "--threads",
+            "2",
+            root,
+            loose.to_str().unwrap(),
+            root,
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let lines = json_lines(&out);
+    let ids: Vec<&str> = lines.iter().map(|v| v["id"].as_str().unwrap()).collect();
+    let mut want: Vec<String> = expected.clone();
+    want.push("loose.txt".into());
+    want.extend(expected);
+    assert_eq!(ids.len(), want.len());
+    for (i, (got, want)) in ids.iter().zip(&want).enumerate() {
+        // A file given by itself is reported under the path as given.
+        if want == "loose.txt" {
+            assert!(got.ends_with("loose.txt"), "line {i}: {got}");
+        } else {
+            assert_eq!(got, want, "line {i}");
+        }
+    }
+}
+
+#[test]
 fn batch_files_and_missing_paths_keep_their_place() {
     let dir = tempfile::tempdir().unwrap();
     write_files(dir.path(), &[("one.txt", STORY)]);

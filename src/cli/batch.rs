@@ -169,61 +169,84 @@ struct Input {
     path: PathBuf,
 }
 
-/// Lists the inputs: files as given, folders walked recursively with the
-/// files whose name matches `glob`, each folder's files in sorted order.
-fn collect(paths: &[PathBuf], glob: &str) -> io::Result<Vec<Input>> {
-    let matcher = globset::Glob::new(glob)
-        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, format!("--glob: {e}")))?
-        .compile_matcher();
-    let mut inputs = Vec::new();
-    for root in paths {
-        if root.is_dir() {
-            let mut found = Vec::new();
-            // Entries come sorted by name within each folder, so the walk
-            // yields paths in `Path` order (component by component) and no
-            // sort of whole paths is needed afterwards. Siblings are their
-            // folder's path joined with their name, so comparing whole paths
-            // as bytes orders them by name, as `sort_by_file_name` would,
-            // without parsing both paths for their last component at every
-            // comparison (which cost more than the rest of the walk).
-            for entry in walkdir::WalkDir::new(root)
-                .follow_links(true)
-                .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
-            {
-                match entry {
-                    Ok(e) if e.file_type().is_file() => {
-                        if matcher.is_match(e.file_name()) {
-                            found.push(e.into_path());
-                        }
-                    }
-                    Ok(_) => {}
-                    Err(e) => {
-                        // An unreadable entry is reported in its place.
-                        let p = e
-                            .path()
-                            .map(Path::to_path_buf)
-                            .unwrap_or_else(|| root.clone());
-                        found.push(p);
-                    }
-                }
-            }
-            for p in found {
-                let rel = p.strip_prefix(root).unwrap_or(&p);
-                let id = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                inputs.push(Input { id, path: p });
-            }
+/// The inputs, listed lazily: files as given, folders walked recursively
+/// for the files whose name matches `glob`, each folder's entries in
+/// sorted order.
+///
+/// The walk is pulled a chunk at a time as stories are processed, so the
+/// first lines come out at once and memory does not grow with the number of
+/// inputs: only the listings of the folders on the current path (each
+/// read whole, to sort it) are held, never every input of the batch.
+fn inputs<'a>(
+    paths: &'a [PathBuf],
+    matcher: &'a globset::GlobMatcher,
+) -> impl Iterator<Item = Input> + 'a {
+    paths.iter().flat_map(move |root| {
+        let (walk, single) = if root.is_dir() {
+            (Some(walk(root)), None)
         } else {
-            inputs.push(Input {
+            let single = Input {
                 id: root.display().to_string(),
                 path: root.clone(),
+            };
+            (None, Some(single))
+        };
+        let found = walk
+            .into_iter()
+            .flatten()
+            .filter_map(move |entry| match entry {
+                Ok(e) if e.file_type().is_file() => {
+                    matcher.is_match(e.file_name()).then(|| e.into_path())
+                }
+                Ok(_) => None,
+                // An unreadable entry is reported in its place.
+                Err(e) => Some(e.path().map_or_else(|| root.clone(), Path::to_path_buf)),
             });
+        let found = found.map(move |path| {
+            let rel = path.strip_prefix(root).unwrap_or(&path);
+            let id = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            Input { id, path }
+        });
+        single.into_iter().chain(found)
+    })
+}
+
+/// A recursive walk of the folder `root`, in `Path` order.
+fn walk(root: &Path) -> walkdir::IntoIter {
+    // Entries come sorted by name within each folder, so the walk yields
+    // paths in `Path` order (component by component) and no sort of whole
+    // paths is needed. Siblings are their folder's path joined with their
+    // name, so comparing whole paths as bytes orders them by name, as
+    // `sort_by_file_name` would, without parsing both paths for their last
+    // component at every comparison (which cost more than the rest of the
+    // walk).
+    walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
+        .into_iter()
+}
+
+/// How many inputs `inputs` will yield, counted by a walk that keeps
+/// nothing and sorts nothing (for the progress bar's length).
+fn count_inputs(paths: &[PathBuf], matcher: &globset::GlobMatcher) -> u64 {
+    let mut n = 0u64;
+    for root in paths {
+        if !root.is_dir() {
+            n += 1;
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(root).follow_links(true) {
+            n += match entry {
+                Ok(e) => u64::from(e.file_type().is_file() && matcher.is_match(e.file_name())),
+                Err(_) => 1,
+            };
         }
     }
-    Ok(inputs)
+    n
 }
 
 fn pool(threads: usize) -> io::Result<rayon::ThreadPool> {
@@ -233,8 +256,9 @@ fn pool(threads: usize) -> io::Result<rayon::ThreadPool> {
         .map_err(io::Error::other)
 }
 
-fn progress(len: u64, show: bool) -> ProgressBar {
-    if show && io::stderr().is_terminal() && len > 1 {
+/// A progress bar on stderr for `len` stories (hidden for one story).
+fn progress(len: u64) -> ProgressBar {
+    if len > 1 {
         let bar = ProgressBar::new(len);
         bar.set_style(
             ProgressStyle::with_template("{bar:40} {pos}/{len} stories {per_sec} eta {eta}")
@@ -255,13 +279,26 @@ pub fn files(
     show_progress: bool,
     printer: &Printer,
 ) -> io::Result<i32> {
-    let inputs = collect(paths, glob)?;
+    let matcher = globset::Glob::new(glob)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, format!("--glob: {e}")))?
+        .compile_matcher();
     let pool = pool(threads)?;
-    let bar = progress(inputs.len() as u64, show_progress);
+    let bar = if show_progress && io::stderr().is_terminal() {
+        progress(count_inputs(paths, &matcher))
+    } else {
+        ProgressBar::hidden()
+    };
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut failed = false;
-    for chunk in inputs.chunks(CHUNK) {
-        let rendered = render_all(&pool, chunk, |out, i| {
+    let mut inputs = inputs(paths, &matcher);
+    let mut chunk = Vec::with_capacity(CHUNK);
+    loop {
+        chunk.clear();
+        chunk.extend(inputs.by_ref().take(CHUNK));
+        if chunk.is_empty() {
+            break;
+        }
+        let rendered = render_all(&pool, &chunk, |out, i| {
             printer.render(out, pipeline, &i.id, read_story(&i.path))
         });
         for lines in rendered {
