@@ -30,8 +30,6 @@ use crate::doc::{
 };
 use crate::gazetteer::{Gazetteer, ListKind, PhraseHit};
 use crate::stages::dateline::{full_year, iso_date, month_number, weekday_number};
-use memchr::memmem::Finder;
-use std::sync::LazyLock;
 
 /// Words that, shortly before a trigger, make it no event.
 ///
@@ -90,45 +88,6 @@ fn is_modal(w: &[u8]) -> bool {
     )
 }
 
-/// Words that say weapons changed hands or were found, not used (as
-/// bytes: asked about the runs of letters of a sentence).
-fn handles_arms(w: &[u8]) -> bool {
-    matches!(
-        w,
-        b"bought"
-            | b"buy"
-            | b"buying"
-            | b"purchased"
-            | b"purchase"
-            | b"purchases"
-            | b"sold"
-            | b"sell"
-            | b"selling"
-            | b"sale"
-            | b"sales"
-            | b"supplied"
-            | b"supply"
-            | b"supplies"
-            | b"shipped"
-            | b"shipment"
-            | b"shipments"
-            | b"smuggled"
-            | b"smuggling"
-            | b"trafficking"
-            | b"seized"
-            | b"seizure"
-            | b"confiscated"
-            | b"found"
-            | b"discovered"
-            | b"cache"
-            | b"caches"
-            | b"arsenal"
-            | b"stockpile"
-            | b"stockpiles"
-            | b"deals"
-    )
-}
-
 /// The value of a number word ("four", "twenty", "dozen").
 fn number_word(w: &str) -> Option<u32> {
     Some(match w {
@@ -174,10 +133,11 @@ fn is_vague(w: &str) -> bool {
     )
 }
 
-/// What a casualty or damage word says was done: to people (killed,
-/// injured) or to things (damaged).
+/// What a word of an event sentence says: what a casualty or damage word
+/// says was done, to people (killed, injured) or to things (damaged), or
+/// that the report is denied or the weapons are traded.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Harm {
+enum Cue {
     /// Words of killing and death.
     Kill,
     /// Words of injury.
@@ -185,70 +145,110 @@ enum Harm {
     /// Words of damage that make a nearby target noun a target ("the
     /// bridge was destroyed").
     Damage,
+    /// Words that deny a report ("The report of a bombardment is false").
+    Denial,
+    /// Words that say weapons changed hands or were found, not used
+    /// ("mortars and shells were purchased").
+    Trade,
 }
 
-/// The casualty and damage words and the harm each names, shortest first,
-/// so that the words of one length are side by side (see [`HARM_EDGES`]).
-const HARM_WORDS: &[(&str, Harm)] = &[
-    ("hit", Harm::Damage),
-    ("dead", Harm::Kill),
-    ("died", Harm::Kill),
-    ("body", Harm::Kill),
-    ("hurt", Harm::Injure),
-    ("blew", Harm::Damage),
-    ("kills", Harm::Kill),
-    ("slain", Harm::Kill),
-    ("death", Harm::Kill),
-    ("lives", Harm::Kill),
-    ("razed", Harm::Damage),
-    ("burnt", Harm::Damage),
-    ("blown", Harm::Damage),
-    ("killed", Harm::Kill),
-    ("deaths", Harm::Kill),
-    ("murder", Harm::Kill),
-    ("bodies", Harm::Kill),
-    ("damage", Harm::Damage),
-    ("burned", Harm::Damage),
-    ("struck", Harm::Damage),
-    ("looted", Harm::Damage),
-    ("killing", Harm::Kill),
-    ("wounded", Harm::Injure),
-    ("injured", Harm::Injure),
-    ("damaged", Harm::Damage),
-    ("torched", Harm::Damage),
-    ("burning", Harm::Damage),
-    ("murdered", Harm::Kill),
-    ("executed", Harm::Kill),
-    ("wounding", Harm::Injure),
-    ("injuring", Harm::Injure),
-    ("injuries", Harm::Injure),
-    ("damaging", Harm::Damage),
-    ("massacred", Harm::Kill),
-    ("destroyed", Harm::Damage),
-    ("ransacked", Harm::Damage),
-    ("destroying", Harm::Damage),
-    ("assassinated", Harm::Kill),
-    ("assassination", Harm::Kill),
+/// The cue words and what each says, shortest first, so that the words of
+/// one length are side by side (see [`CUE_EDGES`]).
+const CUE_WORDS: &[(&str, Cue)] = &[
+    ("hit", Cue::Damage),
+    ("buy", Cue::Trade),
+    ("dead", Cue::Kill),
+    ("died", Cue::Kill),
+    ("body", Cue::Kill),
+    ("hurt", Cue::Injure),
+    ("blew", Cue::Damage),
+    ("sold", Cue::Trade),
+    ("sell", Cue::Trade),
+    ("sale", Cue::Trade),
+    ("kills", Cue::Kill),
+    ("slain", Cue::Kill),
+    ("death", Cue::Kill),
+    ("lives", Cue::Kill),
+    ("razed", Cue::Damage),
+    ("burnt", Cue::Damage),
+    ("blown", Cue::Damage),
+    ("false", Cue::Denial),
+    ("sales", Cue::Trade),
+    ("found", Cue::Trade),
+    ("cache", Cue::Trade),
+    ("deals", Cue::Trade),
+    ("killed", Cue::Kill),
+    ("deaths", Cue::Kill),
+    ("murder", Cue::Kill),
+    ("bodies", Cue::Kill),
+    ("damage", Cue::Damage),
+    ("burned", Cue::Damage),
+    ("struck", Cue::Damage),
+    ("looted", Cue::Damage),
+    ("untrue", Cue::Denial),
+    ("bought", Cue::Trade),
+    ("buying", Cue::Trade),
+    ("supply", Cue::Trade),
+    ("seized", Cue::Trade),
+    ("caches", Cue::Trade),
+    ("killing", Cue::Kill),
+    ("wounded", Cue::Injure),
+    ("injured", Cue::Injure),
+    ("damaged", Cue::Damage),
+    ("torched", Cue::Damage),
+    ("burning", Cue::Damage),
+    ("selling", Cue::Trade),
+    ("shipped", Cue::Trade),
+    ("seizure", Cue::Trade),
+    ("arsenal", Cue::Trade),
+    ("murdered", Cue::Kill),
+    ("executed", Cue::Kill),
+    ("wounding", Cue::Injure),
+    ("injuring", Cue::Injure),
+    ("injuries", Cue::Injure),
+    ("damaging", Cue::Damage),
+    ("baseless", Cue::Denial),
+    ("purchase", Cue::Trade),
+    ("supplied", Cue::Trade),
+    ("supplies", Cue::Trade),
+    ("shipment", Cue::Trade),
+    ("smuggled", Cue::Trade),
+    ("massacred", Cue::Kill),
+    ("destroyed", Cue::Damage),
+    ("ransacked", Cue::Damage),
+    ("unfounded", Cue::Denial),
+    ("purchased", Cue::Trade),
+    ("purchases", Cue::Trade),
+    ("shipments", Cue::Trade),
+    ("smuggling", Cue::Trade),
+    ("stockpile", Cue::Trade),
+    ("destroying", Cue::Damage),
+    ("discovered", Cue::Trade),
+    ("stockpiles", Cue::Trade),
+    ("trafficking", Cue::Trade),
+    ("confiscated", Cue::Trade),
+    ("assassinated", Cue::Kill),
+    ("assassination", Cue::Kill),
 ];
 
-/// What [`HARM_EDGES`] holds for the words of [`HARM_WORDS`] of one length.
+/// What [`CUE_EDGES`] holds for the words of [`CUE_WORDS`] of one length.
 #[derive(Clone, Copy)]
-struct HarmEdges {
+struct CueEdges {
     /// Their first letters (bit `b - b'a'`).
     first: u32,
     /// Their last letters.
     last: u32,
-    /// Where they are in [`HARM_WORDS`]: `from..to`.
+    /// Where they are in [`CUE_WORDS`]: `from..to`.
     from: u8,
     to: u8,
 }
 
-/// For each word length, the edges of the words of [`HARM_WORDS`] of that
+/// For each word length, the edges of the words of [`CUE_WORDS`] of that
 /// length: [`Anchors::fill`] asks about every word of an event sentence, and
-/// all but about one in eight are turned away by two bit tests, before any
-/// comparison; the rest are compared only with the words of their length.
-const HARM_EDGES: [HarmEdges; 16] = {
-    let none = HarmEdges {
+/// most are turned away by two bit tests, before any comparison; the rest
+/// are compared only with the words of their length.
+const CUE_EDGES: [CueEdges; 16] = {
+    let none = CueEdges {
         first: 0,
         last: 0,
         from: 0,
@@ -256,10 +256,10 @@ const HARM_EDGES: [HarmEdges; 16] = {
     };
     let mut t = [none; 16];
     let mut i = 0;
-    while i < HARM_WORDS.len() {
-        let w = HARM_WORDS[i].0.as_bytes();
+    while i < CUE_WORDS.len() {
+        let w = CUE_WORDS[i].0.as_bytes();
         // Shortest first, or a length's words would not be one run.
-        assert!(i == 0 || HARM_WORDS[i - 1].0.len() <= w.len());
+        assert!(i == 0 || CUE_WORDS[i - 1].0.len() <= w.len());
         let e = &mut t[w.len()];
         if e.first == 0 {
             e.from = i as u8;
@@ -272,36 +272,40 @@ const HARM_EDGES: [HarmEdges; 16] = {
     t
 };
 
-/// The harm a word (lowercase bytes) names, if any.
+/// What a word (lowercase bytes) cues, if anything.
 ///
 /// Always inlined: a call per word of an event sentence would cost more
 /// than the two bit tests that turn most words away.
 #[inline(always)]
-fn harm_of(w: &[u8]) -> Option<Harm> {
-    let (Some(e), Some(&a), Some(&z)) = (HARM_EDGES.get(w.len()), w.first(), w.last()) else {
+fn cue_of(w: &[u8]) -> Option<Cue> {
+    let (Some(e), Some(&a), Some(&z)) = (CUE_EDGES.get(w.len()), w.first(), w.last()) else {
         return None;
     };
     let bit = |mask: u32, b: u8| b.wrapping_sub(b'a') < 26 && mask >> (b - b'a') & 1 == 1;
     if !(bit(e.first, a) && bit(e.last, z)) {
         return None;
     }
-    // The first letters are compared before the call that compares all.
-    HARM_WORDS[e.from as usize..e.to as usize]
+    // The first and last letters are compared before the call that
+    // compares all.
+    CUE_WORDS[e.from as usize..e.to as usize]
         .iter()
-        .find(|(x, _)| x.as_bytes()[0] == a && x.as_bytes() == w)
+        .find(|(x, _)| {
+            let x = x.as_bytes();
+            x[0] == a && x[x.len() - 1] == z && x == w
+        })
         .map(|&(_, h)| h)
 }
 
 fn is_kill_word(w: &str) -> bool {
-    harm_of(w.as_bytes()) == Some(Harm::Kill)
+    cue_of(w.as_bytes()) == Some(Cue::Kill)
 }
 
 fn is_injure_word(w: &str) -> bool {
-    harm_of(w.as_bytes()) == Some(Harm::Injure)
+    cue_of(w.as_bytes()) == Some(Cue::Injure)
 }
 
 fn is_damage_word(w: &str) -> bool {
-    harm_of(w.as_bytes()) == Some(Harm::Damage)
+    cue_of(w.as_bytes()) == Some(Cue::Damage)
 }
 
 /// Type precedence when a sentence has several triggers.
@@ -364,12 +368,12 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
             to += 1;
         }
         let hits = &doc.phrases[from..to];
-        triggers(doc, gaz, s, hits, &mut trigs);
+        triggers(doc, gaz, s, hits, &mut anchors, &mut trigs);
         if trigs.is_empty() {
             continue;
         }
         let mut inc = Incident::new("");
-        arguments(doc, gaz, s, hits, &mut anchors, &mut inc);
+        arguments(doc, gaz, s, hits, &anchors, &mut inc);
         let support = inc.killed.is_some()
             || inc.killed_text.is_some()
             || inc.injured.is_some()
@@ -534,12 +538,14 @@ fn hits_starting_in<'a>(doc: &'a Doc, span: Span) -> &'a [PhraseHit] {
 }
 
 /// The triggers of sentence `s`, whose phrase hits are `hits`, put in
-/// `out` in place of what it held.
+/// `out` in place of what it held; once a trigger survives the word tests,
+/// `anchors` are filled for the sentence (see [`Anchors::fill`]).
 fn triggers<'g>(
     doc: &Doc,
     gaz: &'g Gazetteer,
     s: usize,
     hits: &[PhraseHit],
+    anchors: &mut Anchors,
     out: &mut Vec<Trig<'g>>,
 ) {
     out.clear();
@@ -577,10 +583,14 @@ fn triggers<'g>(
             anaphoric,
         });
     }
-    // "The report of a bombardment is false" reports no event. Asked only
-    // once a trigger survived the word tests above.
-    let text = &doc.lower.as_bytes()[span.range()];
-    if out.is_empty() || DENIALS.iter().any(|w| has_word(text, w)) {
+    if out.is_empty() {
+        return;
+    }
+    // The sentence's words are read once, for the anchors of its arguments
+    // and for the denials and trade words asked about here.
+    let cues = anchors.fill(doc, gaz, s, hits);
+    // "The report of a bombardment is false" reports no event.
+    if cues.denial {
         out.clear();
         return;
     }
@@ -596,11 +606,10 @@ fn triggers<'g>(
     }
     // Weapons bought, sold, seized or found ("mortars and shells were
     // purchased", "police found 50 kg of dynamite") are no attack. Only a
-    // trigger that is also a weapon can go, so the sentence's words are
-    // read for trade only when there is one.
+    // trigger that is also a weapon can go.
     let is_weapon =
         |t: &Trig| hits_among(doc, hits, ListKind::Weapon, t.span).any(|h| h.span == t.span);
-    if out.iter().any(is_weapon) && sentence_words(doc, span).any(handles_arms) {
+    if cues.trade && out.iter().any(is_weapon) {
         out.retain(|t| !is_weapon(t));
     }
     // Demonstrators clashing with the police is a riot, not a battle.
@@ -610,39 +619,6 @@ fn triggers<'g>(
             t.acled = ("Riots", "Violent demonstration");
         }
     }
-}
-
-/// Words that deny a report ("false", "baseless"), as searchers: most
-/// event sentences are looked through for them, and a substring search
-/// that checks the word's edges costs far less than splitting the
-/// sentence into words and comparing each.
-static DENIALS: LazyLock<[Finder<'static>; 4]> =
-    LazyLock::new(|| ["false", "untrue", "baseless", "unfounded"].map(Finder::new));
-
-/// Is `word` (letters only) one of the words of `text`, that is, one of its
-/// runs of ASCII letters?
-///
-/// Searches with `Finder::find` from each next position: `find_iter` would
-/// copy the searcher into its iterator on every call.
-fn has_word(text: &[u8], word: &Finder) -> bool {
-    let n = word.needle().len();
-    let letter = |i: usize| text.get(i).is_some_and(u8::is_ascii_alphabetic);
-    let mut at = 0;
-    while let Some(i) = text.get(at..).and_then(|rest| word.find(rest)) {
-        let i = at + i;
-        if (i == 0 || !letter(i - 1)) && !letter(i + n) {
-            return true;
-        }
-        at = i + n;
-    }
-    false
-}
-
-/// The words of the sentence at `span` for the word tests of [`triggers`]:
-/// the runs of ASCII letters of its lowercase text, split as bytes, since
-/// no byte of a longer UTF-8 character is one.
-fn sentence_words<'d>(doc: &'d Doc, span: Span) -> impl Iterator<Item = &'d [u8]> {
-    doc.lower.as_bytes()[span.range()].split(|b| !b.is_ascii_alphabetic())
 }
 
 fn is_start(doc: &Doc, k: usize) -> bool {
@@ -815,7 +791,7 @@ fn may_start_count(w: &[u8]) -> bool {
 }
 
 fn is_verbish(w: &str) -> bool {
-    matches!(harm_of(w.as_bytes()), Some(Harm::Kill | Harm::Injure))
+    matches!(cue_of(w.as_bytes()), Some(Cue::Kill | Cue::Injure))
         || matches!(
             w,
             "were"
@@ -1171,20 +1147,19 @@ fn single_victim(doc: &Doc, gaz: &Gazetteer, k: usize, a: usize, b: usize) -> Op
 }
 
 /// The arguments of the event in sentence `s`, whose phrase hits are `hits`;
-/// `anchors` is a buffer, filled here for the sentence.
+/// `anchors` are the sentence's, filled by [`triggers`].
 fn arguments(
     doc: &Doc,
     gaz: &Gazetteer,
     s: usize,
     hits: &[PhraseHit],
-    anchors: &mut Anchors,
+    anchors: &Anchors,
     inc: &mut Incident,
 ) {
     let sent = &doc.sentences[s];
     let (a, b) = (sent.tokens.start, sent.tokens.end);
     let mut victims: Vec<Argument> = Vec::new();
     let mut perps: Vec<Argument> = Vec::new();
-    anchors.fill(doc, gaz, s, hits);
     // Was `killed` read as the one victim of "X was murdered"?
     let mut single = false;
     for &k in &anchors.harm {
@@ -1493,7 +1468,9 @@ fn weapons_in(doc: &Doc, span: Span, hits: &[PhraseHit], out: &mut Vec<Argument>
 /// for victims, damage words for targets.
 ///
 /// The words are found in one pass over the sentence, which also gives
-/// [`arguments`] the casualty words its counts hang on.
+/// [`arguments`] the casualty words its counts hang on, and [`triggers`]
+/// the words that deny the report or say the weapons were traded
+/// ([`Cues`]).
 #[derive(Default)]
 struct Anchors {
     /// The spans of the violent triggers.
@@ -1506,8 +1483,14 @@ struct Anchors {
 
 impl Anchors {
     /// The anchors of sentence `s`, whose phrase hits are `hits`, in place
-    /// of those of the sentence before (the buffers are reused).
-    fn fill(&mut self, doc: &Doc, gaz: &Gazetteer, s: usize, hits: &[PhraseHit]) {
+    /// of those of the sentence before (the buffers are reused); returns
+    /// whether a word of the sentence denies the report or trades weapons.
+    ///
+    /// Denials and trade words are whole runs of letters: a token of ASCII
+    /// letters only is one (an abbreviation's periods carry the `DIGIT`
+    /// flag, and its runs are single letters), and only the few words with
+    /// digits or non-ASCII characters are split into their runs.
+    fn fill(&mut self, doc: &Doc, gaz: &Gazetteer, s: usize, hits: &[PhraseHit]) -> Cues {
         let sent = &doc.sentences[s];
         let Anchors {
             triggers,
@@ -1528,15 +1511,39 @@ impl Anchors {
                 .map(|h| h.span),
         );
         let lower = doc.lower.as_bytes();
+        let mut cues = Cues::default();
+        let mut note = |c: Option<Cue>| match c {
+            Some(Cue::Denial) => cues.denial = true,
+            Some(Cue::Trade) => cues.trade = true,
+            _ => {}
+        };
         for (k, t) in doc.tokens[sent.tokens.clone()].iter().enumerate() {
             // Read as bytes: the words are only compared with ASCII ones.
-            match harm_of(&lower[t.start as usize..t.end as usize]) {
-                Some(Harm::Kill | Harm::Injure) => harm.push(sent.tokens.start + k),
-                Some(Harm::Damage) => damage.push(sent.tokens.start + k),
+            let w = &lower[t.start as usize..t.end as usize];
+            match cue_of(w) {
+                Some(Cue::Kill | Cue::Injure) => harm.push(sent.tokens.start + k),
+                Some(Cue::Damage) => damage.push(sent.tokens.start + k),
+                c @ Some(_) => note(c),
+                None if t.kind == TokenKind::Word
+                    && t.flags & (Token::DIGIT | Token::ASCII) != Token::ASCII =>
+                {
+                    w.split(|b| !b.is_ascii_alphabetic())
+                        .for_each(|run| note(cue_of(run)));
+                }
                 None => {}
             }
         }
+        cues
     }
+}
+
+/// What [`Anchors::fill`] found besides the anchors.
+#[derive(Default)]
+struct Cues {
+    /// A word denies the report ("false", "baseless").
+    denial: bool,
+    /// A word says weapons changed hands or were found ("purchased").
+    trade: bool,
 }
 
 /// Words that begin another clause.
@@ -2323,17 +2330,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn denial_words_are_whole_words() {
-        let has = |text: &str, k: usize| has_word(text.as_bytes(), &DENIALS[k]);
-        assert!(has("the report is false", 0));
-        assert!(has("false, officials said", 0));
-        // A later whole word after an occurrence inside a longer one.
-        assert!(has("a falsetto voice; the claim is false.", 0));
-        assert!(!has("a falsehood", 0));
-        assert!(!has("they falsely claimed", 0));
-        assert!(!has("unfalse", 0));
-        assert!(has("the charges are baseless", 2));
-        assert!(!has("", 3));
+    fn denials_and_trade_words_are_whole_words() {
+        let p = crate::Pipeline::new().unwrap();
+        let events = |text: &str| p.process("t", text).incidents.len();
+        let attack = "Guerrillas bombed the power station in Lima";
+        assert_eq!(events(&format!("{attack}.")), 1);
+        assert_eq!(events(&format!("{attack}, a false report said.")), 0);
+        assert_eq!(
+            events(&format!("{attack}, the police said. That is UNTRUE.")),
+            1
+        );
+        assert_eq!(events(&format!("{attack}, it is baseless.")), 0);
+        // Letters next to a digit or a non-ASCII letter end a word.
+        assert_eq!(events(&format!("{attack}; 2false.")), 0);
+        assert_eq!(events(&format!("{attack}; falseé.")), 0);
+        // Not inside longer words.
+        assert_eq!(events(&format!("{attack} with a falsetto voice.")), 1);
+        assert_eq!(events(&format!("{attack}, they falsely claimed.")), 1);
+        assert_eq!(events("In 1988 mortars and shells were bought abroad."), 0);
+        assert_eq!(events("In 1988 mortars and shells were bought2 abroad."), 0);
     }
 
     #[test]
