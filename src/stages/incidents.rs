@@ -563,18 +563,19 @@ fn triggers<'g>(
             continue;
         }
         // "did not attack", "were never kidnapped".
-        if (k.saturating_sub(2).max(sent_start)..k).any(|j| matches!(lw(doc, j), "not" | "never")) {
+        if (k.saturating_sub(2).max(sent_start)..k).any(|j| matches!(lb(doc, j), b"not" | b"never"))
+        {
             continue;
         }
         // "to attack", "to kidnap": an infinitive is an aim, not an event
         // ("attempt to attack", "ordered to kill", "the plan to bomb").
         let w = lw(doc, k);
         let base_verb = !(w.ends_with('s') || w.ends_with("ed") || w.ends_with("ing"));
-        if k > sent_start && lw(doc, k - 1) == "to" && base_verb {
+        if k > sent_start && lb(doc, k - 1) == b"to" && base_verb {
             continue;
         }
         let row = gaz.row(h);
-        let anaphoric = k > 0 && matches!(lw(doc, k - 1), "the" | "this" | "that" | "ensuing");
+        let anaphoric = k > 0 && matches!(lb(doc, k - 1), b"the" | b"this" | b"that" | b"ensuing");
         out.push(Trig {
             span: h.span,
             kind: row.get(1),
@@ -645,7 +646,7 @@ fn number_at(doc: &Doc, k: usize) -> Option<(u32, usize)> {
     }
     let w = lw(doc, k);
     if w == "a" || w == "an" {
-        if k + 1 < doc.tokens.len() && matches!(lw(doc, k + 1), "dozen") {
+        if k + 1 < doc.tokens.len() && matches!(lb(doc, k + 1), b"dozen") {
             return Some((12, k + 2));
         }
         return None;
@@ -737,7 +738,7 @@ fn count_at(doc: &Doc, k0: usize, end: usize) -> Option<Count> {
         .is_some_and(|d| d.span.start <= at && at < d.span.end)
         || k0 > 0 && month_number(lw(doc, k0 - 1)).is_some()
         || k0 + 1 < doc.tokens.len()
-            && lw(doc, k0 + 1) != "may"
+            && lb(doc, k0 + 1) != b"may"
             && month_number(lw(doc, k0 + 1)).is_some()
     {
         return None;
@@ -1061,7 +1062,7 @@ fn counted_noun(doc: &Doc, c: &Count, phrase: Span) -> Span {
     let mut k = doc.token_at_or_after(c.text.end);
     while k < t.len()
         && (t[k].start as usize) < phrase.end
-        && matches!(lw(doc, k), "other" | "more" | "of")
+        && matches!(lb(doc, k), b"other" | b"more" | b"of")
     {
         k += 1;
     }
@@ -1092,22 +1093,22 @@ fn single_victim(doc: &Doc, gaz: &Gazetteer, k: usize, a: usize, b: usize) -> Op
     // "was killed", "was reportedly killed", "was shot and killed".
     let passive = (1..=4).any(|back| {
         k >= a + back
-            && matches!(lw(doc, k - back), "was" | "were")
+            && matches!(lb(doc, k - back), b"was" | b"were")
             && (k - back + 1..k).all(|j| {
                 matches!(
-                    lw(doc, j),
-                    "reportedly"
-                        | "allegedly"
-                        | "brutally"
-                        | "shot"
-                        | "then"
-                        | "and"
-                        | "later"
-                        | "beaten"
-                        | "tortured"
-                        | "stabbed"
-                        | "kidnapped"
-                        | "abducted"
+                    lb(doc, j),
+                    b"reportedly"
+                        | b"allegedly"
+                        | b"brutally"
+                        | b"shot"
+                        | b"then"
+                        | b"and"
+                        | b"later"
+                        | b"beaten"
+                        | b"tortured"
+                        | b"stabbed"
+                        | b"kidnapped"
+                        | b"abducted"
                 )
             })
     });
@@ -1174,10 +1175,11 @@ fn arguments(
             None
         };
         // "the murder of two young U.S. citizens"
-        if found.is_none() && k + 2 < b && lw(doc, k + 1) == "of" {
+        if found.is_none() && k + 2 < b && lb(doc, k + 1) == b"of" {
             found = count_at(doc, k + 2, b).filter(plausible);
             // "the assassination of the six Jesuits"
-            if found.is_none() && k + 3 < b && matches!(lw(doc, k + 2), "the" | "their" | "its") {
+            if found.is_none() && k + 3 < b && matches!(lb(doc, k + 2), b"the" | b"their" | b"its")
+            {
                 found = count_at(doc, k + 3, b).filter(plausible);
             }
         }
@@ -1195,7 +1197,7 @@ fn arguments(
             }
         }
         // "death toll rose to 12"
-        if found.is_none() && w == "death" && k + 4 < b && lw(doc, k + 1) == "toll" {
+        if found.is_none() && w == "death" && k + 4 < b && lb(doc, k + 1) == b"toll" {
             for j in k + 2..(k + 10).min(b) {
                 if let Some(c) = count_at(doc, j, b) {
                     found = Some(c);
@@ -1306,7 +1308,7 @@ fn arguments(
         }
         let passive_before = doc
             .token_starting_at(h.span.start)
-            .is_some_and(|k| k > a && lw(doc, k - 1) == "was");
+            .is_some_and(|k| k > a && lb(doc, k - 1) == b"was");
         for p in &doc.people {
             for m in &p.mentions {
                 if !sent.span.contains(m.span) || victims.iter().any(|v| v.span.overlaps(m.span)) {
@@ -1339,14 +1341,14 @@ fn arguments(
         // All of these are casualty words.
         let killing = anchors.harm.iter().any(|&k| {
             matches!(
-                lw(doc, k),
-                "murdered"
-                    | "assassinated"
-                    | "killed"
-                    | "slain"
-                    | "executed"
-                    | "assassination"
-                    | "murder"
+                lb(doc, k),
+                b"murdered"
+                    | b"assassinated"
+                    | b"killed"
+                    | b"slain"
+                    | b"executed"
+                    | b"assassination"
+                    | b"murder"
             )
         });
         let named = victims
@@ -1450,7 +1452,7 @@ fn weapons_in(doc: &Doc, span: Span, hits: &[PhraseHit], out: &mut Vec<Argument>
             if k >= 1 && calibre(k - 1) && spaced(k - 1) {
                 w = Span::new(t[k - 1].start as usize, w.end);
             } else if k >= 2
-                && matches!(lw(doc, k - 1), "mm" | "-mm")
+                && matches!(lb(doc, k - 1), b"mm" | b"-mm")
                 && t[k - 2].kind == TokenKind::Number
                 && spaced(k - 1)
             {
@@ -1605,7 +1607,12 @@ fn acted_on(doc: &Doc, span: Span, triggers: &[Span], words: &[usize], floor: us
         return false;
     };
     let mut p = first;
-    while p > floor && matches!(lw(doc, p - 1), "the" | "a" | "an" | "its" | "their" | "his") {
+    while p > floor
+        && matches!(
+            lb(doc, p - 1),
+            b"the" | b"a" | b"an" | b"its" | b"their" | b"his"
+        )
+    {
         p -= 1;
     }
     // "exploded inside a gas station", "planted at the bank": where a bomb
@@ -1613,10 +1620,16 @@ fn acted_on(doc: &Doc, span: Span, triggers: &[Span], words: &[usize], floor: us
     if p > floor && is_locative_preposition(lw(doc, p - 1)) {
         let placed = p > floor + 1
             && matches!(
-                lw(doc, p - 2),
-                "exploded" | "detonated" | "placed" | "planted" | "hurled" | "thrown" | "off"
+                lb(doc, p - 2),
+                b"exploded"
+                    | b"detonated"
+                    | b"placed"
+                    | b"planted"
+                    | b"hurled"
+                    | b"thrown"
+                    | b"off"
             )
-            && matches!(lw(doc, p - 1), "in" | "inside" | "at");
+            && matches!(lb(doc, p - 1), b"in" | b"inside" | b"at");
         if !placed {
             return false;
         }
@@ -1699,7 +1712,7 @@ fn extend_noun_phrase(doc: &Doc, span: Span, floor: usize) -> usize {
         steps += 1;
     }
     // The article belongs to the phrase ("a church").
-    if k > floor && matches!(lw(doc, k - 1), "a" | "an" | "the") {
+    if k > floor && matches!(lb(doc, k - 1), b"a" | b"an" | b"the") {
         k -= 1;
     }
     doc.tokens[k].start as usize
@@ -1715,14 +1728,14 @@ fn of_phrase_end(doc: &Doc, end: usize, b: usize) -> usize {
         return end;
     };
     let mut n = k + 1;
-    if n >= b || lw(doc, n) != "of" {
+    if n >= b || lb(doc, n) != b"of" {
         return end;
     }
     n += 1;
     if n < b
         && matches!(
-            lw(doc, n),
-            "the" | "a" | "an" | "his" | "her" | "their" | "its"
+            lb(doc, n),
+            b"the" | b"a" | b"an" | b"his" | b"her" | b"their" | b"its"
         )
     {
         n += 1;
@@ -1950,18 +1963,18 @@ fn locate(doc: &Doc, inc: &mut Incident) {
             let Some(k) = doc.token_starting_at(m.span.start) else {
                 continue;
             };
-            let prev = if k > 0 { lw(doc, k - 1) } else { "" };
-            let prev2 = if k > 1 { lw(doc, k - 2) } else { "" };
+            let prev = if k > 0 { lb(doc, k - 1) } else { b"" };
+            let prev2 = if k > 1 { lb(doc, k - 2) } else { b"" };
             let mut score = match prev {
-                "in" | "into" | "inside" | "at" | "near" | "outside" | "neighboring"
-                | "neighbouring" => 3,
-                "from" => -3,
+                b"in" | b"into" | b"inside" | b"at" | b"near" | b"outside" | b"neighboring"
+                | b"neighbouring" => 3,
+                b"from" => -3,
                 // "near a village close to the border with Afghanistan’s
                 // Badakhshan province": the end of a locative phrase.
                 _ if locative_start(doc, k).is_some() => 2,
                 _ => 0,
             };
-            if prev == "with" && prev2 == "border" || prev2 == "from" {
+            if prev == b"with" && prev2 == b"border" || prev2 == b"from" {
                 score -= 4;
             }
             // "Afghanistan’s Badakhshan province": the possessor is context.
@@ -1994,8 +2007,8 @@ fn locate(doc: &Doc, inc: &mut Incident) {
     if let Some(k) = doc.token_ending_at(span.end) {
         if k + 1 < doc.tokens.len()
             && matches!(
-                lw(doc, k + 1),
-                "province" | "district" | "region" | "county" | "governorate" | "state"
+                lb(doc, k + 1),
+                b"province" | b"district" | b"region" | b"county" | b"governorate" | b"state"
             )
             && one_space(&doc.text[span.end..doc.tokens[k + 1].start as usize])
         {
@@ -2134,7 +2147,7 @@ fn first_date(doc: &Doc, evidence: &[Span], r: Option<i64>) -> Option<IncidentDa
             };
             if let Some((end, value)) = found {
                 let mut start = doc.tokens[k].start as usize;
-                if k > a && matches!(lw(doc, k - 1), "late" | "early" | "mid" | "last") {
+                if k > a && matches!(lb(doc, k - 1), b"late" | b"early" | b"mid" | b"last") {
                     start = doc.tokens[k - 1].start as usize;
                 }
                 return Some(IncidentDate {
@@ -2160,7 +2173,8 @@ fn word_date(doc: &Doc, k: usize, a: usize, r: Option<i64>) -> Option<(usize, Op
         _ => {}
     }
     if let Some(wd) = weekday_number(w) {
-        if k > a && lw(doc, k - 1) == "said" || k + 1 < doc.tokens.len() && lw(doc, k + 1) == "said"
+        if k > a && lb(doc, k - 1) == b"said"
+            || k + 1 < doc.tokens.len() && lb(doc, k + 1) == b"said"
         {
             return None;
         }
@@ -2268,8 +2282,8 @@ fn month_date(doc: &Doc, k: usize, m: u32, r: Option<i64>) -> Option<(usize, Opt
         && year.is_none()
         && k > 0
         && !matches!(
-            lw(doc, k - 1),
-            "in" | "late" | "early" | "mid" | "since" | "last" | "on"
+            lb(doc, k - 1),
+            b"in" | b"late" | b"early" | b"mid" | b"since" | b"last" | b"on"
         )
     {
         return None;
@@ -2304,19 +2318,19 @@ fn reporters(doc: &Doc, inc: &mut Incident) {
             };
             let after = (e + 1..(e + 3).min(doc.tokens.len())).any(|j| {
                 matches!(
-                    lw(doc, j),
-                    "said"
-                        | "says"
-                        | "reported"
-                        | "announced"
-                        | "stated"
-                        | "claimed"
-                        | "added"
-                        | "confirmed"
+                    lb(doc, j),
+                    b"said"
+                        | b"says"
+                        | b"reported"
+                        | b"announced"
+                        | b"stated"
+                        | b"claimed"
+                        | b"added"
+                        | b"confirmed"
                 )
             });
             let s = doc.token_starting_at(m.span.start).unwrap_or(0);
-            let before = s >= 2 && lw(doc, s - 2) == "according" && lw(doc, s - 1) == "to";
+            let before = s >= 2 && lb(doc, s - 2) == b"according" && lb(doc, s - 1) == b"to";
             after || before
         });
         if reported && o.kind != "armed_group" {
