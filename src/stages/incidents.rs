@@ -234,10 +234,11 @@ const CUE_WORDS: &[(&str, Cue)] = &[
 /// What [`CUE_EDGES`] holds for the words of [`CUE_WORDS`] of one length.
 #[derive(Clone, Copy)]
 struct CueEdges {
-    /// Their first letters (bit `b - b'a'`).
-    first: u32,
-    /// Their last letters.
-    last: u32,
+    /// Their first and last letters: for a first letter `a`, bit `z & 31`
+    /// of `pairs[a & 31]` is set when a word ends with `z`. The low five
+    /// bits tell letters apart; a byte that is no letter and shares them
+    /// with one only costs a comparison.
+    pairs: [u32; 32],
     /// Where they are in [`CUE_WORDS`]: `from..to`.
     from: u8,
     to: u8,
@@ -245,12 +246,12 @@ struct CueEdges {
 
 /// For each word length, the edges of the words of [`CUE_WORDS`] of that
 /// length: [`Anchors::fill`] asks about every word of an event sentence, and
-/// most are turned away by two bit tests, before any comparison; the rest
-/// are compared only with the words of their length.
+/// most are turned away by one bit test of their first and last letters
+/// together, before any comparison; the rest are compared only with the
+/// words of their length.
 const CUE_EDGES: [CueEdges; 16] = {
     let none = CueEdges {
-        first: 0,
-        last: 0,
+        pairs: [0; 32],
         from: 0,
         to: 0,
     };
@@ -261,11 +262,10 @@ const CUE_EDGES: [CueEdges; 16] = {
         // Shortest first, or a length's words would not be one run.
         assert!(i == 0 || CUE_WORDS[i - 1].0.len() <= w.len());
         let e = &mut t[w.len()];
-        if e.first == 0 {
+        if e.to == 0 {
             e.from = i as u8;
         }
-        e.first |= 1 << (w[0] - b'a');
-        e.last |= 1 << (w[w.len() - 1] - b'a');
+        e.pairs[(w[0] & 31) as usize] |= 1 << (w[w.len() - 1] & 31);
         e.to = i as u8 + 1;
         i += 1;
     }
@@ -275,14 +275,13 @@ const CUE_EDGES: [CueEdges; 16] = {
 /// What a word (lowercase bytes) cues, if anything.
 ///
 /// Always inlined: a call per word of an event sentence would cost more
-/// than the two bit tests that turn most words away.
+/// than the bit test that turns most words away.
 #[inline(always)]
 fn cue_of(w: &[u8]) -> Option<Cue> {
     let (Some(e), Some(&a), Some(&z)) = (CUE_EDGES.get(w.len()), w.first(), w.last()) else {
         return None;
     };
-    let bit = |mask: u32, b: u8| b.wrapping_sub(b'a') < 26 && mask >> (b - b'a') & 1 == 1;
-    if !(bit(e.first, a) && bit(e.last, z)) {
+    if e.pairs[usize::from(a & 31)] >> (z & 31) & 1 == 0 {
         return None;
     }
     // The first and last letters are compared before the call that
@@ -1526,8 +1525,11 @@ impl Anchors {
                 Some(Cue::Kill | Cue::Injure) => harm.push(sent.tokens.start + k),
                 Some(Cue::Damage) => damage.push(sent.tokens.start + k),
                 c @ Some(_) => note(c),
-                None if t.kind == TokenKind::Word
-                    && t.flags & (Token::DIGIT | Token::ASCII) != Token::ASCII =>
+                // The flags first: nearly every token is ASCII without
+                // digits, a test that is rarely mispredicted, unlike the
+                // kind (words and punctuation alternate).
+                None if t.flags & (Token::DIGIT | Token::ASCII) != Token::ASCII
+                    && t.kind == TokenKind::Word =>
                 {
                     w.split(|b| !b.is_ascii_alphabetic())
                         .for_each(|run| note(cue_of(run)));
