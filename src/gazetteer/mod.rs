@@ -466,6 +466,19 @@ pub struct WordTally {
     /// filter of listed people's first words: every word a listed
     /// person's name may start with is here.
     pub open_words: Vec<u32>,
+    /// For each token, in which case of story it may be a word of a
+    /// person's name, by its word bits (the names stage's table of them):
+    /// bit 0 in mixed-case copy, bit 1 in capitals copy. Every bit for a
+    /// capitalized word without a lexeme, whose bits are not known here,
+    /// and for every token when lists added at run time may change the
+    /// bits; none for the other tokens without a lexeme. Then 0 bytes up
+    /// to a multiple of eight, to be read eight at a time. Every token the
+    /// people rules take for a name word has its case's bit here, and few
+    /// others (in capitals copy most words have neither: "SAID", "THE"):
+    /// the rules test these few instead of reading every token's lexeme.
+    /// The names stage takes the bytes (they become its marks of the name
+    /// words), leaving this empty.
+    pub name_cases: Vec<u8>,
     /// Tokens with a lexeme that are sports words ([`SPORTS_BIT`]), the
     /// first token included.
     pub sports: u32,
@@ -486,6 +499,55 @@ const SPORTS_COUNTS: [u64; 256] = {
         t[b] =
             (b as u8 & SPORTS_BIT != 0) as u64 | ((b as u8 & STRONG_SPORTS_BIT != 0) as u64) << 32;
         b += 1;
+    }
+    t
+};
+
+/// A name word ([`NAME_FLAGS_BY_BITS`]).
+pub(crate) const NAME_WORD: u8 = 1;
+/// A name word that may start a name with no title before it.
+pub(crate) const NAME_START: u8 = 2;
+
+/// What a word's bits alone say of it as a word of a person's name, by
+/// its bits: `[mixed case, capitals]`; [`NAME_WORD`], with [`NAME_START`]
+/// if it may start a name untitled, else 0. The names stage reads it for
+/// each token the lookup stage marks, and [`NAME_CASES`] is made from it. (One
+/// load a word in place of a test of each bit.)
+pub(crate) const NAME_FLAGS_BY_BITS: [[u8; 256]; 2] = {
+    let both = NAME_WORD | NAME_START;
+    let mut by_bits = [[0; 256]; 2];
+    let mut i = 0;
+    while i < 256 {
+        let bits = i as u8;
+        // Some words are never names in the story's case, given names or
+        // not: in capitals the commonest ones ("SAID", "WILL", "TO").
+        if bits & NOT_NAME_BIT == 0 {
+            by_bits[0][i] = both;
+        }
+        // In capitals an ordinary word ("OF", "STATISTICS") is no name
+        // unless it is also a given name, and a name starts (untitled) only
+        // at a given name that is no ordinary word ("DOLORES HINOSTROZA",
+        // not "SAID").
+        if bits & CAPS_NOT_NAME_BIT == 0 && bits & (COMMON_BIT | GENDER_BITS) != COMMON_BIT {
+            by_bits[1][i] = if bits & GENDER_BITS == 0 || bits & COMMON_BIT != 0 {
+                NAME_WORD
+            } else {
+                both
+            };
+        }
+        i += 1;
+    }
+    by_bits
+};
+
+/// `NAME_CASES[bits]`: in which case of story a word with word bits
+/// `bits` may be a name word ([`NAME_FLAGS_BY_BITS`]): [`WordTally::name_cases`].
+const NAME_CASES: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = (NAME_FLAGS_BY_BITS[0][i] != 0) as u8 | ((NAME_FLAGS_BY_BITS[1][i] != 0) as u8) << 1;
+        i += 1;
     }
     t
 };
@@ -676,13 +738,20 @@ impl Gazetteer {
             // Sports words, counted by [`SPORTS_COUNTS`]: sports in the low
             // half, strong in the high.
             let mut sports = 0u64;
-            for (k, (tok, out)) in tokens.iter().zip(&mut lexemes).enumerate() {
+            // The cases each word may be a name word in, one byte a token
+            // (and 0 up to a multiple of eight).
+            let mut cases = vec![0u8; tokens.len().next_multiple_of(8)];
+            let words = tokens.iter().zip(&mut lexemes).zip(&mut cases);
+            for (k, ((tok, out), case)) in words.enumerate() {
                 let short = match wanted(tok) {
                     true => lexicon::short_key_in(text, tok.start as usize, tok.end as usize),
                     false => None,
                 };
                 let is_open = match short {
-                    None => tok.is_word(),
+                    None => {
+                        *case = u8::MAX * u8::from(tok.is_word() && tok.is(Token::CAP));
+                        tok.is_word()
+                    }
                     Some(short) => {
                         *out = *lexicon.complete(short, |lex| {
                             if lex.bits == Lexeme::UNKNOWN_BITS {
@@ -693,6 +762,7 @@ impl Gazetteer {
                             }
                         });
                         sports += SPORTS_COUNTS[usize::from(out.bits)];
+                        *case = NAME_CASES[usize::from(out.bits)];
                         filter_bit::<FIRST_WORDS>(
                             &self.people_first_bits,
                             u64::from(out.person_key),
@@ -705,8 +775,14 @@ impl Gazetteer {
                 n += usize::from(is_open);
             }
             open.truncate(n);
+            // With lists added at run time a word's given-name and common
+            // bits may differ from its lexeme's: every token is kept.
+            if self.has_extra_words {
+                cases.fill(u8::MAX);
+            }
             let tally = WordTally {
                 open_words: open,
+                name_cases: cases,
                 sports: sports as u32,
                 strong_sports: (sports >> 32) as u32,
             };

@@ -25,8 +25,8 @@
 
 use crate::doc::{one_space, Doc, Form, Mention, Organization, Person, Span, Token, TokenKind};
 use crate::gazetteer::{
-    short_key_in, short_word_key, Gazetteer, Lexeme, ListKind, NameKey, CAPS_NOT_NAME_BIT,
-    COMMON_BIT, GENDER_BITS, NOT_NAME_BIT, SPORTS_BIT, SPORTS_WORDS, STRONG_SPORTS_WORDS,
+    short_key_in, short_word_key, Gazetteer, Lexeme, ListKind, NameKey, COMMON_BIT, GENDER_BITS,
+    NAME_FLAGS_BY_BITS, NAME_START, SPORTS_BIT, SPORTS_WORDS, STRONG_SPORTS_WORDS,
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::Cell;
@@ -1071,13 +1071,14 @@ fn title_at(doc: &Doc, gaz: &Gazetteer, span: Span) -> Option<TitleInfo> {
 }
 
 /// Is token `k` a capitalized word that can be part of a person's name
-/// (blocked spans aside)? [`NameWords::NAME`], with [`NameWords::START`]
-/// if it may also start one without a title before it; else 0.
+/// (blocked spans aside)? [`NAME_WORD`](crate::gazetteer::NAME_WORD),
+/// with [`NAME_START`] if it may also start one without a title before it;
+/// else 0.
 ///
-/// Asked of every token. The tests are pure, so they run cheapest first:
-/// in capitals copy, where every word is capitalized, most words are
-/// ordinary ones ("SAID", "THE", "STATISTICS"), and the token's word bits
-/// (read from its lexeme, decided once per word) turn them away.
+/// Asked only of the tokens the lookup stage marked for the story's case
+/// (`WordTally::name_cases`): its test of the word bits turned away most
+/// of capitals copy's ordinary words ("SAID", "THE"). The tests are pure,
+/// so they run cheapest first.
 ///
 /// `by_bits` is [`NAME_FLAGS_BY_BITS`] for the story's case, chosen once by
 /// the caller rather than for every token.
@@ -1107,38 +1108,6 @@ fn name_word(doc: &Doc, words: &TokenWords, by_bits: &[u8; 256], k: usize) -> u8
     }
 }
 
-/// What a word's bits alone say of it as a name word ([`name_word`]), by
-/// its bits: `[mixed case, capitals]`. One load a token in place of a test
-/// of each bit (every word of capitals copy is asked).
-const NAME_FLAGS_BY_BITS: [[u8; 256]; 2] = name_flags_by_bits();
-
-const fn name_flags_by_bits() -> [[u8; 256]; 2] {
-    let both = NameWords::NAME | NameWords::START;
-    let mut by_bits = [[0; 256]; 2];
-    let mut i = 0;
-    while i < 256 {
-        let bits = i as u8;
-        // Some words are never names in the story's case, given names or
-        // not: in capitals the commonest ones ("SAID", "WILL", "TO").
-        if bits & NOT_NAME_BIT == 0 {
-            by_bits[0][i] = both;
-        }
-        // In capitals an ordinary word ("OF", "STATISTICS") is no name
-        // unless it is also a given name, and a name starts (untitled) only
-        // at a given name that is no ordinary word ("DOLORES HINOSTROZA",
-        // not "SAID").
-        if bits & CAPS_NOT_NAME_BIT == 0 && bits & (COMMON_BIT | GENDER_BITS) != COMMON_BIT {
-            by_bits[1][i] = if bits & GENDER_BITS == 0 || bits & COMMON_BIT != 0 {
-                NameWords::NAME
-            } else {
-                both
-            };
-        }
-        i += 1;
-    }
-    by_bits
-}
-
 /// Which tokens can be part of a person's name: [`name_word`] and outside
 /// every blocked span, decided once per story. The people rules ask about
 /// every word of the text (every word of capitals copy), several times
@@ -1146,14 +1115,33 @@ const fn name_flags_by_bits() -> [[u8; 256]; 2] {
 struct NameWords(Vec<u8>);
 
 impl NameWords {
-    /// A name word.
-    const NAME: u8 = 1;
-    /// A name word that may start a name with no title before it.
-    const START: u8 = 2;
-
-    fn new(doc: &Doc, words: &TokenWords, blocked: &[Span]) -> NameWords {
+    /// `cases` is the lookup stage's `WordTally::name_cases`, taken from
+    /// the story: its bytes become the marks.
+    fn new(doc: &Doc, words: &TokenWords, blocked: &[Span], cases: Vec<u8>) -> NameWords {
         let t = &doc.tokens;
-        let mut marks = vec![Self::NAME; t.len()];
+        // Only the tokens the lookup stage marked for the story's case can
+        // be name words (see `WordTally::name_cases`); every other token's
+        // mark becomes 0. Eight marks are read at once: most are 0. (Without
+        // the lookup stage's marks, every token is asked.)
+        let mut marks = cases;
+        if marks.len() != t.len().next_multiple_of(8) {
+            marks = vec![u8::MAX; t.len().next_multiple_of(8)];
+        }
+        let by_bits = &NAME_FLAGS_BY_BITS[usize::from(doc.all_caps)];
+        let case = 0x0101_0101_0101_0101 << u8::from(doc.all_caps);
+        for (i, chunk) in marks.chunks_exact_mut(8).enumerate() {
+            let bytes: &[u8; 8] = (&*chunk).try_into().expect("eight bytes");
+            let mut marked = u64::from_le_bytes(*bytes) & case;
+            chunk.fill(0);
+            while marked != 0 {
+                let j = marked.trailing_zeros() as usize / 8;
+                let k = i * 8 + j;
+                if k < t.len() {
+                    chunk[j] = name_word(doc, words, by_bits, k);
+                }
+                marked &= marked - 1;
+            }
+        }
         for b in blocked {
             // Tokens are in order and never overlap: those overlapping `b`
             // are the run from the first that ends after its start.
@@ -1163,12 +1151,6 @@ impl NameWords {
                     break;
                 }
                 marks[k] = 0;
-            }
-        }
-        let by_bits = &NAME_FLAGS_BY_BITS[usize::from(doc.all_caps)];
-        for (k, mark) in marks.iter_mut().enumerate() {
-            if *mark != 0 {
-                *mark = name_word(doc, words, by_bits, k);
             }
         }
         NameWords(marks)
@@ -1185,7 +1167,7 @@ impl NameWords {
 
     /// A name word that may start a name with no title before it.
     fn starts(&self, k: usize) -> bool {
-        self.0[k] & Self::START != 0
+        self.0[k] & NAME_START != 0
     }
 }
 
@@ -1233,11 +1215,14 @@ impl TokenWords<'_> {
 }
 
 fn people(doc: &mut Doc, gaz: &Gazetteer, org_spans: &[Span]) {
-    let persons = find_people(doc, gaz, org_spans);
+    let cases = std::mem::take(&mut doc.word_tally.name_cases);
+    let persons = find_people(doc, gaz, org_spans, cases);
     doc.people = persons;
 }
 
-fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
+/// `cases`: `WordTally::name_cases`, taken from the story (see
+/// [`NameWords::new`]).
+fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span], cases: Vec<u8>) -> Vec<Person> {
     let tw = TokenWords {
         doc,
         gaz,
@@ -1265,7 +1250,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     // the rules below.
     let listed = listed_people(doc, gaz, &tw, &blocked);
     blocked.extend(listed.iter().map(|(s, _)| *s));
-    let name_words = NameWords::new(doc, &tw, &blocked);
+    let name_words = NameWords::new(doc, &tw, &blocked, cases);
     // Ends of title hits, in order: most words have none right before
     // them, and `title_before` reads every phrase hit to say so.
     let mut title_ends: Vec<usize> = doc
