@@ -730,6 +730,9 @@ impl Gazetteer {
             // Every token's lexeme is written once, as unknown, and a wanted
             // word's copied over it from the table: a lexeme chosen between
             // the two and then pushed is copied twice, by way of the stack.
+            // The cases each word may be a name word in, one byte a token
+            // (and 0 up to a multiple of eight).
+            let mut cases = vec![0u8; tokens.len().next_multiple_of(8)];
             let mut lexemes = vec![Lexeme::UNKNOWN; tokens.len()];
             // The open words are written at `open[n]` for every token, and
             // `n` moves on past the open ones: no branch a token.
@@ -738,9 +741,6 @@ impl Gazetteer {
             // Sports words, counted by [`SPORTS_COUNTS`]: sports in the low
             // half, strong in the high.
             let mut sports = 0u64;
-            // The cases each word may be a name word in, one byte a token
-            // (and 0 up to a multiple of eight).
-            let mut cases = vec![0u8; tokens.len().next_multiple_of(8)];
             let words = tokens.iter().zip(&mut lexemes).zip(&mut cases);
             for (k, ((tok, out), case)) in words.enumerate() {
                 let short = match wanted(tok) {
