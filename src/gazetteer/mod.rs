@@ -727,12 +727,14 @@ impl Gazetteer {
         wanted: impl Fn(&Token) -> bool,
     ) -> (Vec<Lexeme>, WordTally) {
         lexicon::with_lexicon(|lexicon| {
+            // The cases each word may be a name word in, one byte a token
+            // (and 0 up to a multiple of eight). (Allocated first: after the
+            // others, it left the heap so that the JSON line's buffer grew
+            // by copying more often.)
+            let mut cases = vec![0u8; tokens.len().next_multiple_of(8)];
             // Every token's lexeme is written once, as unknown, and a wanted
             // word's copied over it from the table: a lexeme chosen between
             // the two and then pushed is copied twice, by way of the stack.
-            // The cases each word may be a name word in, one byte a token
-            // (and 0 up to a multiple of eight).
-            let mut cases = vec![0u8; tokens.len().next_multiple_of(8)];
             let mut lexemes = vec![Lexeme::UNKNOWN; tokens.len()];
             // The open words are written at `open[n]` for every token, and
             // `n` moves on past the open ones: no branch a token.
