@@ -301,6 +301,37 @@ fn closed_stdout_ends_quietly() {
 }
 
 #[test]
+fn user_given_names_make_name_words_of_common_words() {
+    // "Harvest" is a common word and no built-in given name: in capitals
+    // copy it is no name word, so the mayor is not found. A user's list
+    // that makes it a given name makes it one (the lookup stage must not
+    // turn it away by its built-in bits).
+    let story: &[u8] = b"LIMA, 12 JAN 90 (EFE) -- [TEXT] MAYOR HARVEST KAPLAN SAID TODAY THAT THE GUERRILLAS ATTACKED THE TOWN.\n";
+    let names = |out: &std::process::Output| -> Vec<String> {
+        json_lines(out)[0]["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let plain = run(&[], story);
+    assert_eq!(plain.status.code(), Some(0));
+    assert!(names(&plain).is_empty(), "{:?}", names(&plain));
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[(
+            "given_names.tsv",
+            b"name\tgender\tregions\nHarvest\tM\tu_s_a\n",
+        )],
+    );
+    let listed = run(&["--gazetteers", dir.path().to_str().unwrap()], story);
+    assert_eq!(listed.status.code(), Some(0));
+    assert_eq!(names(&listed), ["HARVEST KAPLAN"]);
+}
+
+#[test]
 fn user_gazetteers_add_places_and_report_bad_lines() {
     let dir = tempfile::tempdir().unwrap();
     write_files(

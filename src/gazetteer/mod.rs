@@ -476,8 +476,7 @@ pub struct WordTally {
     /// people rules take for a name word has its case's bit here, and few
     /// others (in capitals copy most words have neither: "SAID", "THE"):
     /// the rules test these few instead of reading every token's lexeme.
-    /// The names stage takes the bytes (they become its marks of the name
-    /// words), leaving this empty.
+    /// The names stage starts its marks of the name words from a copy.
     pub name_cases: Vec<u8>,
     /// Tokens with a lexeme that are sports words ([`SPORTS_BIT`]), the
     /// first token included.

@@ -1115,15 +1115,15 @@ fn name_word(doc: &Doc, words: &TokenWords, by_bits: &[u8; 256], k: usize) -> u8
 struct NameWords(Vec<u8>);
 
 impl NameWords {
-    /// `cases` is the lookup stage's `WordTally::name_cases`, taken from
-    /// the story: its bytes become the marks.
-    fn new(doc: &Doc, words: &TokenWords, blocked: &[Span], cases: Vec<u8>) -> NameWords {
+    /// The marks start as a copy of the lookup stage's
+    /// `WordTally::name_cases` (left in the document for its readers).
+    fn new(doc: &Doc, words: &TokenWords, blocked: &[Span]) -> NameWords {
         let t = &doc.tokens;
         // Only the tokens the lookup stage marked for the story's case can
         // be name words (see `WordTally::name_cases`); every other token's
         // mark becomes 0. Eight marks are read at once: most are 0. (Without
         // the lookup stage's marks, every token is asked.)
-        let mut marks = cases;
+        let mut marks = doc.word_tally.name_cases.clone();
         if marks.len() != t.len().next_multiple_of(8) {
             marks = vec![u8::MAX; t.len().next_multiple_of(8)];
         }
@@ -1215,14 +1215,11 @@ impl TokenWords<'_> {
 }
 
 fn people(doc: &mut Doc, gaz: &Gazetteer, org_spans: &[Span]) {
-    let cases = std::mem::take(&mut doc.word_tally.name_cases);
-    let persons = find_people(doc, gaz, org_spans, cases);
+    let persons = find_people(doc, gaz, org_spans);
     doc.people = persons;
 }
 
-/// `cases`: `WordTally::name_cases`, taken from the story (see
-/// [`NameWords::new`]).
-fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span], cases: Vec<u8>) -> Vec<Person> {
+fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     let tw = TokenWords {
         doc,
         gaz,
@@ -1250,7 +1247,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span], cases: Vec<u8>) -
     // the rules below.
     let listed = listed_people(doc, gaz, &tw, &blocked);
     blocked.extend(listed.iter().map(|(s, _)| *s));
-    let name_words = NameWords::new(doc, &tw, &blocked, cases);
+    let name_words = NameWords::new(doc, &tw, &blocked);
     // Ends of title hits, in order: most words have none right before
     // them, and `title_before` reads every phrase hit to say so.
     let mut title_ends: Vec<usize> = doc
