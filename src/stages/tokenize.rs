@@ -227,20 +227,21 @@ fn ascii_tokens(text: &str, tokens: &mut Vec<Token>, at: Cursor) -> Cursor {
     let bytes = text.as_bytes();
     while let Some(&b) = bytes.get(at.i) {
         let cls = class::of(b);
-        if cls & class::SPACE != 0 {
-            if b == b'\n' {
-                at.line_break(text, tokens);
-            }
-            at.i += 1;
-            continue;
-        }
         let start = at.i;
         let (kind, flags, next);
+        // A letter or digit is tested first: it is what usually follows
+        // the single space passed over below.
         if cls & class::ALNUM != 0 {
             let Some((end, k, f, n)) = scan_ascii_word(bytes, start, cls) else {
                 break;
             };
             (at.i, kind, flags, next) = (end, k, f, n);
+        } else if cls & class::SPACE != 0 {
+            if b == b'\n' {
+                at.line_break(text, tokens);
+            }
+            at.i += 1;
+            continue;
         } else if cls & class::NON_ASCII == 0 {
             // ASCII punctuation: its class is 0 or `STOP`.
             at.i += 1;
@@ -337,15 +338,19 @@ fn scan_ascii_word(bytes: &[u8], start: usize, first: u8) -> Option<(usize, Toke
 ///
 /// Whole chunks of eight bytes are read while the text has them, so the
 /// unrolled loop has no bounds check per byte; most words end in the first.
+/// In that loop the ending byte's class is OR-ed in too (before the test,
+/// so every byte's class goes to the same register and the many exits
+/// need no moves); [`shape_of_classes`] ignores the classes that are not
+/// letters or digits.
 #[inline(always)]
 fn alnum_run(bytes: &[u8], mut i: usize, mut bits: u8) -> (usize, u8, u8) {
     while let Some(chunk) = bytes[i..].first_chunk::<8>() {
         for (k, &b) in chunk.iter().enumerate() {
             let cls = class::of(b);
+            bits |= cls;
             if cls & class::ALNUM == 0 {
                 return (i + k, bits, cls);
             }
-            bits |= cls;
         }
         i += 8;
     }
@@ -473,17 +478,19 @@ fn abbreviation_end(bytes: &[u8], start: usize, i: usize) -> Option<usize> {
 /// class of its first byte.
 #[inline]
 fn shape_of_classes(bits: u8, first: u8) -> u8 {
-    /// Indexed by the first byte's class times 16 OR the classes present
+    /// Indexed by the first byte's class times 32 OR the classes present
     /// (`u8` arithmetic, so the index needs no bounds check). The first
-    /// byte is a letter or digit, and only its `UPPER` bit matters: the
-    /// `STOP` class of an abbreviation's periods lands on its `DIGIT` bit.
+    /// byte is a letter or digit, and only its `UPPER` bit matters: it
+    /// lands on bit 6, which no class uses, so the classes present may
+    /// include any others (the byte after a word, an abbreviation's
+    /// periods), which the table ignores.
     static SHAPES: [u8; 256] = {
         let mut table = [0u8; 256];
         let mut ix = 0;
         while ix < table.len() {
             let bits = ix as u8 & class::ALNUM;
             let mut flags = Token::ASCII;
-            if (ix >> 4) as u8 & class::UPPER != 0 {
+            if (ix >> 5) as u8 & class::UPPER != 0 {
                 flags |= Token::CAP;
             }
             let (has_upper, has_lower) = (bits & class::UPPER != 0, bits & class::LOWER != 0);
@@ -501,7 +508,7 @@ fn shape_of_classes(bits: u8, first: u8) -> u8 {
         }
         table
     };
-    SHAPES[(first << 4 | bits) as usize]
+    SHAPES[(first << 5 | bits) as usize]
 }
 
 /// Shape flags of a token's text.
