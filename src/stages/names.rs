@@ -1160,8 +1160,16 @@ impl NameWords {
         self.0[k] != 0
     }
 
-    /// The first name word from token `k` on.
-    fn next_from(&self, k: usize) -> Option<usize> {
+    /// The first name word from token `k` on. The marks are read eight at
+    /// a time, as [`NameWords::new`] reads them: most are 0.
+    fn next_from(&self, mut k: usize) -> Option<usize> {
+        while let Some(chunk) = self.0.get(k..k + 8) {
+            let marks = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+            if marks != 0 {
+                return Some(k + marks.trailing_zeros() as usize / 8);
+            }
+            k += 8;
+        }
         self.0[k..].iter().position(|&m| m != 0).map(|i| k + i)
     }
 
@@ -1541,30 +1549,14 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     }
     // A given name alone is the person too ("Saddam" after "Saddam
     // Hussein") when one person of the story has it, it is nobody's
-    // family name and no ordinary word.
-    let mut firsts: Vec<(Range<usize>, usize)> = Vec::new();
-    // How many people have each word in their name, counted once the
-    // first candidate asks (instead of every candidate reading every name).
-    let mut people_with_word: Option<FxHashMap<&str, usize>> = None;
+    // family name and no ordinary word. The candidates are few: whether
+    // another person has the word is decided for all of them in one pass
+    // over the people's words (instead of a map of every word's count).
+    // Each is (byte range of the given name, person, shared with another).
+    let mut firsts: Vec<(Range<usize>, usize, bool)> = Vec::new();
     for (i, p) in persons.iter().enumerate() {
         let Some((first, _)) = p.name.split_once(' ') else {
             continue;
-        };
-        // Nobody else has the word: `p` itself has it once.
-        let mut unique = || {
-            let counts = people_with_word.get_or_insert_with(|| {
-                let words = persons.iter().map(|q| q.name.split(' ').count()).sum();
-                let mut counts = FxHashMap::with_capacity_and_hasher(words, Default::default());
-                for q in &persons {
-                    for (n, w) in q.name.split(' ').enumerate() {
-                        if !q.name.split(' ').take(n).any(|x| x == w) {
-                            *counts.entry(w).or_insert(0) += 1;
-                        }
-                    }
-                }
-                counts
-            });
-            counts.get(first) == Some(&1)
         };
         if first.len() > 2
             && !is_name_particle(first)
@@ -1575,13 +1567,36 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                 r.len() == first.len()
                     && persons[*j].name.as_bytes()[r.clone()] == *first.as_bytes()
             })
-            && unique()
         {
-            firsts.push((0..first.len(), i));
+            firsts.push((0..first.len(), i, false));
+        }
+    }
+    // The lengths of the candidates (bit `len`, up to 63 bytes): most
+    // words have none of them.
+    let first_lens = firsts
+        .iter()
+        .fold(0u64, |m, (r, _, _)| m | 1 << r.len().min(63));
+    if first_lens != 0 {
+        for (j, q) in persons.iter().enumerate() {
+            for w in q.name.as_bytes().split(|&b| b == b' ') {
+                if first_lens & (1 << w.len().min(63)) == 0 {
+                    continue;
+                }
+                for (r, i, shared) in &mut firsts {
+                    if *i != j && persons[*i].name.as_bytes()[r.clone()] == *w {
+                        *shared = true;
+                    }
+                }
+            }
         }
     }
     let n_surnames = surnames.len();
-    surnames.extend(firsts);
+    surnames.extend(
+        firsts
+            .into_iter()
+            .filter(|(_, _, shared)| !shared)
+            .map(|(r, i, _)| (r, i)),
+    );
     // By length (up to 63 bytes; longer ones share the last entry), the
     // first and the last bytes of the names (bit `b & 63`): every
     // capitalized word is looked for (every word of capitals copy), and one
