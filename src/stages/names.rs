@@ -1671,10 +1671,23 @@ fn story_name(doc: &Doc, name: &mut String, canonical: Option<&str>, mentions: &
     let names = mentions
         .iter()
         .filter(|m| m.form != Form::Nominal && m.form != Form::Pronoun);
-    let canonical = canonical.to_lowercase();
-    let spelled = names
-        .clone()
-        .any(|m| doc.slice(m.span).to_lowercase().contains(&canonical));
+    // Where both are ASCII (nearly always) no lowercase copy is made: a
+    // window of the mention equal to the name in ASCII case is the same
+    // test. (Lowercasing other letters may change their lengths, or even
+    // give ASCII letters: the Kelvin sign gives 'k'.)
+    let ascii = canonical.is_ascii();
+    let spelled = names.clone().any(|m| {
+        let text = doc.slice(m.span);
+        if ascii && text.is_ascii() {
+            canonical.is_empty()
+                || text
+                    .as_bytes()
+                    .windows(canonical.len())
+                    .any(|w| w.eq_ignore_ascii_case(canonical.as_bytes()))
+        } else {
+            text.to_lowercase().contains(&canonical.to_lowercase())
+        }
+    });
     if spelled {
         return;
     }
