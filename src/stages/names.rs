@@ -1053,21 +1053,47 @@ fn nominals(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs) {
     }
 }
 
-struct TitleInfo {
-    canonical: String,
+/// A title's row of the list, read in place: most titles found are only
+/// tested, and a person's title is copied when it is filled in.
+struct TitleInfo<'g> {
+    canonical: &'g str,
     official: bool,
 }
 
-fn title_at(doc: &Doc, gaz: &Gazetteer, span: Span) -> Option<TitleInfo> {
-    doc.phrases
+fn title_at<'g>(doc: &Doc, gaz: &'g Gazetteer, span: Span) -> Option<TitleInfo<'g>> {
+    titles_ending_at(doc, gaz, span.end).map(|(_, ti)| ti)
+}
+
+/// The title hits ending at byte `end`, read in one pass: the span of the
+/// one that starts first (the first of those on ties), and the title of
+/// the one with the longest listed name (the last of those on ties).
+fn titles_ending_at<'g>(
+    doc: &Doc,
+    gaz: &'g Gazetteer,
+    end: usize,
+) -> Option<(Span, TitleInfo<'g>)> {
+    let mut first: Option<Span> = None;
+    let mut longest: Option<&crate::gazetteer::table::Row> = None;
+    for h in doc
+        .phrases
         .iter()
-        .filter(|h| h.list == ListKind::Title && h.span.end == span.end)
-        .map(|h| gaz.row(h))
-        .max_by_key(|r| r.get(0).len())
-        .map(|r| TitleInfo {
-            canonical: r.get(1).to_string(),
+        .filter(|h| h.list == ListKind::Title && h.span.end == end)
+    {
+        if first.is_none_or(|f| h.span.start < f.start) {
+            first = Some(h.span);
+        }
+        let r = gaz.row(h);
+        if longest.is_none_or(|l| r.get(0).len() >= l.get(0).len()) {
+            longest = Some(r);
+        }
+    }
+    Some((
+        first?,
+        longest.map(|r| TitleInfo {
+            canonical: r.get(1),
             official: r.get(2) == "true",
-        })
+        })?,
+    ))
 }
 
 /// Is token `k` a capitalized word that can be part of a person's name
@@ -1823,28 +1849,20 @@ fn title_before(doc: &Doc, gaz: &Gazetteer, k: usize) -> bool {
 
 /// A title hit ending right before token `k`, and the whole role span
 /// (extended left over modifiers, demonyms and organization names).
-fn title_before_info(doc: &Doc, gaz: &Gazetteer, k: usize) -> Option<(TitleInfo, Span)> {
+fn title_before_info<'g>(doc: &Doc, gaz: &'g Gazetteer, k: usize) -> Option<(TitleInfo<'g>, Span)> {
     if k == 0 {
         return None;
     }
     let prev_end = doc.tokens[k - 1].end as usize;
-    let hit = doc
-        .phrases
-        .iter()
-        .filter(|h| h.list == ListKind::Title && h.span.end == prev_end)
-        .min_by_key(|h| h.span.start)?;
-    let ti = title_at(doc, gaz, hit.span)?;
+    let (hit, ti) = titles_ending_at(doc, gaz, prev_end)?;
     if ti.canonical.starts_with("mr")
         || ti.canonical.starts_with("mrs")
         || ti.canonical.starts_with("ms")
     {
-        return Some((ti, hit.span));
+        return Some((ti, hit));
     }
-    let start = extend_role_left(doc, gaz, doc.token_starting_at(hit.span.start)?);
-    Some((
-        ti,
-        Span::new(doc.tokens[start].start as usize, hit.span.end),
-    ))
+    let start = extend_role_left(doc, gaz, doc.token_starting_at(hit.start)?);
+    Some((ti, Span::new(doc.tokens[start].start as usize, hit.end)))
 }
 
 fn is_modifier(gaz: &Gazetteer, w: &str) -> bool {
@@ -1881,7 +1899,7 @@ fn extend_role_left(doc: &Doc, gaz: &Gazetteer, mut k: usize) -> usize {
 }
 
 /// "NAME, the Afghan Foreign Ministry deputy spokesman," → the role.
-fn apposition(doc: &Doc, gaz: &Gazetteer, name: Span) -> Option<(TitleInfo, Span)> {
+fn apposition<'g>(doc: &Doc, gaz: &'g Gazetteer, name: Span) -> Option<(TitleInfo<'g>, Span)> {
     let e = doc.token_ending_at(name.end)?;
     let t = &doc.tokens;
     if e + 2 >= t.len() || t[e + 1].text(doc.text) != "," {
@@ -1922,7 +1940,7 @@ fn fill_role(doc: &Doc, p: &mut Person, ti: TitleInfo, role_span: Span) {
             has[r] = true;
         }
     }
-    let mut title = ti.canonical.clone();
+    let mut title = ti.canonical.to_string();
     for (rank, has) in RANKS.iter().zip(has) {
         if has && !title.starts_with(rank) {
             title = format!("{rank} {title}");
