@@ -1060,10 +1060,6 @@ struct TitleInfo<'g> {
     official: bool,
 }
 
-fn title_at<'g>(doc: &Doc, gaz: &'g Gazetteer, span: Span) -> Option<TitleInfo<'g>> {
-    titles_ending_at(doc, gaz, span.end).map(|(_, ti)| ti)
-}
-
 /// The title hits ending at byte `end`, read in one pass: the span of the
 /// one that starts first (the first of those on ties), and the title of
 /// the one with the longest listed name (the last of those on ties).
@@ -1912,14 +1908,8 @@ fn apposition<'g>(doc: &Doc, gaz: &'g Gazetteer, name: Span) -> Option<(TitleInf
     // The first title hit within the next 8 tokens, preceded only by role words.
     for k in s..(s + 8).min(t.len()) {
         let tok_end = t[k].end as usize;
-        if let Some(ti) = title_at(doc, gaz, Span::new(t[k].start as usize, tok_end)) {
-            let hit_start = doc
-                .phrases
-                .iter()
-                .filter(|h| h.list == ListKind::Title && h.span.end == tok_end)
-                .map(|h| h.span.start)
-                .min()?;
-            let hs = doc.token_starting_at(hit_start)?;
+        if let Some((hit, ti)) = titles_ending_at(doc, gaz, tok_end) {
+            let hs = doc.token_starting_at(hit.start)?;
             if extend_role_left(doc, gaz, hs) <= s {
                 return Some((ti, Span::new(t[s].start as usize, tok_end)));
             }
