@@ -449,6 +449,14 @@ impl PlaceIndex {
         out
     }
 
+    /// The posting list of built-in name `name` (any case), as
+    /// [`Candidates::Builtin`] holds it.
+    #[cfg(test)]
+    pub(crate) fn builtin_list(&self, name: &str) -> Option<u32> {
+        let o = self.names.get(normalize_key(name).as_bytes())?;
+        Some(u32::try_from(o.value()).expect("posting offsets fit 32 bits"))
+    }
+
     /// Were place names added at run time?
     pub fn has_added_names(&self) -> bool {
         self.overlay_names.is_some()

@@ -1240,6 +1240,9 @@ struct Focus<'g> {
     /// [`score`]), in a list: a story names few countries, and every
     /// candidate of every name looks itself up here.
     bonus: Vec<(CountryKey, f64)>,
+    /// The most any of `bonus` adds (0 for none): how far a built-in
+    /// name's [`Ranked`] list need be read.
+    max_bonus: f64,
     /// Name start -> the country or division written right after it.
     after: FxHashMap<usize, (CountryKey, &'g str)>,
 }
@@ -1289,13 +1292,15 @@ fn focus<'g>(doc: &Doc, gaz: &'g Gazetteer, found: &[Found]) -> Focus<'g> {
             }
         }
     }
-    let bonus = countries
+    let bonus: Vec<(CountryKey, f64)> = countries
         .iter()
         .map(|&(cc, w)| (cc, 2.0 + 1.5 * w.min(4.0)))
         .collect();
+    let max_bonus = bonus.iter().fold(0.0, |m: f64, &(_, b)| m.max(b));
     Focus {
         countries,
         bonus,
+        max_bonus,
         after,
     }
 }
@@ -1479,9 +1484,10 @@ fn resolve(doc: &mut Doc, gaz: &Gazetteer, scratch: &mut Scratch, focus: &Focus)
         let after = focus.after.get(&f.span.start);
         let mut winner = || {
             // (A name with one entry needs no scores.)
-            let best = match f.candidates.only() {
-                Some(only) => Some(only),
-                None => best_candidate(gaz, &f.candidates, focus, after),
+            let best = match (f.candidates.only(), &f.candidates, after) {
+                (Some(only), ..) => Some(only),
+                (None, &Candidates::Builtin(o), None) => best_ranked(gaz, o, focus),
+                (None, ..) => best_candidate(gaz, &f.candidates, focus, after),
             };
             let (r, form) = best?;
             let ix = *index.entry(r).or_insert_with(|| {
@@ -1547,18 +1553,119 @@ fn best_candidate(
         }
         let s = score(gaz, (r, kind, population), form, (cc, bonus), after);
         let c = (s, r, form, population);
-        // The last of equals wins, as with `Iterator::max_by`.
-        let wins = best.is_none_or(|b| {
-            c.0.total_cmp(&b.0)
-                .then(c.3.cmp(&b.3))
-                .then(b.1.cmp_key().cmp(&c.1.cmp_key()))
-                .is_ge()
-        });
-        if wins {
+        if best.is_none_or(|b| beats(c, b)) {
             best = Some(c);
         }
     }
     best.map(|(_, r, form, _)| (r, form))
+}
+
+/// Does candidate `c` (score, entry, form, population) win over `b`? The
+/// higher score, then the larger population, then the entry first in the
+/// index; the last of equals wins, as with `Iterator::max_by` (equals are
+/// the same entry).
+#[inline]
+fn beats(c: (f64, PlaceRef, Form, u64), b: (f64, PlaceRef, Form, u64)) -> bool {
+    c.0.total_cmp(&b.0)
+        .then(c.3.cmp(&b.3))
+        .then(b.1.cmp_key().cmp(&c.1.cmp_key()))
+        .is_ge()
+}
+
+/// A candidate of a built-in name, scored with no story's focus and no
+/// country written after the name (see [`score`]).
+#[derive(Clone, Copy)]
+struct Ranked {
+    score: f64,
+    population: u64,
+    r: PlaceRef,
+    form: Form,
+    cc: CountryKey,
+}
+
+/// Most built-in names [`RANKED`] keeps (then it starts over).
+const MAX_RANKED: usize = 1 << 14;
+
+thread_local! {
+    /// Each built-in name's [`ranked`] candidates, by posting list, kept
+    /// for the thread: a story's focus adds the same to every candidate
+    /// of a country, so what a name's candidates score before it decides
+    /// all but the last steps of [`best_candidate`], and names with
+    /// dozens or hundreds of candidates ("San Miguel", "Santa Ana") come
+    /// back story after story.
+    static RANKED: RefCell<FxHashMap<u32, Box<[Ranked]>>> =
+        RefCell::new(FxHashMap::default());
+}
+
+/// The candidates of built-in posting list `o` that a story's focus can
+/// make win, best score first: in each country, those that score the
+/// country's best (within rounding: a bonus added to two scores further
+/// apart cannot make them equal, so cannot hand the tie to the larger
+/// population). Every other candidate loses to its country's best
+/// whatever the story.
+fn ranked(gaz: &Gazetteer, o: u32) -> Box<[Ranked]> {
+    let kinds = &*KIND_SCORES;
+    let cands = Candidates::Builtin(o);
+    let mut all: Vec<Ranked> = cands
+        .iter()
+        .map(|(r, form)| {
+            let (kind, population) = gaz.places.kind_index_population(r);
+            let cc = gaz.places.country_key(r);
+            let score = score(gaz, (r, kinds[kind], population), form, (cc, None), None);
+            Ranked {
+                score,
+                population,
+                r,
+                form,
+                cc,
+            }
+        })
+        .collect();
+    let mut tops: Vec<(CountryKey, f64)> = Vec::new();
+    for c in &all {
+        match tops.iter_mut().find(|(cc, _)| *cc == c.cc) {
+            Some((_, top)) => *top = top.max(c.score),
+            None => tops.push((c.cc, c.score)),
+        }
+    }
+    all.retain(|c| {
+        tops.iter()
+            .any(|&(cc, top)| cc == c.cc && c.score >= top - 1e-9)
+    });
+    all.sort_by(|a, b| b.score.total_cmp(&a.score));
+    all.into_boxed_slice()
+}
+
+/// [`best_candidate`] of built-in posting list `o` with no country or
+/// division written after the name, from its [`ranked`] candidates: read
+/// best first, until even the story's largest bonus could not lift the
+/// next one to the best so far.
+fn best_ranked(gaz: &Gazetteer, o: u32, focus: &Focus) -> Option<(PlaceRef, Form)> {
+    RANKED.with_borrow_mut(|memo| {
+        if memo.len() >= MAX_RANKED && !memo.contains_key(&o) {
+            memo.clear();
+        }
+        let list = memo.entry(o).or_insert_with(|| ranked(gaz, o));
+        let mut best: Option<(f64, PlaceRef, Form, u64)> = None;
+        for c in list.iter() {
+            if let Some((best_score, ..)) = best {
+                // (The margin covers the rounding of the sums.)
+                if c.score + focus.max_bonus < best_score - 1e-9 {
+                    break;
+                }
+            }
+            // As in `score`: the bonus is added last.
+            let s = match focus.bonus(c.cc) {
+                Some(b) => c.score + b,
+                None => c.score,
+            };
+            let c = (s, c.r, c.form, c.population);
+            if best.is_none_or(|b| beats(c, b)) {
+                best = Some(c);
+            }
+        }
+        best.map(|(_, r, form, _)| (r, form))
+    })
 }
 
 trait CmpKey {
@@ -1623,5 +1730,58 @@ mod tests {
         }
         // Names with candidates of several kinds, sizes and forms.
         assert!(checked > 100, "only {checked} scores checked");
+    }
+
+    /// `best_ranked` reads a name's ranked candidates where
+    /// `best_candidate` scores them all: both must pick the same entry
+    /// whatever countries the story is about.
+    #[test]
+    fn ranked_candidates_pick_the_best() {
+        let gaz = Gazetteer::builtin().expect("built-in gazetteer");
+        let mut checked = 0;
+        for name in [
+            "Paris",
+            "Georgia",
+            "Springfield",
+            "San Jose",
+            "San Miguel",
+            "Santa Ana",
+            "Lebanon",
+            "Victoria",
+        ] {
+            let o = gaz.places.builtin_list(name).expect("a built-in name");
+            let cands = Candidates::Builtin(o);
+            let mut codes: Vec<CountryKey> = Vec::new();
+            for (r, _) in cands.iter() {
+                let cc = gaz.places.country_key(r);
+                if !codes.contains(&cc) {
+                    codes.push(cc);
+                }
+            }
+            let mut bonuses = vec![Vec::new()];
+            for (k, &cc) in codes.iter().enumerate() {
+                for b in [2.0, 3.5, 8.0] {
+                    bonuses.push(vec![(cc, b)]);
+                    if let Some(&other) = codes.get(k + 1) {
+                        bonuses.push(vec![(cc, b), (other, 8.0 - b)]);
+                    }
+                }
+            }
+            for bonus in bonuses {
+                let focus = Focus {
+                    countries: Vec::new(),
+                    max_bonus: bonus.iter().fold(0.0, |m: f64, &(_, b)| m.max(b)),
+                    bonus,
+                    after: FxHashMap::default(),
+                };
+                assert_eq!(
+                    best_ranked(&gaz, o, &focus),
+                    best_candidate(&gaz, &cands, &focus, None),
+                    "{name}"
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 50, "only {checked} focuses checked");
     }
 }
