@@ -289,8 +289,9 @@ impl StoryView<'_> {
     ///
     /// serde_json escapes every object key as it escapes a value, byte by
     /// byte; here keys, the structs' own field names, are copied as they
-    /// are, and only values go through serde_json. Keys are more than half
-    /// of the strings a story writes.
+    /// are, and so is a value with nothing to escape (most of them, found
+    /// eight bytes at a time); serde_json writes the rest. Keys are more
+    /// than half of the strings a story writes.
     pub fn write_compact(&self, out: &mut Vec<u8>) {
         self.serialize(Compact { out })
             .expect("a story view serializes into memory");
@@ -477,10 +478,10 @@ impl Serialize for Id {
 }
 
 /// The serializer of [`StoryView::write_compact`]: serde_json's compact
-/// format, with object keys copied unescaped. Strings and numbers are
-/// written by serde_json itself, so they come out the same; it takes only
-/// what the `*Json` structs need (structs, sequences, options, strings,
-/// numbers, booleans).
+/// format, with object keys copied unescaped. Floats and strings that need
+/// escaping are written by serde_json itself, so they come out the same;
+/// it takes only what the `*Json` structs need (structs, sequences,
+/// options, strings, numbers, booleans).
 struct Compact<'w> {
     out: &'w mut Vec<u8>,
 }
@@ -498,6 +499,29 @@ impl Compact<'_> {
     fn unsupported() -> serde_json::Error {
         serde::ser::Error::custom("not part of a story view")
     }
+}
+
+/// Whether JSON escapes anything in `s`: a control character, `"` or `\\`
+/// (what serde_json escapes). Tested eight bytes at a time, as most values
+/// need nothing and are then copied whole, not byte by byte.
+fn needs_escape(s: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte of `w` below `n` (n <= 0x80) sets its high bit here; a word
+    // without one sets none.
+    let below = |w: u64, n: u64| w.wrapping_sub(ONES * n) & !w & HIGH;
+    let escapes = |word: &[u8]| {
+        let w = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+        below(w, 0x20)
+            | below(w ^ (ONES * u64::from(b'"')), 1)
+            | below(w ^ (ONES * u64::from(b'\\')), 1)
+            != 0
+    };
+    if s.len() < 8 {
+        return s.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
+    }
+    // The last eight bytes, overlapping the last whole word, end the test.
+    s.chunks_exact(8).any(escapes) || escapes(&s[s.len() - 8..])
 }
 
 type Unsupported = serde::ser::Impossible<(), serde_json::Error>;
@@ -552,7 +576,13 @@ impl<'w> Serializer for Compact<'w> {
         self.json().serialize_char(v)
     }
     fn serialize_str(mut self, v: &str) -> Result<(), Self::Error> {
-        self.json().serialize_str(v)
+        if needs_escape(v.as_bytes()) {
+            return self.json().serialize_str(v);
+        }
+        self.out.push(b'"');
+        self.out.extend_from_slice(v.as_bytes());
+        self.out.push(b'"');
+        Ok(())
     }
     fn serialize_bytes(self, _: &[u8]) -> Result<(), Self::Error> {
         Err(Self::unsupported())
@@ -950,6 +980,21 @@ mod tests {
             },
         ];
         doc
+    }
+
+    #[test]
+    fn needs_escape_finds_what_serde_json_escapes() {
+        for len in 0..20 {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut s = vec![b'a'; len];
+                    s[at] = b;
+                    let escaped = serde_json::to_string(&char::from(b).to_string()).unwrap();
+                    let plain = escaped.len() == char::from(b).len_utf8() + 2;
+                    assert_eq!(needs_escape(&s), !plain, "byte {b} at {at} of {len}");
+                }
+            }
+        }
     }
 
     #[test]
