@@ -17,7 +17,7 @@ const STORY: &str = include_str!("../fixtures/tajik-border.txt");
 /// The JSON line `dateline batch` writes for `doc`.
 fn json_line(doc: &Doc) -> Vec<u8> {
     let mut line = Vec::with_capacity(4 * doc.text.len());
-    serde_json::to_writer(&mut line, &StoryView::new(doc)).expect("serialize");
+    StoryView::new(doc).write_compact(&mut line);
     line
 }
 

@@ -70,7 +70,7 @@ fn peak_rss_mb() -> f64 {
 /// The JSON line `dateline batch` writes for `doc`.
 fn json_line(doc: &Doc) -> Vec<u8> {
     let mut line = Vec::with_capacity(4 * doc.text.len());
-    serde_json::to_writer(&mut line, &StoryView::new(doc)).expect("serialize");
+    StoryView::new(doc).write_compact(&mut line);
     line
 }
 

@@ -56,7 +56,9 @@ impl Pipeline {
     /// Runs every stage and returns the contract's view of the story as
     /// owned values. To write JSON, serialize
     /// [`StoryView`](crate::output::StoryView) of [`Pipeline::process`]'s
-    /// document instead: the same bytes, without building these values.
+    /// document instead (or, for a compact line, call its
+    /// [`write_compact`](crate::output::StoryView::write_compact)): the
+    /// same bytes, without building these values.
     pub fn extract(&self, id: &str, text: &str) -> Story {
         Story::from_doc(&self.process(id, text))
     }

@@ -6,7 +6,9 @@
 //! order. So output order never depends on the thread count, memory is
 //! bounded by the chunk size, not by the number of stories, and a story's
 //! JSON is serialized straight from its document into a buffer that is
-//! already large, never into a string of its own.
+//! already large, never into a string of its own (a compact line by
+//! [`StoryView::write_compact`], pretty output and error records by
+//! serde_json).
 
 use super::{EXIT_OK, EXIT_SOME_FAILED};
 use dateline::input::{self, InputError, InputErrorKind};
@@ -42,7 +44,12 @@ impl Printer {
         let result = result.and_then(|text| {
             guarded(|| {
                 let doc = pipeline.process(id, &text);
-                self.write(out, &StoryView::new(&doc));
+                let view = StoryView::new(&doc);
+                if self.pretty {
+                    self.write(out, &view);
+                } else {
+                    view.write_compact(out);
+                }
             })
         });
         let failed = match result {
