@@ -1685,6 +1685,19 @@ impl CmpKey for PlaceRef {
 mod tests {
     use super::*;
 
+    /// Built-in names with candidates of several kinds, sizes, forms and
+    /// countries, some with hundreds.
+    const AMBIGUOUS: [&str; 8] = [
+        "Paris",
+        "Georgia",
+        "Springfield",
+        "San Jose",
+        "San Miguel",
+        "Santa Ana",
+        "Lebanon",
+        "Victoria",
+    ];
+
     /// `best_candidate` passes over a candidate whose `score_bound` is
     /// below the best score so far: the bound must hold for every
     /// candidate, whatever the story's focus and whatever is written after
@@ -1693,14 +1706,7 @@ mod tests {
     fn score_bound_is_at_least_the_score() {
         let gaz = Gazetteer::builtin().expect("built-in gazetteer");
         let mut checked = 0;
-        for name in [
-            "Paris",
-            "Georgia",
-            "Springfield",
-            "San Jose",
-            "Lebanon",
-            "Victoria",
-        ] {
+        for name in AMBIGUOUS {
             for (r, form) in gaz.lookup_place(name) {
                 let (kind, population) = gaz.places.kind_index_population(r);
                 let kind = KIND_SCORES[kind];
@@ -1739,16 +1745,7 @@ mod tests {
     fn ranked_candidates_pick_the_best() {
         let gaz = Gazetteer::builtin().expect("built-in gazetteer");
         let mut checked = 0;
-        for name in [
-            "Paris",
-            "Georgia",
-            "Springfield",
-            "San Jose",
-            "San Miguel",
-            "Santa Ana",
-            "Lebanon",
-            "Victoria",
-        ] {
+        for name in AMBIGUOUS {
             let o = gaz.places.builtin_list(name).expect("a built-in name");
             let cands = Candidates::Builtin(o);
             let mut codes: Vec<CountryKey> = Vec::new();
