@@ -201,13 +201,10 @@ fn inputs<'a>(
         let found = walk
             .into_iter()
             .flatten()
-            .filter_map(move |entry| match entry {
-                Ok(e) if e.file_type().is_file() => {
-                    matcher.is_match(e.file_name()).then(|| e.into_path())
-                }
-                Ok(_) => None,
-                // An unreadable entry is reported in its place.
-                Err(e) => Some(e.path().map_or_else(|| root.clone(), Path::to_path_buf)),
+            .filter(move |entry| is_input(entry, matcher))
+            .map(move |entry| match entry {
+                Ok(e) => e.into_path(),
+                Err(e) => e.path().map_or_else(|| root.clone(), Path::to_path_buf),
             });
         let found = found.map(move |path| {
             let rel = path.strip_prefix(root).unwrap_or(&path);
@@ -237,6 +234,15 @@ fn walk(root: &Path) -> walkdir::IntoIter {
         .into_iter()
 }
 
+/// Is this entry of a folder's walk an input: a file whose name matches
+/// the glob, or an entry that could not be read (reported in its place)?
+fn is_input(entry: &walkdir::Result<walkdir::DirEntry>, matcher: &globset::GlobMatcher) -> bool {
+    match entry {
+        Ok(e) => e.file_type().is_file() && matcher.is_match(e.file_name()),
+        Err(_) => true,
+    }
+}
+
 /// How many inputs `inputs` will yield, counted by a walk that keeps
 /// nothing and sorts nothing (for the progress bar's length).
 fn count_inputs(paths: &[PathBuf], matcher: &globset::GlobMatcher) -> u64 {
@@ -246,12 +252,8 @@ fn count_inputs(paths: &[PathBuf], matcher: &globset::GlobMatcher) -> u64 {
             n += 1;
             continue;
         }
-        for entry in walkdir::WalkDir::new(root).follow_links(true) {
-            n += match entry {
-                Ok(e) => u64::from(e.file_type().is_file() && matcher.is_match(e.file_name())),
-                Err(_) => 1,
-            };
-        }
+        let found = walkdir::WalkDir::new(root).follow_links(true).into_iter();
+        n += found.filter(|entry| is_input(entry, matcher)).count() as u64;
     }
     n
 }
