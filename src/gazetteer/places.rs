@@ -711,7 +711,7 @@ impl PlaceIndex {
                 // One borrow and one probe: a step found is copied out once,
                 // one not found is taken and kept in the slot probed.
                 STEPS.with_borrow_mut(|m| {
-                    memo_entry(m, MAX_STEPS, key, || {
+                    *memo_entry(m, MAX_STEPS, key, || {
                         self.take_step(a.addr, spaced, text, tok)
                     })
                 })
@@ -776,18 +776,19 @@ struct StepKey {
 /// The value of `key` in a thread's memo `m`, made by `make` and kept
 /// if it is not there yet. A memo holds at most `cap` entries: when full,
 /// it starts over (its entries are a cache, so only time is lost), which
-/// keeps a thread's memory flat however many stories it reads.
+/// keeps a thread's memory flat however many stories it reads. (Every
+/// thread memo of the place stages goes through here.)
 #[inline]
-pub(crate) fn memo_entry<K: Hash + Eq, V: Copy>(
+pub(crate) fn memo_entry<K: Hash + Eq, V>(
     m: &mut FxHashMap<K, V>,
     cap: usize,
     key: K,
     make: impl FnOnce() -> V,
-) -> V {
+) -> &mut V {
     if m.len() >= cap {
         m.clear();
     }
-    *m.entry(key).or_insert_with(make)
+    m.entry(key).or_insert_with(make)
 }
 
 /// Most steps the memo keeps (then it starts over).

@@ -1258,7 +1258,7 @@ fn focus<'g>(doc: &Doc, gaz: &'g Gazetteer, found: &[Found]) -> Focus<'g> {
     for f in found {
         let said = match f.candidates {
             Candidates::Builtin(o) => SAYS.with_borrow_mut(|says| {
-                memo_entry(says, MAX_SAYS, o, || country_said(places, &f.candidates))
+                *memo_entry(says, MAX_SAYS, o, || country_said(places, &f.candidates))
             }),
             Candidates::List(_) => country_said(places, &f.candidates),
         };
@@ -1642,10 +1642,7 @@ fn ranked(gaz: &Gazetteer, o: u32) -> Box<[Ranked]> {
 /// next one to the best so far.
 fn best_ranked(gaz: &Gazetteer, o: u32, focus: &Focus) -> Option<(PlaceRef, Form)> {
     RANKED.with_borrow_mut(|memo| {
-        if memo.len() >= MAX_RANKED && !memo.contains_key(&o) {
-            memo.clear();
-        }
-        let list = memo.entry(o).or_insert_with(|| ranked(gaz, o));
+        let list = memo_entry(memo, MAX_RANKED, o, || ranked(gaz, o));
         let mut best: Option<(f64, PlaceRef, Form, u64)> = None;
         for c in list.iter() {
             if let Some((best_score, ..)) = best {
