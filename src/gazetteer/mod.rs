@@ -726,11 +726,6 @@ impl Gazetteer {
         wanted: impl Fn(&Token) -> bool,
     ) -> (Vec<Lexeme>, WordTally) {
         lexicon::with_lexicon(|lexicon| {
-            // The cases each word may be a name word in, one byte a token
-            // (and 0 up to a multiple of eight). (Allocated first: after the
-            // others, it left the heap so that the JSON line's buffer grew
-            // by copying more often.)
-            let mut cases = vec![0u8; tokens.len().next_multiple_of(8)];
             // Every token's lexeme is written once, as unknown, and a wanted
             // word's copied over it from the table: a lexeme chosen between
             // the two and then pushed is copied twice, by way of the stack.
@@ -739,6 +734,9 @@ impl Gazetteer {
             // `n` moves on past the open ones: no branch a token.
             let mut open = vec![0u32; tokens.len()];
             let mut n = 0;
+            // The cases each word may be a name word in, one byte a token
+            // (and 0 up to a multiple of eight).
+            let mut cases = vec![0u8; tokens.len().next_multiple_of(8)];
             // Sports words, counted by [`SPORTS_COUNTS`]: sports in the low
             // half, strong in the high.
             let mut sports = 0u64;
