@@ -10,6 +10,7 @@
 //! **character** offsets are computed once, at output time, by
 //! [`CharIndex`], which is the identity for ASCII text.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// A half-open byte range into the story text.
@@ -165,15 +166,20 @@ pub struct Dateline {
 }
 
 /// A resolved place.
+///
+/// Its text fields are `Cow`s: those of a built-in gazetteer entry borrow
+/// the data compiled into the binary, so a story's places, dozens of them,
+/// cost no copies; a name found in the text or an entry of a gazetteer
+/// added at run time is owned.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Place {
-    pub name: String,
-    pub kind: String,
-    pub country_code: Option<String>,
-    pub admin1: Option<String>,
+    pub name: Cow<'static, str>,
+    pub kind: Cow<'static, str>,
+    pub country_code: Option<Cow<'static, str>>,
+    pub admin1: Option<Cow<'static, str>>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
-    pub source: String,
+    pub source: Cow<'static, str>,
     pub mentions: Vec<Mention>,
 }
 

@@ -19,9 +19,10 @@
 use super::lexicon::{pair_bit, short_key_in, with_lexeme, AfterFirst, FirstWalk};
 use super::normalize::{normalize_key, push_normalized};
 use super::table::{Check, GazetteerError, Table};
-use crate::doc::{Form, Token};
+use crate::doc::{Form, Place, Token};
 use fst::raw::{Fst, Node, Output};
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
@@ -337,6 +338,16 @@ impl PlaceIndex {
         match r {
             PlaceRef::Builtin(i) => builtin_entry(i as usize),
             PlaceRef::Overlay(i) => PlaceEntry::from_line(&self.overlay_lines[i as usize]),
+        }
+    }
+
+    /// A document's place for entry `r`, without mentions yet. A built-in
+    /// entry's text is borrowed from the data compiled into the binary,
+    /// not copied; an entry added at run time is copied.
+    pub fn place(&self, r: PlaceRef) -> Place {
+        match r {
+            PlaceRef::Builtin(i) => place_of(builtin_entry(i as usize), Cow::Borrowed),
+            PlaceRef::Overlay(_) => place_of(self.entry(r), |s| Cow::Owned(s.to_string())),
         }
     }
 
@@ -905,6 +916,22 @@ fn builtin_entry(i: usize) -> PlaceEntry<'static> {
         lat: (flags & 1 != 0).then(|| f64_at(16)),
         lon: (flags & 2 != 0).then(|| f64_at(24)),
         population: u64::from_le_bytes(r[32..40].try_into().expect("8 bytes")),
+    }
+}
+
+/// The place of entry `e`, its text kept by `keep` (an empty country code
+/// or division is none).
+fn place_of<'g>(e: PlaceEntry<'g>, keep: impl Fn(&'g str) -> Cow<'static, str>) -> Place {
+    let keep_some = |s: &'g str| (!s.is_empty()).then(|| keep(s));
+    Place {
+        name: keep(e.name),
+        kind: keep(e.kind),
+        country_code: keep_some(e.country_code),
+        admin1: keep_some(e.admin1),
+        lat: e.lat,
+        lon: e.lon,
+        source: keep(e.id),
+        mentions: Vec::new(),
     }
 }
 

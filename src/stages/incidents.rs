@@ -1903,7 +1903,7 @@ fn nationality(doc: &Doc, span: Span) -> Option<String> {
         p.mentions
             .iter()
             .any(|m| m.form == Form::Demonym && span.contains(m.span))
-            .then(|| p.country_code.clone())
+            .then(|| p.country_code.as_deref().map(str::to_string))
             .flatten()
     })
 }
@@ -1984,7 +1984,7 @@ fn locate(doc: &Doc, inc: &mut Incident) {
                 score -= 1;
             }
             // A named place inside a country says more than the country.
-            score += match p.kind.as_str() {
+            score += match &*p.kind {
                 "city" | "town" | "village" | "admin1" | "admin2" | "feature" | "facility" => 2,
                 _ => 0,
             };
@@ -2034,22 +2034,22 @@ fn locate(doc: &Doc, inc: &mut Incident) {
         .iter()
         .any(|b| lower[i..].starts_with(b))
     });
-    let own = doc.places[pi].country_code.clone();
+    let own = doc.places[pi].country_code.as_deref();
     let country_code = if beside {
-        let others: Vec<&String> = doc
+        let others: Vec<&str> = doc
             .places
             .iter()
-            .filter(|p| p.kind == "country" && p.country_code != own)
+            .filter(|p| p.kind == "country" && p.country_code.as_deref() != own)
             .filter(|p| {
                 p.mentions.iter().any(|m| {
                     m.form != Form::Demonym && inc.evidence.iter().any(|e| e.contains(m.span))
                 })
             })
-            .filter_map(|p| p.country_code.as_ref())
+            .filter_map(|p| p.country_code.as_deref())
             .collect();
-        (others.len() == 1).then(|| others[0].clone())
+        (others.len() == 1).then(|| others[0].to_string())
     } else {
-        own
+        own.map(str::to_string)
     };
     inc.location = Some(IncidentLocation {
         span: phrase,

@@ -206,7 +206,7 @@ fn country_of_demonym(doc: &Doc, span: Span) -> Option<String> {
         p.mentions
             .iter()
             .any(|m| m.form == Form::Demonym && span.contains(m.span) && m.span.start == span.start)
-            .then(|| p.country_code.clone())
+            .then(|| p.country_code.as_deref().map(str::to_string))
             .flatten()
     })
 }
@@ -229,7 +229,7 @@ fn possessive_country(doc: &Doc, i: usize) -> Option<String> {
     }
     let p = place_at(doc, t[i - 3].span())?;
     (p.kind == "country")
-        .then(|| p.country_code.clone())
+        .then(|| p.country_code.as_deref().map(str::to_string))
         .flatten()
 }
 
@@ -365,7 +365,7 @@ fn national_forces(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
                 &format!("national:{}", text.to_lowercase()),
                 text,
                 kind,
-                p.country_code.clone(),
+                p.country_code.as_deref().map(str::to_string),
                 Mention {
                     span,
                     form: Form::Name,
@@ -525,7 +525,7 @@ fn rule_organizations(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut V
                 .count();
             // A place's own name ("West Bank") is the place.
             let is_place = doc.places.iter().any(|p| {
-                !matches!(p.kind.as_str(), "town" | "village")
+                !matches!(&*p.kind, "town" | "village")
                     && p.mentions
                         .iter()
                         .any(|m| m.span == span && m.form != Form::Demonym)
@@ -831,13 +831,11 @@ fn sports_teams(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
     // the United Kingdom included. Named features and structures ("Mount
     // Sinjar at the hands of") never play.
     let never_plays = |p: &crate::doc::Place| {
-        matches!(
-            p.kind.as_str(),
-            "country" | "region" | "feature" | "facility"
-        ) || p.kind == "admin1"
-            && p.admin1
-                .as_deref()
-                .is_some_and(|a| matches!(a, "GB-ENG" | "GB-SCT" | "GB-WLS" | "GB-NIR"))
+        matches!(&*p.kind, "country" | "region" | "feature" | "facility")
+            || p.kind == "admin1"
+                && p.admin1
+                    .as_deref()
+                    .is_some_and(|a| matches!(a, "GB-ENG" | "GB-SCT" | "GB-WLS" | "GB-NIR"))
     };
     // Without a place that could play (most stories), the words need not
     // be read at all.
@@ -942,7 +940,7 @@ fn sports_teams(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
                 &key,
                 name,
                 "other",
-                p.country_code.clone(),
+                p.country_code.as_deref().map(str::to_string),
                 Mention {
                     span: sp,
                     form: Form::Name,
@@ -1258,12 +1256,9 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     let t = &doc.tokens;
     // Countries and demonyms never start or extend a name.
     let blocking_places = || {
-        doc.places.iter().filter(|p| {
-            matches!(
-                p.kind.as_str(),
-                "country" | "region" | "feature" | "facility"
-            )
-        })
+        doc.places
+            .iter()
+            .filter(|p| matches!(&*p.kind, "country" | "region" | "feature" | "facility"))
     };
     let mut blocked: Vec<Span> = Vec::with_capacity(
         org_spans.len() + blocking_places().map(|p| p.mentions.len()).sum::<usize>(),
@@ -1418,7 +1413,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                         p.mentions.iter().any(|m| {
                             m.span.overlaps(span)
                                 && (m.form != Form::Alias
-                                    || matches!(p.kind.as_str(), "country" | "admin1" | "city"))
+                                    || matches!(&*p.kind, "country" | "admin1" | "city"))
                         })
                     }));
         if accept {
@@ -1948,7 +1943,7 @@ fn fill_role(doc: &Doc, p: &mut Person, ti: TitleInfo, role_span: Span) {
         .places
         .iter()
         .find(|pl| pl.kind == "country" && pl.mentions.iter().any(|m| role_span.contains(m.span)))
-        .and_then(|pl| pl.country_code.clone())
+        .and_then(|pl| pl.country_code.as_deref().map(str::to_string))
         .or_else(|| {
             p.organization
                 .and_then(|o| doc.organizations[o].country_code.clone())

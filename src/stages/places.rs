@@ -325,8 +325,10 @@ fn coordinates(doc: &mut Doc, gaz: &Gazetteer) {
             || COORDINATE_WORDS
                 .iter()
                 .any(|w| memchr::memmem::find(doc.lower.as_bytes(), w.as_bytes()).is_some()));
-    let pair_text = if pairs_possible { text } else { "" };
-    for c in DECIMAL_PAIR.captures_iter(pair_text) {
+    // (Not even over an empty text: a regex search sets up its captures
+    // and cache whatever the haystack.)
+    let pairs = pairs_possible.then(|| DECIMAL_PAIR.captures_iter(text));
+    for c in pairs.into_iter().flatten() {
         let m = c.get(0).expect("whole match");
         // Not part of a longer run of numbers ("1.234, 5.678, 9.012").
         let before = m.start().checked_sub(1).map(|k| bytes[k]);
@@ -393,19 +395,16 @@ fn coordinates(doc: &mut Doc, gaz: &Gazetteer) {
             .places
             .nearest(lat, lon)
             .filter(|&(_, km)| km <= 100.0)
-            .map(|(r, _)| gaz.places.entry(r));
+            .map(|(r, _)| gaz.places.place(r));
+        let (country_code, admin1) = near.map_or((None, None), |p| (p.country_code, p.admin1));
         doc.places.push(Place {
-            name: doc.slice(span).to_string(),
-            kind: "point".to_string(),
-            country_code: near
-                .as_ref()
-                .and_then(|e| (!e.country_code.is_empty()).then(|| e.country_code.to_string())),
-            admin1: near
-                .as_ref()
-                .and_then(|e| (!e.admin1.is_empty()).then(|| e.admin1.to_string())),
+            name: doc.slice(span).to_string().into(),
+            kind: "point".into(),
+            country_code,
+            admin1,
             lat: Some((lat * 1e6).round() / 1e6),
             lon: Some((lon * 1e6).round() / 1e6),
-            source: "text".to_string(),
+            source: "text".into(),
             mentions: vec![mention],
         });
     }
@@ -649,13 +648,13 @@ fn features(doc: &mut Doc, gaz: &Gazetteer) {
             continue;
         }
         doc.places.push(Place {
-            name,
-            kind: kind.to_string(),
+            name: name.into(),
+            kind: kind.to_string().into(),
             country_code,
             admin1: None,
             lat: None,
             lon: None,
-            source: "text".to_string(),
+            source: "text".into(),
             mentions: vec![mention],
         });
     }
@@ -1491,18 +1490,7 @@ fn resolve(doc: &mut Doc, gaz: &Gazetteer, scratch: &mut Scratch, focus: &Focus)
             };
             let (r, form) = best?;
             let ix = *index.entry(r).or_insert_with(|| {
-                let e = gaz.places.entry(r);
-                let none_if_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
-                places.push(Place {
-                    name: e.name.to_string(),
-                    kind: e.kind.to_string(),
-                    country_code: none_if_empty(e.country_code),
-                    admin1: none_if_empty(e.admin1),
-                    lat: e.lat,
-                    lon: e.lon,
-                    source: e.id.to_string(),
-                    mentions: Vec::new(),
-                });
+                places.push(gaz.places.place(r));
                 places.len() - 1
             });
             Some((ix, form))
