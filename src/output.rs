@@ -699,6 +699,11 @@ struct CompactStruct<'w> {
 impl serde::ser::SerializeStruct for CompactStruct<'_> {
     type Ok = ();
     type Error = serde_json::Error;
+    /// Always inlined into the derived `serialize` of each struct, where
+    /// the key is a constant and whether the field is the first is known:
+    /// the whole `,"key":` piece is then a constant, written by
+    /// [`put_key`] with one capacity check and no call.
+    #[inline(always)]
     fn serialize_field<T: ?Sized + Serialize>(
         &mut self,
         key: &'static str,
@@ -706,12 +711,7 @@ impl serde::ser::SerializeStruct for CompactStruct<'_> {
     ) -> Result<(), Self::Error> {
         // A field name is a Rust identifier: nothing in it needs escaping.
         debug_assert!(key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
-        if !std::mem::take(&mut self.first) {
-            self.out.push(b',');
-        }
-        self.out.push(b'"');
-        self.out.extend_from_slice(key.as_bytes());
-        self.out.extend_from_slice(b"\":");
+        put_key(self.out, key, std::mem::take(&mut self.first));
         value.serialize(Compact {
             out: &mut *self.out,
         })
@@ -720,6 +720,36 @@ impl serde::ser::SerializeStruct for CompactStruct<'_> {
         self.out.push(b'}');
         Ok(())
     }
+}
+
+/// Appends `"key":` to `out`, after a comma unless the field is the
+/// first. The piece is built in a fixed-size buffer that is appended whole
+/// and then cut to length: with `key` and `first` constants (where
+/// [`CompactStruct::serialize_field`] is inlined) that is a constant of a
+/// fixed size, copied by a few stores, not a `memcpy` call per key.
+#[inline(always)]
+fn put_key(out: &mut Vec<u8>, key: &str, first: bool) {
+    const WIDTH: usize = 32;
+    let key = key.as_bytes();
+    let comma = usize::from(!first);
+    let len = comma + key.len() + 3;
+    if len > WIDTH {
+        if !first {
+            out.push(b',');
+        }
+        out.push(b'"');
+        out.extend_from_slice(key);
+        out.extend_from_slice(b"\":");
+        return;
+    }
+    let mut piece = [0u8; WIDTH];
+    piece[0] = b',';
+    piece[comma] = b'"';
+    piece[comma + 1..len - 2].copy_from_slice(key);
+    piece[len - 2..len].copy_from_slice(b"\":");
+    let end = out.len() + len;
+    out.extend_from_slice(&piece);
+    out.truncate(end);
 }
 
 // The borrowed twins of the owned types above: same fields, same order,
