@@ -9,11 +9,14 @@
 //! computed eight ASCII bytes at a time), not by stepping through bytes:
 //! the word starts of 64 bytes are a few operations on one of its words.
 //! Most words begin no phrase: a 65,536-bit filter of the phrases' first
-//! words (hashed) rejects them with one memory read. The rest look their
-//! word up in a table of first words, open-addressed by that hash, and
-//! compare what follows the word with the tails of the phrases that begin
-//! with it, longest first, eight bytes at a time (so a frequent first word
-//! like "the", with several phrases, costs a few integer compares).
+//! words (hashed) rejects them with one memory read. A second filter, of
+//! each first word with the first bytes of what may follow it, rejects
+//! most of the rest ("the" not followed by any phrase's next word). The
+//! rest look their word up in a table of first words, open-addressed by
+//! that hash, and compare what follows the word with the tails of the
+//! phrases that begin with it, longest first, eight bytes at a time (so a
+//! frequent first word like "the", with several phrases, costs a few
+//! integer compares).
 //!
 //! The result is what a leftmost-longest Aho-Corasick scan of the whole
 //! text, filtered to word boundaries, gives — this module was one, until
@@ -74,6 +77,14 @@ pub struct PhraseIndex {
     tails: Vec<Tail>,
     /// Filter of the first words' hashes ([`filter_bit`]).
     first_words: Box<[u64; 1024]>,
+    /// Filter of what may follow a first word ([`follow_hash`]): the
+    /// [`PREFIX_LEN`]-byte prefix of each tail at least that long, and 0
+    /// for a group with shorter tails (which any text may follow). Most
+    /// first words the first filter lets through ("the", "national")
+    /// begin only longer phrases, and the bytes after them rule all of
+    /// those out: the word is then passed over without a probe of the
+    /// table.
+    follows: Box<[u64; 1024]>,
 }
 
 /// The phrases that begin with one first word.
@@ -196,10 +207,18 @@ impl PhraseIndex {
         };
         let mut by_first_word = vec![free; slots].into_boxed_slice();
         let mut first_words = Box::new([0u64; 1024]);
+        let mut follows = Box::new([0u64; 1024]);
         for (w, g) in &groups {
             let h = word_key(w.as_bytes(), 0, w.len()).0;
             let (word, bit) = filter_bit(h);
             first_words[word] |= bit;
+            let long = &tails[g.from as usize..g.short_from as usize];
+            let short = g.short_from < g.from + g.n;
+            let prefixes = long.iter().map(|t| t.head & MASKS[PREFIX_LEN]);
+            for prefix in prefixes.chain(short.then_some(0)) {
+                let (word, bit) = filter_bit(follow_hash(h, prefix));
+                follows[word] |= bit;
+            }
             let mut i = (h >> shift) as usize;
             while by_first_word[i].word_len != 0 {
                 i = (i + 1) & (slots - 1);
@@ -214,6 +233,7 @@ impl PhraseIndex {
             nonword,
             tails,
             first_words,
+            follows,
         }
     }
 
@@ -274,7 +294,7 @@ impl PhraseIndex {
                     None => word_head_in(bytes, i, end),
                 };
                 let h = word_hash(len, head);
-                if !self.may_be_first_word(h) {
+                if !self.may_be_first_word(h) || !self.may_follow(bytes, end, h) {
                     continue;
                 }
                 if let Some((e, ix)) = self.probe(bytes, i, end, h, head) {
@@ -371,6 +391,19 @@ impl PhraseIndex {
     fn may_be_first_word(&self, h: u64) -> bool {
         let (word, bit) = filter_bit(h);
         self.first_words[word] & bit != 0
+    }
+
+    /// Does the filter of what follows first words let the text after the
+    /// word of hash `h` that ends at `end` through: may a phrase that
+    /// begins with that word, if any, match here?
+    #[inline(always)]
+    fn may_follow(&self, bytes: &[u8], end: usize, h: u64) -> bool {
+        let after = load(bytes, end, (bytes.len() - end).min(PREFIX_LEN));
+        let test = |prefix| {
+            let (word, bit) = filter_bit(follow_hash(h, prefix));
+            self.follows[word] & bit != 0
+        };
+        test(after) || test(0)
     }
 
     /// [`PhraseIndex::at_word`] past the filter: the word's group in the
@@ -599,6 +632,14 @@ fn word_key(bytes: &[u8], start: usize, end: usize) -> (u64, u64) {
 #[inline(always)]
 fn filter_bit(h: u64) -> (usize, u64) {
     ((h >> 54) as usize, 1 << (h >> 48 & 63))
+}
+
+/// The hash in [`PhraseIndex::follows`] of a first word's [`word_key`]
+/// hash `h` and `prefix`, the [`PREFIX_LEN`] bytes after the word (as
+/// loaded by [`load`]; 0 stands for a short tail).
+#[inline(always)]
+fn follow_hash(h: u64, prefix: u64) -> u64 {
+    (h ^ prefix).wrapping_mul(GOLDEN)
 }
 
 /// Bytes of a tail's prefix in [`Group::prefixes`].
