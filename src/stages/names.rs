@@ -181,16 +181,14 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
     orgs.list
         .sort_by_key(|o| o.mentions.first().map_or(usize::MAX, |m| m.span.start));
     doc.organizations = orgs.list;
-    let org_spans: Vec<Span> = doc
-        .organizations
-        .iter()
-        .flat_map(|o| {
-            o.mentions
-                .iter()
-                .filter(|m| m.form != Form::Nominal)
-                .map(|m| m.span)
-        })
-        .collect();
+    let mut org_spans: Vec<Span> =
+        Vec::with_capacity(doc.organizations.iter().map(|o| o.mentions.len()).sum());
+    org_spans.extend(doc.organizations.iter().flat_map(|o| {
+        o.mentions
+            .iter()
+            .filter(|m| m.form != Form::Nominal)
+            .map(|m| m.span)
+    }));
     people(doc, gaz, &org_spans);
     let mut covered: Vec<Span> = org_spans;
     covered.extend(
@@ -1282,8 +1280,19 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         .map(|h| h.span.end)
         .collect();
     title_ends.sort_unstable();
-    let title_may_end_before =
-        |k: usize| k > 0 && title_ends.binary_search(&(t[k - 1].end as usize)).is_ok();
+    // The loop below asks about tokens in order (`k` never goes back): the
+    // ends before token `k - 1`'s are passed over once, not searched anew.
+    let mut ends_passed = 0;
+    let mut title_may_end_before = |k: usize| {
+        if k == 0 {
+            return false;
+        }
+        let end = t[k - 1].end as usize;
+        while title_ends.get(ends_passed).is_some_and(|&e| e < end) {
+            ends_passed += 1;
+        }
+        title_ends.get(ends_passed) == Some(&end)
+    };
     let mut found: Vec<(Span, Option<(TitleInfo, Span)>)> = listed
         .iter()
         .map(|(s, _)| {
@@ -1310,14 +1319,17 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         let mut e = k + 1;
         let mut words = 1;
         while e < t.len() && words < 5 {
-            let spaced =
-                |a: usize, b: usize| doc.text[t[a].end as usize..t[b].start as usize] == *" ";
+            // One space between tokens `a` and `b`.
+            let spaced = |a: usize, b: usize| {
+                t[b].start == t[a].end + 1 && doc.text.as_bytes()[t[a].end as usize] == b' '
+            };
             let joined = |a: usize, b: usize| t[a].end == t[b].start;
-            // "J." before another name word.
-            let w = t[e].text(doc.text);
+            // "J." before another name word. (The word is sliced out of the
+            // text only where its text is asked: most are name words.)
+            let w = || t[e].text(doc.text);
             if e + 2 < t.len()
                 && spaced(e - 1, e)
-                && w.len() == 1
+                && t[e].end - t[e].start == 1
                 && t[e].is(Token::UPPER)
                 && t[e + 1].text(doc.text) == "."
                 && joined(e, e + 1)
@@ -1331,7 +1343,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             // A nickname in quotes: Richard "Tex" Coe.
             if e + 3 < t.len()
                 && spaced(e - 1, e)
-                && matches!(w, "\"" | "\u{201c}")
+                && matches!(w(), "\"" | "\u{201c}")
                 && joined(e, e + 1)
                 && t[e + 1].is(Token::CAP)
                 && joined(e + 1, e + 2)
@@ -1352,7 +1364,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                 continue;
             }
             // "al-Assad", "bin Laden", "de Mistura".
-            if spaced(e - 1, e) && t[e].is(Token::LOWER) && is_name_particle(w) {
+            if spaced(e - 1, e) && t[e].is(Token::LOWER) && is_name_particle(w()) {
                 let n = if e + 2 < t.len()
                     && t[e + 1].text(doc.text) == "-"
                     && joined(e, e + 1)
@@ -1487,7 +1499,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         found.sort_by_key(|(s, _)| s.start);
     }
     // Appositions: "NAME, the ... TITLE," give the role.
-    let mut persons: Vec<Person> = Vec::new();
+    let mut persons: Vec<Person> = Vec::with_capacity(found.len());
     for (span, titled) in found {
         let row = listed
             .iter()
@@ -1548,8 +1560,9 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     }
     // Surnames alone ("Mujahid") are mentions of the full name. Each is
     // kept as (byte range of the person's name, person): the names are
-    // read in place, with no string copied per person.
-    let mut surnames: Vec<(Range<usize>, usize)> = Vec::new();
+    // read in place, with no string copied per person. Each person adds
+    // up to two, and the given names below up to one more.
+    let mut surnames: Vec<(Range<usize>, usize)> = Vec::with_capacity(3 * persons.len());
     for (i, p) in persons.iter().enumerate() {
         if !(p.name.contains(' ') || p.title.is_some() || single_names.contains(&p.name.as_str())) {
             continue;
@@ -1614,7 +1627,8 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             .filter(|(_, _, shared)| !shared)
             .map(|(r, i, _)| (r, i)),
     );
-    // By length (up to 63 bytes; longer ones share the last entry), the
+    // By length (modulo 64: a longer name shares the entry of its length
+    // less 64, and the comparison below tells them apart), the
     // first and the last bytes of the names (bit `b & 63`): every
     // capitalized word is looked for (every word of capitals copy), and one
     // whose length and first letter no name has together is passed over
@@ -1629,9 +1643,9 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     for (r, i) in &surnames {
         if !r.is_empty() {
             let name = persons[*i].name.as_bytes();
-            lens |= 1 << r.len().min(63);
-            firsts_by_len[r.len().min(63)] |= byte_bit(name[r.start]);
-            lasts_by_len[r.len().min(63)] |= byte_bit(name[r.end - 1]);
+            lens |= 1 << (r.len() & 63);
+            firsts_by_len[r.len() & 63] |= byte_bit(name[r.start]);
+            lasts_by_len[r.len() & 63] |= byte_bit(name[r.end - 1]);
         }
     }
     let bytes = doc.text.as_bytes();
@@ -1639,7 +1653,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     let words: &[Token] = if surnames.is_empty() { &[] } else { t };
     for tok in words {
         let (start, end) = (tok.start as usize, tok.end as usize);
-        let len = (end - start).min(63);
+        let len = (end - start) & 63;
         if lens & (1 << len) == 0
             || !tok.is(Token::CAP)
             || firsts_by_len[len] & byte_bit(bytes[start]) == 0
@@ -1651,12 +1665,13 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         let sp = tok.span();
         let found = surnames
             .iter()
-            .position(|(r, i)| persons[*i].name.as_bytes()[r.clone()] == *s);
+            .position(|(r, i)| r.len() == s.len() && persons[*i].name.as_bytes()[r.clone()] == *s);
         if let Some(ix) = found {
             let i = surnames[ix].1;
-            let inside = persons
-                .iter()
-                .any(|p| p.mentions.iter().any(|m| m.span.overlaps(sp)));
+            // Most such words are inside a mention of the very person they
+            // name ("Coe" of "Richard Coe"): those are asked first.
+            let in_mention = |p: &Person| p.mentions.iter().any(|m| m.span.overlaps(sp));
+            let inside = in_mention(&persons[i]) || persons.iter().any(in_mention);
             let place = ix >= n_surnames
                 && doc
                     .places
