@@ -1651,6 +1651,23 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     let bytes = doc.text.as_bytes();
     // Without such names there is nothing to look for.
     let words: &[Token] = if surnames.is_empty() { &[] } else { t };
+    // A word inside a blocked span or a person's mention is no new
+    // mention (most words that match are in the very name they match:
+    // "Coe" of "Richard Coe"). Those spans, sorted by start, are walked
+    // along with the tokens: `reach` is the furthest end of those that
+    // start before the token ends, and the token lies in one of them if
+    // and only if it reaches past the token's start. (The mentions added
+    // below are earlier tokens, which never overlap a later one.)
+    let mut taken = blocked;
+    if !words.is_empty() {
+        taken.extend(
+            persons
+                .iter()
+                .flat_map(|p| p.mentions.iter().map(|m| m.span)),
+        );
+        taken.sort_unstable_by_key(|s| s.start);
+    }
+    let (mut passed, mut reach) = (0, 0);
     for tok in words {
         let (start, end) = (tok.start as usize, tok.end as usize);
         let len = (end - start) & 63;
@@ -1661,6 +1678,13 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         {
             continue;
         }
+        while let Some(s) = taken.get(passed).filter(|s| s.start < end) {
+            reach = reach.max(s.end);
+            passed += 1;
+        }
+        if reach > start {
+            continue;
+        }
         let s = &bytes[start..end];
         let sp = tok.span();
         let found = surnames
@@ -1668,16 +1692,12 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             .position(|(r, i)| r.len() == s.len() && persons[*i].name.as_bytes()[r.clone()] == *s);
         if let Some(ix) = found {
             let i = surnames[ix].1;
-            // Most such words are inside a mention of the very person they
-            // name ("Coe" of "Richard Coe"): those are asked first.
-            let in_mention = |p: &Person| p.mentions.iter().any(|m| m.span.overlaps(sp));
-            let inside = in_mention(&persons[i]) || persons.iter().any(in_mention);
             let place = ix >= n_surnames
                 && doc
                     .places
                     .iter()
                     .any(|p| p.mentions.iter().any(|m| m.span.overlaps(sp)));
-            if !inside && !place && !blocked.iter().any(|b| b.overlaps(sp)) {
+            if !place {
                 persons[i].mentions.push(Mention {
                     span: sp,
                     form: Form::Name,
