@@ -11,6 +11,7 @@
 //! [`CharIndex`], which is the identity for ASCII text.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::ops::Range;
 
 /// A half-open byte range into the story text.
@@ -351,7 +352,13 @@ impl<'t> Doc<'t> {
         Doc {
             id: id.into(),
             text,
-            lower: text.to_ascii_lowercase(),
+            lower: {
+                let mut lower = Spare::take(|s| &mut s.lower);
+                lower.clear();
+                lower.push_str(text);
+                lower.make_ascii_lowercase();
+                lower
+            },
             all_caps: false,
             hard_wrapped: false,
             reference_date: None,
@@ -406,6 +413,61 @@ impl<'t> Doc<'t> {
     }
 }
 
+/// The per-token buffers of a thread's last document, kept for its next:
+/// a story needs a dozen kilobytes of them (tokens, lexemes, the lowercase
+/// text), and allocating and freeing blocks that size for every story sends
+/// the allocator to its slow paths (large-bin searches and consolidation),
+/// a cost the stages' own work does not need. A document takes them in
+/// [`Doc::new`] and the stages that fill them ([`tokenize`], the lookup
+/// stage's [`Gazetteer::lexemes`]); its drop gives them back. Each buffer
+/// is cleared by whoever takes it.
+///
+/// [`tokenize`]: crate::stages::tokenize::tokenize
+/// [`Gazetteer::lexemes`]: crate::gazetteer::Gazetteer::lexemes
+#[derive(Default)]
+pub(crate) struct Spare {
+    pub(crate) lower: String,
+    pub(crate) tokens: Vec<Token>,
+    pub(crate) lexemes: Vec<crate::gazetteer::Lexeme>,
+    pub(crate) open_words: Vec<u32>,
+    pub(crate) name_cases: Vec<u8>,
+}
+
+thread_local! {
+    static SPARE: RefCell<Spare> = RefCell::new(Spare::default());
+}
+
+impl Spare {
+    /// Buffers of stories longer than this are freed, not kept: one huge
+    /// input must not leave its thread holding memory in proportion.
+    const MAX_TEXT: usize = 1 << 20;
+
+    /// The thread's spare buffer that `pick` chooses, as it was left (not
+    /// cleared); an empty one when there is none.
+    pub(crate) fn take<T: Default>(pick: impl FnOnce(&mut Spare) -> &mut T) -> T {
+        SPARE
+            .try_with(|s| std::mem::take(pick(&mut s.borrow_mut())))
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Doc<'_> {
+    fn drop(&mut self) {
+        if self.text.len() > Spare::MAX_TEXT {
+            return;
+        }
+        // (Not at all while the thread is exiting.)
+        let _ = SPARE.try_with(|s| {
+            let s = &mut *s.borrow_mut();
+            std::mem::swap(&mut s.lower, &mut self.lower);
+            std::mem::swap(&mut s.tokens, &mut self.tokens);
+            std::mem::swap(&mut s.lexemes, &mut self.lexemes);
+            std::mem::swap(&mut s.open_words, &mut self.word_tally.open_words);
+            std::mem::swap(&mut s.name_cases, &mut self.word_tally.name_cases);
+        });
+    }
+}
+
 /// Converts byte offsets to character offsets (Unicode scalar values).
 ///
 /// For ASCII text this is the identity and costs nothing; otherwise it
@@ -449,6 +511,27 @@ pub fn one_space(gap: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A document takes the buffers a longer one left behind ([`Spare`]):
+    /// it must read nothing of them. The same story processed by a fresh
+    /// thread, with no spare buffers, gives the same document.
+    #[test]
+    fn a_document_after_a_longer_one_owes_it_nothing() {
+        let pipeline = crate::Pipeline::new().expect("built-in gazetteers");
+        let long = include_str!("../fixtures/tajik-border.txt");
+        let short = "KABUL, March 3 (Reuters) - A bomb killed two people near \
+                     the Interior Ministry in Kabul on Tuesday, police said.";
+        let fresh = {
+            let pipeline = pipeline.clone();
+            std::thread::spawn(move || format!("{:?}", pipeline.process("s", short)))
+                .join()
+                .expect("thread")
+        };
+        drop(pipeline.process("l", long));
+        let after = format!("{:?}", pipeline.process("s", short));
+        assert!(after.contains("Kabul") && after.contains("Interior Ministry"));
+        assert_eq!(after, fresh);
+    }
 
     #[test]
     fn char_index_counts_scalars() {

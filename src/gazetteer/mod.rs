@@ -17,7 +17,7 @@ pub mod phrases;
 pub mod places;
 pub mod table;
 
-use crate::doc::{Form, Token};
+use crate::doc::{Form, Spare, Token};
 pub(crate) use lexicon::{short_key_in, short_word_key};
 pub use lexicon::{AfterFirst, FirstWalk, Lexeme};
 pub use phrases::{ListKind, PhraseHit, PhraseIndex};
@@ -729,14 +729,20 @@ impl Gazetteer {
             // Every token's lexeme is written once, as unknown, and a wanted
             // word's copied over it from the table: a lexeme chosen between
             // the two and then pushed is copied twice, by way of the stack.
-            let mut lexemes = vec![Lexeme::UNKNOWN; tokens.len()];
+            let mut lexemes = Spare::take(|s| &mut s.lexemes);
+            lexemes.clear();
+            lexemes.resize(tokens.len(), Lexeme::UNKNOWN);
             // The open words are written at `open[n]` for every token, and
             // `n` moves on past the open ones: no branch a token.
-            let mut open = vec![0u32; tokens.len()];
+            let mut open = Spare::take(|s| &mut s.open_words);
+            open.clear();
+            open.resize(tokens.len(), 0);
             let mut n = 0;
             // The cases each word may be a name word in, one byte a token
             // (and 0 up to a multiple of eight).
-            let mut cases = vec![0u8; tokens.len().next_multiple_of(8)];
+            let mut cases = Spare::take(|s| &mut s.name_cases);
+            cases.clear();
+            cases.resize(tokens.len().next_multiple_of(8), 0);
             // Sports words, counted by [`SPORTS_COUNTS`]: sports in the low
             // half, strong in the high.
             let mut sports = 0u64;

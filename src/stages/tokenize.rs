@@ -33,7 +33,7 @@
 //! is digits with inner separators (`15,000`, `1996-08-30`, `3.5`); every
 //! other non-space character is a one-character punctuation token.
 
-use crate::doc::{Doc, Token, TokenKind};
+use crate::doc::{Doc, Spare, Token, TokenKind};
 use crate::stages::sentences::LineTally;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -109,7 +109,9 @@ pub fn run(doc: &mut Doc) {
 /// and whether it is hard-wrapped ([`LineTally`]).
 pub fn tokenize(text: &str) -> (Vec<Token>, bool, bool) {
     // Wire copy averages a little over five bytes a token.
-    let mut tokens = Vec::with_capacity(text.len() / 4 + 1);
+    let mut tokens = Spare::take(|s| &mut s.tokens);
+    tokens.clear();
+    tokens.reserve(text.len() / 4 + 1);
     let mut at = Cursor {
         i: 0,
         // The start of the text counts as a paragraph start.
