@@ -289,9 +289,10 @@ impl StoryView<'_> {
     ///
     /// serde_json escapes every object key as it escapes a value, byte by
     /// byte; here keys, the structs' own field names, are copied as they
-    /// are, and so is a value with nothing to escape (most of them, found
-    /// eight bytes at a time); serde_json writes the rest. Keys are more
-    /// than half of the strings a story writes.
+    /// are, and so is a value with nothing to escape (most of them, tested
+    /// a word at a time and, when short, copied without a `memcpy` call);
+    /// serde_json writes the rest. Keys are more than half of the strings a
+    /// story writes.
     pub fn write_compact(&self, out: &mut Vec<u8>) {
         self.serialize(Compact { out })
             .expect("a story view serializes into memory");
@@ -501,28 +502,99 @@ impl Compact<'_> {
     }
 }
 
-/// Whether JSON escapes anything in `s`: a control character, `"` or `\\`
-/// (what serde_json escapes). Tested eight bytes at a time, as most values
-/// need nothing and are then copied whole, not byte by byte.
-fn needs_escape(s: &[u8]) -> bool {
+/// Whether JSON escapes any byte of `w`: a control character, `"` or
+/// `\\` (what serde_json escapes).
+fn escapes(w: u64) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // A byte of `w` below `n` (n <= 0x80) sets its high bit here; a word
     // without one sets none.
     let below = |w: u64, n: u64| w.wrapping_sub(ONES * n) & !w & HIGH;
-    let escapes = |word: &[u8]| {
-        let w = u64::from_le_bytes(word.try_into().expect("8 bytes"));
-        below(w, 0x20)
-            | below(w ^ (ONES * u64::from(b'"')), 1)
-            | below(w ^ (ONES * u64::from(b'\\')), 1)
-            != 0
-    };
+    below(w, 0x20)
+        | below(w ^ (ONES * u64::from(b'"')), 1)
+        | below(w ^ (ONES * u64::from(b'\\')), 1)
+        != 0
+}
+
+/// Whether JSON escapes anything in `s`, tested eight bytes at a time, as
+/// most values need nothing and are then copied whole, not byte by byte.
+fn needs_escape(s: &[u8]) -> bool {
+    let word = |w: &[u8]| escapes(u64::from_le_bytes(w.try_into().expect("8 bytes")));
     if s.len() < 8 {
         return s.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
     }
     // The last eight bytes, overlapping the last whole word, end the test.
-    s.chunks_exact(8).any(escapes) || escapes(&s[s.len() - 8..])
+    s.chunks_exact(8).any(word) || word(&s[s.len() - 8..])
 }
+
+/// Appends `s` to `out` in double quotes and returns true, unless JSON
+/// escapes something in it: then it writes nothing and returns false.
+///
+/// Up to [`SHORT`] bytes (most values: names, mention texts, ids) take no
+/// loop and no `memcpy` call: the two ends of `s` are read as words of a
+/// fixed width (4, 8 or 16 bytes, overlapping when `s` is not twice as
+/// long), tested for escapes, and stored into a fixed-size buffer of
+/// quotes, which is appended whole and cut to length, as [`put_key`] does
+/// with keys: one capacity check for the quotes and the text.
+#[inline(always)]
+fn put_plain_str(out: &mut Vec<u8>, s: &[u8]) -> bool {
+    let n = s.len();
+    if n > SHORT {
+        if needs_escape(s) {
+            return false;
+        }
+        out.reserve(n + 2);
+        out.push(b'"');
+        out.extend_from_slice(s);
+        out.push(b'"');
+        return true;
+    }
+    let mut piece = [b'"'; SHORT + 2];
+    // The first and the last `W` bytes of `s` (8 <= W <= n), as words.
+    fn ends<const W: usize>(piece: &mut [u8; SHORT + 2], s: &[u8]) -> bool {
+        let n = s.len();
+        piece[1..=W].copy_from_slice(&s[..W]);
+        piece[n + 1 - W..=n].copy_from_slice(&s[n - W..]);
+        s[..W]
+            .chunks_exact(8)
+            .chain(s[n - W..].chunks_exact(8))
+            .any(|w| escapes(u64::from_le_bytes(w.try_into().expect("8 bytes"))))
+    }
+    let escaped = match n {
+        0 => false,
+        1..=7 => {
+            // Two overlapping halves of up to four bytes, or for 1..=3
+            // bytes the first, middle and last (repeats test alike).
+            let (head, tail) = if n >= 4 {
+                let head: [u8; 4] = s[..4].try_into().expect("4 bytes");
+                let tail: [u8; 4] = s[n - 4..].try_into().expect("4 bytes");
+                piece[1..5].copy_from_slice(&head);
+                piece[n - 3..=n].copy_from_slice(&tail);
+                (head, tail)
+            } else {
+                let (a, m, z) = (s[0], s[n / 2], s[n - 1]);
+                piece[1] = a;
+                piece[1 + n / 2] = m;
+                piece[n] = z;
+                ([a, m, z, a], [a; 4])
+            };
+            escapes(u64::from(u32::from_le_bytes(head)) | u64::from(u32::from_le_bytes(tail)) << 32)
+        }
+        8..=15 => ends::<8>(&mut piece, s),
+        _ => ends::<16>(&mut piece, s),
+    };
+    if escaped {
+        return false;
+    }
+    // The closing quote is the buffer's own, just past `s`.
+    let end = out.len() + n + 2;
+    out.extend_from_slice(&piece);
+    out.truncate(end);
+    true
+}
+
+/// The longest value [`put_plain_str`] copies without a loop or a `memcpy` call.
+const SHORT: usize = 30;
 
 type Unsupported = serde::ser::Impossible<(), serde_json::Error>;
 
@@ -576,13 +648,10 @@ impl<'w> Serializer for Compact<'w> {
         self.json().serialize_char(v)
     }
     fn serialize_str(mut self, v: &str) -> Result<(), Self::Error> {
-        if needs_escape(v.as_bytes()) {
-            return self.json().serialize_str(v);
+        if put_plain_str(self.out, v.as_bytes()) {
+            return Ok(());
         }
-        self.out.push(b'"');
-        self.out.extend_from_slice(v.as_bytes());
-        self.out.push(b'"');
-        Ok(())
+        self.json().serialize_str(v)
     }
     fn serialize_bytes(self, _: &[u8]) -> Result<(), Self::Error> {
         Err(Self::unsupported())
@@ -1014,14 +1083,23 @@ mod tests {
 
     #[test]
     fn needs_escape_finds_what_serde_json_escapes() {
-        for len in 0..20 {
+        for len in 0..40 {
             for at in 0..len {
                 for b in 0..=255u8 {
-                    let mut s = vec![b'a'; len];
+                    let mut s: Vec<u8> = (0..len).map(|i| b'a' + i as u8 % 26).collect();
                     s[at] = b;
                     let escaped = serde_json::to_string(&char::from(b).to_string()).unwrap();
                     let plain = escaped.len() == char::from(b).len_utf8() + 2;
                     assert_eq!(needs_escape(&s), !plain, "byte {b} at {at} of {len}");
+                    // `put_plain_str` writes a plain `s` quoted, after what is there.
+                    let mut out = b"x".to_vec();
+                    assert_eq!(
+                        put_plain_str(&mut out, &s),
+                        plain,
+                        "byte {b} at {at} of {len}"
+                    );
+                    let want = [&b"x\""[..], &s, b"\""].concat();
+                    assert_eq!(out, if plain { want } else { b"x".to_vec() });
                 }
             }
         }
