@@ -510,22 +510,26 @@ fn hits_among<'a>(
     list: ListKind,
     span: Span,
 ) -> impl Iterator<Item = &'a PhraseHit> {
-    // The list test, cheap and failed by most hits, is a filter of its
-    // own so that it is inlined; the rest is a call for the few left.
-    hits.iter()
-        .filter(move |h| h.list == list)
-        .filter(move |h| {
-            span.contains(h.span)
-                && (doc.all_caps
-                || list == ListKind::Trigger
-                || !doc.text[h.span.range()].starts_with(|c: char| c.is_uppercase())
-                // Weapons written as acronyms: "RPG", "AK-47", "IED".
-                || list == ListKind::Weapon
-                    && !doc.text[h.span.range()].contains(|c: char| c.is_lowercase())
-                || doc
-                    .token_starting_at(h.span.start)
-                    .is_some_and(|k| is_start(doc, k)))
-        })
+    // The list and span tests, cheap and all most hits are asked, are
+    // inlined; the case of the words is a call for the few left.
+    hits.iter().filter(move |h| {
+        h.list == list
+            && span.contains(h.span)
+            && (doc.all_caps || list == ListKind::Trigger || common_case(doc, h))
+    })
+}
+
+/// Is the hit `h` of a common-noun list written as a common noun: in
+/// lowercase, at the start of a sentence, or (a weapon) as an acronym?
+#[inline(never)]
+fn common_case(doc: &Doc, h: &PhraseHit) -> bool {
+    !doc.text[h.span.range()].starts_with(|c: char| c.is_uppercase())
+        // Weapons written as acronyms: "RPG", "AK-47", "IED".
+        || h.list == ListKind::Weapon
+            && !doc.text[h.span.range()].contains(|c: char| c.is_lowercase())
+        || doc
+            .token_starting_at(h.span.start)
+            .is_some_and(|k| is_start(doc, k))
 }
 
 /// The phrase hits that start inside `span`, of every list: hits are
