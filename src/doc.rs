@@ -185,29 +185,39 @@ pub struct Place {
 }
 
 /// A resolved organization.
+///
+/// Its text fields are `Cow`s, as [`Place`]'s are: a listed
+/// organization's names, kind and country borrow the built-in list's row,
+/// a kind found by the rules is a string literal and a country a place's
+/// code, so most of them cost no copy per story; a name as the story
+/// spells it is owned.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Organization {
     /// The name as the story gives it.
-    pub name: String,
+    pub name: Cow<'static, str>,
     /// The curated list's name for it, when it comes from the list.
-    pub canonical: Option<String>,
-    pub kind: String,
-    pub country_code: Option<String>,
+    pub canonical: Option<Cow<'static, str>>,
+    pub kind: Cow<'static, str>,
+    pub country_code: Option<Cow<'static, str>>,
     pub mentions: Vec<Mention>,
 }
 
 /// A named person.
+///
+/// Its text fields are `Cow`s, as [`Organization`]'s are: a listed
+/// person's names, a title and a country borrow the built-in lists' rows
+/// (or a place's code); a name or role as the story spells it is owned.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Person {
     /// The fullest name the story gives.
-    pub name: String,
+    pub name: Cow<'static, str>,
     /// The list's name for a well-known person.
-    pub canonical: Option<String>,
-    pub title: Option<String>,
+    pub canonical: Option<Cow<'static, str>>,
+    pub title: Option<Cow<'static, str>>,
     pub role: Option<String>,
     /// Index into `Doc::organizations`.
     pub organization: Option<usize>,
-    pub country_code: Option<String>,
+    pub country_code: Option<Cow<'static, str>>,
     pub official: bool,
     pub mentions: Vec<Mention>,
 }

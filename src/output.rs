@@ -1024,7 +1024,7 @@ mod tests {
         }];
         doc.people = (0..12)
             .map(|i| Person {
-                name: format!("Zabihullah Mujahid {i}"),
+                name: format!("Zabihullah Mujahid {i}").into(),
                 canonical: (i == 0).then(|| "Zabihullah Mujahid".into()),
                 title: Some("spokesman".into()),
                 role: None,

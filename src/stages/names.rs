@@ -24,11 +24,13 @@
 //! country are read from the descriptor.
 
 use crate::doc::{one_space, Doc, Form, Mention, Organization, Person, Span, Token, TokenKind};
+use crate::gazetteer::table::Row;
 use crate::gazetteer::{
     short_key_in, short_word_key, Gazetteer, Lexeme, ListKind, NameKey, COMMON_BIT, GENDER_BITS,
     NAME_FLAGS_BY_BITS, NAME_START, SPORTS_BIT, SPORTS_WORDS, STRONG_SPORTS_WORDS,
 };
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -126,24 +128,54 @@ impl WordSet {
     }
 }
 
-struct Orgs {
-    list: Vec<Organization>,
-    by_key: FxHashMap<String, usize>,
+/// The namespace of an organization's key: the names of the list and of
+/// the rules share one ("Foreign Ministry" found by both is one
+/// organization); the others key what their rule found.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OrgKey {
+    Name,
+    National,
+    Acronym,
+    Noun,
+    Team,
 }
 
-impl Orgs {
-    fn add(&mut self, key: &str, name: &str, kind: &str, cc: Option<String>, m: Mention) -> usize {
-        let ix = match self.by_key.get(key) {
-            Some(&ix) => ix,
+/// The story's organizations as they are found, each with its key.
+///
+/// The keys are looked up by a linear search: a story names few
+/// organizations, and the key's text is borrowed from the story, the lists
+/// or the places, so a mention builds no string to look up (where a map
+/// of owned keys built one per mention and kept one per organization).
+struct Orgs<'d> {
+    list: Vec<Organization>,
+    /// `list[i]`'s key.
+    keys: Vec<(OrgKey, Cow<'d, str>)>,
+}
+
+impl<'d> Orgs<'d> {
+    /// The organization of key `(ns, key)`, made of `name` and `kind` if
+    /// it is new (`name` is called only then: the name of one found in the
+    /// text is copied once), given mention `m` unless one of its mentions
+    /// overlaps it. A country fills a missing one.
+    fn add(
+        &mut self,
+        (ns, key): (OrgKey, Cow<'d, str>),
+        name: impl FnOnce() -> Cow<'static, str>,
+        kind: Cow<'static, str>,
+        cc: Option<Cow<'static, str>>,
+        m: Mention,
+    ) -> usize {
+        let ix = match self.keys.iter().position(|(n, k)| *n == ns && *k == key) {
+            Some(ix) => ix,
             None => {
                 self.list.push(Organization {
-                    name: name.to_string(),
+                    name: name(),
                     canonical: None,
-                    kind: kind.to_string(),
+                    kind,
                     country_code: cc.clone(),
                     mentions: Vec::new(),
                 });
-                self.by_key.insert(key.to_string(), self.list.len() - 1);
+                self.keys.push((ns, key));
                 self.list.len() - 1
             }
         };
@@ -158,29 +190,44 @@ impl Orgs {
     }
 }
 
+/// Field `i` of a list's row: a built-in list's is borrowed from the
+/// binary (see [`Row::fields`]), so this copies nothing.
+fn field(r: &Row, i: usize) -> Cow<'static, str> {
+    r.fields[i].clone()
+}
+
+/// Text of the story as a field of its own.
+fn owned(s: &str) -> Cow<'static, str> {
+    Cow::Owned(s.to_string())
+}
+
 pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
     let mut orgs = Orgs {
         list: Vec::new(),
-        by_key: FxHashMap::default(),
+        keys: Vec::new(),
     };
     let mut taken: Vec<Span> = Vec::new();
-    list_organizations(doc, gaz, &mut orgs, &mut taken);
-    rule_organizations(doc, gaz, &mut orgs, &mut taken);
-    acronyms(doc, &mut orgs, &mut taken);
-    national_forces(doc, &mut orgs, &mut taken);
-    agency(doc, gaz, &mut orgs);
-    bare_acronyms(doc, gaz, &mut orgs, &mut taken);
-    bare_org_nouns(doc, gaz, &mut orgs, &mut taken);
-    sports_teams(doc, &mut orgs, &mut taken);
-    nominals(doc, gaz, &mut orgs);
-    for o in &mut orgs.list {
+    {
+        let doc: &Doc = doc;
+        list_organizations(doc, gaz, &mut orgs, &mut taken);
+        rule_organizations(doc, gaz, &mut orgs, &mut taken);
+        acronyms(doc, &mut orgs, &mut taken);
+        national_forces(doc, &mut orgs, &mut taken);
+        agency(doc, gaz, &mut orgs);
+        bare_acronyms(doc, gaz, &mut orgs, &mut taken);
+        bare_org_nouns(doc, gaz, &mut orgs, &mut taken);
+        sports_teams(doc, &mut orgs, &mut taken);
+        nominals(doc, gaz, &mut orgs);
+    }
+    // The keys borrow the story: only the list goes on.
+    let mut list = orgs.list;
+    for o in &mut list {
         o.mentions.sort_by_key(|m| m.span.start);
         story_name(doc, &mut o.name, o.canonical.as_deref(), &o.mentions);
     }
     // Order organizations by first mention.
-    orgs.list
-        .sort_by_key(|o| o.mentions.first().map_or(usize::MAX, |m| m.span.start));
-    doc.organizations = orgs.list;
+    list.sort_by_key(|o| o.mentions.first().map_or(usize::MAX, |m| m.span.start));
+    doc.organizations = list;
     let mut org_spans: Vec<Span> =
         Vec::with_capacity(doc.organizations.iter().map(|o| o.mentions.len()).sum());
     org_spans.extend(doc.organizations.iter().flat_map(|o| {
@@ -199,12 +246,12 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
     drop_covered_places(doc, &mut covered);
 }
 
-fn country_of_demonym(doc: &Doc, span: Span) -> Option<String> {
+fn country_of_demonym(doc: &Doc, span: Span) -> Option<Cow<'static, str>> {
     doc.places.iter().find_map(|p| {
         p.mentions
             .iter()
             .any(|m| m.form == Form::Demonym && span.contains(m.span) && m.span.start == span.start)
-            .then(|| p.country_code.as_deref().map(str::to_string))
+            .then(|| p.country_code.clone())
             .flatten()
     })
 }
@@ -216,7 +263,7 @@ fn place_at<'d>(doc: &'d Doc, span: Span) -> Option<&'d crate::doc::Place> {
 }
 
 /// A country named in the possessive right before token `i` ("Tajikistan’s").
-fn possessive_country(doc: &Doc, i: usize) -> Option<String> {
+fn possessive_country(doc: &Doc, i: usize) -> Option<Cow<'static, str>> {
     if i < 3 {
         return None;
     }
@@ -227,19 +274,23 @@ fn possessive_country(doc: &Doc, i: usize) -> Option<String> {
     }
     let p = place_at(doc, t[i - 3].span())?;
     (p.kind == "country")
-        .then(|| p.country_code.as_deref().map(str::to_string))
+        .then(|| p.country_code.clone())
         .flatten()
 }
 
-fn list_organizations(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut Vec<Span>) {
+fn list_organizations<'d>(
+    doc: &'d Doc,
+    gaz: &'d Gazetteer,
+    orgs: &mut Orgs<'d>,
+    taken: &mut Vec<Span>,
+) {
     for hit in doc
         .phrases
         .iter()
         .filter(|h| h.list == ListKind::Organization)
     {
         let row = gaz.row(hit);
-        let (name, canonical, kind, cc, form) =
-            (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
+        let (name, canonical, cc, form) = (row.get(0), row.get(1), row.get(3), row.get(4));
         let text = doc.slice(hit.span);
         // "the Associated Press" for the listed "The Associated Press".
         let mut span = hit.span;
@@ -262,18 +313,18 @@ fn list_organizations(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut V
             continue;
         }
         let form = Form::parse(form).unwrap_or(Form::Name);
-        let cc = (!cc.is_empty()).then(|| cc.to_string());
+        let cc = (!cc.is_empty()).then(|| field(row, 3));
         let ix = orgs.add(
-            canonical,
-            canonical,
-            kind,
+            (OrgKey::Name, Cow::Borrowed(canonical)),
+            || field(row, 1),
+            field(row, 2),
             cc,
             Mention {
                 span: hit.span,
                 form,
             },
         );
-        orgs.list[ix].canonical = Some(canonical.to_string());
+        orgs.list[ix].canonical = Some(field(row, 1));
         taken.push(hit.span);
     }
 }
@@ -283,7 +334,7 @@ fn list_organizations(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut V
 /// police". The country comes from the demonym; words in capitals are left
 /// to the name rules. "The Afghan government" stays a reference to the
 /// country, as in the founding fixture and CoNLL.
-fn national_forces(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
+fn national_forces<'d>(doc: &'d Doc, orgs: &mut Orgs<'d>, taken: &mut Vec<Span>) {
     let t = &doc.tokens;
     for p in &doc.places {
         if p.kind != "country" {
@@ -359,11 +410,18 @@ fn national_forces(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
                 continue;
             }
             let text = doc.slice(span);
+            // The key is the name in lowercase: `doc.lower` holds it for
+            // ASCII text.
+            let key = if text.is_ascii() {
+                Cow::Borrowed(&doc.lower[span.range()])
+            } else {
+                Cow::Owned(text.to_lowercase())
+            };
             orgs.add(
-                &format!("national:{}", text.to_lowercase()),
-                text,
-                kind,
-                p.country_code.as_deref().map(str::to_string),
+                (OrgKey::National, key),
+                || owned(text),
+                Cow::Borrowed(kind),
+                p.country_code.clone(),
                 Mention {
                     span,
                     form: Form::Name,
@@ -400,7 +458,12 @@ fn org_noun_kind<'g>(gaz: &'g Gazetteer, word: &str) -> Option<&'g str> {
 /// ("Tunisia and the Palestinian Authority"). A name ends at its head noun
 /// or runs on through "of"/"for" ("Bank of England"), never into a date
 /// ("Treasury Department on Wednesday").
-fn rule_organizations(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut Vec<Span>) {
+fn rule_organizations<'d>(
+    doc: &'d Doc,
+    gaz: &'d Gazetteer,
+    orgs: &mut Orgs<'d>,
+    taken: &mut Vec<Span>,
+) {
     if doc.all_caps {
         return;
     }
@@ -531,20 +594,22 @@ fn rule_organizations(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut V
             if words < 2 || is_place || taken.iter().any(|s| s.overlaps(span)) {
                 continue;
             }
-            let mut kind = org_noun_kind(gaz, t[h].text(doc.text)).unwrap_or("other");
+            let kind = org_noun_kind(gaz, t[h].text(doc.text)).unwrap_or("other");
             let name = doc.slice(span);
             // "National Security Committee", "Intelligence Directorate":
             // a government body named for security is a security service.
-            if kind == "government"
+            let kind = if kind == "government"
                 && !name.contains("Council")
                 && (name.contains("Security") || name.contains("Intelligence"))
             {
-                kind = "security";
-            }
+                Cow::Borrowed("security")
+            } else {
+                owned(kind)
+            };
             let cc = country_of_demonym(doc, span).or_else(|| possessive_country(doc, a));
             orgs.add(
-                name,
-                name,
+                (OrgKey::Name, Cow::Borrowed(name)),
+                || owned(name),
                 kind,
                 cc,
                 Mention {
@@ -638,7 +703,7 @@ const NOT_ORG_ACRONYMS: &[&str] = &[
 /// "LIFFE", "the EOE") is an organization far more often than anything
 /// else: weapons, titles, places and the words above excepted. Lines set in
 /// capitals (headlines, tables) say nothing.
-fn bare_acronyms(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut Vec<Span>) {
+fn bare_acronyms<'d>(doc: &'d Doc, gaz: &'d Gazetteer, orgs: &mut Orgs<'d>, taken: &mut Vec<Span>) {
     if doc.all_caps {
         return;
     }
@@ -675,9 +740,9 @@ fn bare_acronyms(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut Vec<Sp
             continue;
         }
         orgs.add(
-            &format!("acronym:{w}"),
-            w,
-            "other",
+            (OrgKey::Acronym, Cow::Borrowed(w)),
+            || owned(w),
+            Cow::Borrowed("other"),
             None,
             Mention {
                 span,
@@ -692,7 +757,12 @@ fn bare_acronyms(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut Vec<Sp
 /// after "the", in running text, names an organization the story does not
 /// spell out. When the story names one with that head ("the Afghan
 /// Army"), it is that one.
-fn bare_org_nouns(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut Vec<Span>) {
+fn bare_org_nouns<'d>(
+    doc: &'d Doc,
+    gaz: &'d Gazetteer,
+    orgs: &mut Orgs<'d>,
+    taken: &mut Vec<Span>,
+) {
     if doc.all_caps {
         return;
     }
@@ -768,7 +838,13 @@ fn bare_org_nouns(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs, taken: &mut Vec<S
                 });
             }
             None => {
-                orgs.add(&format!("noun:{w}"), w, kind, None, m);
+                orgs.add(
+                    (OrgKey::Noun, Cow::Borrowed(w)),
+                    || owned(w),
+                    owned(kind),
+                    None,
+                    m,
+                );
             }
         }
         taken.push(span);
@@ -824,7 +900,7 @@ const RESULT_WORDS: &[&str] = &[
 /// word is a team ("Leicestershire beat Somerset", "Milan 2 Roma 1"): an
 /// organization, not a place. Countries stay places (national sides are
 /// reported as countries).
-fn sports_teams(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
+fn sports_teams<'d>(doc: &'d Doc, orgs: &mut Orgs<'d>, taken: &mut Vec<Span>) {
     // National sides are reported as their countries, the home nations of
     // the United Kingdom included. Named features and structures ("Mount
     // Sinjar at the hands of") never play.
@@ -933,12 +1009,11 @@ fn sports_teams(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
                 continue;
             }
             let name = doc.slice(sp);
-            let key = format!("team:{}", p.name);
             orgs.add(
-                &key,
-                name,
-                "other",
-                p.country_code.as_deref().map(str::to_string),
+                (OrgKey::Team, Cow::Borrowed(&p.name)),
+                || owned(name),
+                Cow::Borrowed("other"),
+                p.country_code.clone(),
                 Mention {
                     span: sp,
                     form: Form::Name,
@@ -950,7 +1025,7 @@ fn sports_teams(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
 }
 
 /// The dateline's agency ("(AP)") as a media organization.
-fn agency(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs) {
+fn agency<'d>(doc: &'d Doc, gaz: &'d Gazetteer, orgs: &mut Orgs<'d>) {
     let Some(d) = &doc.dateline else { return };
     let (Some(a), Some(span)) = (&d.agency, d.agency_span) else {
         return;
@@ -964,14 +1039,20 @@ fn agency(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs) {
     match row {
         Some(r) => {
             let form = Form::parse(r.get(4)).unwrap_or(Form::Name);
-            let cc = (!r.get(3).is_empty()).then(|| r.get(3).to_string());
-            orgs.add(r.get(1), r.get(1), "media", cc, Mention { span, form });
+            let cc = (!r.get(3).is_empty()).then(|| field(r, 3));
+            orgs.add(
+                (OrgKey::Name, Cow::Borrowed(r.get(1))),
+                || field(r, 1),
+                Cow::Borrowed("media"),
+                cc,
+                Mention { span, form },
+            );
         }
         None => {
             orgs.add(
-                a,
-                a,
-                "media",
+                (OrgKey::Name, Cow::Borrowed(a)),
+                || owned(a),
+                Cow::Borrowed("media"),
                 None,
                 Mention {
                     span,
@@ -1052,7 +1133,7 @@ fn nominals(doc: &Doc, gaz: &Gazetteer, orgs: &mut Orgs) {
 /// A title's row of the list, read in place: most titles found are only
 /// tested, and a person's title is copied when it is filled in.
 struct TitleInfo<'g> {
-    canonical: &'g str,
+    canonical: &'g Cow<'static, str>,
     official: bool,
 }
 
@@ -1082,7 +1163,7 @@ fn titles_ending_at<'g>(
     Some((
         first?,
         longest.map(|r| TitleInfo {
-            canonical: r.get(1),
+            canonical: &r.fields[1],
             official: r.get(2) == "true",
         })?,
     ))
@@ -1511,8 +1592,8 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             _ => Form::Name,
         };
         let mut p = Person {
-            name: name.to_string(),
-            canonical: row.map(|r| r.get(1).to_string()),
+            name: row.map_or_else(|| owned(name), |r| field(r, 1)),
+            canonical: row.map(|r| field(r, 1)),
             title: None,
             role: None,
             organization: None,
@@ -1527,7 +1608,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         // What the list knows fills what the text does not say.
         if let Some(r) = row {
             if p.title.is_none() && !r.get(2).is_empty() {
-                p.title = Some(r.get(2).to_string());
+                p.title = Some(field(r, 2));
                 p.official = gaz
                     .lists
                     .titles
@@ -1537,7 +1618,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                     .is_some_and(|t| t.get(2) == "true");
             }
             if p.country_code.is_none() && !r.get(3).is_empty() {
-                p.country_code = Some(r.get(3).to_string());
+                p.country_code = Some(field(r, 3));
             }
         }
         // The same name again, or a family name alone after the full
@@ -1564,7 +1645,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     // up to two, and the given names below up to one more.
     let mut surnames: Vec<(Range<usize>, usize)> = Vec::with_capacity(3 * persons.len());
     for (i, p) in persons.iter().enumerate() {
-        if !(p.name.contains(' ') || p.title.is_some() || single_names.contains(&p.name.as_str())) {
+        if !(p.name.contains(' ') || p.title.is_some() || single_names.contains(&&*p.name)) {
             continue;
         }
         let last = p.name.rfind(' ').map_or(0, |x| x + 1);
@@ -1716,7 +1797,12 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
 /// name when a mention spells it ("the Associated Press"), else the
 /// longest of its name mentions ("FMLN", "Assad"), first one on ties. The
 /// list's name stays in `canonical`.
-fn story_name(doc: &Doc, name: &mut String, canonical: Option<&str>, mentions: &[Mention]) {
+fn story_name(
+    doc: &Doc,
+    name: &mut Cow<'static, str>,
+    canonical: Option<&str>,
+    mentions: &[Mention],
+) {
     let Some(canonical) = canonical else {
         return;
     };
@@ -1744,7 +1830,7 @@ fn story_name(doc: &Doc, name: &mut String, canonical: Option<&str>, mentions: &
         return;
     }
     if let Some(m) = names.rev().max_by_key(|m| m.span.len()) {
-        *name = doc.slice(m.span).to_string();
+        *name = owned(doc.slice(m.span));
     }
 }
 
@@ -1960,10 +2046,10 @@ fn fill_role(doc: &Doc, p: &mut Person, ti: TitleInfo, role_span: Span) {
             has[r] = true;
         }
     }
-    let mut title = ti.canonical.to_string();
+    let mut title = ti.canonical.clone();
     for (rank, has) in RANKS.iter().zip(has) {
         if has && !title.starts_with(rank) {
-            title = format!("{rank} {title}");
+            title = Cow::Owned(format!("{rank} {title}"));
         }
     }
     p.title = Some(title);
@@ -1978,7 +2064,7 @@ fn fill_role(doc: &Doc, p: &mut Person, ti: TitleInfo, role_span: Span) {
         .places
         .iter()
         .find(|pl| pl.kind == "country" && pl.mentions.iter().any(|m| role_span.contains(m.span)))
-        .and_then(|pl| pl.country_code.as_deref().map(str::to_string))
+        .and_then(|pl| pl.country_code.clone())
         .or_else(|| {
             p.organization
                 .and_then(|o| doc.organizations[o].country_code.clone())
