@@ -469,6 +469,10 @@ fn rule_organizations<'d>(
     }
     let t = &doc.tokens;
     let is_head = |k: usize| t[k].is_word() && org_noun_kind(gaz, t[k].text(doc.text)).is_some();
+    // A run's parts, (start, end, after "and the"), and its names, (start,
+    // end): kept from run to run, not allocated for each.
+    let mut parts: Vec<(usize, usize, bool)> = Vec::new();
+    let mut names: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < t.len() {
         if !(t[i].is_word() && t[i].is(Token::CAP))
@@ -531,7 +535,7 @@ fn rule_organizations<'d>(
             }
         }
         // Parts joined by "and" / "&" (optionally "and the").
-        let mut parts: Vec<(usize, usize, bool)> = Vec::new(); // (start, end, after "and the")
+        parts.clear();
         let mut ps = start;
         let mut after_the = false;
         let mut k = start;
@@ -554,15 +558,15 @@ fn rule_organizations<'d>(
             parts.push((ps, end, after_the));
         }
         // Group parts into names.
-        let mut names: Vec<(usize, usize)> = Vec::new();
-        for (a, b, after_the) in parts {
+        names.clear();
+        for &(a, b, after_the) in &parts {
             let headed = (a..b).any(is_head);
             match names.last_mut() {
                 Some(last) if !headed || !(last.0..last.1).any(is_head) && !after_the => last.1 = b,
                 _ => names.push((a, b)),
             }
         }
-        for (a, b) in names {
+        for &(a, b) in &names {
             // The head: the last organization noun; the name runs on past
             // it only through "of"/"for" and the like.
             let Some(h) = (a..b).rev().find(|&k| is_head(k)) else {
@@ -649,10 +653,9 @@ fn is_acronym_like(doc: &Doc, i: usize) -> bool {
 /// becomes a mention wherever it appears.
 fn acronyms(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
     let t = &doc.tokens;
-    let mut defs: Vec<(String, usize)> = Vec::new();
+    let mut defs: Vec<(&str, usize)> = Vec::new();
     for ix in 0..orgs.list.len() {
-        let mentions: Vec<Mention> = orgs.list[ix].mentions.clone();
-        for m in mentions {
+        for m in &orgs.list[ix].mentions {
             let Some(e) = doc.token_ending_at(m.span.end) else {
                 continue;
             };
@@ -665,7 +668,7 @@ fn acronyms(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
                 let acr = t[e + 2].text(doc.text);
                 let first = doc.slice(m.span).chars().next().unwrap_or(' ');
                 if acr.len() >= 2 && acr.starts_with(first.to_ascii_uppercase()) {
-                    defs.push((acr.to_string(), ix));
+                    defs.push((acr, ix));
                 }
             }
         }
@@ -2091,10 +2094,11 @@ fn drop_covered_places(doc: &mut Doc, covered: &mut [Span]) {
         p.mentions
             .retain(|m| m.form == Form::Demonym || !is_covered(m.span));
     }
-    let keep: Vec<bool> = doc.places.iter().map(|p| !p.mentions.is_empty()).collect();
-    if keep.iter().all(|&k| k) {
+    // Nearly always every place keeps a mention, and nothing is renumbered.
+    if doc.places.iter().all(|p| !p.mentions.is_empty()) {
         return;
     }
+    let keep: Vec<bool> = doc.places.iter().map(|p| !p.mentions.is_empty()).collect();
     let mut new_index = Vec::with_capacity(keep.len());
     let mut n = 0;
     for &k in &keep {
