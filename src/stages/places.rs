@@ -505,6 +505,7 @@ fn features(doc: &mut Doc, gaz: &Gazetteer) {
     let cap = |k: usize| name_cap(doc, k);
     let spaced = |a: usize, b: usize| single_space_between(doc, a, b);
     let word = |k: usize| toks[k].text(doc.text);
+    let of = |k: usize| is_of(doc, k);
     let mut found: Vec<(Span, &'static str, bool)> = Vec::new();
     let mut k = 0;
     while k < toks.len() {
@@ -518,7 +519,7 @@ fn features(doc: &mut Doc, gaz: &Gazetteer) {
             if cap(e) && spaced(e - 1, e) {
                 e += 1;
             } else if e + 1 < toks.len()
-                && word(e) == "of"
+                && of(e)
                 && spaced(e - 1, e)
                 && spaced(e, e + 1)
                 && cap(e + 1)
@@ -576,7 +577,7 @@ fn features(doc: &mut Doc, gaz: &Gazetteer) {
                 None
             };
             // ("the Arctic island of Spitzbergen": the name comes after.)
-            let of_after = e + 1 < toks.len() && word(e + 1) == "of";
+            let of_after = e + 1 < toks.len() && of(e + 1);
             if let Some(kind) = kind.filter(|_| !of_after) {
                 found.push((doc.tokens_span(s..e + 1), kind, true));
             }
@@ -586,7 +587,7 @@ fn features(doc: &mut Doc, gaz: &Gazetteer) {
     // "the village of Hibhib", "the Kuwaiti island of Failaka": a name the
     // gazetteer lacks, placed by the noun before it.
     for k in 2..toks.len() {
-        if !(cap(k) && word(k - 1) == "of" && spaced(k - 2, k - 1) && spaced(k - 1, k)) {
+        if !(cap(k) && of(k - 1) && spaced(k - 2, k - 1) && spaced(k - 1, k)) {
             continue;
         }
         let kind = match lower_word(doc, k - 2) {
@@ -777,7 +778,10 @@ fn context_names(doc: &Doc, gaz: &Gazetteer, found: &mut Vec<(Span, &'static str
     };
     let mut names: Vec<Span> = Vec::new();
     for k in 1..toks.len() {
-        if !(toks[k - 1].is_word()
+        // (A name starts with a capitalized word: that flag first, the
+        // word before it only then.)
+        if !(cap(k)
+            && toks[k - 1].is_word()
             && is_place_preposition(lower_word(doc, k - 1))
             && spaced(k - 1, k))
         {
@@ -854,7 +858,17 @@ fn name_cap(doc: &Doc, k: usize) -> bool {
 /// `doc::one_space`: a name found from its shape alone never runs over a
 /// line end, which in one-sentence-per-line copy ends a sentence.)
 fn single_space_between(doc: &Doc, a: usize, b: usize) -> bool {
-    doc.text[doc.tokens[a].end as usize..doc.tokens[b].start as usize] == *" "
+    // (Offsets and a byte, not a slice of text: features asks this of
+    // most capitalized words of mixed-case copy.)
+    let (end, start) = (doc.tokens[a].end as usize, doc.tokens[b].start as usize);
+    start == end + 1 && doc.text.as_bytes()[end] == b' '
+}
+
+/// Is token `k` the word "of" (as written)? Read as two bytes, not as a
+/// slice of text.
+fn is_of(doc: &Doc, k: usize) -> bool {
+    let t = &doc.tokens[k];
+    t.end - t.start == 2 && doc.text.as_bytes()[t.start as usize..t.end as usize] == *b"of"
 }
 
 fn is_sentence_start(doc: &Doc, i: usize) -> bool {
