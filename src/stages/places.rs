@@ -1027,11 +1027,14 @@ fn accept(
         (last, words().count())
     };
     let single = n_words == 1;
-    let text = doc.slice(doc.tokens_span(i..end));
+    // (The name's text is sliced only where a word list reads it: every
+    // word of capitals copy is a candidate, and most names end before.)
+    let span = doc.tokens_span(i..end);
     // Acronyms without periods ("US", "IS") are words in capitals text:
     // see the verdict below. In capitals copy these are most names, so
     // they are turned away before anything else is asked.
-    let bare_acronym = single && text.len() <= 3 && !text.contains('.');
+    let bare_acronym =
+        single && span.len() <= 3 && !doc.text.as_bytes()[span.range()].contains(&b'.');
     if doc.all_caps && bare_acronym {
         return false;
     }
@@ -1075,8 +1078,6 @@ fn accept(
     let country_acronym = flags & flag::COUNTRY_ACRONYM != 0;
     // A division, region, or city or town of 10,000 people or more.
     let big = flags & flag::BIG != 0;
-    // The first word in lowercase: the name itself when single.
-    let lw = lower_word(doc, i);
     // What the word lists say of the name (asked of single words only),
     // and whether a locative or ", Country" stands around it: each looked
     // up at most once, and only when a rule below gets to ask.
@@ -1086,7 +1087,7 @@ fn accept(
     let bits = || {
         *bits.get_or_init(|| match doc.lexemes.get(i) {
             Some(lex) if end == i + 1 => gaz.token_word_bits(doc.text, &toks[i], lex),
-            _ => gaz.word_bits(text),
+            _ => gaz.word_bits(doc.slice(span)),
         })
     };
     // A lone lowercase-able word that is an ordinary English word.
@@ -1123,6 +1124,9 @@ fn accept(
     if caps_text && !caps_verdict() {
         return false;
     }
+    // The first word in lowercase (the name itself when single), read
+    // by the rules below only.
+    let lw = lower_word(doc, i);
 
     // A particle alone is no name ("Al-Karabla", "Al bu Nimr"), whatever
     // village folds to its letters ("Ål").
