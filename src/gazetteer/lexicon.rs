@@ -228,12 +228,14 @@ impl Lexicon {
     }
 
     /// The first slot to look at for key `key`: the top bits of a
-    /// multiplicative hash of its two halves.
+    /// multiplicative hash of its two halves' exclusive or. Words of up to
+    /// seven bytes (most) keep their bytes and length apart in it; longer
+    /// words that share it only share a probe.
     #[inline(always)]
     fn home(&self, key: u128) -> usize {
         const K: u64 = 0xf135_7aea_2e62_a9c5;
         let (lo, hi) = (key as u64, (key >> 64) as u64);
-        ((lo.wrapping_mul(K) ^ hi).wrapping_mul(K) >> self.shift) as usize
+        ((lo ^ hi).wrapping_mul(K) >> self.shift) as usize
     }
 
     /// The lexeme of the word whose [`short_word_key`] is `key`, entered

@@ -441,8 +441,10 @@ pub struct Gazetteer {
     /// Hashes of the first words of those names ([`first_word_key`]) as a
     /// 262,144-bit filter ([`FIRST_WORDS`]): one memory read rejects most
     /// capitalized words, which start no listed name. (A false pass only
-    /// costs lookups that then fail.)
-    people_first_bits: Vec<u64>,
+    /// costs lookups that then fail.) An array, not a `Vec`: its length is
+    /// known where it is read, so a masked index needs no bounds check
+    /// (the lookup stage reads it once per candidate word).
+    people_first_bits: Box<[u64; FIRST_WORDS]>,
     /// Filter of the whole names' hashes, likewise ([`NAME_WORDS`]).
     people_bits: Vec<u64>,
     /// Hashes of every byte prefix of those names (as [`NameKey`] grows
@@ -652,7 +654,7 @@ impl Gazetteer {
             .collect();
         let mut people: Vec<(u64, u32)> = Vec::with_capacity(lists.people.rows.len());
         let mut people_max_len = 0;
-        let mut people_first_bits = vec![0u64; FIRST_WORDS];
+        let mut people_first_bits = Box::new([0u64; FIRST_WORDS]);
         let mut people_prefix_bits = vec![0u64; PREFIX_WORDS];
         for (ix, r) in lists.people.rows.iter().enumerate() {
             let name = r.get(0).trim();
@@ -670,7 +672,7 @@ impl Gazetteer {
             normalize::with_ascii_lowercase(first, |first| {
                 let key =
                     first_word_key(first.len(), word_head_in(first.as_bytes(), 0, first.len()));
-                set_filter_bit::<FIRST_WORDS>(&mut people_first_bits, key)
+                set_filter_bit::<FIRST_WORDS>(&mut people_first_bits[..], key)
             });
         }
         people.sort_unstable();
@@ -769,7 +771,7 @@ impl Gazetteer {
                         sports += SPORTS_COUNTS[usize::from(out.bits)];
                         *case = NAME_CASES[usize::from(out.bits)];
                         filter_bit::<FIRST_WORDS>(
-                            &self.people_first_bits,
+                            &self.people_first_bits[..],
                             u64::from(out.person_key),
                         )
                     }
@@ -933,7 +935,7 @@ impl Gazetteer {
                 .any(|b| b.is_ascii_uppercase()));
             first_word_key(end - start, word_head_in(lower.as_bytes(), start, end))
         };
-        filter_bit::<FIRST_WORDS>(&self.people_first_bits, key)
+        filter_bit::<FIRST_WORDS>(&self.people_first_bits[..], key)
     }
 
     /// Bytes of the longest listed person's name.

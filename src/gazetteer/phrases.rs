@@ -294,8 +294,24 @@ impl PhraseIndex {
                     None => word_head_in(bytes, i, end),
                 };
                 let h = word_hash(len, head);
-                if !self.may_be_first_word(h) || !self.may_follow(bytes, end, h) {
+                if !self.may_be_first_word(h) {
                     continue;
+                }
+                // The bytes after the word, read from the block's bytes when
+                // the word ends inside the block (then eight more follow),
+                // and only if some phrase of the word needs them.
+                if !self.may_follow_anything(h) {
+                    let after = match chunk {
+                        Some(c) if end - base < 64 => {
+                            let at = end - base;
+                            let eight: [u8; 8] = c[at..at + 8].try_into().expect("8 bytes");
+                            u64::from_le_bytes(eight) & MASKS[PREFIX_LEN]
+                        }
+                        _ => load(bytes, end, (bytes.len() - end).min(PREFIX_LEN)),
+                    };
+                    if !self.may_follow(h, after) {
+                        continue;
+                    }
                 }
                 if let Some((e, ix)) = self.probe(bytes, i, end, h, head) {
                     let next = self.hit(words, i, e, ix, hits);
@@ -393,17 +409,23 @@ impl PhraseIndex {
         self.first_words[word] & bit != 0
     }
 
-    /// Does the filter of what follows first words let the text after the
-    /// word of hash `h` that ends at `end` through: may a phrase that
-    /// begins with that word, if any, match here?
+    /// May any text follow the word of [`word_key`] hash `h` in a phrase
+    /// (has it a phrase with a tail shorter than [`PREFIX_LEN`], by the
+    /// filter of what follows first words)? Tested first: it needs no
+    /// bytes of the text.
     #[inline(always)]
-    fn may_follow(&self, bytes: &[u8], end: usize, h: u64) -> bool {
-        let after = load(bytes, end, (bytes.len() - end).min(PREFIX_LEN));
-        let test = |prefix| {
-            let (word, bit) = filter_bit(follow_hash(h, prefix));
-            self.follows[word] & bit != 0
-        };
-        test(after) || test(0)
+    fn may_follow_anything(&self, h: u64) -> bool {
+        self.may_follow(h, 0)
+    }
+
+    /// Does the filter of what follows first words let `after`, the
+    /// [`PREFIX_LEN`] bytes after the word of hash `h` (as loaded by
+    /// [`load`]; 0 for any text), through: may a phrase that begins with
+    /// that word, if any, match here?
+    #[inline(always)]
+    fn may_follow(&self, h: u64, after: u64) -> bool {
+        let (word, bit) = filter_bit(follow_hash(h, after));
+        self.follows[word] & bit != 0
     }
 
     /// [`PhraseIndex::at_word`] past the filter: the word's group in the
