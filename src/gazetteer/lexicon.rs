@@ -33,13 +33,19 @@ pub struct Lexeme {
     pub(crate) bits: u8,
     /// The word's key in the filter of listed people's first words (see
     /// `Gazetteer::may_start_person`), filled in with `bits` (meaningless
-    /// while they are unknown). The key, not the filter's answer: the
-    /// answer depends on the people lists a gazetteer was loaded with, and
-    /// the lexicon is the thread's, whatever gazetteer asks. (The field
-    /// lies in padding: a lexeme is 40 bytes.)
+    /// while they are unknown). The key as well as the filter's answer
+    /// (`may_start_person`): the answer depends on the people lists a
+    /// gazetteer was loaded with, and the lexicon is the thread's, whatever
+    /// gazetteer asks. (The field lies in padding: a lexeme is 40 bytes.)
     pub(crate) person_key: u32,
     /// The built-in place index after this word as a name's first token.
     pub(crate) first: FirstWalk,
+    /// The filter's answer for `person_key`: can a listed person's name
+    /// start with this word? Filled in by the lookup stage with the
+    /// others, by the filter of the gazetteer the lexicon answers for
+    /// ([`Lexicon::answer_for`]); meaningless until `complete`. Asked once
+    /// per word, not once per token. (Also in padding.)
+    pub(crate) may_start_person: bool,
     /// Are all the answers in? Set by [`Lexicon::complete`] once it has
     /// filled in what was missing (the other fillers fill in one answer
     /// and leave it): one test a probe, not one an answer.
@@ -54,6 +60,7 @@ impl Lexeme {
         bits: Lexeme::UNKNOWN_BITS,
         person_key: 0,
         first: FirstWalk::UNKNOWN,
+        may_start_person: false,
         complete: false,
     };
 
@@ -191,6 +198,9 @@ pub(crate) struct Lexicon {
     len: usize,
     /// `64 - log2(slots.len())`: a hash's top bits pick the slot.
     shift: u32,
+    /// The people filter the complete lexemes' `may_start_person` answers
+    /// come from (its gazetteer's number), if any.
+    answers_for: Option<u64>,
 }
 
 /// One slot of the lexicon: a word's key (its [`short_word_key`], 0 when
@@ -224,6 +234,7 @@ impl Lexicon {
             slots: vec![Slot::FREE; n].into_boxed_slice(),
             len: 0,
             shift: 64 - n.trailing_zeros(),
+            answers_for: None,
         }
     }
 
@@ -296,7 +307,21 @@ impl Lexicon {
             grown.slots[i] = *slot;
         }
         grown.len = self.len;
+        grown.answers_for = self.answers_for;
         *self = grown;
+    }
+
+    /// Makes the lexicon answer for the people filter numbered `id` (a
+    /// gazetteer's): if it answered for another, no lexeme is complete
+    /// any more, so that [`Lexicon::complete`] asks each word's answer
+    /// again (the other answers stay: they are the built-in lists').
+    pub(crate) fn answer_for(&mut self, id: u64) {
+        if self.answers_for != Some(id) {
+            for slot in self.slots.iter_mut() {
+                slot.lexeme.complete = false;
+            }
+            self.answers_for = Some(id);
+        }
     }
 
     /// The lexeme of the word whose [`short_word_key`] is `key`, complete:

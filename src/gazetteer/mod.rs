@@ -441,10 +441,8 @@ pub struct Gazetteer {
     /// Hashes of the first words of those names ([`first_word_key`]) as a
     /// 262,144-bit filter ([`FIRST_WORDS`]): one memory read rejects most
     /// capitalized words, which start no listed name. (A false pass only
-    /// costs lookups that then fail.) An array, not a `Vec`: its length is
-    /// known where it is read, so a masked index needs no bounds check
-    /// (the lookup stage reads it once per candidate word).
-    people_first_bits: Box<[u64; FIRST_WORDS]>,
+    /// costs lookups that then fail.)
+    people_first_bits: Box<FirstWordFilter>,
     /// Filter of the whole names' hashes, likewise ([`NAME_WORDS`]).
     people_bits: Vec<u64>,
     /// Hashes of every byte prefix of those names (as [`NameKey`] grows
@@ -456,6 +454,20 @@ pub struct Gazetteer {
     /// always passes, and a false pass only costs lookups that then fail.
     people_prefix_bits: Vec<u64>,
 }
+
+/// The filter of listed people's first words ([`FIRST_WORDS`] `u64`s:
+/// its length known where it is read, a masked index needs no bounds
+/// check), and a number no other gazetteer's filter has: the thread's
+/// lexicon keeps each word's answer from the filter of the gazetteer it
+/// last answered for ([`Lexicon::answer_for`](lexicon::Lexicon::answer_for)),
+/// and asks it again of another's.
+struct FirstWordFilter {
+    bits: [u64; FIRST_WORDS],
+    id: u64,
+}
+
+/// The next [`FirstWordFilter::id`].
+static NEXT_FILTER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// What the lookup stage tallied of a story's words as it read their
 /// lexemes ([`Gazetteer::lexemes`]), so that the rules that would walk
@@ -654,7 +666,10 @@ impl Gazetteer {
             .collect();
         let mut people: Vec<(u64, u32)> = Vec::with_capacity(lists.people.rows.len());
         let mut people_max_len = 0;
-        let mut people_first_bits = Box::new([0u64; FIRST_WORDS]);
+        let mut people_first_bits = Box::new(FirstWordFilter {
+            bits: [0u64; FIRST_WORDS],
+            id: NEXT_FILTER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        });
         let mut people_prefix_bits = vec![0u64; PREFIX_WORDS];
         for (ix, r) in lists.people.rows.iter().enumerate() {
             let name = r.get(0).trim();
@@ -672,7 +687,7 @@ impl Gazetteer {
             normalize::with_ascii_lowercase(first, |first| {
                 let key =
                     first_word_key(first.len(), word_head_in(first.as_bytes(), 0, first.len()));
-                set_filter_bit::<FIRST_WORDS>(&mut people_first_bits[..], key)
+                set_filter_bit::<FIRST_WORDS>(&mut people_first_bits.bits, key)
             });
         }
         people.sort_unstable();
@@ -728,6 +743,7 @@ impl Gazetteer {
         wanted: impl Fn(&Token) -> bool,
     ) -> (Vec<Lexeme>, WordTally) {
         lexicon::with_lexicon(|lexicon| {
+            lexicon.answer_for(self.people_first_bits.id);
             // Every token's lexeme is written once, as unknown, and a wanted
             // word's copied over it from the table: a lexeme chosen between
             // the two and then pushed is copied twice, by way of the stack.
@@ -767,13 +783,14 @@ impl Gazetteer {
                             if lex.first.is_unknown() {
                                 lex.first = self.places.walk_first(text, tok);
                             }
+                            lex.may_start_person = filter_bit::<FIRST_WORDS>(
+                                &self.people_first_bits.bits,
+                                u64::from(lex.person_key),
+                            );
                         });
                         sports += SPORTS_COUNTS[usize::from(out.bits)];
                         *case = NAME_CASES[usize::from(out.bits)];
-                        filter_bit::<FIRST_WORDS>(
-                            &self.people_first_bits[..],
-                            u64::from(out.person_key),
-                        )
+                        out.may_start_person
                     }
                 };
                 if let Some(slot) = open.get_mut(n) {
@@ -935,7 +952,7 @@ impl Gazetteer {
                 .any(|b| b.is_ascii_uppercase()));
             first_word_key(end - start, word_head_in(lower.as_bytes(), start, end))
         };
-        filter_bit::<FIRST_WORDS>(&self.people_first_bits[..], key)
+        filter_bit::<FIRST_WORDS>(&self.people_first_bits.bits, key)
     }
 
     /// Bytes of the longest listed person's name.
