@@ -1201,6 +1201,31 @@ mod tests {
     }
 
     #[test]
+    fn lexemes_answer_for_the_gazetteer_asked() {
+        // The thread's lexicon keeps each word's answer from the people
+        // filter: a gazetteer with other people lists gets its own.
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            dir.path().join("people.tsv"),
+            "name\tcanonical\ttitle\tcountry_code\tform\n\
+             Zorblax Quintavius\tZorblax Quintavius\t\tUS\tname\n",
+        )
+        .expect("people.tsv");
+        let builtin = Gazetteer::builtin().expect("gazetteers");
+        let extra = Gazetteer::load(Some(dir.path())).expect("gazetteers");
+        let text = "ZORBLAX QUINTAVIUS SPOKE";
+        let (tokens, all_caps, _) = crate::stages::tokenize::tokenize(text);
+        assert!(all_caps);
+        let opens_zorblax = |gaz: &Gazetteer| {
+            let (_, tally) = gaz.lexemes(text, &tokens, Token::is_word);
+            tally.open_words.contains(&0)
+        };
+        assert!(!opens_zorblax(&builtin));
+        assert!(opens_zorblax(&extra));
+        assert!(!opens_zorblax(&builtin));
+    }
+
+    #[test]
     fn bytes_lowercase_as_ascii_lowercase() {
         for b in 0..=255u8 {
             let x = u64::from_le_bytes([b, b'Q', 0xC3, b, b'@', b'[', b'z', b]);
