@@ -776,18 +776,7 @@ impl Gazetteer {
                         tok.is_word()
                     }
                     Some(short) => {
-                        *out = *lexicon.complete(short, |lex| {
-                            if lex.bits == Lexeme::UNKNOWN_BITS {
-                                fill_word_bits(lex, tok.text(text));
-                            }
-                            if lex.first.is_unknown() {
-                                lex.first = self.places.walk_first(text, tok);
-                            }
-                            lex.may_start_person = filter_bit::<FIRST_WORDS>(
-                                &self.people_first_bits.bits,
-                                u64::from(lex.person_key),
-                            );
-                        });
+                        *out = *lexicon.complete(short, |lex| self.fill_lexeme(lex, text, tok));
                         sports += SPORTS_COUNTS[usize::from(out.bits)];
                         *case = NAME_CASES[usize::from(out.bits)];
                         out.may_start_person
@@ -812,6 +801,23 @@ impl Gazetteer {
             };
             (lexemes, tally)
         })
+    }
+
+    /// Fills in the answers lexeme `lex` of word token `tok` of `text`
+    /// lacks ([`Gazetteer::lexemes`]). Out of line: most probes find a
+    /// complete lexeme, and the loop over the words keeps more of its
+    /// values in registers without this code in it.
+    #[cold]
+    #[inline(never)]
+    fn fill_lexeme(&self, lex: &mut Lexeme, text: &str, tok: &Token) {
+        if lex.bits == Lexeme::UNKNOWN_BITS {
+            fill_word_bits(lex, tok.text(text));
+        }
+        if lex.first.is_unknown() {
+            lex.first = self.places.walk_first(text, tok);
+        }
+        lex.may_start_person =
+            filter_bit::<FIRST_WORDS>(&self.people_first_bits.bits, u64::from(lex.person_key));
     }
 
     /// What `word` (any case) is, user lists included: a given name's
