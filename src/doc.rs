@@ -429,8 +429,10 @@ impl<'t> Doc<'t> {
 /// the allocator to its slow paths (large-bin searches and consolidation),
 /// a cost the stages' own work does not need. A document takes them in
 /// [`Doc::new`] and the stages that fill them ([`tokenize`], the lookup
-/// stage's [`Gazetteer::lexemes`]); its drop gives them back. Each buffer
-/// is cleared by whoever takes it.
+/// stage's [`Gazetteer::lexemes`]); its drop gives them back. A stage's
+/// own scratch buffers, which never enter the document, are taken and
+/// given back ([`Spare::give`]) by the stage (the names stage's per-token
+/// marks and its span lists). Each buffer is cleared by whoever takes it.
 ///
 /// [`tokenize`]: crate::stages::tokenize::tokenize
 /// [`Gazetteer::lexemes`]: crate::gazetteer::Gazetteer::lexemes
@@ -441,6 +443,12 @@ pub(crate) struct Spare {
     pub(crate) lexemes: Vec<crate::gazetteer::Lexeme>,
     pub(crate) open_words: Vec<u32>,
     pub(crate) name_cases: Vec<u8>,
+    /// The names stage's scratch: word bits and name marks of each token,
+    /// the spans that hold organizations and the spans no name may touch.
+    pub(crate) word_bits: Vec<u8>,
+    pub(crate) name_marks: Vec<u8>,
+    pub(crate) org_spans: Vec<Span>,
+    pub(crate) blocked: Vec<Span>,
 }
 
 thread_local! {
@@ -458,6 +466,17 @@ impl Spare {
         SPARE
             .try_with(|s| std::mem::take(pick(&mut s.borrow_mut())))
             .unwrap_or_default()
+    }
+
+    /// Gives `buf` back as the thread's spare buffer that `pick` chooses,
+    /// for the next story; one of more than [`Spare::MAX_TEXT`] bytes is
+    /// freed instead.
+    pub(crate) fn give<T>(pick: impl FnOnce(&mut Spare) -> &mut Vec<T>, buf: Vec<T>) {
+        if buf.capacity() * std::mem::size_of::<T>() > Spare::MAX_TEXT {
+            return;
+        }
+        // (Not at all while the thread is exiting.)
+        let _ = SPARE.try_with(|s| *pick(&mut s.borrow_mut()) = buf);
     }
 }
 

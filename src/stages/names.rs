@@ -23,7 +23,9 @@
 //! full name. Title, role (the descriptor as written), organization and
 //! country are read from the descriptor.
 
-use crate::doc::{one_space, Doc, Form, Mention, Organization, Person, Span, Token, TokenKind};
+use crate::doc::{
+    one_space, Doc, Form, Mention, Organization, Person, Span, Spare, Token, TokenKind,
+};
 use crate::gazetteer::table::Row;
 use crate::gazetteer::{
     short_key_in, short_word_key, Gazetteer, Lexeme, ListKind, NameKey, COMMON_BIT, GENDER_BITS,
@@ -206,7 +208,8 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
         list: Vec::new(),
         keys: Vec::new(),
     };
-    let mut taken: Vec<Span> = Vec::new();
+    let mut taken = Spare::take(|s| &mut s.org_spans);
+    taken.clear();
     {
         let doc: &Doc = doc;
         list_organizations(doc, gaz, &mut orgs, &mut taken);
@@ -228,8 +231,10 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
     // Order organizations by first mention.
     list.sort_by_key(|o| o.mentions.first().map_or(usize::MAX, |m| m.span.start));
     doc.organizations = list;
-    let mut org_spans: Vec<Span> =
-        Vec::with_capacity(doc.organizations.iter().map(|o| o.mentions.len()).sum());
+    // The spans taken by the organization rules are done with: their
+    // buffer holds the organizations' spans.
+    let mut org_spans = taken;
+    org_spans.clear();
     org_spans.extend(doc.organizations.iter().flat_map(|o| {
         o.mentions
             .iter()
@@ -244,6 +249,7 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
             .flat_map(|p| p.mentions.iter().map(|m| m.span)),
     );
     drop_covered_places(doc, &mut covered);
+    Spare::give(|s| &mut s.org_spans, covered);
 }
 
 fn country_of_demonym(doc: &Doc, span: Span) -> Option<Cow<'static, str>> {
@@ -1225,9 +1231,12 @@ impl NameWords {
         // be name words (see `WordTally::name_cases`); every other token's
         // mark becomes 0. Eight marks are read at once: most are 0. (Without
         // the lookup stage's marks, every token is asked.)
-        let mut marks = doc.word_tally.name_cases.clone();
-        if marks.len() != t.len().next_multiple_of(8) {
-            marks = vec![u8::MAX; t.len().next_multiple_of(8)];
+        let mut marks = Spare::take(|s| &mut s.name_marks);
+        marks.clear();
+        if doc.word_tally.name_cases.len() == t.len().next_multiple_of(8) {
+            marks.extend_from_slice(&doc.word_tally.name_cases);
+        } else {
+            marks.resize(t.len().next_multiple_of(8), u8::MAX);
         }
         let by_bits = &NAME_FLAGS_BY_BITS[usize::from(doc.all_caps)];
         let case = 0x0101_0101_0101_0101 << u8::from(doc.all_caps);
@@ -1289,7 +1298,7 @@ struct TokenWords<'a> {
     doc: &'a Doc<'a>,
     gaz: &'a Gazetteer,
     /// Bits looked up for tokens whose lexeme lacks the answer.
-    bits: Vec<Cell<u8>>,
+    bits: &'a [Cell<u8>],
 }
 
 impl TokenWords<'_> {
@@ -1330,10 +1339,16 @@ fn people(doc: &mut Doc, gaz: &Gazetteer, org_spans: &[Span]) {
 }
 
 fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
+    // The stage's per-token scratch is the thread's spare (given back
+    // below): a story's worth of it, allocated and freed for every story,
+    // costs more than filling it.
+    let mut bits = Spare::take(|s| &mut s.word_bits);
+    bits.clear();
+    bits.resize(doc.tokens.len(), TokenWords::UNKNOWN);
     let tw = TokenWords {
         doc,
         gaz,
-        bits: vec![Cell::new(TokenWords::UNKNOWN); doc.tokens.len()],
+        bits: Cell::from_mut(&mut bits[..]).as_slice_of_cells(),
     };
     let t = &doc.tokens;
     // Countries and demonyms never start or extend a name.
@@ -1342,9 +1357,8 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             .iter()
             .filter(|p| matches!(&*p.kind, "country" | "region" | "feature" | "facility"))
     };
-    let mut blocked: Vec<Span> = Vec::with_capacity(
-        org_spans.len() + blocking_places().map(|p| p.mentions.len()).sum::<usize>(),
-    );
+    let mut blocked = Spare::take(|s| &mut s.blocked);
+    blocked.clear();
     blocked.extend_from_slice(org_spans);
     for p in blocking_places() {
         blocked.extend(p.mentions.iter().map(|m| m.span));
@@ -1793,6 +1807,9 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         p.mentions.sort_by_key(|m| m.span.start);
         story_name(doc, &mut p.name, p.canonical.as_deref(), &p.mentions);
     }
+    Spare::give(|s| &mut s.blocked, taken);
+    Spare::give(|s| &mut s.name_marks, name_words.0);
+    Spare::give(|s| &mut s.word_bits, bits);
     persons
 }
 
