@@ -1391,13 +1391,12 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         }
         title_ends.get(ends_passed) == Some(&end)
     };
-    let mut found: Vec<(Span, Option<(TitleInfo, Span)>)> = listed
-        .iter()
-        .map(|(s, _)| {
-            let k = doc.token_starting_at(s.start).unwrap_or(0);
-            (*s, title_before_info(doc, gaz, k))
-        })
-        .collect();
+    // Room for a story's people at the first push, not grown push by push.
+    let mut found: Vec<(Span, Option<(TitleInfo, Span)>)> = Vec::with_capacity(listed.len() + 16);
+    found.extend(listed.iter().map(|(s, _)| {
+        let k = doc.token_starting_at(s.start).unwrap_or(0);
+        (*s, title_before_info(doc, gaz, k))
+    }));
     let mut k = 0;
     while k < t.len() {
         // Most tokens are no name word: on to the next one.
@@ -1608,15 +1607,30 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             Some(r) if r.get(4) == "alias" && !is_surname(r.get(0), r.get(1)) => Form::Alias,
             _ => Form::Name,
         };
+        let mention = Mention { span, form };
+        // The same name again, or a family name alone after the full
+        // name ("Gen. Coe" after "Richard Coe"): one person. Its role is
+        // read only if the person has no title yet.
+        let one_word = !name.contains(' ');
+        let same =
+            |q: &Person| q.name == name || one_word && q.name.rsplit(' ').next() == Some(name);
+        let known = persons.iter().position(same);
+        if let Some(q) = known.map(|j| &mut persons[j]).filter(|q| q.title.is_some()) {
+            q.mentions.push(mention);
+            continue;
+        }
+        // A known person without a title takes the one read here. (The
+        // name is copied, and the mentions given room for a few, only for
+        // a new person.)
         let mut p = Person {
-            name: row.map_or_else(|| owned(name), |r| field(r, 1)),
+            name: Cow::Borrowed(""),
             canonical: row.map(|r| field(r, 1)),
             title: None,
             role: None,
             organization: None,
             country_code: None,
             official: false,
-            mentions: vec![Mention { span, form }],
+            mentions: Vec::new(),
         };
         let role = titled.or_else(|| apposition(doc, gaz, span));
         if let Some((ti, role_span)) = role {
@@ -1638,21 +1652,18 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                 p.country_code = Some(field(r, 3));
             }
         }
-        // The same name again, or a family name alone after the full
-        // name ("Gen. Coe" after "Richard Coe"): one person.
-        let one_word = !name.contains(' ');
-        let same =
-            |q: &Person| q.name == name || one_word && q.name.rsplit(' ').next() == Some(name);
-        if let Some(q) = persons.iter_mut().find(|q| same(q)) {
-            q.mentions.extend(p.mentions);
-            if q.title.is_none() {
-                q.title = p.title;
-                q.role = p.role;
-                q.organization = p.organization;
-                q.country_code = p.country_code;
-                q.official = p.official;
-            }
+        if let Some(j) = known {
+            let q = &mut persons[j];
+            q.mentions.push(mention);
+            q.title = p.title;
+            q.role = p.role;
+            q.organization = p.organization;
+            q.country_code = p.country_code;
+            q.official = p.official;
         } else {
+            p.name = row.map_or_else(|| owned(name), |r| field(r, 1));
+            p.mentions = Vec::with_capacity(4);
+            p.mentions.push(mention);
             persons.push(p);
         }
     }
