@@ -41,6 +41,12 @@ impl Row {
     pub fn get(&self, i: usize) -> &str {
         self.fields.get(i).map_or("", |f| f.as_ref())
     }
+
+    /// Field `i` to keep beyond the row, as [`Row::get`] reads it: a
+    /// built-in list's is borrowed from the binary, so this copies nothing.
+    pub fn field(&self, i: usize) -> Cow<'static, str> {
+        self.fields.get(i).cloned().unwrap_or_default()
+    }
 }
 
 /// A parsed TSV table.

@@ -192,12 +192,6 @@ impl<'d> Orgs<'d> {
     }
 }
 
-/// Field `i` of a list's row: a built-in list's is borrowed from the
-/// binary (see [`Row::fields`]), so this copies nothing.
-fn field(r: &Row, i: usize) -> Cow<'static, str> {
-    r.fields[i].clone()
-}
-
 /// Text of the story as a field of its own.
 fn owned(s: &str) -> Cow<'static, str> {
     Cow::Owned(s.to_string())
@@ -319,18 +313,18 @@ fn list_organizations<'d>(
             continue;
         }
         let form = Form::parse(form).unwrap_or(Form::Name);
-        let cc = (!cc.is_empty()).then(|| field(row, 3));
+        let cc = (!cc.is_empty()).then(|| row.field(3));
         let ix = orgs.add(
             (OrgKey::Name, Cow::Borrowed(canonical)),
-            || field(row, 1),
-            field(row, 2),
+            || row.field(1),
+            row.field(2),
             cc,
             Mention {
                 span: hit.span,
                 form,
             },
         );
-        orgs.list[ix].canonical = Some(field(row, 1));
+        orgs.list[ix].canonical = Some(row.field(1));
         taken.push(hit.span);
     }
 }
@@ -1048,10 +1042,10 @@ fn agency<'d>(doc: &'d Doc, gaz: &'d Gazetteer, orgs: &mut Orgs<'d>) {
     match row {
         Some(r) => {
             let form = Form::parse(r.get(4)).unwrap_or(Form::Name);
-            let cc = (!r.get(3).is_empty()).then(|| field(r, 3));
+            let cc = (!r.get(3).is_empty()).then(|| r.field(3));
             orgs.add(
                 (OrgKey::Name, Cow::Borrowed(r.get(1))),
-                || field(r, 1),
+                || r.field(1),
                 Cow::Borrowed("media"),
                 cc,
                 Mention { span, form },
@@ -1155,7 +1149,7 @@ fn titles_ending_at<'g>(
     end: usize,
 ) -> Option<(Span, TitleInfo<'g>)> {
     let mut first: Option<Span> = None;
-    let mut longest: Option<&crate::gazetteer::table::Row> = None;
+    let mut longest: Option<&Row> = None;
     for h in doc
         .phrases
         .iter()
@@ -1624,7 +1618,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         // a new person.)
         let mut p = Person {
             name: Cow::Borrowed(""),
-            canonical: row.map(|r| field(r, 1)),
+            canonical: row.map(|r| r.field(1)),
             title: None,
             role: None,
             organization: None,
@@ -1639,7 +1633,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         // What the list knows fills what the text does not say.
         if let Some(r) = row {
             if p.title.is_none() && !r.get(2).is_empty() {
-                p.title = Some(field(r, 2));
+                p.title = Some(r.field(2));
                 p.official = gaz
                     .lists
                     .titles
@@ -1649,7 +1643,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                     .is_some_and(|t| t.get(2) == "true");
             }
             if p.country_code.is_none() && !r.get(3).is_empty() {
-                p.country_code = Some(field(r, 3));
+                p.country_code = Some(r.field(3));
             }
         }
         if let Some(j) = known {
@@ -1661,7 +1655,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             q.country_code = p.country_code;
             q.official = p.official;
         } else {
-            p.name = row.map_or_else(|| owned(name), |r| field(r, 1));
+            p.name = row.map_or_else(|| owned(name), |r| r.field(1));
             p.mentions = Vec::with_capacity(4);
             p.mentions.push(mention);
             persons.push(p);
