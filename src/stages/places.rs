@@ -650,7 +650,7 @@ fn features(doc: &mut Doc, gaz: &Gazetteer) {
         }
         doc.places.push(Place {
             name: name.into(),
-            kind: kind.to_string().into(),
+            kind: kind.into(),
             country_code,
             admin1: None,
             lat: None,
