@@ -364,7 +364,6 @@ impl<'t> Doc<'t> {
             text,
             lower: {
                 let mut lower = Spare::take(|s| &mut s.lower);
-                lower.clear();
                 lower.push_str(text);
                 lower.make_ascii_lowercase();
                 lower
@@ -432,7 +431,7 @@ impl<'t> Doc<'t> {
 /// stage's [`Gazetteer::lexemes`]); its drop gives them back. A stage's
 /// own scratch buffers, which never enter the document, are taken and
 /// given back ([`Spare::give`]) by the stage (the names stage's per-token
-/// marks and its span lists). Each buffer is cleared by whoever takes it.
+/// marks and its span lists). A buffer is taken empty, its capacity kept.
 ///
 /// [`tokenize`]: crate::stages::tokenize::tokenize
 /// [`Gazetteer::lexemes`]: crate::gazetteer::Gazetteer::lexemes
@@ -455,17 +454,37 @@ thread_local! {
     static SPARE: RefCell<Spare> = RefCell::new(Spare::default());
 }
 
+/// A kind of buffer [`Spare`] keeps: emptied as it is taken.
+pub(crate) trait Buffer: Default {
+    fn clear(&mut self);
+}
+
+impl<T> Buffer for Vec<T> {
+    fn clear(&mut self) {
+        Vec::clear(self);
+    }
+}
+
+impl Buffer for String {
+    fn clear(&mut self) {
+        String::clear(self);
+    }
+}
+
 impl Spare {
-    /// Buffers of stories longer than this are freed, not kept: one huge
-    /// input must not leave its thread holding memory in proportion.
+    /// The buffers of a story longer than this (in bytes), and a stage's
+    /// buffer larger than this, are freed, not kept: one huge input must
+    /// not leave its thread holding memory in proportion.
     const MAX_TEXT: usize = 1 << 20;
 
-    /// The thread's spare buffer that `pick` chooses, as it was left (not
-    /// cleared); an empty one when there is none.
-    pub(crate) fn take<T: Default>(pick: impl FnOnce(&mut Spare) -> &mut T) -> T {
-        SPARE
+    /// The thread's spare buffer that `pick` chooses, emptied (its
+    /// capacity is what it keeps); a new one when there is none.
+    pub(crate) fn take<T: Buffer>(pick: impl FnOnce(&mut Spare) -> &mut T) -> T {
+        let mut buf: T = SPARE
             .try_with(|s| std::mem::take(pick(&mut s.borrow_mut())))
-            .unwrap_or_default()
+            .unwrap_or_default();
+        buf.clear();
+        buf
     }
 
     /// Gives `buf` back as the thread's spare buffer that `pick` chooses,

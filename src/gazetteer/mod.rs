@@ -748,18 +748,15 @@ impl Gazetteer {
             // word's copied over it from the table: a lexeme chosen between
             // the two and then pushed is copied twice, by way of the stack.
             let mut lexemes = Spare::take(|s| &mut s.lexemes);
-            lexemes.clear();
             lexemes.resize(tokens.len(), Lexeme::UNKNOWN);
             // The open words are written at `open[n]` for every token, and
             // `n` moves on past the open ones: no branch a token.
             let mut open = Spare::take(|s| &mut s.open_words);
-            open.clear();
             open.resize(tokens.len(), 0);
             let mut n = 0;
             // The cases each word may be a name word in, one byte a token
             // (and 0 up to a multiple of eight).
             let mut cases = Spare::take(|s| &mut s.name_cases);
-            cases.clear();
             cases.resize(tokens.len().next_multiple_of(8), 0);
             // Sports words, counted by [`SPORTS_COUNTS`]: sports in the low
             // half, strong in the high.

@@ -203,7 +203,6 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
         keys: Vec::new(),
     };
     let mut taken = Spare::take(|s| &mut s.org_spans);
-    taken.clear();
     {
         let doc: &Doc = doc;
         list_organizations(doc, gaz, &mut orgs, &mut taken);
@@ -1226,7 +1225,6 @@ impl NameWords {
         // mark becomes 0. Eight marks are read at once: most are 0. (Without
         // the lookup stage's marks, every token is asked.)
         let mut marks = Spare::take(|s| &mut s.name_marks);
-        marks.clear();
         if doc.word_tally.name_cases.len() == t.len().next_multiple_of(8) {
             marks.extend_from_slice(&doc.word_tally.name_cases);
         } else {
@@ -1337,7 +1335,6 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     // below): a story's worth of it, allocated and freed for every story,
     // costs more than filling it.
     let mut bits = Spare::take(|s| &mut s.word_bits);
-    bits.clear();
     bits.resize(doc.tokens.len(), TokenWords::UNKNOWN);
     let tw = TokenWords {
         doc,
@@ -1352,7 +1349,6 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             .filter(|p| matches!(&*p.kind, "country" | "region" | "feature" | "facility"))
     };
     let mut blocked = Spare::take(|s| &mut s.blocked);
-    blocked.clear();
     blocked.extend_from_slice(org_spans);
     for p in blocking_places() {
         blocked.extend(p.mentions.iter().map(|m| m.span));

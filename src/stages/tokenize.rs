@@ -110,7 +110,6 @@ pub fn run(doc: &mut Doc) {
 pub fn tokenize(text: &str) -> (Vec<Token>, bool, bool) {
     // Wire copy averages a little over five bytes a token.
     let mut tokens = Spare::take(|s| &mut s.tokens);
-    tokens.clear();
     tokens.reserve(text.len() / 4 + 1);
     let mut at = Cursor {
         i: 0,
