@@ -31,7 +31,7 @@
 //! Case is checked by the stages that need it (proper names in mixed-case
 //! text).
 
-use super::{load, word_hash, word_head_in, GOLDEN, MASKS};
+use super::{load, word_head_in, GOLDEN, MASKS};
 use crate::doc::{Doc, Span};
 use rustc_hash::FxHashMap;
 
@@ -255,15 +255,16 @@ impl PhraseIndex {
     /// [`PhraseIndex::find`] when every phrase begins with a word
     /// character (the built-in lists): lookups are made at word starts
     /// only, taken a 64-byte block at a time from the word-start bits.
-    /// Within a block, a word's end is found in the block's own bits, and
-    /// its first eight bytes are read from the block's bytes (and the
-    /// eight after them) without a bounds check per word: most words are
-    /// rejected by the filter, so these few steps are most of the cost.
+    /// The blocks the text goes on past by eight bytes (all but the last
+    /// one or two) are scanned by a copy of the loop of their own, which
+    /// reads a word's first eight bytes from the block's bytes without a
+    /// bounds check or a test per word: most words are rejected by the
+    /// filter, so these few steps are most of the cost.
     fn find_at_word_starts(&self, text: &str, words: &WordBytes, hits: &mut Vec<PhraseHit>) {
         let bytes = text.as_bytes();
         let mut block = 0;
         let mut starts = words.starts(0);
-        'blocks: loop {
+        loop {
             while starts == 0 {
                 block += 1;
                 if block == words.blocks() {
@@ -272,55 +273,82 @@ impl PhraseIndex {
                 starts = words.starts(block);
             }
             let base = block * 64;
-            let not_word = !words.bits[block];
-            let chunk: Option<&[u8; 72]> = bytes
-                .get(base..base + 72)
-                .map(|c| c.try_into().expect("72 bytes"));
-            while starts != 0 {
-                let k = starts.trailing_zeros() as usize & 63;
-                starts &= starts - 1;
-                let i = base + k;
-                let ends = not_word & (u64::MAX << k);
-                let end = match ends {
-                    0 => words.next_non_word(i),
-                    _ => base + ends.trailing_zeros() as usize,
-                };
-                let len = end - i;
-                let head = match chunk {
-                    Some(c) => {
-                        let eight: [u8; 8] = c[k..k + 8].try_into().expect("8 bytes");
-                        u64::from_le_bytes(eight) & MASKS[len.min(8)]
+            let next = match bytes.get(base..base + 72) {
+                Some(c) => {
+                    let chunk: &[u8; 72] = c.try_into().expect("72 bytes");
+                    self.block_words(bytes, words, block, starts, Some(chunk), hits)
+                }
+                None => self.block_words(bytes, words, block, starts, None, hits),
+            };
+            starts = match next {
+                Some(next) => {
+                    block = next / 64;
+                    words.starts(block) & (u64::MAX << (next % 64))
+                }
+                None => 0,
+            };
+        }
+    }
+
+    /// The word starts `starts` of block `block`, looked up in turn
+    /// ([`PhraseIndex::find_at_word_starts`]) until a phrase is found:
+    /// then where the next lookup may be ([`PhraseIndex::hit`]). `chunk`
+    /// is the block's bytes and the eight after them, if the text goes on
+    /// that far. A word's end is found in the block's own bits.
+    #[inline(always)]
+    fn block_words(
+        &self,
+        bytes: &[u8],
+        words: &WordBytes,
+        block: usize,
+        mut starts: u64,
+        chunk: Option<&[u8; 72]>,
+        hits: &mut Vec<PhraseHit>,
+    ) -> Option<usize> {
+        let base = block * 64;
+        let not_word = !words.bits[block];
+        while starts != 0 {
+            let k = starts.trailing_zeros() as usize & 63;
+            starts &= starts - 1;
+            let i = base + k;
+            let ends = not_word & (u64::MAX << k);
+            let end = match ends {
+                0 => words.next_non_word(i),
+                _ => base + ends.trailing_zeros() as usize,
+            };
+            let len = end - i;
+            let head = match chunk {
+                Some(c) => {
+                    let eight: [u8; 8] = c[k..k + 8].try_into().expect("8 bytes");
+                    u64::from_le_bytes(eight) & MASKS[len.min(8)]
+                }
+                None => word_head_in(bytes, i, end),
+            };
+            let h = word_hash(head);
+            if !self.may_be_first_word(h) {
+                continue;
+            }
+            // The bytes after the word, read from the block's bytes when
+            // the word ends inside the block (then eight more follow),
+            // and only if some phrase of the word needs them.
+            if !self.may_follow_anything(h) {
+                let after = match chunk {
+                    Some(c) if end - base < 64 => {
+                        let at = end - base;
+                        let eight: [u8; 8] = c[at..at + 8].try_into().expect("8 bytes");
+                        u64::from_le_bytes(eight) & MASKS[PREFIX_LEN]
                     }
-                    None => word_head_in(bytes, i, end),
+                    _ => load(bytes, end, (bytes.len() - end).min(PREFIX_LEN)),
                 };
-                let h = word_hash(len, head);
-                if !self.may_be_first_word(h) {
+                if !self.may_follow(h, after) {
                     continue;
                 }
-                // The bytes after the word, read from the block's bytes when
-                // the word ends inside the block (then eight more follow),
-                // and only if some phrase of the word needs them.
-                if !self.may_follow_anything(h) {
-                    let after = match chunk {
-                        Some(c) if end - base < 64 => {
-                            let at = end - base;
-                            let eight: [u8; 8] = c[at..at + 8].try_into().expect("8 bytes");
-                            u64::from_le_bytes(eight) & MASKS[PREFIX_LEN]
-                        }
-                        _ => load(bytes, end, (bytes.len() - end).min(PREFIX_LEN)),
-                    };
-                    if !self.may_follow(h, after) {
-                        continue;
-                    }
-                }
-                if let Some((e, ix)) = self.probe(bytes, i, end, h, head) {
-                    let next = self.hit(words, i, e, ix, hits);
-                    block = next / 64;
-                    starts = words.starts(block) & (u64::MAX << (next % 64));
-                    continue 'blocks;
-                }
+            }
+            if let Some((e, ix)) = self.probe(bytes, i, end, h, head) {
+                return Some(self.hit(words, i, e, ix, hits));
             }
         }
+        None
     }
 
     /// [`PhraseIndex::find`] when some phrases (`nonword`) begin with a
@@ -646,7 +674,17 @@ fn high_bits(x: u64) -> u64 {
 #[inline]
 fn word_key(bytes: &[u8], start: usize, end: usize) -> (u64, u64) {
     let head = word_head_in(bytes, start, end);
-    (word_hash(end - start, head), head)
+    (word_hash(head), head)
+}
+
+/// The [`word_key`] hash of a word whose first eight bytes, zero-padded,
+/// are `head`. Its length is left out: a word's bytes are never 0, so the
+/// padding tells the lengths of words of up to eight bytes apart, and the
+/// longer words it confuses are told apart in the table (by their length
+/// and bytes).
+#[inline(always)]
+fn word_hash(head: u64) -> u64 {
+    head.wrapping_mul(GOLDEN)
 }
 
 /// The word of the first-word filter (1,024 words of 64 bits) and the bit
