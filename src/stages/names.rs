@@ -1263,23 +1263,34 @@ impl NameWords {
         self.0[k] != 0
     }
 
-    /// The first name word from token `k` on. The marks are read eight at
-    /// a time, as [`NameWords::new`] reads them: most are 0.
-    fn next_from(&self, mut k: usize) -> Option<usize> {
-        while let Some(chunk) = self.0.get(k..k + 8) {
-            let marks = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-            if marks != 0 {
-                return Some(k + marks.trailing_zeros() as usize / 8);
-            }
-            k += 8;
-        }
-        self.0[k..].iter().position(|&m| m != 0).map(|i| k + i)
+    /// The first name word from token `k` on.
+    fn next_from(&self, k: usize) -> Option<usize> {
+        next_marked(&self.0, u64::MAX, k)
     }
 
     /// A name word that may start a name with no title before it.
     fn starts(&self, k: usize) -> bool {
         self.0[k] & NAME_START != 0
     }
+}
+
+/// The first of `marks` (one byte a token) from index `k` on that has a
+/// bit of `mask` (the same bits in each of its eight bytes). The marks are
+/// read eight at a time: most are 0.
+#[inline]
+fn next_marked(marks: &[u8], mask: u64, mut k: usize) -> Option<usize> {
+    while let Some(chunk) = marks.get(k..k + 8) {
+        let m = u64::from_le_bytes(chunk.try_into().expect("eight bytes")) & mask;
+        if m != 0 {
+            return Some(k + m.trailing_zeros() as usize / 8);
+        }
+        k += 8;
+    }
+    let byte = mask as u8;
+    marks[k..]
+        .iter()
+        .position(|&m| m & byte != 0)
+        .map(|i| k + i)
 }
 
 /// Given-name and common-word bits of each token. Most capitalized words
@@ -1728,11 +1739,11 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     );
     // By length (modulo 64: a longer name shares the entry of its length
     // less 64, and the comparison below tells them apart), the
-    // first and the last bytes of the names (bit `b & 63`): every
-    // capitalized word is looked for (every word of capitals copy), and one
-    // whose length and first letter no name has together is passed over
-    // without comparing it with each name; the last letter turns away most
-    // of the rest (with a dozen people, most letters start a name).
+    // first and the last bytes of the names (bit `b & 63`): every word
+    // the walk below reads is looked for, and one whose length and first
+    // letter no name has together is passed over without comparing it
+    // with each name; the last letter turns away most of the rest (with a
+    // dozen people, most letters start a name).
     // The lengths (bit `len`) are asked first, before the token's flags or
     // text are read: most words have no name's length.
     let byte_bit = |b: u8| 1u64 << (b & 63);
@@ -1748,8 +1759,6 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         }
     }
     let bytes = doc.text.as_bytes();
-    // Without such names there is nothing to look for.
-    let words: &[Token] = if surnames.is_empty() { &[] } else { t };
     // A word inside a blocked span or a person's mention is no new
     // mention (most words that match are in the very name they match:
     // "Coe" of "Richard Coe"). Those spans, sorted by start, are walked
@@ -1758,7 +1767,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     // and only if it reaches past the token's start. (The mentions added
     // below are earlier tokens, which never overlap a later one.)
     let mut taken = blocked;
-    if !words.is_empty() {
+    if !surnames.is_empty() {
         taken.extend(
             persons
                 .iter()
@@ -1766,8 +1775,37 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         );
         taken.sort_unstable_by_key(|s| s.start);
     }
-    let (mut passed, mut reach) = (0, 0);
-    for tok in words {
+    // Only capitalized words can match. The lookup stage marked
+    // (`WordTally::name_cases`) each capitalized word whose word bits may
+    // make it a name word in the story's case, and each whose bits it did
+    // not read; a word spelled like a name has that name's bits. So where
+    // every name's bits mark it, only the marked tokens are read, eight
+    // marks at a time (in mixed-case copy the capitalized words, and fewer
+    // in capitals copy); else (a listed person's name may be a word never
+    // taken for a name word: "Theresa May") every token is.
+    let by_bits = &NAME_FLAGS_BY_BITS[usize::from(doc.all_caps)];
+    let marks = &doc.word_tally.name_cases;
+    let marked_only = marks.len() == t.len().next_multiple_of(8)
+        && surnames.iter().all(|(r, i)| {
+            r.is_empty() || by_bits[usize::from(gaz.word_bits(&persons[*i].name[r.clone()]))] != 0
+        });
+    let case = 0x0101_0101_0101_0101u64 << u8::from(doc.all_caps);
+    // Without such names there is nothing to look for.
+    let words = if surnames.is_empty() { 0 } else { t.len() };
+    let (mut passed, mut reach, mut next) = (0, 0, 0);
+    loop {
+        let k = if marked_only {
+            match next_marked(marks, case, next) {
+                Some(k) if k < words => k,
+                _ => break,
+            }
+        } else if next < words {
+            next
+        } else {
+            break;
+        };
+        next = k + 1;
+        let tok = &t[k];
         let (start, end) = (tok.start as usize, tok.end as usize);
         let len = (end - start) & 63;
         if lens & (1 << len) == 0
