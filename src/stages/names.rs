@@ -1218,6 +1218,7 @@ struct NameWords(Vec<u8>);
 impl NameWords {
     /// The marks start as a copy of the lookup stage's
     /// `WordTally::name_cases` (left in the document for its readers).
+    /// `blocked` is sorted by start.
     fn new(doc: &Doc, words: &TokenWords, blocked: &[Span]) -> NameWords {
         let t = &doc.tokens;
         // Only the tokens the lookup stage marked for the story's case can
@@ -1232,6 +1233,7 @@ impl NameWords {
         }
         let by_bits = &NAME_FLAGS_BY_BITS[usize::from(doc.all_caps)];
         let case = 0x0101_0101_0101_0101 << u8::from(doc.all_caps);
+        let mut covered = Covered::new(blocked);
         for (i, chunk) in marks.chunks_exact_mut(8).enumerate() {
             let bytes: &[u8; 8] = (&*chunk).try_into().expect("eight bytes");
             let mut marked = u64::from_le_bytes(*bytes) & case;
@@ -1240,20 +1242,14 @@ impl NameWords {
                 let j = marked.trailing_zeros() as usize / 8;
                 let k = i * 8 + j;
                 if k < t.len() {
-                    chunk[j] = name_word(doc, words, by_bits, k);
+                    // Only name words need be tested against the blocked
+                    // spans.
+                    let flags = name_word(doc, words, by_bits, k);
+                    if flags != 0 && !covered.covers(t[k].span()) {
+                        chunk[j] = flags;
+                    }
                 }
                 marked &= marked - 1;
-            }
-        }
-        for b in blocked {
-            // Tokens are in order and never overlap: those overlapping `b`
-            // are the run from the first that ends after its start.
-            let from = t.partition_point(|x| x.end as usize <= b.start);
-            for (k, x) in t.iter().enumerate().skip(from) {
-                if !x.span().overlaps(*b) {
-                    break;
-                }
-                marks[k] = 0;
             }
         }
         NameWords(marks)
@@ -1271,6 +1267,36 @@ impl NameWords {
     /// A name word that may start a name with no title before it.
     fn starts(&self, k: usize) -> bool {
         self.0[k] & NAME_START != 0
+    }
+}
+
+/// Whether spans lie inside any of a list of spans sorted by start, asked
+/// of spans in order (none starting before the last one asked): the list
+/// is walked once along with them. `reach` is the furthest end of the
+/// spans that start before the asked span ends, and the asked span
+/// overlaps one of them if and only if it reaches past its start.
+struct Covered<'a> {
+    spans: &'a [Span],
+    passed: usize,
+    reach: usize,
+}
+
+impl<'a> Covered<'a> {
+    fn new(spans: &'a [Span]) -> Covered<'a> {
+        Covered {
+            spans,
+            passed: 0,
+            reach: 0,
+        }
+    }
+
+    /// Does `sp` overlap one of the spans?
+    fn covers(&mut self, sp: Span) -> bool {
+        while let Some(s) = self.spans.get(self.passed).filter(|s| s.start < sp.end) {
+            self.reach = self.reach.max(s.end);
+            self.passed += 1;
+        }
+        self.reach > sp.start
     }
 }
 
@@ -1369,6 +1395,9 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     // the rules below.
     let listed = listed_people(doc, gaz, &tw, &blocked);
     blocked.extend(listed.iter().map(|(s, _)| *s));
+    // Sorted by start: the name words and the surnames below are tested
+    // against them in one walk (`Covered`).
+    blocked.sort_unstable_by_key(|s| s.start);
     let name_words = NameWords::new(doc, &tw, &blocked);
     // Ends of title hits, in order: most words have none right before
     // them, and `title_before` reads every phrase hit to say so.
@@ -1406,8 +1435,14 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             None => break,
         }
         // In capitals a name needs a title before it, or a given name
-        // that is no ordinary word (see `name_word`).
-        if !(name_words.starts(k) || title_may_end_before(k) && title_before(doc, gaz, k)) {
+        // that is no ordinary word (see `name_word`). (The title is read
+        // once, here, for this test and for the person.)
+        let titled = if title_may_end_before(k) {
+            title_before_info(doc, gaz, k)
+        } else {
+            None
+        };
+        if !(name_words.starts(k) || titled.is_some()) {
             k += 1;
             continue;
         }
@@ -1484,11 +1519,6 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         }
         let first = t[k].text(doc.text);
         let span = doc.tokens_span(k..e);
-        let titled = if title_may_end_before(k) {
-            title_before_info(doc, gaz, k)
-        } else {
-            None
-        };
         // A title makes a person, even of a place's name ("Gen. Coe").
         // Else a name needs two words or more, and the tests below are
         // asked in that order, cheapest first (each reads the places).
@@ -1762,10 +1792,8 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     // A word inside a blocked span or a person's mention is no new
     // mention (most words that match are in the very name they match:
     // "Coe" of "Richard Coe"). Those spans, sorted by start, are walked
-    // along with the tokens: `reach` is the furthest end of those that
-    // start before the token ends, and the token lies in one of them if
-    // and only if it reaches past the token's start. (The mentions added
-    // below are earlier tokens, which never overlap a later one.)
+    // along with the tokens. (The mentions added below are earlier
+    // tokens, which never overlap a later one.)
     let mut taken = blocked;
     if !surnames.is_empty() {
         taken.extend(
@@ -1792,7 +1820,8 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     let case = 0x0101_0101_0101_0101u64 << u8::from(doc.all_caps);
     // Without such names there is nothing to look for.
     let words = if surnames.is_empty() { 0 } else { t.len() };
-    let (mut passed, mut reach, mut next) = (0, 0, 0);
+    let mut covered = Covered::new(&taken);
+    let mut next = 0;
     loop {
         let k = if marked_only {
             match next_marked(marks, case, next) {
@@ -1815,15 +1844,11 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         {
             continue;
         }
-        while let Some(s) = taken.get(passed).filter(|s| s.start < end) {
-            reach = reach.max(s.end);
-            passed += 1;
-        }
-        if reach > start {
+        let sp = tok.span();
+        if covered.covers(sp) {
             continue;
         }
         let s = &bytes[start..end];
-        let sp = tok.span();
         let found = surnames
             .iter()
             .position(|(r, i)| r.len() == s.len() && persons[*i].name.as_bytes()[r.clone()] == *s);
@@ -1911,10 +1936,10 @@ fn listed_people(
     // The longest listed name starting at each capitalized word (or at a
     // particle: "bin Laden"). Only the open words can start one: the
     // lookup stage asked the people filter of every word with a lexeme
-    // (see `WordTally::open_words`). The filter is asked again (a word
-    // without a lexeme was not asked) before the particle test, which
-    // slices the word out of the text: it turns away nearly every
-    // lowercase word first.
+    // (see `WordTally::open_words`): an open word with a lexeme passed it.
+    // The filter is asked of an open word without a lexeme (it was not
+    // asked) before the particle test, which slices the word out of the
+    // text: it turns away nearly every lowercase word first.
     let mut hits: Vec<(Span, usize)> = Vec::new();
     let mut next = 0;
     for &k in &doc.word_tally.open_words {
@@ -1922,12 +1947,9 @@ fn listed_people(
         if k < next {
             continue;
         }
+        let lex = doc.lexemes.get(k).unwrap_or(&Lexeme::UNKNOWN);
         let starts = t[k].is_word()
-            && gaz.may_start_person(
-                &doc.lower,
-                &t[k],
-                doc.lexemes.get(k).unwrap_or(&Lexeme::UNKNOWN),
-            )
+            && (lex.bits != Lexeme::UNKNOWN_BITS || gaz.may_start_person(&doc.lower, &t[k], lex))
             && (t[k].is(Token::CAP) || is_name_particle(t[k].text(doc.text)));
         if !starts {
             continue;
@@ -2012,10 +2034,6 @@ fn listed_people(
 /// Is `short` the family name of `full` ("Assad" of "Bashar al-Assad")?
 fn is_surname(short: &str, full: &str) -> bool {
     full.rsplit([' ', '-']).next() == Some(short)
-}
-
-fn title_before(doc: &Doc, gaz: &Gazetteer, k: usize) -> bool {
-    title_before_info(doc, gaz, k).is_some()
 }
 
 /// A title hit ending right before token `k`, and the whole role span
