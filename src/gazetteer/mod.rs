@@ -685,8 +685,7 @@ impl Gazetteer {
                 .next()
                 .unwrap_or(name);
             normalize::with_ascii_lowercase(first, |first| {
-                let key =
-                    first_word_key(first.len(), word_head_in(first.as_bytes(), 0, first.len()));
+                let key = first_word_key(word_head_in(first.as_bytes(), 0, first.len()));
                 set_filter_bit::<FIRST_WORDS>(&mut people_first_bits.bits, key)
             });
         }
@@ -953,7 +952,7 @@ impl Gazetteer {
             debug_assert!(!lower.as_bytes()[start..end]
                 .iter()
                 .any(|b| b.is_ascii_uppercase()));
-            first_word_key(end - start, word_head_in(lower.as_bytes(), start, end))
+            first_word_key(word_head_in(lower.as_bytes(), start, end))
         };
         filter_bit::<FIRST_WORDS>(&self.people_first_bits.bits, key)
     }
@@ -989,7 +988,7 @@ fn builtin_word_bits(short: Option<u128>, word: &str) -> u8 {
 fn fill_word_bits(lex: &mut Lexeme, word: &str) {
     lex.bits = lookup_word_bits(word);
     let head = ascii_lowercase_bytes(word_head_in(word.as_bytes(), 0, word.len()));
-    lex.person_key = first_word_key(word.len(), head) as u32;
+    lex.person_key = first_word_key(head) as u32;
 }
 
 /// The eight bytes of `x` with ASCII capitals lowercased, all at once (a
@@ -1066,25 +1065,26 @@ fn name_key(name: &str) -> u64 {
 }
 
 /// Hash of an ASCII-lowercase word for [`Gazetteer::may_start_person`],
-/// given its length and [`word_head_in`]: the top 18 bits of its
-/// [`word_hash`]. Every capitalized word of a story is asked about (every
+/// given its [`word_head_in`]: the top 18 bits of its [`word_hash`]. Every capitalized word of a story is asked about (every
 /// word of capitals copy). (A [`NameKey`] takes bytes one by one to grow
 /// with a name.)
 #[inline]
-fn first_word_key(len: usize, head: u64) -> u64 {
-    word_hash(len, head) >> 46
+fn first_word_key(head: u64) -> u64 {
+    word_hash(head) >> 46
 }
 
-/// A word's hash from its length and first eight bytes ([`word_head_in`]),
-/// for the filters and tables of first words (people's here, phrases' in
+/// A word's hash from its first eight bytes ([`word_head_in`]), for the
+/// filters and tables of first words (people's here, phrases' in
 /// [`phrases`]): the word is read with one load and hashed with one
 /// multiplication. The top bits of the result are the well-mixed ones,
-/// which every input bit reaches. Longer words that share their first 8
-/// bytes share a hash: a filter lets more of them pass, and a table tells
-/// them apart by the whole word.
-#[inline]
-pub(super) fn word_hash(len: usize, head: u64) -> u64 {
-    (head ^ (len as u64).rotate_right(8)).wrapping_mul(GOLDEN)
+/// which every input bit reaches. Its length is left out: a word's bytes
+/// are never 0, so the zero padding tells the lengths of words of up to
+/// eight bytes apart. Longer words that share their first 8 bytes share a
+/// hash: a filter lets more of them pass, and a table tells them apart by
+/// the whole word.
+#[inline(always)]
+pub(super) fn word_hash(head: u64) -> u64 {
+    head.wrapping_mul(GOLDEN)
 }
 
 /// The multiplier of the multiplicative hashes of words in the gazetteer

@@ -31,7 +31,7 @@
 //! Case is checked by the stages that need it (proper names in mixed-case
 //! text).
 
-use super::{load, word_head_in, GOLDEN, MASKS};
+use super::{load, word_hash, word_head_in, GOLDEN, MASKS};
 use crate::doc::{Doc, Span};
 use rustc_hash::FxHashMap;
 
@@ -675,16 +675,6 @@ fn high_bits(x: u64) -> u64 {
 fn word_key(bytes: &[u8], start: usize, end: usize) -> (u64, u64) {
     let head = word_head_in(bytes, start, end);
     (word_hash(head), head)
-}
-
-/// The [`word_key`] hash of a word whose first eight bytes, zero-padded,
-/// are `head`. Its length is left out: a word's bytes are never 0, so the
-/// padding tells the lengths of words of up to eight bytes apart, and the
-/// longer words it confuses are told apart in the table (by their length
-/// and bytes).
-#[inline(always)]
-fn word_hash(head: u64) -> u64 {
-    head.wrapping_mul(GOLDEN)
 }
 
 /// The word of the first-word filter (1,024 words of 64 bits) and the bit
