@@ -42,6 +42,16 @@ const JOINERS: &[&str] = &[
     "of", "for", "and", "de", "del", "la", "el", "al", "the", "on", "&",
 ];
 
+/// The longest of the [`JOINERS`]: a longer word is passed over without a
+/// compare.
+const JOINER_MAX_LEN: u32 = 3;
+
+#[cfg(test)]
+#[test]
+fn joiners_are_short() {
+    assert!(JOINERS.iter().all(|j| j.len() <= JOINER_MAX_LEN as usize));
+}
+
 /// Lowercase particles inside personal names. (A `match`, not a slice to
 /// search: the people rules ask about every lowercase word of the text.)
 fn is_name_particle(w: &str) -> bool {
@@ -486,9 +496,9 @@ fn rule_organizations<'d>(
         while j < t.len() {
             let tok = &t[j];
             let gap_ok = j == i
-                || doc.text[t[j - 1].end as usize..tok.start as usize]
-                    .chars()
-                    .all(|c| c == ' ');
+                || doc.text.as_bytes()[t[j - 1].end as usize..tok.start as usize]
+                    .iter()
+                    .all(|&c| c == b' ');
             if !gap_ok {
                 break;
             }
@@ -499,7 +509,9 @@ fn rule_organizations<'d>(
                 last_cap = j;
                 j += 1;
             } else if j > i
-                && (tok.is_word() && JOINERS.contains(&tok.text(doc.text))
+                && (tok.is_word()
+                    && tok.end - tok.start <= JOINER_MAX_LEN
+                    && JOINERS.contains(&tok.text(doc.text))
                     || tok.text(doc.text) == "-")
             {
                 j += 1;
@@ -673,8 +685,12 @@ fn acronyms(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
         }
     }
     for (acr, ix) in defs {
+        // A token of the acronym's text is in capitals, and of its length.
         for tok in t {
-            if tok.text(doc.text) == acr {
+            if tok.is(Token::UPPER)
+                && (tok.end - tok.start) as usize == acr.len()
+                && tok.text(doc.text) == acr
+            {
                 let span = tok.span();
                 if taken.iter().any(|s| s.overlaps(span)) {
                     continue;
@@ -692,14 +708,88 @@ fn acronyms(doc: &Doc, orgs: &mut Orgs, taken: &mut Vec<Span>) {
 
 /// Capital-letter abbreviations that do not name an organization: time
 /// zones, units, currencies, offices, diseases, statistics, roman numerals.
-const NOT_ORG_ACRONYMS: &[&str] = &[
-    "AD", "AIDS", "AM", "ASAP", "ATM", "BC", "BPD", "BST", "CD", "CDT", "CEO", "CET", "CFO", "COO",
-    "CPI", "CST", "DNA", "DVD", "EDT", "ERA", "EST", "ET", "EUR", "FYI", "GBP", "GDP", "GMT",
-    "GNP", "HIV", "HMS", "HQ", "ID", "IDP", "II", "III", "IPO", "IQ", "IV", "IX", "JPY", "KG",
-    "KM", "LNG", "LPG", "MB", "MP", "MPH", "MPS", "MW", "NB", "NO", "OK", "PC", "PDT", "PM", "POW",
-    "PPI", "PR", "PS", "PST", "QB", "RBI", "SARS", "SMS", "SUV", "TV", "UFO", "USD", "UTC", "VI",
-    "VII", "VIII", "USS", "VIP", "XI", "XII",
-];
+/// (A `match`, not a slice to search: asked of every short word in
+/// capitals.)
+fn not_org_acronym(w: &str) -> bool {
+    matches!(
+        w,
+        "AD" | "AIDS"
+            | "AM"
+            | "ASAP"
+            | "ATM"
+            | "BC"
+            | "BPD"
+            | "BST"
+            | "CD"
+            | "CDT"
+            | "CEO"
+            | "CET"
+            | "CFO"
+            | "COO"
+            | "CPI"
+            | "CST"
+            | "DNA"
+            | "DVD"
+            | "EDT"
+            | "ERA"
+            | "EST"
+            | "ET"
+            | "EUR"
+            | "FYI"
+            | "GBP"
+            | "GDP"
+            | "GMT"
+            | "GNP"
+            | "HIV"
+            | "HMS"
+            | "HQ"
+            | "ID"
+            | "IDP"
+            | "II"
+            | "III"
+            | "IPO"
+            | "IQ"
+            | "IV"
+            | "IX"
+            | "JPY"
+            | "KG"
+            | "KM"
+            | "LNG"
+            | "LPG"
+            | "MB"
+            | "MP"
+            | "MPH"
+            | "MPS"
+            | "MW"
+            | "NB"
+            | "NO"
+            | "OK"
+            | "PC"
+            | "PDT"
+            | "PM"
+            | "POW"
+            | "PPI"
+            | "PR"
+            | "PS"
+            | "PST"
+            | "QB"
+            | "RBI"
+            | "SARS"
+            | "SMS"
+            | "SUV"
+            | "TV"
+            | "UFO"
+            | "USD"
+            | "UTC"
+            | "VI"
+            | "VII"
+            | "VIII"
+            | "USS"
+            | "VIP"
+            | "XI"
+            | "XII"
+    )
+}
 
 /// An unknown abbreviation in capitals inside running text ("the KDP",
 /// "LIFFE", "the EOE") is an organization far more often than anything
@@ -717,7 +807,7 @@ fn bare_acronyms<'d>(doc: &'d Doc, gaz: &'d Gazetteer, orgs: &mut Orgs<'d>, take
         let w = tok.text(doc.text);
         if !(2..=6).contains(&w.len())
             || !w.bytes().all(|b| b.is_ascii_uppercase())
-            || NOT_ORG_ACRONYMS.contains(&w)
+            || not_org_acronym(w)
         {
             continue;
         }
@@ -854,10 +944,13 @@ fn bare_org_nouns<'d>(
 }
 
 /// Is token `k` "the" (any case)?
+/// (Inline, and the bytes compared: the nominals ask it of the token
+/// before every lowercase word.)
+#[inline]
 fn is_the(doc: &Doc, k: usize) -> bool {
     let t = &doc.tokens[k];
     // `doc.lower` is the text ASCII-lowercased, byte for byte.
-    t.end - t.start == 3 && &doc.lower[t.start as usize..t.end as usize] == "the"
+    t.end - t.start == 3 && doc.lower.as_bytes()[t.start as usize..t.end as usize] == *b"the"
 }
 
 /// Is the line holding byte `pos` running text (mostly lowercase letters)?
@@ -1569,10 +1662,13 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     let mut single_names: Vec<&str> = Vec::new();
     if !doc.all_caps {
         let lw = |k: usize| &doc.lower[t[k].start as usize..t[k].end as usize];
-        for k in 0..t.len() {
+        // Only the name words (most tokens are none: skipped eight at a
+        // time).
+        let mut from = 0;
+        while let Some(k) = name_words.next_from(from) {
+            from = k + 1;
             let sp = t[k].span();
-            if !name_words.at(k)
-                || tw.common(k)
+            if tw.common(k)
                 || found.iter().any(|(f, _)| f.overlaps(sp))
                 || doc
                     .places
