@@ -1484,6 +1484,8 @@ struct Anchors {
     harm: Vec<usize>,
     /// The tokens of damage words ("destroyed", "torched").
     damage: Vec<usize>,
+    /// The sentence's tokens (from its first) that may be cue words.
+    candidates: Vec<u32>,
 }
 
 impl Anchors {
@@ -1501,6 +1503,7 @@ impl Anchors {
             triggers,
             harm,
             damage,
+            candidates,
         } = self;
         triggers.clear();
         harm.clear();
@@ -1522,16 +1525,35 @@ impl Anchors {
             Some(Cue::Trade) => cues.trade = true,
             _ => {}
         };
-        for (k, t) in doc.tokens[sent.tokens.clone()].iter().enumerate() {
+        // The tokens that may cue are gathered first, without a branch
+        // per token: whether a word passes the bit test of [`cue_of`]
+        // differs from word to word, and a branch on it would be
+        // mispredicted often. A token not ASCII or with digits is always
+        // gathered (its runs of letters may be denials or trade words). The
+        // few gathered are then looked at one by one.
+        let tokens = &doc.tokens[sent.tokens.clone()];
+        candidates.resize(tokens.len(), 0);
+        let mut n = 0;
+        for (k, t) in tokens.iter().enumerate() {
+            let (s, e) = (t.start as usize, t.end as usize);
+            let len = e - s;
+            let (a, z) = (lower[s], lower[e - 1]);
+            let edges = &CUE_EDGES[len.min(CUE_EDGES.len() - 1)];
+            let fits =
+                (len < CUE_EDGES.len()) as u32 & edges.pairs[usize::from(a & 31)] >> (z & 31);
+            let odd = (t.flags & (Token::DIGIT | Token::ASCII) != Token::ASCII) as u32;
+            candidates[n] = k as u32;
+            n += ((fits | odd) & 1) as usize;
+        }
+        for &k in &candidates[..n] {
+            let t = &tokens[k as usize];
             // Read as bytes: the words are only compared with ASCII ones.
             let w = &lower[t.start as usize..t.end as usize];
+            let k = sent.tokens.start + k as usize;
             match cue_of(w) {
-                Some(Cue::Kill | Cue::Injure) => harm.push(sent.tokens.start + k),
-                Some(Cue::Damage) => damage.push(sent.tokens.start + k),
+                Some(Cue::Kill | Cue::Injure) => harm.push(k),
+                Some(Cue::Damage) => damage.push(k),
                 c @ Some(_) => note(c),
-                // The flags first: nearly every token is ASCII without
-                // digits, a test that is rarely mispredicted, unlike the
-                // kind (words and punctuation alternate).
                 None if t.flags & (Token::DIGIT | Token::ASCII) != Token::ASCII
                     && t.kind == TokenKind::Word =>
                 {
@@ -2143,13 +2165,22 @@ fn first_date(doc: &Doc, evidence: &[Span], r: Option<i64>) -> Option<IncidentDa
             // A time expression starts with a word (time words, weekdays
             // and months are all words of letters) or with a day's number:
             // punctuation is passed over unread, and most words on their
-            // first three letters, read as bytes.
+            // first three letters, read as bytes. The test is made without
+            // a branch on the kind or the letters (words and punctuation
+            // alternate, and a jump on the first letter goes a different
+            // way for every word), so that the one branch, on its
+            // outcome, is nearly always the same.
+            let s = t.start as usize;
+            let byte = |i: usize| lower.get(s + i).copied().unwrap_or(0);
+            let word = (t.kind == TokenKind::Word)
+                & (t.end - t.start >= 3)
+                & starts_date(byte(0), byte(1), byte(2));
+            if !(word | (t.kind == TokenKind::Number)) {
+                continue;
+            }
             let found = match t.kind {
-                TokenKind::Word if may_start_date(&lower[t.start as usize..t.end as usize]) => {
-                    word_date(doc, k, a, r)
-                }
-                TokenKind::Number => day_month_date(doc, k, r),
-                _ => None,
+                TokenKind::Word => word_date(doc, k, a, r),
+                _ => day_month_date(doc, k, r),
             };
             if let Some((end, value)) = found {
                 let mut start = doc.tokens[k].start as usize;
@@ -2168,7 +2199,7 @@ fn first_date(doc: &Doc, evidence: &[Span], r: Option<i64>) -> Option<IncidentDa
 
 /// A time expression that starts with the word at token `k`: "yesterday",
 /// "Tuesday", "November", "Dec. 5"; `a` is where the evidence starts, `r`
-/// the reference date; the word has passed [`may_start_date`]. Returns the
+/// the reference date; the word has passed [`starts_date`]. Returns the
 /// token after it and its value.
 fn word_date(doc: &Doc, k: usize, a: usize, r: Option<i64>) -> Option<(usize, Option<String>)> {
     let w = lw(doc, k);
@@ -2200,39 +2231,46 @@ fn word_date(doc: &Doc, k: usize, a: usize, r: Option<i64>) -> Option<(usize, Op
     month_date(doc, k, month_number(w)?, r)
 }
 
-/// Can the word `w` (lowercase) start a time expression? Every word of an
-/// incident's evidence is asked: a time word, weekday or month name is at
-/// least three letters long, and its first three are those of one of them
-/// ("jan" for "January" and "Jan."), so [`first_date`] passes all other
-/// words over on one test of their first bytes, before the lookups of
-/// [`word_date`].
+/// The first three letters of the words that may start a time
+/// expression: a time word, weekday or month name is at least three letters
+/// long, and its first three are those of one of them ("jan" for "January"
+/// and "Jan.").
+const DATE_STARTS: [&[u8; 3]; 23] = [
+    // Months.
+    b"jan", b"feb", b"mar", b"may", b"apr", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov", b"dec",
+    // Weekdays.
+    b"mon", b"tue", b"wed", b"thu", b"fri", b"sat", b"sun",
+    // "overnight", "yesterday", "today", "tonight".
+    b"ove", b"yes", b"tod", b"ton",
+];
+
+/// [`DATE_STARTS`] as bits: bit `c & 31` of `[a & 31][b & 31]` for each
+/// `abc`.
+const DATE_START_BITS: [[u32; 32]; 32] = {
+    let mut t = [[0; 32]; 32];
+    let mut i = 0;
+    while i < DATE_STARTS.len() {
+        let [a, b, c] = *DATE_STARTS[i];
+        t[(a & 31) as usize][(b & 31) as usize] |= 1 << (c & 31);
+        i += 1;
+    }
+    t
+};
+
+/// Are `a`, `b`, `c` (lowercase bytes) the first three letters of one of
+/// [`DATE_STARTS`]? Computed without a branch.
+#[inline(always)]
+fn starts_date(a: u8, b: u8, c: u8) -> bool {
+    let letter = |x: u8| x.wrapping_sub(b'a') < 26;
+    let bit = DATE_START_BITS[usize::from(a & 31)][usize::from(b & 31)] >> (c & 31) & 1;
+    letter(a) & letter(b) & letter(c) & (bit != 0)
+}
+
+/// Can the word `w` (lowercase) start a time expression? (What
+/// [`first_date`] asks of every word, on its bytes, without a branch.)
+#[cfg(test)]
 fn may_start_date(w: &[u8]) -> bool {
-    matches!(
-        w,
-        // Months.
-        [b'j', b'a', b'n', ..]
-            | [b'f', b'e', b'b', ..]
-            | [b'm', b'a', b'r' | b'y', ..]
-            | [b'a', b'p', b'r', ..]
-            | [b'j', b'u', b'n' | b'l', ..]
-            | [b'a', b'u', b'g', ..]
-            | [b's', b'e', b'p', ..]
-            | [b'o', b'c', b't', ..]
-            | [b'n', b'o', b'v', ..]
-            | [b'd', b'e', b'c', ..]
-            // Weekdays.
-            | [b'm', b'o', b'n', ..]
-            | [b't', b'u', b'e', ..]
-            | [b'w', b'e', b'd', ..]
-            | [b't', b'h', b'u', ..]
-            | [b'f', b'r', b'i', ..]
-            | [b's', b'a', b't', ..]
-            | [b's', b'u', b'n', ..]
-            // "overnight", "yesterday", "today", "tonight".
-            | [b'o', b'v', b'e', ..]
-            | [b'y', b'e', b's', ..]
-            | [b't', b'o', b'd' | b'n', ..]
-    )
+    matches!(w, &[a, b, c, ..] if starts_date(a, b, c))
 }
 
 /// "19 June 1986", "23 AUG 88": a day's number at token `k`, then a month
