@@ -256,10 +256,11 @@ impl PhraseIndex {
     /// character (the built-in lists): lookups are made at word starts
     /// only, taken a 64-byte block at a time from the word-start bits.
     /// The blocks the text goes on past by eight bytes (all but the last
-    /// one or two) are scanned by a copy of the loop of their own, which
-    /// reads a word's first eight bytes from the block's bytes without a
-    /// bounds check or a test per word: most words are rejected by the
-    /// filter, so these few steps are most of the cost.
+    /// one or two) are scanned by a loop of their own, which reads a
+    /// word's first eight bytes from the block's bytes without a bounds
+    /// check or a test per word and tests the filters of all the block's
+    /// words before it looks any up: most words are rejected by the
+    /// filters, so these few steps are most of the cost.
     fn find_at_word_starts(&self, text: &str, words: &WordBytes, hits: &mut Vec<PhraseHit>) {
         let bytes = text.as_bytes();
         let mut block = 0;
@@ -276,9 +277,9 @@ impl PhraseIndex {
             let next = match bytes.get(base..base + 72) {
                 Some(c) => {
                     let chunk: &[u8; 72] = c.try_into().expect("72 bytes");
-                    self.block_words(bytes, words, block, starts, Some(chunk), hits)
+                    self.filtered_block_words(bytes, words, block, starts, chunk, hits)
                 }
-                None => self.block_words(bytes, words, block, starts, None, hits),
+                None => self.last_block_words(bytes, words, block, starts, hits),
             };
             starts = match next {
                 Some(next) => {
@@ -290,61 +291,100 @@ impl PhraseIndex {
         }
     }
 
+    /// [`PhraseIndex::last_block_words`] of a block the text goes on past
+    /// by eight bytes (`chunk`: its bytes and those eight), in three passes
+    /// over its word starts, each over the starts the one before let
+    /// through: the first-word filter, then the filter of what follows,
+    /// then the table. Whether a word passes a filter goes either way from
+    /// one word to the next, so a filter's answers are gathered into a
+    /// mask of the block's starts without a branch per word (a word's
+    /// first eight bytes and its hash are computed again in each pass: a
+    /// few operations, less than a mispredicted branch).
+    #[inline(always)]
+    fn filtered_block_words(
+        &self,
+        bytes: &[u8],
+        words: &WordBytes,
+        block: usize,
+        starts: u64,
+        chunk: &[u8; 72],
+        hits: &mut Vec<PhraseHit>,
+    ) -> Option<usize> {
+        let base = block * 64;
+        let not_word = !words.bits[block];
+        // The first eight bytes of the word at `base + k`: its length (up
+        // to eight) is read from the non-word bits from `k` on, the next
+        // block's first ones included (there is always a next block).
+        let not_word_on = !words.bits[block + 1];
+        let head = |k: usize| {
+            let from_k = not_word >> k | (not_word_on << 1) << (63 - k);
+            let len = (from_k | 1 << 8).trailing_zeros() as usize;
+            let eight: [u8; 8] = chunk[k..k + 8].try_into().expect("8 bytes");
+            u64::from_le_bytes(eight) & MASKS[len]
+        };
+        let end = |k: usize| match not_word & (u64::MAX << k) {
+            0 => words.next_non_word(base + k),
+            ends => base + ends.trailing_zeros() as usize,
+        };
+        let mut first = 0u64;
+        let mut s = starts;
+        while s != 0 {
+            let k = s.trailing_zeros() as usize & 63;
+            s &= s - 1;
+            first |= u64::from(self.may_be_first_word(word_hash(head(k)))) << k;
+        }
+        let mut follow = 0u64;
+        let mut s = first;
+        while s != 0 {
+            let k = s.trailing_zeros() as usize & 63;
+            s &= s - 1;
+            let h = word_hash(head(k));
+            let end = end(k);
+            // The bytes after the word, read from the block's bytes when
+            // the word ends inside the block (then eight more follow).
+            let after = match end - base < 64 {
+                true => {
+                    let at = end - base;
+                    let eight: [u8; 8] = chunk[at..at + 8].try_into().expect("8 bytes");
+                    u64::from_le_bytes(eight) & MASKS[PREFIX_LEN]
+                }
+                false => load(bytes, end, (bytes.len() - end).min(PREFIX_LEN)),
+            };
+            let may = self.may_follow_anything(h) | self.may_follow(h, after);
+            follow |= u64::from(may) << k;
+        }
+        while follow != 0 {
+            let k = follow.trailing_zeros() as usize & 63;
+            follow &= follow - 1;
+            let (i, head) = (base + k, head(k));
+            if let Some((e, ix)) = self.probe(bytes, i, end(k), word_hash(head), head) {
+                let next = self.hit(words, i, e, ix, hits);
+                if next - base >= 64 {
+                    return Some(next);
+                }
+                follow &= u64::MAX << (next - base);
+            }
+        }
+        None
+    }
+
     /// The word starts `starts` of block `block`, looked up in turn
     /// ([`PhraseIndex::find_at_word_starts`]) until a phrase is found:
-    /// then where the next lookup may be ([`PhraseIndex::hit`]). `chunk`
-    /// is the block's bytes and the eight after them, if the text goes on
-    /// that far. A word's end is found in the block's own bits.
-    #[inline(always)]
-    fn block_words(
+    /// then where the next lookup may be ([`PhraseIndex::hit`]). For the
+    /// last block or two, which the text does not go on past by eight
+    /// bytes ([`PhraseIndex::filtered_block_words`] takes the others).
+    fn last_block_words(
         &self,
         bytes: &[u8],
         words: &WordBytes,
         block: usize,
         mut starts: u64,
-        chunk: Option<&[u8; 72]>,
         hits: &mut Vec<PhraseHit>,
     ) -> Option<usize> {
-        let base = block * 64;
-        let not_word = !words.bits[block];
         while starts != 0 {
-            let k = starts.trailing_zeros() as usize & 63;
+            let i = block * 64 + starts.trailing_zeros() as usize;
             starts &= starts - 1;
-            let i = base + k;
-            let ends = not_word & (u64::MAX << k);
-            let end = match ends {
-                0 => words.next_non_word(i),
-                _ => base + ends.trailing_zeros() as usize,
-            };
-            let len = end - i;
-            let head = match chunk {
-                Some(c) => {
-                    let eight: [u8; 8] = c[k..k + 8].try_into().expect("8 bytes");
-                    u64::from_le_bytes(eight) & MASKS[len.min(8)]
-                }
-                None => word_head_in(bytes, i, end),
-            };
-            let h = word_hash(head);
-            if !self.may_be_first_word(h) {
-                continue;
-            }
-            // The bytes after the word, read from the block's bytes when
-            // the word ends inside the block (then eight more follow),
-            // and only if some phrase of the word needs them.
-            if !self.may_follow_anything(h) {
-                let after = match chunk {
-                    Some(c) if end - base < 64 => {
-                        let at = end - base;
-                        let eight: [u8; 8] = c[at..at + 8].try_into().expect("8 bytes");
-                        u64::from_le_bytes(eight) & MASKS[PREFIX_LEN]
-                    }
-                    _ => load(bytes, end, (bytes.len() - end).min(PREFIX_LEN)),
-                };
-                if !self.may_follow(h, after) {
-                    continue;
-                }
-            }
-            if let Some((e, ix)) = self.probe(bytes, i, end, h, head) {
+            if let Some((e, ix)) = self.at_word(bytes, i, words.next_non_word(i)) {
                 return Some(self.hit(words, i, e, ix, hits));
             }
         }
