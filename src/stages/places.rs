@@ -103,7 +103,7 @@ impl<'a> Walks<'a> {
 
     /// The longest name at token `i` from its lexeme's walk (see
     /// `PlaceIndex::at_first`). The main pass asks this of every token
-    /// before whether it is a candidate: the lookup stage walked from its
+    /// its first pass kept (see [`find`]): the lookup stage walked from its
     /// candidates only, so a walk here says it was one. In capitals copy
     /// every word is a candidate, and most start no name or a name of one
     /// word, answered without a call.
@@ -202,6 +202,8 @@ struct Scratch {
     /// Posting list -> its winner's place in the story's list, and the
     /// form of the name (see [`resolve`]).
     chosen: FxHashMap<u32, Option<(usize, Form)>>,
+    /// The tokens where names may start (see [`find`]).
+    starts: Vec<u32>,
 }
 
 thread_local! {
@@ -216,7 +218,7 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
         s.found.clear();
         s.index.clear();
         s.chosen.clear();
-        find(doc, gaz, &mut s.found);
+        find(doc, gaz, &mut s.found, &mut s.starts);
         if s.found.is_empty() {
             return;
         }
@@ -936,28 +938,54 @@ fn followed_by_place(doc: &Doc, walks: &Walks, end: usize) -> bool {
             .is_some_and(|f| f & flag::COUNTRY_OR_ADMIN1 != 0)
 }
 
-/// The names found in the story, into `out` (empty).
-fn find(doc: &Doc, gaz: &Gazetteer, out: &mut Vec<Found>) {
+/// The names found in the story, into `out` (empty). `starts` is
+/// scratch room for the tokens where names may start.
+///
+/// Whether a token's lexeme holds a walk (a word the lookup stage walked
+/// from) or says that no name starts there goes either way from one word
+/// to the next, a branch no predictor learns: so a first pass over every token keeps those with a walk, or with none
+/// asked for that may start a name, without a branch on the answer
+/// (each token's index is written, and the end of the list moves on past
+/// the kept ones). The names are then looked for at the kept tokens only.
+fn find(doc: &Doc, gaz: &Gazetteer, out: &mut Vec<Found>, starts: &mut Vec<u32>) {
     let toks = &doc.tokens;
     let walks = Walks::new(doc, gaz);
-    let mut i = 0;
-    while i < toks.len() {
-        // A token whose lexeme holds a walk was a candidate to the lookup
-        // stage (it walks from candidates only): only the others are
-        // asked whether they are one.
+    starts.clear();
+    starts.resize(toks.len(), 0);
+    let mut n = 0;
+    // `lookup::may_start_name` without a branch: whether a token is a
+    // word goes either way from one token to the next too.
+    let candidate = |t: &Token| t.is_word() & (t.is(Token::CAP) | doc.all_caps);
+    let lexemes = walks.first_lexemes;
+    if lexemes.len() == toks.len() {
+        for (k, (tok, lex)) in toks.iter().zip(lexemes).enumerate() {
+            if let Some(slot) = starts.get_mut(n) {
+                *slot = k as u32;
+            }
+            let walked = lex.first.at().is_some();
+            n += usize::from(walked | (lex.first.is_unknown() & candidate(tok)));
+        }
+    } else {
+        for (k, tok) in toks.iter().enumerate() {
+            if let Some(slot) = starts.get_mut(n) {
+                *slot = k as u32;
+            }
+            n += usize::from(candidate(tok));
+        }
+    }
+    // The token after the last name found: names do not overlap.
+    let mut next = 0;
+    for &i in &starts[..n] {
+        let i = i as usize;
+        if i < next {
+            continue;
+        }
         let m = match walks.at_first(i) {
             AtFirst::NoName => None,
             AtFirst::Found(m) => Some(m),
-            AtFirst::Walk => {
-                if !crate::stages::lookup::may_start_name(&toks[i], doc.all_caps) {
-                    i += 1;
-                    continue;
-                }
-                walks.longest_at(i)
-            }
+            AtFirst::Walk => walks.longest_at(i),
         };
         let Some(m) = m else {
-            i += 1;
             continue;
         };
         let end = m.end_token;
@@ -970,9 +998,7 @@ fn find(doc: &Doc, gaz: &Gazetteer, out: &mut Vec<Found>) {
                 end_token: end,
                 candidates: m.candidates,
             });
-            i = end;
-        } else {
-            i += 1;
+            next = end;
         }
     }
 }
@@ -1488,6 +1514,7 @@ fn resolve(doc: &mut Doc, gaz: &Gazetteer, scratch: &mut Scratch, focus: &Focus)
         found,
         index,
         chosen,
+        ..
     } = scratch;
     // (At most one place a name.)
     let mut places: Vec<Place> = Vec::with_capacity(found.len());
