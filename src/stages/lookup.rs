@@ -25,8 +25,11 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
 }
 
 /// Is `t` a word a name may start with: capitalized, or any word of
-/// capitals copy (where case says nothing)?
+/// capitals copy (where case says nothing)? Written without short
+/// circuits, so that it compiles without a branch: whether a token is a
+/// word goes either way from one token to the next, and the places stage
+/// asks it of every token in a loop kept free of such branches.
 #[inline]
 pub fn may_start_name(t: &Token, all_caps: bool) -> bool {
-    t.is_word() && (t.is(Token::CAP) || all_caps)
+    t.is_word() & (t.is(Token::CAP) | all_caps)
 }

@@ -953,9 +953,7 @@ fn find(doc: &Doc, gaz: &Gazetteer, out: &mut Vec<Found>, starts: &mut Vec<u32>)
     starts.clear();
     starts.resize(toks.len(), 0);
     let mut n = 0;
-    // `lookup::may_start_name` without a branch: whether a token is a
-    // word goes either way from one token to the next too.
-    let candidate = |t: &Token| t.is_word() & (t.is(Token::CAP) | doc.all_caps);
+    let candidate = |t: &Token| crate::stages::lookup::may_start_name(t, doc.all_caps);
     let lexemes = walks.first_lexemes;
     if lexemes.len() == toks.len() {
         for (k, (tok, lex)) in toks.iter().zip(lexemes).enumerate() {
