@@ -202,7 +202,9 @@ struct Scratch {
     /// Posting list -> its winner's place in the story's list, and the
     /// form of the name (see [`resolve`]).
     chosen: FxHashMap<u32, Option<(usize, Form)>>,
-    /// The tokens where names may start (see [`find`]).
+    /// The tokens where names may start (see [`find`]), then the
+    /// capitalized words (see [`features`]). Only ever grown: each pass
+    /// writes every token's index into it, so it is never zeroed.
     starts: Vec<u32>,
 }
 
@@ -234,7 +236,7 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
         resolve(doc, gaz, s, &focus);
     });
     coordinates(doc, gaz);
-    features(doc, gaz);
+    SCRATCH.with_borrow_mut(|s| features(doc, gaz, &mut s.starts));
 }
 
 /// Coordinates in degrees, minutes and seconds or decimal degrees with
@@ -499,20 +501,28 @@ fn place_words_pass_the_quick_test() {
 /// `facility` without coordinates (their source is the text), with the
 /// country of a place named inside them ("Samarra Barrage" is in Iraq);
 /// a gazetteer place inside the name is part of it, not a mention.
-fn features(doc: &mut Doc, gaz: &Gazetteer) {
+///
+/// Whether a token is a capitalized word goes either way from one word to
+/// the next: so the capitalized words are first gathered into `caps`
+/// (scratch room) by a pass without a branch per token (see [`find`]), and
+/// the loops here and in [`context_names`] visit those only.
+fn features(doc: &mut Doc, gaz: &Gazetteer, caps: &mut Vec<u32>) {
     if doc.all_caps {
         return;
     }
     let toks = &doc.tokens;
+    let n_caps = keep_indices(caps, toks.len(), |k| name_cap(doc, k));
+    let caps = &caps[..n_caps];
     let cap = |k: usize| name_cap(doc, k);
     let spaced = |a: usize, b: usize| single_space_between(doc, a, b);
     let word = |k: usize| toks[k].text(doc.text);
     let of = |k: usize| is_of(doc, k);
     let mut found: Vec<(Span, &'static str, bool)> = Vec::new();
-    let mut k = 0;
-    while k < toks.len() {
-        if !cap(k) {
-            k += 1;
+    // The token after the last run: runs do not overlap.
+    let mut next = 0;
+    for &k in caps {
+        let k = k as usize;
+        if k < next {
             continue;
         }
         // A run of capitalized words, with "of" inside ("Gulf of Aden").
@@ -584,12 +594,13 @@ fn features(doc: &mut Doc, gaz: &Gazetteer) {
                 found.push((doc.tokens_span(s..e + 1), kind, true));
             }
         }
-        k = e;
+        next = e;
     }
     // "the village of Hibhib", "the Kuwaiti island of Failaka": a name the
     // gazetteer lacks, placed by the noun before it.
-    for k in 2..toks.len() {
-        if !(cap(k) && of(k - 1) && spaced(k - 2, k - 1) && spaced(k - 1, k)) {
+    for &k in caps {
+        let k = k as usize;
+        if !(k >= 2 && of(k - 1) && spaced(k - 2, k - 1) && spaced(k - 1, k)) {
             continue;
         }
         let kind = match lower_word(doc, k - 2) {
@@ -605,7 +616,7 @@ fn features(doc: &mut Doc, gaz: &Gazetteer) {
         }
         found.push((doc.tokens_span(k..e), kind, true));
     }
-    context_names(doc, gaz, &mut found);
+    context_names(doc, gaz, caps, &mut found);
     for (span, kind, unnamed) in found {
         // Already a gazetteer name ("Tigris River", "Mount Sinjar").
         if doc
@@ -718,7 +729,13 @@ word_set! {
 /// then, one sense per story, the same name wherever else it stands
 /// capitalized. They are places of kind `village` (the gazetteer holds
 /// every town of 1,000 people or more) from the text.
-fn context_names(doc: &Doc, gaz: &Gazetteer, found: &mut Vec<(Span, &'static str, bool)>) {
+/// `caps` are the capitalized words (see [`features`]).
+fn context_names(
+    doc: &Doc,
+    gaz: &Gazetteer,
+    caps: &[u32],
+    found: &mut Vec<(Span, &'static str, bool)>,
+) {
     let toks = &doc.tokens;
     let cap = |k: usize| name_cap(doc, k);
     let spaced = |a: usize, b: usize| single_space_between(doc, a, b);
@@ -779,10 +796,10 @@ fn context_names(doc: &Doc, gaz: &Gazetteer, found: &mut Vec<(Span, &'static str
         (!ordinary && !language && !lone_article && !person && words.len() <= 3).then_some(e)
     };
     let mut names: Vec<Span> = Vec::new();
-    for k in 1..toks.len() {
-        // (A name starts with a capitalized word: that flag first, the
-        // word before it only then.)
-        if !(cap(k)
+    for &k in caps {
+        let k = k as usize;
+        // (A name starts with a capitalized word: only those are visited.)
+        if !(k >= 1
             && toks[k - 1].is_word()
             && is_place_preposition(lower_word(doc, k - 1))
             && spaced(k - 1, k))
@@ -821,10 +838,8 @@ fn context_names(doc: &Doc, gaz: &Gazetteer, found: &mut Vec<(Span, &'static str
     }
     // One sense per story.
     let texts: Vec<&str> = names.iter().map(|&s| doc.slice(s)).collect();
-    for k in 0..toks.len() {
-        if !cap(k) {
-            continue;
-        }
+    for &k in caps {
+        let k = k as usize;
         for t in &texts {
             let start = toks[k].start as usize;
             let end = start + t.len();
@@ -853,7 +868,28 @@ fn context_names(doc: &Doc, gaz: &Gazetteer, found: &mut Vec<(Span, &'static str
 /// "ISIL")?
 fn name_cap(doc: &Doc, k: usize) -> bool {
     let t = &doc.tokens[k];
-    t.is_word() && t.is(Token::CAP) && !(t.is(Token::UPPER) && t.end - t.start > 1)
+    // (`&`, not `&&`: evaluated whole, without a branch.)
+    t.is_word() & t.is(Token::CAP) & !(t.is(Token::UPPER) & (t.end - t.start > 1))
+}
+
+/// Writes into `buf` the indices below `len` for which `keep` holds, in
+/// order, and returns how many: without a branch on the answer (each
+/// index is written, and the end of the list moves on past the kept ones),
+/// for tests that go either way from one token to the next. `buf` is only
+/// ever grown, never zeroed.
+fn keep_indices(buf: &mut Vec<u32>, len: usize, keep: impl Fn(usize) -> bool) -> usize {
+    if buf.len() < len {
+        buf.resize(len, 0);
+    }
+    let buf = &mut buf[..len];
+    let mut n = 0;
+    for k in 0..len {
+        if let Some(slot) = buf.get_mut(n) {
+            *slot = k as u32;
+        }
+        n += usize::from(keep(k));
+    }
+    n
 }
 
 /// Is exactly one space between tokens `a` and `b`? (Stricter than
@@ -950,27 +986,17 @@ fn followed_by_place(doc: &Doc, walks: &Walks, end: usize) -> bool {
 fn find(doc: &Doc, gaz: &Gazetteer, out: &mut Vec<Found>, starts: &mut Vec<u32>) {
     let toks = &doc.tokens;
     let walks = Walks::new(doc, gaz);
-    starts.clear();
-    starts.resize(toks.len(), 0);
-    let mut n = 0;
     let candidate = |t: &Token| crate::stages::lookup::may_start_name(t, doc.all_caps);
     let lexemes = walks.first_lexemes;
-    if lexemes.len() == toks.len() {
-        for (k, (tok, lex)) in toks.iter().zip(lexemes).enumerate() {
-            if let Some(slot) = starts.get_mut(n) {
-                *slot = k as u32;
-            }
+    let n = if lexemes.len() == toks.len() {
+        keep_indices(starts, toks.len(), |k| {
+            let lex = &lexemes[k];
             let walked = lex.first.at().is_some();
-            n += usize::from(walked | (lex.first.is_unknown() & candidate(tok)));
-        }
+            walked | (lex.first.is_unknown() & candidate(&toks[k]))
+        })
     } else {
-        for (k, tok) in toks.iter().enumerate() {
-            if let Some(slot) = starts.get_mut(n) {
-                *slot = k as u32;
-            }
-            n += usize::from(candidate(tok));
-        }
-    }
+        keep_indices(starts, toks.len(), |k| candidate(&toks[k]))
+    };
     // The token after the last name found: names do not overlap.
     let mut next = 0;
     for &i in &starts[..n] {
