@@ -1065,9 +1065,10 @@ fn name_key(name: &str) -> u64 {
 }
 
 /// Hash of an ASCII-lowercase word for [`Gazetteer::may_start_person`],
-/// given its [`word_head_in`]: the top 18 bits of its [`word_hash`]. Every capitalized word of a story is asked about (every
-/// word of capitals copy). (A [`NameKey`] takes bytes one by one to grow
-/// with a name.)
+/// given its [`word_head_in`]: the top 18 bits of its [`word_hash`].
+/// Every capitalized word of a story is asked about (every word of
+/// capitals copy). (A [`NameKey`] takes bytes one by one to grow with a
+/// name.)
 #[inline]
 fn first_word_key(head: u64) -> u64 {
     word_hash(head) >> 46

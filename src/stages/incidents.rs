@@ -30,6 +30,7 @@ use crate::doc::{
 };
 use crate::gazetteer::{Gazetteer, ListKind, PhraseHit};
 use crate::stages::dateline::{full_year, iso_date, month_number, weekday_number};
+use crate::stages::keep_indices;
 
 /// Words that, shortly before a trigger, make it no event.
 ///
@@ -1526,15 +1527,14 @@ impl Anchors {
             _ => {}
         };
         // The tokens that may cue are gathered first, without a branch
-        // per token: whether a word passes the bit test of [`cue_of`]
-        // differs from word to word, and a branch on it would be
-        // mispredicted often. A token not ASCII or with digits is always
-        // gathered (its runs of letters may be denials or trade words). The
-        // few gathered are then looked at one by one.
+        // per token (`keep_indices`): whether a word passes the bit test
+        // of [`cue_of`] differs from word to word, and a branch on it
+        // would be mispredicted often. A token not ASCII or with digits is
+        // always gathered (its runs of letters may be denials or trade
+        // words). The few gathered are then looked at one by one.
         let tokens = &doc.tokens[sent.tokens.clone()];
-        candidates.resize(tokens.len(), 0);
-        let mut n = 0;
-        for (k, t) in tokens.iter().enumerate() {
+        let n = keep_indices(candidates, tokens.len(), |k| {
+            let t = &tokens[k];
             let (s, e) = (t.start as usize, t.end as usize);
             let len = e - s;
             let (a, z) = (lower[s], lower[e - 1]);
@@ -1542,9 +1542,8 @@ impl Anchors {
             let fits =
                 (len < CUE_EDGES.len()) as u32 & edges.pairs[usize::from(a & 31)] >> (z & 31);
             let odd = (t.flags & (Token::DIGIT | Token::ASCII) != Token::ASCII) as u32;
-            candidates[n] = k as u32;
-            n += ((fits | odd) & 1) as usize;
-        }
+            (fits | odd) & 1 != 0
+        });
         for &k in &candidates[..n] {
             let t = &tokens[k as usize];
             // Read as bytes: the words are only compared with ASCII ones.

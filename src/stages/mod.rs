@@ -9,3 +9,25 @@ pub mod places;
 pub mod quotes;
 pub mod sentences;
 pub mod tokenize;
+
+/// Writes into `buf` the indices below `len` for which `keep` holds, in
+/// order, and returns how many: without a branch on the answer (each
+/// index is written, and the end of the list moves on past the kept ones),
+/// for tests that go either way from one token to the next, which a
+/// branch per token would mispredict about every other time. The stages
+/// gather the few tokens a rule may start at this way, then work on those
+/// only. `buf` is only ever grown, never zeroed.
+pub(crate) fn keep_indices(buf: &mut Vec<u32>, len: usize, keep: impl Fn(usize) -> bool) -> usize {
+    if buf.len() < len {
+        buf.resize(len, 0);
+    }
+    let buf = &mut buf[..len];
+    let mut n = 0;
+    for k in 0..len {
+        if let Some(slot) = buf.get_mut(n) {
+            *slot = k as u32;
+        }
+        n += usize::from(keep(k));
+    }
+    n
+}

@@ -33,6 +33,7 @@ use crate::gazetteer::places::{
 use crate::gazetteer::{
     Candidates, FirstWalk, Gazetteer, Lexeme, PlaceMatch, PlaceRef, COMMON_BIT, GENDER_BITS,
 };
+use crate::stages::keep_indices;
 use regex::Regex;
 use rustc_hash::FxHashMap;
 use std::cell::{Cell, OnceCell, RefCell};
@@ -504,8 +505,9 @@ fn place_words_pass_the_quick_test() {
 ///
 /// Whether a token is a capitalized word goes either way from one word to
 /// the next: so the capitalized words are first gathered into `caps`
-/// (scratch room) by a pass without a branch per token (see [`find`]), and
-/// the loops here and in [`context_names`] visit those only.
+/// (scratch room) by a pass without a branch per token
+/// ([`keep_indices`]), and the loops here and in [`context_names`] visit
+/// those only.
 fn features(doc: &mut Doc, gaz: &Gazetteer, caps: &mut Vec<u32>) {
     if doc.all_caps {
         return;
@@ -872,26 +874,6 @@ fn name_cap(doc: &Doc, k: usize) -> bool {
     t.is_word() & t.is(Token::CAP) & !(t.is(Token::UPPER) & (t.end - t.start > 1))
 }
 
-/// Writes into `buf` the indices below `len` for which `keep` holds, in
-/// order, and returns how many: without a branch on the answer (each
-/// index is written, and the end of the list moves on past the kept ones),
-/// for tests that go either way from one token to the next. `buf` is only
-/// ever grown, never zeroed.
-fn keep_indices(buf: &mut Vec<u32>, len: usize, keep: impl Fn(usize) -> bool) -> usize {
-    if buf.len() < len {
-        buf.resize(len, 0);
-    }
-    let buf = &mut buf[..len];
-    let mut n = 0;
-    for k in 0..len {
-        if let Some(slot) = buf.get_mut(n) {
-            *slot = k as u32;
-        }
-        n += usize::from(keep(k));
-    }
-    n
-}
-
 /// Is exactly one space between tokens `a` and `b`? (Stricter than
 /// `doc::one_space`: a name found from its shape alone never runs over a
 /// line end, which in one-sentence-per-line copy ends a sentence.)
@@ -979,10 +961,10 @@ fn followed_by_place(doc: &Doc, walks: &Walks, end: usize) -> bool {
 ///
 /// Whether a token's lexeme holds a walk (a word the lookup stage walked
 /// from) or says that no name starts there goes either way from one word
-/// to the next, a branch no predictor learns: so a first pass over every token keeps those with a walk, or with none
-/// asked for that may start a name, without a branch on the answer
-/// (each token's index is written, and the end of the list moves on past
-/// the kept ones). The names are then looked for at the kept tokens only.
+/// to the next, a branch no predictor learns: so a first pass over every
+/// token keeps those with a walk, or with none asked for that may start a
+/// name, without a branch on the answer ([`keep_indices`]). The names are
+/// then looked for at the kept tokens only.
 fn find(doc: &Doc, gaz: &Gazetteer, out: &mut Vec<Found>, starts: &mut Vec<u32>) {
     let toks = &doc.tokens;
     let walks = Walks::new(doc, gaz);

@@ -345,9 +345,9 @@ fn scan_ascii_word(bytes: &[u8], start: usize, first: u8) -> Option<(usize, Toke
 /// processor mispredicts about once a word; this way the one branch is
 /// whether the run ends in this chunk, which it almost always does. (It
 /// takes more instructions than the byte loop, and less time: the stage
-/// ran a fifth faster, 430 -> 512 MB/s in the benchmark.) The classes OR-ed into `bits` include the
-/// ending byte's; [`shape_of_classes`] ignores the classes that are not
-/// letters or digits.
+/// ran a fifth faster, 430 -> 512 MB/s in the benchmark.) The classes
+/// OR-ed into `bits` include the ending byte's; [`shape_of_classes`]
+/// ignores the classes that are not letters or digits.
 #[inline(always)]
 fn alnum_run(bytes: &[u8], mut i: usize, mut bits: u8) -> (usize, u8, u8) {
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
