@@ -31,6 +31,7 @@ use crate::gazetteer::{
     short_key_in, short_word_key, Gazetteer, Lexeme, ListKind, NameKey, COMMON_BIT, GENDER_BITS,
     NAME_FLAGS_BY_BITS, NAME_START, SPORTS_BIT, SPORTS_WORDS, STRONG_SPORTS_WORDS,
 };
+use crate::stages::keep_indices;
 use rustc_hash::FxHashSet;
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -1306,61 +1307,157 @@ fn name_word(doc: &Doc, words: &TokenWords, by_bits: &[u8; 256], k: usize) -> u8
 /// every blocked span, decided once per story. The people rules ask about
 /// every word of the text (every word of capitals copy), several times
 /// over, and most are no name word.
-struct NameWords(Vec<u8>);
+struct NameWords {
+    /// Each token's [`name_word`] flags (0 in a blocked span), and 0 bytes
+    /// up to a multiple of eight.
+    marks: Vec<u8>,
+    /// The tokens marked by the lookup stage (see [`NameWords::new`]), in
+    /// order, then room: the surnames are looked for at these.
+    marked: Vec<u32>,
+    /// How many of `marked` are set.
+    n_marked: usize,
+    /// The name words (tokens with `marks` not 0), in order, then room.
+    words: Vec<u32>,
+    /// How many of `words` are set.
+    n_words: usize,
+}
+
+/// The token index lists of [`NameWords`], kept by the thread from story
+/// to story: only ever grown (each story writes every entry it reads), so
+/// never zeroed.
+#[derive(Default)]
+struct Indices {
+    marked: Vec<u32>,
+    words: Vec<u32>,
+}
+
+thread_local! {
+    static INDICES: std::cell::RefCell<Indices> = std::cell::RefCell::new(Indices::default());
+}
 
 impl NameWords {
-    /// The marks start as a copy of the lookup stage's
-    /// `WordTally::name_cases` (left in the document for its readers).
-    /// `blocked` is sorted by start.
+    /// The marks start as zeros; only the tokens the lookup stage marked
+    /// (`WordTally::name_cases`) are asked. `blocked` is sorted by start.
     fn new(doc: &Doc, words: &TokenWords, blocked: &[Span]) -> NameWords {
         let t = &doc.tokens;
         // Only the tokens the lookup stage marked for the story's case can
-        // be name words (see `WordTally::name_cases`); every other token's
-        // mark becomes 0. Eight marks are read at once: most are 0. (Without
-        // the lookup stage's marks, every token is asked.)
-        let mut marks = Spare::take(|s| &mut s.name_marks);
-        if doc.word_tally.name_cases.len() == t.len().next_multiple_of(8) {
-            marks.extend_from_slice(&doc.word_tally.name_cases);
+        // be name words (see `WordTally::name_cases`). (Without the lookup
+        // stage's marks, every token is asked.) Whether a token is marked
+        // goes either way from one to the next: the marked ones are
+        // gathered first, without a branch per token ([`keep_indices`]),
+        // and the name words among them gathered the same way.
+        let Indices {
+            marked: mut marked_ix,
+            words: mut words_ix,
+        } = INDICES.take();
+        let cases = &doc.word_tally.name_cases;
+        let n_marked = if cases.len() == t.len().next_multiple_of(8) {
+            // The padding past the last token is marked too where lists
+            // added at run time mark every byte.
+            let n = gather_marked(&mut marked_ix, cases, u8::from(doc.all_caps));
+            marked_ix[..n].partition_point(|&k| (k as usize) < t.len())
         } else {
-            marks.resize(t.len().next_multiple_of(8), u8::MAX);
+            keep_indices(&mut marked_ix, t.len(), |_| true)
+        };
+        let mut marks = Spare::take(|s| &mut s.name_marks);
+        marks.resize(t.len().next_multiple_of(8), 0);
+        if words_ix.len() < n_marked {
+            words_ix.resize(n_marked, 0);
         }
         let by_bits = &NAME_FLAGS_BY_BITS[usize::from(doc.all_caps)];
-        let case = 0x0101_0101_0101_0101 << u8::from(doc.all_caps);
         let mut covered = Covered::new(blocked);
-        for (i, chunk) in marks.chunks_exact_mut(8).enumerate() {
-            let bytes: &[u8; 8] = (&*chunk).try_into().expect("eight bytes");
-            let mut marked = u64::from_le_bytes(*bytes) & case;
-            chunk.fill(0);
-            while marked != 0 {
-                let j = marked.trailing_zeros() as usize / 8;
-                let k = i * 8 + j;
-                if k < t.len() {
-                    // Only name words need be tested against the blocked
-                    // spans.
-                    let flags = name_word(doc, words, by_bits, k);
-                    if flags != 0 && !covered.covers(t[k].span()) {
-                        chunk[j] = flags;
-                    }
-                }
-                marked &= marked - 1;
+        let mut n_words = 0;
+        for &k in &marked_ix[..n_marked] {
+            let k = k as usize;
+            // Only name words need be tested against the blocked spans.
+            let mut flags = name_word(doc, words, by_bits, k);
+            if flags != 0 && covered.covers(t[k].span()) {
+                flags = 0;
             }
+            marks[k] = flags;
+            words_ix[n_words] = k as u32;
+            n_words += usize::from(flags != 0);
         }
-        NameWords(marks)
+        NameWords {
+            marks,
+            marked: marked_ix,
+            n_marked,
+            words: words_ix,
+            n_words,
+        }
     }
 
     fn at(&self, k: usize) -> bool {
-        self.0[k] != 0
+        self.marks[k] != 0
     }
 
-    /// The first name word from token `k` on.
-    fn next_from(&self, k: usize) -> Option<usize> {
-        next_marked(&self.0, u64::MAX, k)
+    /// The name words, in order.
+    fn words(&self) -> &[u32] {
+        &self.words[..self.n_words]
     }
 
     /// A name word that may start a name with no title before it.
     fn starts(&self, k: usize) -> bool {
-        self.0[k] & NAME_START != 0
+        self.marks[k] & NAME_START != 0
     }
+
+    /// Gives the buffers back for the next story.
+    fn give(self) {
+        Spare::give(|s| &mut s.name_marks, self.marks);
+        INDICES.set(Indices {
+            marked: self.marked,
+            words: self.words,
+        });
+    }
+}
+
+/// For each set of bits of a byte, the positions of its set bits, in
+/// order (0 after them), and their number.
+static BIT_POSITIONS: [([u8; 8], u8); 256] = {
+    let mut t = [([0u8; 8], 0u8); 256];
+    let mut m = 0;
+    while m < 256 {
+        let (mut j, mut n) = (0, 0);
+        while j < 8 {
+            if m & (1 << j) != 0 {
+                t[m].0[n] = j as u8;
+                n += 1;
+            }
+            j += 1;
+        }
+        t[m].1 = n as u8;
+        m += 1;
+    }
+    t
+};
+
+/// Writes into `buf` the indices of the marks (one byte a token, a
+/// multiple of eight bytes: `WordTally::name_cases`) with bit `bit` set,
+/// in order, and returns how many. Like [`keep_indices`], without a branch
+/// on the marks; but as the marks are bytes eight to a word, eight are
+/// read at once, their bits gathered into one byte, and the indices of the
+/// set ones written from [`BIT_POSITIONS`]: a fraction of the work of
+/// testing each token.
+fn gather_marked(buf: &mut Vec<u32>, marks: &[u8], bit: u8) -> usize {
+    // Eight entries are written at each step, past the kept ones.
+    if buf.len() < marks.len() + 8 {
+        buf.resize(marks.len() + 8, 0);
+    }
+    let mut n = 0;
+    for (i, chunk) in marks.chunks_exact(8).enumerate() {
+        let m = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // Bit `bit` of byte `j` to bit `j` of the top byte.
+        let ones = (m >> bit) & 0x0101_0101_0101_0101;
+        let set = (ones.wrapping_mul(0x0102_0408_1020_4080) >> 56) as usize;
+        let (positions, count) = &BIT_POSITIONS[set];
+        let base = (i * 8) as u32;
+        let out: &mut [u32; 8] = (&mut buf[n..n + 8]).try_into().expect("eight entries");
+        for (o, &p) in out.iter_mut().zip(positions) {
+            *o = base + u32::from(p);
+        }
+        n += usize::from(*count);
+    }
+    n
 }
 
 /// Whether spans lie inside any of a list of spans sorted by start, asked
@@ -1391,25 +1488,6 @@ impl<'a> Covered<'a> {
         }
         self.reach > sp.start
     }
-}
-
-/// The first of `marks` (one byte a token) from index `k` on that has a
-/// bit of `mask` (the same bits in each of its eight bytes). The marks are
-/// read eight at a time: most are 0.
-#[inline]
-fn next_marked(marks: &[u8], mask: u64, mut k: usize) -> Option<usize> {
-    while let Some(chunk) = marks.get(k..k + 8) {
-        let m = u64::from_le_bytes(chunk.try_into().expect("eight bytes")) & mask;
-        if m != 0 {
-            return Some(k + m.trailing_zeros() as usize / 8);
-        }
-        k += 8;
-    }
-    let byte = mask as u8;
-    marks[k..]
-        .iter()
-        .position(|&m| m & byte != 0)
-        .map(|i| k + i)
 }
 
 /// Given-name and common-word bits of each token. Most capitalized words
@@ -1491,7 +1569,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     // Sorted by start: the name words and the surnames below are tested
     // against them in one walk (`Covered`).
     blocked.sort_unstable_by_key(|s| s.start);
-    let name_words = NameWords::new(doc, &tw, &blocked);
+    let mut name_words = NameWords::new(doc, &tw, &blocked);
     // Ends of title hits, in order: most words have none right before
     // them, and `title_before` reads every phrase hit to say so.
     let mut title_ends: Vec<usize> = doc
@@ -1520,12 +1598,13 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         let k = doc.token_starting_at(s.start).unwrap_or(0);
         (*s, title_before_info(doc, gaz, k))
     }));
-    let mut k = 0;
-    while k < t.len() {
-        // Most tokens are no name word: on to the next one.
-        match name_words.next_from(k) {
-            Some(n) => k = n,
-            None => break,
+    // The token after the last name found: names do not overlap. Most
+    // tokens are no name word: only the name words are visited.
+    let mut next = 0;
+    for &k in name_words.words() {
+        let k = k as usize;
+        if k < next {
+            continue;
         }
         // In capitals a name needs a title before it, or a given name
         // that is no ordinary word (see `name_word`). (The title is read
@@ -1536,7 +1615,6 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             None
         };
         if !(name_words.starts(k) || titled.is_some()) {
-            k += 1;
             continue;
         }
         // Extend over following name words (up to 5), middle initials
@@ -1651,9 +1729,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                     }));
         if accept {
             found.push((span, titled));
-            k = e;
-        } else {
-            k += 1;
+            next = e;
         }
     }
     // One word alone is a person where only a person fits: "the Assad
@@ -1662,11 +1738,9 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     let mut single_names: Vec<&str> = Vec::new();
     if !doc.all_caps {
         let lw = |k: usize| &doc.lower[t[k].start as usize..t[k].end as usize];
-        // Only the name words (most tokens are none: skipped eight at a
-        // time).
-        let mut from = 0;
-        while let Some(k) = name_words.next_from(from) {
-            from = k + 1;
+        // Only the name words (most tokens are none).
+        for &k in name_words.words() {
+            let k = k as usize;
             let sp = t[k].span();
             if tw.common(k)
                 || found.iter().any(|(f, _)| f.overlaps(sp))
@@ -1903,43 +1977,45 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     // (`WordTally::name_cases`) each capitalized word whose word bits may
     // make it a name word in the story's case, and each whose bits it did
     // not read; a word spelled like a name has that name's bits. So where
-    // every name's bits mark it, only the marked tokens are read, eight
-    // marks at a time (in mixed-case copy the capitalized words, and fewer
-    // in capitals copy); else (a listed person's name may be a word never
-    // taken for a name word: "Theresa May") every token is.
+    // every name's bits mark it, only the marked tokens are read (gathered
+    // by `NameWords::new`: in mixed-case copy the capitalized words, and
+    // fewer in capitals copy); else (a listed person's name may be a word
+    // never taken for a name word: "Theresa May") every token is.
     let by_bits = &NAME_FLAGS_BY_BITS[usize::from(doc.all_caps)];
-    let marks = &doc.word_tally.name_cases;
-    let marked_only = marks.len() == t.len().next_multiple_of(8)
+    let marked_only = doc.word_tally.name_cases.len() == t.len().next_multiple_of(8)
         && surnames.iter().all(|(r, i)| {
             r.is_empty() || by_bits[usize::from(gaz.word_bits(&persons[*i].name[r.clone()]))] != 0
         });
-    let case = 0x0101_0101_0101_0101u64 << u8::from(doc.all_caps);
     // Without such names there is nothing to look for.
-    let words = if surnames.is_empty() { 0 } else { t.len() };
-    let mut covered = Covered::new(&taken);
-    let mut next = 0;
-    loop {
-        let k = if marked_only {
-            match next_marked(marks, case, next) {
-                Some(k) if k < words => k,
-                _ => break,
-            }
-        } else if next < words {
-            next
-        } else {
-            break;
-        };
-        next = k + 1;
+    let n = if surnames.is_empty() {
+        0
+    } else if marked_only {
+        name_words.n_marked
+    } else {
+        keep_indices(&mut name_words.marked, t.len(), |_| true)
+    };
+    // The words with a name's length, first and last letters are kept (in
+    // place, without a branch on the answer: it goes either way from one
+    // word to the next), and only those compared with the names.
+    let cands = &mut name_words.marked[..n];
+    let mut kept = 0;
+    for j in 0..cands.len() {
+        let k = cands[j] as usize;
         let tok = &t[k];
         let (start, end) = (tok.start as usize, tok.end as usize);
         let len = (end - start) & 63;
-        if lens & (1 << len) == 0
-            || !tok.is(Token::CAP)
-            || firsts_by_len[len] & byte_bit(bytes[start]) == 0
-            || lasts_by_len[len] & byte_bit(bytes[end - 1]) == 0
-        {
-            continue;
-        }
+        let keep = ((lens >> len) & 1 != 0)
+            & tok.is(Token::CAP)
+            & (firsts_by_len[len] & byte_bit(bytes[start]) != 0)
+            & (lasts_by_len[len] & byte_bit(bytes[end - 1]) != 0);
+        cands[kept] = k as u32;
+        kept += usize::from(keep);
+    }
+    let mut covered = Covered::new(&taken);
+    for &k in &cands[..kept] {
+        let k = k as usize;
+        let tok = &t[k];
+        let (start, end) = (tok.start as usize, tok.end as usize);
         let sp = tok.span();
         if covered.covers(sp) {
             continue;
@@ -1968,7 +2044,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         story_name(doc, &mut p.name, p.canonical.as_deref(), &p.mentions);
     }
     Spare::give(|s| &mut s.blocked, taken);
-    Spare::give(|s| &mut s.name_marks, name_words.0);
+    name_words.give();
     Spare::give(|s| &mut s.word_bits, bits);
     persons
 }
@@ -2285,5 +2361,20 @@ fn drop_covered_places(doc: &mut Doc, covered: &mut [Span]) {
     });
     if let Some(d) = doc.dateline.as_mut() {
         d.place = d.place.and_then(|p| new_index[p]);
+    }
+}
+
+#[cfg(test)]
+#[test]
+fn gather_marked_keeps_what_keep_indices_keeps() {
+    // Every pattern of a byte's bits, and marks of several bits.
+    let marks: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 & 3)
+        .collect();
+    for bit in 0..2 {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        let n = gather_marked(&mut a, &marks, bit);
+        let m = keep_indices(&mut b, marks.len(), |k| marks[k] & (1 << bit) != 0);
+        assert_eq!(a[..n], b[..m]);
     }
 }
