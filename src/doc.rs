@@ -431,7 +431,8 @@ impl<'t> Doc<'t> {
 /// stage's [`Gazetteer::lexemes`]); its drop gives them back. A stage's
 /// own scratch buffers, which never enter the document, are taken and
 /// given back ([`Spare::give`]) by the stage (the names stage's per-token
-/// marks and its span lists). A buffer is taken empty, its capacity kept.
+/// marks, its token lists and its span lists). A buffer is taken empty,
+/// its capacity kept.
 ///
 /// [`tokenize`]: crate::stages::tokenize::tokenize
 /// [`Gazetteer::lexemes`]: crate::gazetteer::Gazetteer::lexemes
@@ -443,9 +444,12 @@ pub(crate) struct Spare {
     pub(crate) open_words: Vec<u32>,
     pub(crate) name_cases: Vec<u8>,
     /// The names stage's scratch: word bits and name marks of each token,
+    /// the tokens the lookup stage marked and the name words among them,
     /// the spans that hold organizations and the spans no name may touch.
     pub(crate) word_bits: Vec<u8>,
     pub(crate) name_marks: Vec<u8>,
+    pub(crate) name_marked: Vec<u32>,
+    pub(crate) name_words: Vec<u32>,
     pub(crate) org_spans: Vec<Span>,
     pub(crate) blocked: Vec<Span>,
 }

@@ -1322,19 +1322,6 @@ struct NameWords {
     n_words: usize,
 }
 
-/// The token index lists of [`NameWords`], kept by the thread from story
-/// to story: only ever grown (each story writes every entry it reads), so
-/// never zeroed.
-#[derive(Default)]
-struct Indices {
-    marked: Vec<u32>,
-    words: Vec<u32>,
-}
-
-thread_local! {
-    static INDICES: std::cell::RefCell<Indices> = std::cell::RefCell::new(Indices::default());
-}
-
 impl NameWords {
     /// The marks start as zeros; only the tokens the lookup stage marked
     /// (`WordTally::name_cases`) are asked. `blocked` is sorted by start.
@@ -1346,10 +1333,8 @@ impl NameWords {
         // goes either way from one to the next: the marked ones are
         // gathered first, without a branch per token ([`keep_indices`]),
         // and the name words among them gathered the same way.
-        let Indices {
-            marked: mut marked_ix,
-            words: mut words_ix,
-        } = INDICES.take();
+        let mut marked_ix = Spare::take(|s| &mut s.name_marked);
+        let mut words_ix = Spare::take(|s| &mut s.name_words);
         let cases = &doc.word_tally.name_cases;
         let n_marked = if cases.len() == t.len().next_multiple_of(8) {
             // The padding past the last token is marked too where lists
@@ -1404,10 +1389,8 @@ impl NameWords {
     /// Gives the buffers back for the next story.
     fn give(self) {
         Spare::give(|s| &mut s.name_marks, self.marks);
-        INDICES.set(Indices {
-            marked: self.marked,
-            words: self.words,
-        });
+        Spare::give(|s| &mut s.name_marked, self.marked);
+        Spare::give(|s| &mut s.name_words, self.words);
     }
 }
 
