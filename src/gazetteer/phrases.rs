@@ -663,12 +663,12 @@ impl WordBytes {
 
 /// The word bytes of 64 bytes, one bit a byte, if they are all ASCII
 /// (most blocks of wire copy): on x86_64 by SSE2 compares, 16 bytes at a
-/// time ([`sse2::ascii_block`]), elsewhere eight at a time
+/// time ([`ascii_block_sse2`]), elsewhere eight at a time
 /// ([`ascii_block_eights`]).
 #[inline(always)]
 fn ascii_block(chunk: &[u8; 64]) -> Option<u64> {
     #[cfg(target_arch = "x86_64")]
-    let bits = sse2::ascii_block(chunk);
+    let bits = ascii_block_sse2(chunk);
     #[cfg(not(target_arch = "x86_64"))]
     let bits = ascii_block_eights(chunk);
     bits
@@ -691,43 +691,22 @@ fn ascii_block_eights(chunk: &[u8; 64]) -> Option<u64> {
     }))
 }
 
-/// [`ascii_block`] by SSE2 compares.
+/// [`ascii_block`] by SSE2 compares, 16 bytes at a time: the byte
+/// classes the tokenizer reads ([`tokenize::sse2::masks`]), letters and
+/// digits as word bytes, and the bytes' own high bits for the non-ASCII
+/// ones.
+///
+/// [`tokenize::sse2::masks`]: crate::stages::tokenize::sse2::masks
 #[cfg(target_arch = "x86_64")]
-mod sse2 {
-    use std::arch::x86_64::*;
-
-    /// The word bytes of `chunk` if it is all ASCII: per 16 bytes, a
-    /// letter (a byte that is a small letter with bit 0x20 set) or a digit
-    /// is a byte in a range, tested by one add and one signed compare, and
-    /// the compares' high bits are gathered by `movemask`, as are the
-    /// bytes' own (the non-ASCII ones).
-    #[inline(always)]
-    pub fn ascii_block(chunk: &[u8; 64]) -> Option<u64> {
-        let (mut word, mut high) = (0u64, 0u64);
-        for (k, sixteen) in chunk.chunks_exact(16).enumerate() {
-            // SAFETY: SSE2 is part of the x86_64 baseline, so every x86_64
-            // processor runs these instructions; the unaligned load reads
-            // the 16 bytes of `sixteen` (`chunks_exact` gives 16) and no
-            // others.
-            let (w, h) = unsafe {
-                let v = _mm_loadu_si128(sixteen.as_ptr().cast());
-                // The bytes of `x` in `lo..lo + n`: moved so that the
-                // range starts at -128, a byte is in it when, as a signed
-                // byte, it is less than -128 + `n` (exactly, modulo 256:
-                // no byte of 0x80 or more is in an ASCII range).
-                let within = |x: __m128i, lo: u8, n: u8| {
-                    let moved = _mm_add_epi8(x, _mm_set1_epi8(0x80u8.wrapping_sub(lo) as i8));
-                    _mm_cmplt_epi8(moved, _mm_set1_epi8((0x80 + n) as i8))
-                };
-                let folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
-                let w = _mm_or_si128(within(folded, b'a', 26), within(v, b'0', 10));
-                (_mm_movemask_epi8(w) as u16, _mm_movemask_epi8(v) as u16)
-            };
-            word |= u64::from(w) << (16 * k);
-            high |= u64::from(h) << (16 * k);
-        }
-        (high == 0).then_some(word)
+#[inline(always)]
+fn ascii_block_sse2(chunk: &[u8; 64]) -> Option<u64> {
+    let (mut word, mut high) = (0u64, 0u64);
+    for (k, sixteen) in chunk.chunks_exact(16).enumerate() {
+        let m = crate::stages::tokenize::sse2::masks(sixteen.try_into().expect("16 bytes"));
+        word |= u64::from(m.letter | m.digit) << (16 * k);
+        high |= u64::from(m.non_ascii) << (16 * k);
     }
+    (high == 0).then_some(word)
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;

@@ -126,16 +126,8 @@ pub fn tokenize(text: &str) -> (Vec<Token>, bool, bool) {
     // Wire copy averages a little over five bytes a token.
     let mut tokens = Spare::take(|s| &mut s.tokens);
     tokens.reserve(text.len() / 4 + 1);
-    let mut at = Cursor {
-        i: 0,
-        // The start of the text counts as a paragraph start.
-        breaks: Token::LINE_START | Token::PARA_START,
-        upper_letters: 0,
-        lower_letters: 0,
-        line_start: 0,
-        line_ascii: true,
-        lines: LineTally::default(),
-    };
+    // The start of the text counts as a paragraph start.
+    let mut at = Cursor::start(Token::LINE_START | Token::PARA_START);
     while at.i < text.len() {
         at = ascii_tokens(text, &mut tokens, at);
         if at.i < text.len() {
@@ -171,6 +163,19 @@ struct Cursor {
 }
 
 impl Cursor {
+    /// At the start of a text, the next token taking `breaks`.
+    fn start(breaks: u8) -> Cursor {
+        Cursor {
+            i: 0,
+            breaks,
+            upper_letters: 0,
+            lower_letters: 0,
+            line_start: 0,
+            line_ascii: true,
+            lines: LineTally::default(),
+        }
+    }
+
     /// Notes the line break at `self.i`; a second one makes a paragraph
     /// start. A token since the last line break (no break flags pending)
     /// means that the line ending here is not blank: it is tallied.
@@ -467,9 +472,10 @@ fn alnum_run(bytes: &[u8], i: usize, bits: u8) -> (usize, u8, u8) {
     alnum_run_chunks8(bytes, i, bits)
 }
 
-/// [`alnum_run`] by SSE2 compares, 16 bytes at a time.
+/// [`alnum_run`] and the block walk by SSE2 compares, 16 bytes at a
+/// time; the phrase scan reads its word bytes from [`sse2::masks`] too.
 #[cfg(target_arch = "x86_64")]
-mod sse2 {
+pub(crate) mod sse2 {
     use super::class;
     use std::arch::x86_64::*;
 
@@ -479,6 +485,9 @@ mod sse2 {
     pub struct Masks {
         pub upper: u32,
         pub lower: u32,
+        /// Letters of either case, by one compare (for a caller that
+        /// needs no case).
+        pub letter: u32,
         pub digit: u32,
         /// ASCII white space (as `u8::is_ascii_whitespace`).
         pub space: u32,
@@ -498,15 +507,19 @@ mod sse2 {
             // The bytes in `lo..lo + n`: moved so that the range starts at
             // -128, a byte is in it when, as a signed byte, it is less than
             // -128 + `n`.
-            let within = |lo: u8, n: u8| {
-                let moved = _mm_add_epi8(v, _mm_set1_epi8(0x80u8.wrapping_sub(lo) as i8));
+            let within_of = |x: __m128i, lo: u8, n: u8| {
+                let moved = _mm_add_epi8(x, _mm_set1_epi8(0x80u8.wrapping_sub(lo) as i8));
                 let below = _mm_cmplt_epi8(moved, _mm_set1_epi8((0x80 + n) as i8));
                 _mm_movemask_epi8(below) as u32
             };
+            let within = |lo: u8, n: u8| within_of(v, lo, n);
             let is = |b: u8| _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8))) as u32;
             Masks {
                 upper: within(b'A', 26),
                 lower: within(b'a', 26),
+                // A capital with bit 0x20 set is its small letter, and no
+                // other byte becomes one.
+                letter: within_of(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 26),
                 digit: within(b'0', 10),
                 // Tab, line feed, form feed and carriage return, not the
                 // vertical tab between them, and the space.
@@ -956,15 +969,7 @@ mod tests {
         }
         let (fast, _, _) = tokenize(&text);
         let mut general = Vec::new();
-        let mut at = Cursor {
-            i: 0,
-            breaks: 0,
-            upper_letters: 0,
-            lower_letters: 0,
-            line_start: 0,
-            line_ascii: true,
-            lines: LineTally::default(),
-        };
+        let mut at = Cursor::start(0);
         while at.i < text.len() {
             at = general_token(&text, &mut general, at);
         }
