@@ -691,22 +691,17 @@ fn ascii_block_eights(chunk: &[u8; 64]) -> Option<u64> {
     }))
 }
 
-/// [`ascii_block`] by SSE2 compares, 16 bytes at a time: the byte
-/// classes the tokenizer reads ([`tokenize::sse2::masks`]), letters and
-/// digits as word bytes, and the bytes' own high bits for the non-ASCII
-/// ones.
+/// [`ascii_block`] by SSE2 compares: the class bits the tokenizer's
+/// block walk reads ([`tokenize::sse2::window`]), letters and digits as
+/// word bytes; the block is all ASCII when the window's readable bytes are
+/// all 64.
 ///
-/// [`tokenize::sse2::masks`]: crate::stages::tokenize::sse2::masks
+/// [`tokenize::sse2::window`]: crate::stages::tokenize::sse2::window
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 fn ascii_block_sse2(chunk: &[u8; 64]) -> Option<u64> {
-    let (mut word, mut high) = (0u64, 0u64);
-    for (k, sixteen) in chunk.chunks_exact(16).enumerate() {
-        let m = crate::stages::tokenize::sse2::masks(sixteen.try_into().expect("16 bytes"));
-        word |= u64::from(m.letter | m.digit) << (16 * k);
-        high |= u64::from(m.non_ascii) << (16 * k);
-    }
-    (high == 0).then_some(word)
+    let w = crate::stages::tokenize::sse2::window(chunk, 0);
+    (w.len == 64).then_some(w.upper | w.lower | w.digit)
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;

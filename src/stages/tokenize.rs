@@ -473,7 +473,7 @@ fn alnum_run(bytes: &[u8], i: usize, bits: u8) -> (usize, u8, u8) {
 }
 
 /// [`alnum_run`] and the block walk by SSE2 compares, 16 bytes at a
-/// time; the phrase scan reads its word bytes from [`sse2::masks`] too.
+/// time; the phrase scan reads its word bytes from [`sse2::window`] too.
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod sse2 {
     use super::class;
@@ -482,12 +482,9 @@ pub(crate) mod sse2 {
     /// The bits (one a byte, from bit 0) of a 16-byte chunk's bytes of
     /// each class the fast path tells apart by position.
     #[derive(Clone, Copy)]
-    pub struct Masks {
+    struct Masks {
         pub upper: u32,
         pub lower: u32,
-        /// Letters of either case, by one compare (for a caller that
-        /// needs no case).
-        pub letter: u32,
         pub digit: u32,
         /// ASCII white space (as `u8::is_ascii_whitespace`).
         pub space: u32,
@@ -498,7 +495,7 @@ pub(crate) mod sse2 {
     /// The class bits of the 16 bytes of `chunk` (a caller's unused ones
     /// cost nothing once inlined).
     #[inline(always)]
-    pub fn masks(chunk: &[u8; 16]) -> Masks {
+    fn masks(chunk: &[u8; 16]) -> Masks {
         // SAFETY: SSE2 is part of the x86_64 baseline, so every x86_64
         // processor runs these instructions; the unaligned load reads the
         // 16 bytes of `chunk` and no others.
@@ -507,19 +504,15 @@ pub(crate) mod sse2 {
             // The bytes in `lo..lo + n`: moved so that the range starts at
             // -128, a byte is in it when, as a signed byte, it is less than
             // -128 + `n`.
-            let within_of = |x: __m128i, lo: u8, n: u8| {
-                let moved = _mm_add_epi8(x, _mm_set1_epi8(0x80u8.wrapping_sub(lo) as i8));
+            let within = |lo: u8, n: u8| {
+                let moved = _mm_add_epi8(v, _mm_set1_epi8(0x80u8.wrapping_sub(lo) as i8));
                 let below = _mm_cmplt_epi8(moved, _mm_set1_epi8((0x80 + n) as i8));
                 _mm_movemask_epi8(below) as u32
             };
-            let within = |lo: u8, n: u8| within_of(v, lo, n);
             let is = |b: u8| _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8))) as u32;
             Masks {
                 upper: within(b'A', 26),
                 lower: within(b'a', 26),
-                // A capital with bit 0x20 set is its small letter, and no
-                // other byte becomes one.
-                letter: within_of(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 26),
                 digit: within(b'0', 10),
                 // Tab, line feed, form feed and carriage return, not the
                 // vertical tab between them, and the space.
@@ -542,6 +535,7 @@ pub(crate) mod sse2 {
         pub len: u32,
     }
 
+    /// The [`Window`] of the 64 bytes from `at` (fewer at the text's end).
     #[inline(always)]
     pub fn window(bytes: &[u8], at: usize) -> Window {
         let rest = &bytes[at..];
