@@ -10,6 +10,15 @@
 //! build a `Pipeline` in-process, and the median wall time of
 //! `dateline < story` for one short story.
 //!
+//! The one-thread headline runs the stories one after another on the main
+//! thread, as every earlier run of this benchmark did. The all-threads
+//! figure shares the work as `dateline batch` does, a chunk at a time
+//! through [`dateline::batch::Slots`], and its ratio is taken to one
+//! thread run the same way (a pool of one, as `batch --threads 1` runs).
+//! Then the real binary: `dateline batch --threads 1` and with all threads
+//! over the stories given eight times, reading the files and writing the
+//! JSON included.
+//!
 //! On a shared machine other processes take CPU time from the runs, which
 //! moves MB/s and above all the all-threads ratio. So each timed run also
 //! reports, from Linux's per-thread scheduler counters, the CPU time its
@@ -32,9 +41,9 @@
 //! rate each stage alone would allow.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use dateline::batch::{Slots, CHUNK};
 use dateline::output::StoryView;
 use dateline::{Doc, Pipeline, STAGES};
-use rayon::prelude::*;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -256,7 +265,29 @@ fn main() {
     // the time they waited for a CPU (see `Sched`), so a two-thread figure
     // under outside load can be told from a cost of running in parallel.
     let threads = rayon::current_num_threads();
+    let pool = |n: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .expect("a thread pool")
+    };
+    let (one_pool, all_pool) = (pool(1), pool(threads));
+    // What `dateline batch` does on a pool: chunks of stories through
+    // `Slots`, each story's JSON line written into its slot.
+    let batch = |pool: &rayon::ThreadPool, slots: &mut Slots| {
+        let mut bytes = 0;
+        for chunk in texts.chunks(CHUNK) {
+            let out = slots.render(pool, chunk, |out, text| {
+                StoryView::new(&pipeline.process("bench", text)).write_compact(out);
+                false
+            });
+            bytes += out.iter().map(|s| s.bytes.len()).sum::<usize>();
+        }
+        (bytes, 0)
+    };
+    let (mut one_slots, mut all_slots) = (Slots::default(), Slots::default());
     let mut one = Run::default();
+    let mut one_batch = Run::default();
     let mut all = Run::default();
     let (mut scan, mut matches) = (Duration::MAX, 0);
     // Two fixed workloads that measure the machine, not dateline: how
@@ -268,6 +299,8 @@ fn main() {
     let mut stages = vec![Duration::MAX; STAGES.len() + 1];
     for _ in 0..5 {
         one.keep(Run::time(|| texts.iter().map(work).fold((0, 0), add)));
+        one_batch.keep(Run::time(|| batch(&one_pool, &mut one_slots)));
+        all.keep(Run::time(|| batch(&all_pool, &mut all_slots)));
         let t = Instant::now();
         matches = lowered.iter().map(|t| ac.find_iter(t).count()).sum();
         scan = scan.min(t.elapsed());
@@ -287,16 +320,17 @@ fn main() {
             })
             .sum::<usize>();
         split = split.min(t.elapsed());
-        all.keep(Run::time(|| {
-            texts.par_iter().map(work).reduce(|| (0, 0), add)
-        }));
         for (best, t) in stages.iter_mut().zip(stage_times(&pipeline, &texts)) {
             *best = (*best).min(t);
         }
     }
     assert!(matches > 0);
     assert!(reference_counts.0 > reference_counts.1 && reference_counts.1 > 0);
-    assert_eq!(one.found, all.found, "same results on any thread count");
+    assert_eq!(one.found.0, one_batch.found.0, "the same JSON on a pool");
+    assert_eq!(
+        one.found.0, all.found.0,
+        "the same JSON on any thread count"
+    );
     assert!(
         one.found.1 > 0,
         "the pipeline wrote nothing: a fast wrong answer"
@@ -313,15 +347,21 @@ fn main() {
         one.sched.steal_ms()
     );
     println!(
-        "pipeline, {threads} threads:  {:8.1} MB/s {:10.0} stories/s  (x{:.2} of 1 thread)",
+        "pipeline as `batch` runs it (chunks of {CHUNK} on a pool), 1 thread: {:8.1} MB/s {:10.0} stories/s",
+        rate(one_batch.wall),
+        per_s(one_batch.wall),
+    );
+    println!(
+        "pipeline as `batch` runs it, {threads} threads: {:8.1} MB/s {:10.0} stories/s  (x{:.2} of 1 thread as `batch` runs it; x{:.2} of the 1-thread headline)",
         rate(all.wall),
         per_s(all.wall),
+        one_batch.wall.as_secs_f64() / all.wall.as_secs_f64(),
         one.wall.as_secs_f64() / all.wall.as_secs_f64()
     );
     println!(
         "  in that run: {:.0} ms of CPU over its threads ({:.2}x the one-thread run's), {:.0} ms waiting for a CPU, {} ms stolen by the host; load average {}",
         all.sched.cpu_ms(),
-        all.sched.cpu_ms() / one.sched.cpu_ms(),
+        all.sched.cpu_ms() / one_batch.sched.cpu_ms(),
         all.sched.wait_ms(),
         all.sched.steal_ms(),
         std::fs::read_to_string("/proc/loadavg")
@@ -367,34 +407,60 @@ fn main() {
         );
     }
 
-    // Start-up: the real binary on one short story, median of many runs.
-    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/dateline");
-    if bin.exists() {
-        let story =
-            std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/tajik-border.txt"))
-                .unwrap();
-        let mut times: Vec<f64> = (0..41)
-            .map(|_| {
-                use std::io::Write;
-                use std::process::{Command, Stdio};
-                let t = Instant::now();
-                let mut c = Command::new(&bin)
-                    .stdin(Stdio::piped())
-                    .stdout(Stdio::null())
-                    .spawn()
-                    .expect("run dateline");
-                c.stdin.take().unwrap().write_all(&story).unwrap();
-                c.wait().unwrap();
-                t.elapsed().as_secs_f64() * 1e3
-            })
-            .collect();
-        times.sort_by(f64::total_cmp);
-        println!(
-            "start-up: `dateline < tajik-border.txt` median {:.1} ms over {} runs",
-            times[times.len() / 2],
-            times.len()
-        );
-    } else {
-        println!("start-up: build the binary first (cargo build --release) to time it");
+    // The real binary, built with this benchmark (cargo builds a
+    // package's binaries for its benchmarks).
+    let bin = Path::new(env!("CARGO_BIN_EXE_dateline"));
+    use std::process::{Command, Stdio};
+
+    // `dateline batch` over the stories given eight times, with one thread
+    // and with all, reading the files and writing the JSON (to /dev/null)
+    // included: best of five each, taking turns.
+    let copies = 8;
+    let mut cli = [Duration::MAX; 2];
+    for _ in 0..5 {
+        for (best, n) in cli.iter_mut().zip([1, threads]) {
+            let t = Instant::now();
+            let status = Command::new(bin)
+                .args(["batch", "--no-progress", "--threads", &n.to_string()])
+                .args(std::iter::repeat_n(&dir, copies))
+                .stdout(Stdio::null())
+                .status()
+                .expect("run dateline batch");
+            *best = (*best).min(t.elapsed());
+            assert!(status.success(), "dateline batch failed: {status}");
+        }
     }
+    let cli_rate = |d: Duration| copies as f64 * mb / d.as_secs_f64();
+    println!(
+        "`dateline batch` (the binary), the stories {copies} times ({:.1} MB): 1 thread {:.1} MB/s, {threads} threads {:.1} MB/s (x{:.2})",
+        copies as f64 * mb,
+        cli_rate(cli[0]),
+        cli_rate(cli[1]),
+        cli[0].as_secs_f64() / cli[1].as_secs_f64()
+    );
+
+    // Start-up: the real binary on one short story, median of many runs.
+    let story =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/tajik-border.txt"))
+            .expect("the founding story");
+    let mut times: Vec<f64> = (0..41)
+        .map(|_| {
+            use std::io::Write;
+            let t = Instant::now();
+            let mut c = Command::new(bin)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::null())
+                .spawn()
+                .expect("run dateline");
+            c.stdin.take().unwrap().write_all(&story).unwrap();
+            c.wait().unwrap();
+            t.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    println!(
+        "start-up: `dateline < tajik-border.txt` median {:.1} ms over {} runs",
+        times[times.len() / 2],
+        times.len()
+    );
 }

@@ -18,8 +18,10 @@
 //! shared across threads; [`Pipeline::process`] runs the stages in
 //! [`stages`] over one [`doc::Doc`], and [`output::Story`] is the contract's
 //! JSON view of it. Bad input is handled by [`input`]: every story yields
-//! either a [`output::Story`] or an [`output::ErrorRecord`].
+//! either a [`output::Story`] or an [`output::ErrorRecord`]. [`batch`] runs
+//! many stories on a thread pool with their output in input order.
 
+pub mod batch;
 pub mod doc;
 pub mod gazetteer;
 pub mod input;

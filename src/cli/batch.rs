@@ -1,28 +1,22 @@
 //! Reading inputs and writing one JSON line per story, in input order.
 //!
-//! Work is cut into chunks; a chunk's stories run in parallel on a rayon
-//! pool, each worker appending the lines of the consecutive stories it
-//! takes to one buffer, and the chunk's buffers are written whole in input
-//! order. So output order never depends on the thread count, memory is
-//! bounded by the chunk size, not by the number of stories, and a story's
-//! JSON is serialized straight from its document into a buffer that is
-//! already large, never into a string of its own (a compact line by
+//! Inputs are read a chunk at a time and rendered by
+//! [`dateline::batch::Slots`] (on a rayon pool, output in input order,
+//! memory bounded by the chunk). A story's JSON is serialized
+//! straight from its document into a buffer that is already large, never
+//! into a string of its own (a compact line by
 //! [`StoryView::write_compact`], pretty output and error records by
 //! serde_json).
 
 use super::{EXIT_OK, EXIT_SOME_FAILED};
+use dateline::batch::{Slots, CHUNK};
 use dateline::input::{self, InputError, InputErrorKind};
 use dateline::output::StoryView;
 use dateline::Pipeline;
 use indicatif::{ProgressBar, ProgressStyle};
-use rayon::prelude::*;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-
-/// Stories per chunk: enough to keep every core busy, few enough to keep
-/// memory flat.
-const CHUNK: usize = 256;
 
 /// How output objects are written.
 pub struct Printer {
@@ -75,33 +69,6 @@ impl Printer {
     }
 }
 
-/// The output lines of consecutive stories, and whether any of them is an
-/// error record.
-#[derive(Default)]
-struct Lines {
-    bytes: Vec<u8>,
-    failed: bool,
-}
-
-/// Renders `items` on `pool`, in order: each worker appends the lines of
-/// the consecutive items it takes to one buffer, and the buffers come back
-/// in input order (rayon's fold keeps the order of what it folds).
-fn render_all<T: Sync>(
-    pool: &rayon::ThreadPool,
-    items: &[T],
-    render: impl Fn(&mut Vec<u8>, &T) -> bool + Sync,
-) -> Vec<Lines> {
-    pool.install(|| {
-        items
-            .par_iter()
-            .fold(Lines::default, |mut lines, item| {
-                lines.failed |= render(&mut lines.bytes, item);
-                lines
-            })
-            .collect()
-    })
-}
-
 /// Runs `work` (processing one story); a panic inside it becomes an
 /// `internal` error record for that story instead of ending the batch.
 fn guarded(work: impl FnOnce()) -> Result<(), InputError> {
@@ -130,7 +97,11 @@ fn read_story(path: &Path) -> Result<String, InputError> {
             .map_err(|e| InputError::from_io(&e))?;
         return input::decode(bytes);
     }
-    let meta = std::fs::metadata(path).map_err(|e| InputError::from_io(&e))?;
+    // Open first and ask the open file for its size: one path lookup per
+    // story, not one for the size and another for the read (path lookups
+    // were most of the kernel's time in a batch of small files).
+    let file = File::open(path).map_err(|e| InputError::from_io(&e))?;
+    let meta = file.metadata().map_err(|e| InputError::from_io(&e))?;
     if meta.is_dir() {
         return Err(InputError::new(
             InputErrorKind::Unreadable,
@@ -147,7 +118,13 @@ fn read_story(path: &Path) -> Result<String, InputError> {
             ),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| InputError::from_io(&e))?;
+    // The size read, plus one byte so that a file that grew since is seen
+    // at once; a file that grows past the limit meanwhile is cut there and
+    // refused by `decode`.
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    file.take(input::MAX_STORY_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| InputError::from_io(&e))?;
     input::decode(bytes)
 }
 
@@ -301,18 +278,19 @@ pub fn files(
     let mut failed = false;
     let mut inputs = inputs(paths, &matcher);
     let mut chunk = Vec::with_capacity(CHUNK);
+    let mut slots = Slots::default();
     loop {
         chunk.clear();
         chunk.extend(inputs.by_ref().take(CHUNK));
         if chunk.is_empty() {
             break;
         }
-        let rendered = render_all(&pool, &chunk, |out, i| {
+        let rendered = slots.render(&pool, &chunk, |out, i| {
             printer.render(out, pipeline, &i.id, read_story(&i.path))
         });
-        for lines in rendered {
-            failed |= lines.failed;
-            out.write_all(&lines.bytes)?;
+        for slot in rendered {
+            failed |= slot.failed;
+            out.write_all(&slot.bytes)?;
         }
         bar.inc(chunk.len() as u64);
     }
@@ -375,6 +353,7 @@ pub fn jsonl(
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut failed = false;
     let mut chunk: Vec<(usize, Vec<u8>)> = Vec::with_capacity(CHUNK);
+    let mut slots = Slots::default();
     let mut lines = reader.split(b'\n');
     let mut line_no = 0usize;
     loop {
@@ -390,26 +369,27 @@ pub fn jsonl(
             }
         }
         if chunk.len() == CHUNK || (done && !chunk.is_empty()) {
-            let rendered = render_all(&pool, &chunk, |out, (n, bytes)| {
-                match std::str::from_utf8(bytes) {
-                    Ok(line) => {
-                        let (id, text) = parse_line(*n, line);
-                        printer.render(out, pipeline, &id, text)
+            let rendered =
+                slots.render(&pool, &chunk, |out, (n, bytes)| {
+                    match std::str::from_utf8(bytes) {
+                        Ok(line) => {
+                            let (id, text) = parse_line(*n, line);
+                            printer.render(out, pipeline, &id, text)
+                        }
+                        Err(e) => printer.render(
+                            out,
+                            pipeline,
+                            &format!("line {n}"),
+                            Err(InputError::new(
+                                InputErrorKind::NotUtf8,
+                                format!("line is not valid UTF-8 at offset {}", e.valid_up_to()),
+                            )),
+                        ),
                     }
-                    Err(e) => printer.render(
-                        out,
-                        pipeline,
-                        &format!("line {n}"),
-                        Err(InputError::new(
-                            InputErrorKind::NotUtf8,
-                            format!("line is not valid UTF-8 at offset {}", e.valid_up_to()),
-                        )),
-                    ),
-                }
-            });
-            for lines in rendered {
-                failed |= lines.failed;
-                out.write_all(&lines.bytes)?;
+                });
+            for slot in rendered {
+                failed |= slot.failed;
+                out.write_all(&slot.bytes)?;
             }
             out.flush()?;
             chunk.clear();
