@@ -13,7 +13,7 @@
 //! The one-thread headline runs the stories one after another on the main
 //! thread, as every earlier run of this benchmark did. The all-threads
 //! figure shares the work as `dateline batch` does, a chunk at a time
-//! through [`dateline::batch::Slots`], and its ratio is taken to one
+//! through [`dateline::batch::stream`], and its ratio is taken to one
 //! thread run the same way (a pool of one, as `batch --threads 1` runs).
 //! Then the real binary: `dateline batch --threads 1` and with all threads
 //! over the stories given eight times, reading the files and writing the
@@ -41,7 +41,7 @@
 //! rate each stage alone would allow.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use dateline::batch::{Slots, CHUNK};
+use dateline::batch::{stream, CHUNK};
 use dateline::output::StoryView;
 use dateline::{Doc, Pipeline, STAGES};
 use std::hint::black_box;
@@ -272,20 +272,28 @@ fn main() {
             .expect("a thread pool")
     };
     let (one_pool, all_pool) = (pool(1), pool(threads));
-    // What `dateline batch` does on a pool: chunks of stories through
-    // `Slots`, each story's JSON line written into its slot.
-    let batch = |pool: &rayon::ThreadPool, slots: &mut Slots| {
-        let mut bytes = 0;
-        for chunk in texts.chunks(CHUNK) {
-            let out = slots.render(pool, chunk, |out, text| {
+    // What `dateline batch` does on a pool: the stories through `stream`,
+    // each story's JSON line written into its slot.
+    let batch = |pool: &rayon::ThreadPool| {
+        let (mut rest, mut bytes) = (texts.iter(), 0);
+        stream(
+            pool,
+            |chunk| {
+                chunk.extend(rest.by_ref().take(CHUNK));
+                Ok(())
+            },
+            |out, text| {
                 StoryView::new(&pipeline.process("bench", text)).write_compact(out);
                 false
-            });
-            bytes += out.iter().map(|s| s.bytes.len()).sum::<usize>();
-        }
+            },
+            |slots| {
+                bytes += slots.iter().map(|s| s.bytes.len()).sum::<usize>();
+                Ok(())
+            },
+        )
+        .expect("nothing to read or write but memory");
         (bytes, 0)
     };
-    let (mut one_slots, mut all_slots) = (Slots::default(), Slots::default());
     let mut one = Run::default();
     let mut one_batch = Run::default();
     let mut all = Run::default();
@@ -299,8 +307,8 @@ fn main() {
     let mut stages = vec![Duration::MAX; STAGES.len() + 1];
     for _ in 0..5 {
         one.keep(Run::time(|| texts.iter().map(work).fold((0, 0), add)));
-        one_batch.keep(Run::time(|| batch(&one_pool, &mut one_slots)));
-        all.keep(Run::time(|| batch(&all_pool, &mut all_slots)));
+        one_batch.keep(Run::time(|| batch(&one_pool)));
+        all.keep(Run::time(|| batch(&all_pool)));
         let t = Instant::now();
         matches = lowered.iter().map(|t| ac.find_iter(t).count()).sum();
         scan = scan.min(t.elapsed());

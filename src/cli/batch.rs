@@ -1,15 +1,16 @@
 //! Reading inputs and writing one JSON line per story, in input order.
 //!
 //! Inputs are read a chunk at a time and rendered by
-//! [`dateline::batch::Slots`] (on a rayon pool, output in input order,
-//! memory bounded by the chunk). A story's JSON is serialized
+//! [`dateline::batch::stream`] (on a rayon pool, output in input order,
+//! memory bounded by the chunk, reading and writing on this thread while
+//! the pool works). A story's JSON is serialized
 //! straight from its document into a buffer that is already large, never
 //! into a string of its own (a compact line by
 //! [`StoryView::write_compact`], pretty output and error records by
 //! serde_json).
 
 use super::{EXIT_OK, EXIT_SOME_FAILED};
-use dateline::batch::{Slots, CHUNK};
+use dateline::batch::{stream, CHUNK};
 use dateline::input::{self, InputError, InputErrorKind};
 use dateline::output::StoryView;
 use dateline::Pipeline;
@@ -277,23 +278,22 @@ pub fn files(
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut failed = false;
     let mut inputs = inputs(paths, &matcher);
-    let mut chunk = Vec::with_capacity(CHUNK);
-    let mut slots = Slots::default();
-    loop {
-        chunk.clear();
-        chunk.extend(inputs.by_ref().take(CHUNK));
-        if chunk.is_empty() {
-            break;
-        }
-        let rendered = slots.render(&pool, &chunk, |out, i| {
-            printer.render(out, pipeline, &i.id, read_story(&i.path))
-        });
-        for slot in rendered {
-            failed |= slot.failed;
-            out.write_all(&slot.bytes)?;
-        }
-        bar.inc(chunk.len() as u64);
-    }
+    stream(
+        &pool,
+        |chunk| {
+            chunk.extend(inputs.by_ref().take(CHUNK));
+            Ok(())
+        },
+        |out, i| printer.render(out, pipeline, &i.id, read_story(&i.path)),
+        |slots| {
+            for slot in slots {
+                failed |= slot.failed;
+                out.write_all(&slot.bytes)?;
+            }
+            bar.inc(slots.len() as u64);
+            Ok(())
+        },
+    )?;
     bar.finish_and_clear();
     out.flush()?;
     Ok(if failed { EXIT_SOME_FAILED } else { EXIT_OK })
@@ -352,52 +352,49 @@ pub fn jsonl(
     let pool = pool(threads)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut failed = false;
-    let mut chunk: Vec<(usize, Vec<u8>)> = Vec::with_capacity(CHUNK);
-    let mut slots = Slots::default();
     let mut lines = reader.split(b'\n');
     let mut line_no = 0usize;
-    loop {
-        let next = lines.next().transpose()?;
-        let done = next.is_none();
-        if let Some(mut bytes) = next {
-            line_no += 1;
-            if bytes.last() == Some(&b'\r') {
-                bytes.pop();
+    stream(
+        &pool,
+        |chunk| {
+            while chunk.len() < CHUNK {
+                let Some(mut bytes) = lines.next().transpose()? else {
+                    break;
+                };
+                line_no += 1;
+                if bytes.last() == Some(&b'\r') {
+                    bytes.pop();
+                }
+                if !bytes.iter().all(u8::is_ascii_whitespace) {
+                    chunk.push((line_no, bytes));
+                }
             }
-            if !bytes.iter().all(u8::is_ascii_whitespace) {
-                chunk.push((line_no, bytes));
+            Ok(())
+        },
+        |out, (n, bytes)| match std::str::from_utf8(bytes) {
+            Ok(line) => {
+                let (id, text) = parse_line(*n, line);
+                printer.render(out, pipeline, &id, text)
             }
-        }
-        if chunk.len() == CHUNK || (done && !chunk.is_empty()) {
-            let rendered =
-                slots.render(&pool, &chunk, |out, (n, bytes)| {
-                    match std::str::from_utf8(bytes) {
-                        Ok(line) => {
-                            let (id, text) = parse_line(*n, line);
-                            printer.render(out, pipeline, &id, text)
-                        }
-                        Err(e) => printer.render(
-                            out,
-                            pipeline,
-                            &format!("line {n}"),
-                            Err(InputError::new(
-                                InputErrorKind::NotUtf8,
-                                format!("line is not valid UTF-8 at offset {}", e.valid_up_to()),
-                            )),
-                        ),
-                    }
-                });
-            for slot in rendered {
+            Err(e) => printer.render(
+                out,
+                pipeline,
+                &format!("line {n}"),
+                Err(InputError::new(
+                    InputErrorKind::NotUtf8,
+                    format!("line is not valid UTF-8 at offset {}", e.valid_up_to()),
+                )),
+            ),
+        },
+        |slots| {
+            for slot in slots {
                 failed |= slot.failed;
                 out.write_all(&slot.bytes)?;
             }
-            out.flush()?;
-            chunk.clear();
-        }
-        if done {
-            break;
-        }
-    }
+            // A filter: each chunk's lines go out as soon as they are written.
+            out.flush()
+        },
+    )?;
     out.flush()?;
     Ok(if failed { EXIT_SOME_FAILED } else { EXIT_OK })
 }
