@@ -220,6 +220,32 @@ fn batch_files_and_missing_paths_keep_their_place() {
 }
 
 #[test]
+fn a_folder_or_a_huge_file_named_as_a_story_gives_an_error_record() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), &[("sub/one.txt", STORY)]);
+    // Over the limit of one story, known from its size without reading it
+    // (a sparse file: nothing is written to disk).
+    let huge = dir.path().join("huge.txt");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(dateline::input::MAX_STORY_BYTES as u64 + 1)
+        .unwrap();
+    let sub = dir.path().join("sub");
+    let out = run(&["extract", sub.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let v = &json_lines(&out)[0];
+    assert_eq!(v["error"]["kind"], "unreadable");
+    assert!(v["error"]["message"].as_str().unwrap().contains("folder"));
+    let out = run(&["batch", huge.to_str().unwrap(), sub.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["error"]["kind"], "too_large");
+    assert_eq!(lines[1]["id"], "one.txt");
+    assert_eq!(lines[1]["dateline"]["agency"], "AP");
+}
+
+#[test]
 fn batch_output_is_identical_for_any_thread_count() {
     let dir = tempfile::tempdir().unwrap();
     let story = std::fs::read(fixture("tajik-border.txt")).unwrap();
