@@ -12,8 +12,8 @@
 //!
 //! The one-thread headline runs the stories one after another on the main
 //! thread, as every earlier run of this benchmark did. The all-threads
-//! figure shares the work as `dateline batch` does, a chunk at a time
-//! through [`dateline::batch::stream`], and its ratio is taken to one
+//! figure shares the work as `dateline batch` does, through
+//! [`dateline::batch::stream`], and its ratio is taken to one
 //! thread run the same way (a pool of one, as `batch --threads 1` runs).
 //! Then the real binary: `dateline batch --threads 1` and with all threads
 //! over the stories given eight times, reading the files and writing the
@@ -41,7 +41,7 @@
 //! rate each stage alone would allow.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use dateline::batch::{stream, CHUNK};
+use dateline::batch::stream;
 use dateline::output::StoryView;
 use dateline::{Doc, Pipeline, STAGES};
 use std::hint::black_box;
@@ -273,21 +273,18 @@ fn main() {
     };
     let (one_pool, all_pool) = (pool(1), pool(threads));
     // What `dateline batch` does on a pool: the stories through `stream`,
-    // each story's JSON line written into its slot.
+    // each story's JSON line written in turn.
     let batch = |pool: &rayon::ThreadPool| {
-        let (mut rest, mut bytes) = (texts.iter(), 0);
+        let mut bytes = 0;
         stream(
             pool,
-            |chunk| {
-                chunk.extend(rest.by_ref().take(CHUNK));
-                Ok(())
-            },
+            texts.iter().map(Ok),
             |out, text| {
                 StoryView::new(&pipeline.process("bench", text)).write_compact(out);
                 false
             },
-            |slots| {
-                bytes += slots.iter().map(|s| s.bytes.len()).sum::<usize>();
+            |o| {
+                bytes += o.bytes.len();
                 Ok(())
             },
         )
@@ -355,7 +352,7 @@ fn main() {
         one.sched.steal_ms()
     );
     println!(
-        "pipeline as `batch` runs it (chunks of {CHUNK} on a pool), 1 thread: {:8.1} MB/s {:10.0} stories/s",
+        "pipeline as `batch` runs it (a pool of one), 1 thread: {:8.1} MB/s {:10.0} stories/s",
         rate(one_batch.wall),
         per_s(one_batch.wall),
     );

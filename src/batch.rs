@@ -4,124 +4,235 @@
 //! [`stream`], so the benchmark's figures for one thread and for all
 //! threads are the command's own way of sharing work.
 //!
-//! Work comes in chunks of at most [`CHUNK`] stories: memory is bounded by
-//! the chunk, not by the number of stories, and a chunk's output is written
-//! whole, in input order, as soon as it is rendered, whatever the number
-//! of threads. Each story of a chunk renders into its own slot, a buffer
-//! kept from chunk to chunk, so after the first chunk a story's output is
-//! written into memory that is already allocated (and warm in cache),
-//! never grown from nothing.
+//! Each worker of the pool takes the next input, renders it into a buffer
+//! of its own and, if every story before it has been written, writes it at
+//! once, with any later stories that were done before it and waiting. So
+//! on one thread a story is written as soon as it is rendered, from the
+//! same warm buffer every time; on several threads only the few stories
+//! done out of turn wait, each in a buffer kept for reuse. No thread waits
+//! for the others except when it runs more than [`WINDOW`] stories ahead of
+//! the oldest story not yet written, which bounds memory whatever the
+//! number of stories: at most that many outputs, and one input per thread.
+//! Input is read, and output written, by the worker that needs it, one at
+//! a time (one lock guards both), and output leaves as soon as it is in
+//! order, so a live feed on stdin gets each story's line as it is done.
 //!
-//! Reading and writing are done by the calling thread between chunks, not
-//! beside the pool's work: overlapping them (one chunk rendered while the
-//! one before is written and the one after read) made one worker 6-8 %
-//! faster in wall time by putting that work on a second core, but two
-//! workers on two cores no faster, and it held a live feed's output back a
-//! chunk.
-//!
-//! Why one story at a time, and not a few consecutive stories into one
-//! shared buffer: rayon cuts a slice into about twice as many pieces as
-//! there are threads and cuts further only when a thread steals work. A
-//! piece, once begun, is not shared, so near the end of a slice the thread
-//! that finished first waits while the other ends its piece. Over the
-//! development stories on two threads that cost a tenth of the time
-//! (1.81-1.90x one thread in one slice, 1.96-2.14x with pieces of at most
-//! four stories). Pieces of several stories into one buffer grown from
-//! empty cost one thread about 5 %; slots of one story each cost nothing
-//! measurable against running the stories one after another, and a split
-//! is a fraction of a microsecond against tens of microseconds a story.
+//! Why not chunks: cutting the input into chunks, rendering a chunk in
+//! parallel and writing it whole (this module's first design) makes every
+//! chunk end with a pause, threads that ran out of stories waiting for the
+//! last one and for the calling thread to write and read. Over the
+//! development stories, two threads then ran 1.72-1.94x one thread with
+//! chunks of 256 stories (median 1.81). Bigger chunks pause less often,
+//! but a chunk's output (4 MB for 1024 stories) no longer fits beside the
+//! pipeline's data in a core's cache, and one thread was 10-20 % slower.
 
-use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::io;
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
-/// Stories per chunk: enough to keep every core busy to the chunk's end,
-/// few enough to keep memory flat.
-pub const CHUNK: usize = 256;
+/// Most stories a worker may run ahead of the oldest story not yet
+/// written: the bound on outputs held in memory. Far more than the threads
+/// of any machine need to stay busy (a story done out of turn waits for
+/// the few started before it, tens of microseconds each).
+pub const WINDOW: usize = 256;
 
-/// A slot whose buffer grew past this (a very large story's output) is
-/// given back to the allocator before its next use, so one huge story does
-/// not hold its memory for the rest of the batch.
+/// A buffer that grew past this (a very large story's output) is given
+/// back to the allocator once written, so one huge story does not hold its
+/// memory for the rest of the run.
 const KEEP_BYTES: usize = 1 << 20;
 
-/// One story's output.
-#[derive(Default)]
-pub struct Slot {
-    /// What the story's `render` call appended.
-    pub bytes: Vec<u8>,
-    /// What it returned: true for an error record.
+/// One story's output, handed to `write` in input order.
+pub struct Output<'a> {
+    /// What `render` appended for the story.
+    pub bytes: &'a [u8],
+    /// What `render` returned: true for an error record.
     pub failed: bool,
+    /// Every input taken so far has now been written: nothing else is
+    /// ready to follow at once, so a filter should flush its output here.
+    pub caught_up: bool,
 }
 
-/// Renders every item `fill` gives on `pool` and hands the output to
-/// `write`, a chunk at a time, in input order.
-///
-/// `fill` appends the next items to an empty list (at most [`CHUNK`] for
-/// memory to stay bounded; none at the end of the input). `render` appends
-/// one item's output to an empty buffer and says whether it failed.
-/// `write` gets a chunk's slots, one per item, in the items' order, as soon
-/// as the chunk is rendered. `fill` and `write` run on the calling thread.
-/// An error from `write` ends the run; an error from `fill` ends it after
-/// the items read before it are written.
-pub fn stream<T: Sync>(
-    pool: &rayon::ThreadPool,
-    mut fill: impl FnMut(&mut Vec<T>) -> io::Result<()>,
-    render: impl Fn(&mut Vec<u8>, &T) -> bool + Sync,
-    mut write: impl FnMut(&[Slot]) -> io::Result<()>,
-) -> io::Result<()> {
-    let mut items = Vec::with_capacity(CHUNK);
-    let mut slots = Slots::default();
-    loop {
-        items.clear();
-        let read = fill(&mut items);
-        if items.is_empty() {
-            return read;
-        }
-        // What was read before an error is not lost.
-        slots.render(pool, &items, &render);
-        write(slots.rendered())?;
-        read?;
-    }
+/// What the workers share: the input, the output and where each stands.
+struct Shared<I, W> {
+    /// The inputs not yet taken.
+    source: I,
+    /// How many inputs have been taken (the next one's index).
+    taken: usize,
+    /// How many outputs have been written (the index of the next to write).
+    written: usize,
+    /// Outputs done before their turn, by index: bytes and failure.
+    waiting: BTreeMap<usize, (Vec<u8>, bool)>,
+    /// Buffers of written outputs that waited, for reuse.
+    spare: Vec<Vec<u8>>,
+    /// Writes one output.
+    write: W,
+    /// The input has ended (or failed): take no more.
+    ended: bool,
+    /// Why the input failed, if it did: reported once everything read
+    /// before has been written.
+    read_error: Option<io::Error>,
+    /// Why the output failed, if it did: the run ends.
+    write_error: Option<io::Error>,
+    /// A worker panicked: the run ends (and the panic is raised again).
+    panicked: bool,
+    /// Workers waiting for their turn to take an input. Waking is a system
+    /// call, made only when someone waits: on every story it cost about a
+    /// microsecond on each thread.
+    sleepers: usize,
 }
 
-/// Output slots kept from chunk to chunk.
-#[derive(Default)]
-struct Slots {
-    slots: Vec<Slot>,
-    /// How many items the last `render` had.
-    len: usize,
-}
-
-impl Slots {
-    /// The slots of the last `render`.
-    fn rendered(&self) -> &[Slot] {
-        &self.slots[..self.len]
-    }
-
-    /// Renders `items` on `pool`, each into its own slot (see [`stream`]).
-    fn render<T: Sync>(
-        &mut self,
-        pool: &rayon::ThreadPool,
-        items: &[T],
-        render: impl Fn(&mut Vec<u8>, &T) -> bool + Sync,
-    ) {
-        if self.slots.len() < items.len() {
-            self.slots.resize_with(items.len(), Slot::default);
-        }
-        let slots = &mut self.slots[..items.len()];
-        for slot in slots.iter_mut() {
-            if slot.bytes.capacity() > KEEP_BYTES {
-                slot.bytes = Vec::new();
+impl<I, W> Shared<I, W>
+where
+    W: FnMut(Output) -> io::Result<()>,
+{
+    /// Writes the next output if no write has failed.
+    fn put(&mut self, bytes: &[u8], failed: bool) {
+        self.written += 1;
+        if self.write_error.is_none() {
+            let caught_up = self.written == self.taken;
+            if let Err(e) = (self.write)(Output {
+                bytes,
+                failed,
+                caught_up,
+            }) {
+                self.write_error = Some(e);
             }
-            slot.bytes.clear();
         }
-        pool.install(|| {
-            items
-                .par_iter()
-                .zip(slots.par_iter_mut())
-                .with_max_len(1)
-                .for_each(|(item, slot)| slot.failed = render(&mut slot.bytes, item));
+    }
+
+    fn stopped(&self) -> bool {
+        self.ended || self.write_error.is_some() || self.panicked
+    }
+}
+
+/// Renders every input `source` yields on `pool` and hands each output to
+/// `write` in input order.
+///
+/// `render` appends one input's output to an empty buffer and says whether
+/// it failed (an error record); `write` gets that output as an [`Output`]. An
+/// error from `source` ends the run once everything read before it has
+/// been written, and is returned; an error from `write` ends it at once.
+pub fn stream<T, I, W>(
+    pool: &rayon::ThreadPool,
+    source: I,
+    render: impl Fn(&mut Vec<u8>, &T) -> bool + Sync,
+    write: W,
+) -> io::Result<()>
+where
+    T: Send,
+    I: Iterator<Item = io::Result<T>> + Send,
+    W: FnMut(Output) -> io::Result<()> + Send,
+{
+    stream_within(WINDOW, pool, source, render, write)
+}
+
+/// [`stream`] with a window of `window` stories.
+fn stream_within<T, I, W>(
+    window: usize,
+    pool: &rayon::ThreadPool,
+    source: I,
+    render: impl Fn(&mut Vec<u8>, &T) -> bool + Sync,
+    write: W,
+) -> io::Result<()>
+where
+    T: Send,
+    I: Iterator<Item = io::Result<T>> + Send,
+    W: FnMut(Output) -> io::Result<()> + Send,
+{
+    let shared = Mutex::new(Shared {
+        source,
+        taken: 0,
+        written: 0,
+        waiting: BTreeMap::new(),
+        spare: Vec::new(),
+        write,
+        ended: false,
+        read_error: None,
+        write_error: None,
+        panicked: false,
+        sleepers: 0,
+    });
+    let turn = Condvar::new();
+    let lock = || shared.lock().unwrap_or_else(PoisonError::into_inner);
+    pool.broadcast(|_| {
+        // Should `render` panic, the others must not wait for its story.
+        let guard = OnPanic(|| {
+            lock().panicked = true;
+            turn.notify_all();
         });
-        self.len = items.len();
+        let mut buf = Vec::new();
+        loop {
+            let (index, input) = {
+                let mut s = lock();
+                while !s.stopped() && s.taken >= s.written + window {
+                    s.sleepers += 1;
+                    s = turn.wait(s).unwrap_or_else(PoisonError::into_inner);
+                    s.sleepers -= 1;
+                }
+                if s.stopped() {
+                    break;
+                }
+                match s.source.next() {
+                    Some(Ok(input)) => {
+                        s.taken += 1;
+                        (s.taken - 1, input)
+                    }
+                    Some(Err(e)) => {
+                        (s.ended, s.read_error) = (true, Some(e));
+                        break;
+                    }
+                    None => {
+                        s.ended = true;
+                        break;
+                    }
+                }
+            };
+            buf.clear();
+            let failed = render(&mut buf, &input);
+            drop(input);
+            let mut s: MutexGuard<Shared<I, W>> = lock();
+            if index != s.written {
+                let spare = s.spare.pop().unwrap_or_default();
+                s.waiting
+                    .insert(index, (std::mem::replace(&mut buf, spare), failed));
+                continue;
+            }
+            s.put(&buf, failed);
+            loop {
+                let next = s.written;
+                let Some((mut bytes, failed)) = s.waiting.remove(&next) else {
+                    break;
+                };
+                s.put(&bytes, failed);
+                if bytes.capacity() <= KEEP_BYTES {
+                    bytes.clear();
+                    s.spare.push(bytes);
+                }
+            }
+            if buf.capacity() > KEEP_BYTES {
+                buf = Vec::new();
+            }
+            if s.sleepers > 0 {
+                turn.notify_all();
+            }
+        }
+        std::mem::forget(guard);
+    });
+    let s = shared.into_inner().unwrap_or_else(PoisonError::into_inner);
+    if let Some(e) = s.write_error {
+        return Err(e);
+    }
+    debug_assert!(s.panicked || s.written == s.taken, "every input written");
+    s.read_error.map_or(Ok(()), Err)
+}
+
+/// Runs its function when dropped during a panic (it is forgotten, not
+/// dropped, on the way out of a normal run).
+struct OnPanic<F: FnMut()>(F);
+
+impl<F: FnMut()> Drop for OnPanic<F> {
+    fn drop(&mut self) {
+        (self.0)();
     }
 }
 
@@ -136,47 +247,48 @@ mod tests {
             .unwrap()
     }
 
-    /// The items 0..n handed out in chunks of the given sizes in turn.
-    fn chunks(n: usize, sizes: &[usize]) -> impl FnMut(&mut Vec<usize>) -> io::Result<()> + '_ {
-        let (mut next, mut k) = (0, 0);
-        move |items: &mut Vec<usize>| {
-            assert!(items.is_empty(), "fill is given an empty list");
-            let end = n.min(next + sizes[k % sizes.len()]);
-            items.extend(next..end);
-            (next, k) = (end, k + 1);
-            Ok(())
-        }
+    fn ok(n: usize) -> impl Iterator<Item = io::Result<usize>> + Send {
+        (0..n).map(Ok)
     }
 
     #[test]
     fn output_is_in_input_order_on_any_thread_count() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
         let fails = |i: usize| i % 7 == 3;
-        let render = |out: &mut Vec<u8>, &i: &usize| {
-            assert!(out.is_empty(), "a slot starts empty");
-            out.extend_from_slice(format!("{i}\n").as_bytes());
-            fails(i)
-        };
-        for threads in [1, 2, 3, 8] {
+        let n = 3 * WINDOW + 17;
+        for (threads, window) in [
+            (1, WINDOW),
+            (2, WINDOW),
+            (3, WINDOW),
+            (8, WINDOW),
+            (8, 2),
+            (3, 1),
+        ] {
+            let done = AtomicUsize::new(0);
+            let render = |out: &mut Vec<u8>, &i: &usize| {
+                assert!(out.is_empty(), "a story renders into an empty buffer");
+                // No story starts more than the window ahead of the oldest
+                // not yet written.
+                assert!(i < done.load(Ordering::SeqCst) + window, "{i} ahead");
+                // Uneven work, so stories finish out of turn.
+                for k in 0..(i * 7919) % 20_000 {
+                    std::hint::black_box(k);
+                }
+                out.extend_from_slice(i.to_string().as_bytes());
+                fails(i)
+            };
             let mut written = Vec::new();
-            stream(
-                &pool(threads),
-                chunks(1000, &[300, 7, 256, 1]),
-                render,
-                |slots| {
-                    for slot in slots {
-                        let i: usize = std::str::from_utf8(&slot.bytes)
-                            .unwrap()
-                            .trim()
-                            .parse()
-                            .unwrap();
-                        assert_eq!(slot.failed, fails(i));
-                        written.push(i);
-                    }
-                    Ok(())
-                },
-            )
+            stream_within(window, &pool(threads), ok(n), render, |o| {
+                let i: usize = std::str::from_utf8(o.bytes).unwrap().parse().unwrap();
+                assert_eq!(o.failed, fails(i));
+                written.push(i);
+                done.fetch_add(1, Ordering::SeqCst);
+                // One thread has always caught up; the last story always.
+                assert!(o.caught_up || (threads > 1 && i + 1 < n));
+                Ok(())
+            })
             .unwrap();
-            assert_eq!(written, (0..1000).collect::<Vec<_>>(), "{threads} threads");
+            assert_eq!(written, (0..n).collect::<Vec<_>>(), "{threads} threads");
         }
     }
 
@@ -185,8 +297,8 @@ mod tests {
         let mut writes = 0;
         stream(
             &pool(2),
-            chunks(0, &[5]),
-            |_, _: &usize| false,
+            ok(0),
+            |_, _| false,
             |_| {
                 writes += 1;
                 Ok(())
@@ -197,12 +309,12 @@ mod tests {
     }
 
     #[test]
-    fn the_first_error_ends_the_run() {
+    fn a_write_error_ends_the_run() {
         let mut writes = 0;
         let e = stream(
             &pool(2),
-            chunks(100, &[10]),
-            |_, _: &usize| false,
+            ok(10_000),
+            |_, _| false,
             |_| {
                 writes += 1;
                 if writes == 3 {
@@ -213,44 +325,49 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::BrokenPipe);
-        assert_eq!(writes, 3);
-        let (mut filled, mut written) = (0, Vec::new());
+        assert_eq!(writes, 3, "nothing is written after the error");
+    }
+
+    #[test]
+    fn a_read_error_ends_the_run_after_what_was_read() {
+        let source = (0..100).map(|i| {
+            if i == 40 {
+                Err(io::Error::other("unreadable"))
+            } else {
+                Ok(i)
+            }
+        });
+        let mut written = Vec::new();
         let e = stream(
-            &pool(2),
-            |items: &mut Vec<usize>| {
-                filled += 1;
-                if filled == 2 {
-                    return Err(io::Error::other("unreadable"));
-                }
-                items.push(filled);
-                Ok(())
-            },
-            |out, &i| {
+            &pool(3),
+            source,
+            |out, &i: &i32| {
                 out.push(i as u8);
                 false
             },
-            |slots| {
-                written.extend(slots.iter().map(|s| s.bytes[0]));
+            |o| {
+                written.push(o.bytes[0]);
                 Ok(())
             },
         )
         .unwrap_err();
         assert_eq!(e.to_string(), "unreadable");
-        assert_eq!(written, [1], "what was read before the error is written");
+        assert_eq!(written, (0..40).collect::<Vec<u8>>());
     }
 
     #[test]
-    fn a_huge_slot_is_given_back() {
-        let pool = pool(1);
-        let mut slots = Slots::default();
-        let big = |out: &mut Vec<u8>, &n: &usize| {
-            out.resize(n, b'x');
-            false
-        };
-        slots.render(&pool, &[2 * KEEP_BYTES], big);
-        assert_eq!(slots.rendered()[0].bytes.len(), 2 * KEEP_BYTES);
-        slots.render(&pool, &[10], big);
-        assert_eq!(slots.rendered()[0].bytes.len(), 10);
-        assert!(slots.rendered()[0].bytes.capacity() < KEEP_BYTES);
+    fn a_panic_is_raised_again_and_does_not_hang_the_others() {
+        let run = std::panic::catch_unwind(|| {
+            stream(
+                &pool(2),
+                ok(10_000),
+                |_, &i| {
+                    assert!(i != 500, "boom");
+                    false
+                },
+                |_| Ok(()),
+            )
+        });
+        assert!(run.is_err());
     }
 }

@@ -157,9 +157,10 @@ fn batch_folder_in_path_order_with_error_records() {
 
 #[test]
 fn batch_streams_inputs_in_order_across_chunks() {
-    // More inputs than one chunk of work (256), split over folders and a
-    // file given by itself: the folders are walked lazily, chunk by chunk,
-    // and every input still yields one line in its place.
+    // More inputs than the window of stories in flight
+    // (`dateline::batch::WINDOW`), split over folders and a file given by
+    // itself: the folders are walked lazily, and every input still yields
+    // one line in its place.
     let dir = tempfile::tempdir().unwrap();
     let mut expected = Vec::new();
     for folder in ["a", "b/deep"] {
@@ -191,6 +192,7 @@ fn batch_streams_inputs_in_order_across_chunks() {
     let mut want: Vec<String> = expected.clone();
     want.push("loose.txt".into());
     want.extend(expected);
+    assert!(want.len() > 2 * dateline::batch::WINDOW);
     assert_eq!(ids.len(), want.len());
     for (i, (got, want)) in ids.iter().zip(&want).enumerate() {
         // A file given by itself is reported under the path as given.
@@ -236,7 +238,10 @@ fn a_folder_or_a_huge_file_named_as_a_story_gives_an_error_record() {
     let v = &json_lines(&out)[0];
     assert_eq!(v["error"]["kind"], "unreadable");
     assert!(v["error"]["message"].as_str().unwrap().contains("folder"));
-    let out = run(&["batch", huge.to_str().unwrap(), sub.to_str().unwrap()], b"");
+    let out = run(
+        &["batch", huge.to_str().unwrap(), sub.to_str().unwrap()],
+        b"",
+    );
     assert_eq!(out.status.code(), Some(1));
     let lines = json_lines(&out);
     assert_eq!(lines.len(), 2);

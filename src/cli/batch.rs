@@ -1,16 +1,15 @@
 //! Reading inputs and writing one JSON line per story, in input order.
 //!
-//! Inputs are read a chunk at a time and rendered by
-//! [`dateline::batch::stream`] (on a rayon pool, output in input order,
-//! memory bounded by the chunk, reading and writing on this thread while
-//! the pool works). A story's JSON is serialized
+//! Inputs are listed lazily and rendered by [`dateline::batch::stream`]
+//! (on a rayon pool, output in input order, memory bounded whatever the
+//! number of stories). A story's JSON is serialized
 //! straight from its document into a buffer that is already large, never
 //! into a string of its own (a compact line by
 //! [`StoryView::write_compact`], pretty output and error records by
 //! serde_json).
 
 use super::{EXIT_OK, EXIT_SOME_FAILED};
-use dateline::batch::{stream, CHUNK};
+use dateline::batch::stream;
 use dateline::input::{self, InputError, InputErrorKind};
 use dateline::output::StoryView;
 use dateline::Pipeline;
@@ -257,6 +256,11 @@ fn progress(len: u64) -> ProgressBar {
     }
 }
 
+/// Standard output, buffered, for the workers that write in turn.
+fn output() -> io::BufWriter<io::Stdout> {
+    io::BufWriter::with_capacity(1 << 16, io::stdout())
+}
+
 /// Every story under `paths`, one JSON line each, in order.
 pub fn files(
     pipeline: &Pipeline,
@@ -275,23 +279,16 @@ pub fn files(
     } else {
         ProgressBar::hidden()
     };
-    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut out = output();
     let mut failed = false;
-    let mut inputs = inputs(paths, &matcher);
     stream(
         &pool,
-        |chunk| {
-            chunk.extend(inputs.by_ref().take(CHUNK));
-            Ok(())
-        },
+        inputs(paths, &matcher).map(Ok),
         |out, i| printer.render(out, pipeline, &i.id, read_story(&i.path)),
-        |slots| {
-            for slot in slots {
-                failed |= slot.failed;
-                out.write_all(&slot.bytes)?;
-            }
-            bar.inc(slots.len() as u64);
-            Ok(())
+        |o| {
+            failed |= o.failed;
+            bar.inc(1);
+            out.write_all(o.bytes)
         },
     )?;
     bar.finish_and_clear();
@@ -335,14 +332,15 @@ fn parse_line(line_no: usize, line: &str) -> (String, Result<String, InputError>
     }
 }
 
-/// Stories from JSON Lines, streamed: read a chunk, process it, write it.
+/// Stories from JSON Lines, streamed: each line read as a worker needs it,
+/// its output written as soon as it is in order.
 pub fn jsonl(
     pipeline: &Pipeline,
     src: &Path,
     threads: usize,
     printer: &Printer,
 ) -> io::Result<i32> {
-    let reader: Box<dyn BufRead> = if src.as_os_str() == "-" {
+    let reader: Box<dyn BufRead + Send> = if src.as_os_str() == "-" {
         Box::new(BufReader::new(io::stdin()))
     } else {
         Box::new(BufReader::new(File::open(src).map_err(|e| {
@@ -350,27 +348,24 @@ pub fn jsonl(
         })?))
     };
     let pool = pool(threads)?;
-    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut out = output();
     let mut failed = false;
-    let mut lines = reader.split(b'\n');
-    let mut line_no = 0usize;
-    stream(
-        &pool,
-        |chunk| {
-            while chunk.len() < CHUNK {
-                let Some(mut bytes) = lines.next().transpose()? else {
-                    break;
-                };
-                line_no += 1;
+    let lines = reader
+        .split(b'\n')
+        .enumerate()
+        .filter_map(|(k, line)| match line {
+            Err(e) => Some(Err(e)),
+            Ok(mut bytes) => {
                 if bytes.last() == Some(&b'\r') {
                     bytes.pop();
                 }
-                if !bytes.iter().all(u8::is_ascii_whitespace) {
-                    chunk.push((line_no, bytes));
-                }
+                let blank = bytes.iter().all(u8::is_ascii_whitespace);
+                (!blank).then_some(Ok((k + 1, bytes)))
             }
-            Ok(())
-        },
+        });
+    stream(
+        &pool,
+        lines,
         |out, (n, bytes)| match std::str::from_utf8(bytes) {
             Ok(line) => {
                 let (id, text) = parse_line(*n, line);
@@ -386,13 +381,14 @@ pub fn jsonl(
                 )),
             ),
         },
-        |slots| {
-            for slot in slots {
-                failed |= slot.failed;
-                out.write_all(&slot.bytes)?;
+        |o| {
+            failed |= o.failed;
+            out.write_all(o.bytes)?;
+            // A filter: what is done goes out when nothing else is ready.
+            if o.caught_up {
+                out.flush()?;
             }
-            // A filter: each chunk's lines go out as soon as they are written.
-            out.flush()
+            Ok(())
         },
     )?;
     out.flush()?;
