@@ -12,10 +12,13 @@
 //! done out of turn wait, each in a buffer kept for reuse. No thread waits
 //! for the others except when it runs more than [`WINDOW`] stories ahead of
 //! the oldest story not yet written, which bounds memory whatever the
-//! number of stories: at most that many outputs, and one input per thread.
-//! Input is read, and output written, by the worker that needs it, one at
-//! a time (one lock guards both), and output leaves as soon as it is in
-//! order, so a live feed on stdin gets each story's line as it is done.
+//! number of stories: about that many outputs (a window plus one per
+//! thread), and one input per thread.
+//! Input is read, and output written, by the worker that needs it, one
+//! worker at a time on each side (a lock each, so a worker waiting for
+//! input never keeps another from writing), and output leaves as soon as
+//! it is in order, so a live feed on stdin gets each story's line as it is
+//! done.
 //!
 //! Why not chunks: cutting the input into chunks, rendering a chunk in
 //! parallel and writing it whole (this module's first design) makes every
@@ -28,7 +31,9 @@
 
 use std::collections::BTreeMap;
 use std::io;
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::Ordering::SeqCst;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
+use std::sync::{Condvar, Mutex, PoisonError};
 
 /// Most stories a worker may run ahead of the oldest story not yet
 /// written: the bound on outputs held in memory. Far more than the threads
@@ -52,12 +57,8 @@ pub struct Output<'a> {
     pub caught_up: bool,
 }
 
-/// What the workers share: the input, the output and where each stands.
-struct Shared<I, W> {
-    /// The inputs not yet taken.
-    source: I,
-    /// How many inputs have been taken (the next one's index).
-    taken: usize,
+/// The output side of a run: one worker writes at a time.
+struct Out<W> {
     /// How many outputs have been written (the index of the next to write).
     written: usize,
     /// Outputs done before their turn, by index: bytes and failure.
@@ -66,42 +67,30 @@ struct Shared<I, W> {
     spare: Vec<Vec<u8>>,
     /// Writes one output.
     write: W,
-    /// The input has ended (or failed): take no more.
-    ended: bool,
-    /// Why the input failed, if it did: reported once everything read
-    /// before has been written.
-    read_error: Option<io::Error>,
     /// Why the output failed, if it did: the run ends.
     write_error: Option<io::Error>,
-    /// A worker panicked: the run ends (and the panic is raised again).
-    panicked: bool,
-    /// Workers waiting for their turn to take an input. Waking is a system
-    /// call, made only when someone waits: on every story it cost about a
+    /// Workers waiting for the window to move. Waking is a system call,
+    /// made only when someone waits: on every story it cost about a
     /// microsecond on each thread.
     sleepers: usize,
 }
 
-impl<I, W> Shared<I, W>
-where
-    W: FnMut(Output) -> io::Result<()>,
-{
-    /// Writes the next output if no write has failed.
-    fn put(&mut self, bytes: &[u8], failed: bool) {
+impl<W: FnMut(Output) -> io::Result<()>> Out<W> {
+    /// Writes the next output, unless a write has failed. `taken`: how many
+    /// inputs have been taken.
+    fn put(&mut self, bytes: &[u8], failed: bool, taken: usize, stop: &AtomicBool) {
         self.written += 1;
         if self.write_error.is_none() {
-            let caught_up = self.written == self.taken;
+            let caught_up = self.written == taken;
             if let Err(e) = (self.write)(Output {
                 bytes,
                 failed,
                 caught_up,
             }) {
                 self.write_error = Some(e);
+                stop.store(true, SeqCst);
             }
         }
-    }
-
-    fn stopped(&self) -> bool {
-        self.ended || self.write_error.is_some() || self.panicked
     }
 }
 
@@ -139,91 +128,96 @@ where
     I: Iterator<Item = io::Result<T>> + Send,
     W: FnMut(Output) -> io::Result<()> + Send,
 {
-    let shared = Mutex::new(Shared {
-        source,
-        taken: 0,
+    // Input and output have a lock each, so that a worker waiting for
+    // input (a live feed) never keeps another from writing what it has
+    // done. `taken` changes under the input lock; `stop` says that no more
+    // input is to be taken: it has ended or failed, a write failed, or a
+    // worker panicked.
+    let input = Mutex::new((source, None::<io::Error>));
+    let out = Mutex::new(Out {
         written: 0,
         waiting: BTreeMap::new(),
         spare: Vec::new(),
         write,
-        ended: false,
-        read_error: None,
         write_error: None,
-        panicked: false,
         sleepers: 0,
     });
+    let (taken, stop) = (AtomicUsize::new(0), AtomicBool::new(false));
     let turn = Condvar::new();
-    let lock = || shared.lock().unwrap_or_else(PoisonError::into_inner);
+    let lock_out = || out.lock().unwrap_or_else(PoisonError::into_inner);
     pool.broadcast(|_| {
         // Should `render` panic, the others must not wait for its story.
         let guard = OnPanic(|| {
-            lock().panicked = true;
+            stop.store(true, SeqCst);
+            let _out = lock_out();
             turn.notify_all();
         });
         let mut buf = Vec::new();
         loop {
-            let (index, input) = {
-                let mut s = lock();
-                while !s.stopped() && s.taken >= s.written + window {
-                    s.sleepers += 1;
-                    s = turn.wait(s).unwrap_or_else(PoisonError::into_inner);
-                    s.sleepers -= 1;
+            {
+                let mut o = lock_out();
+                while !stop.load(SeqCst) && taken.load(SeqCst) >= o.written + window {
+                    o.sleepers += 1;
+                    o = turn.wait(o).unwrap_or_else(PoisonError::into_inner);
+                    o.sleepers -= 1;
                 }
-                if s.stopped() {
+            }
+            let (index, item) = {
+                let mut i = input.lock().unwrap_or_else(PoisonError::into_inner);
+                if stop.load(SeqCst) {
                     break;
                 }
-                match s.source.next() {
-                    Some(Ok(input)) => {
-                        s.taken += 1;
-                        (s.taken - 1, input)
-                    }
+                match i.0.next() {
+                    Some(Ok(item)) => (taken.fetch_add(1, SeqCst), item),
                     Some(Err(e)) => {
-                        (s.ended, s.read_error) = (true, Some(e));
+                        i.1 = Some(e);
+                        stop.store(true, SeqCst);
                         break;
                     }
                     None => {
-                        s.ended = true;
+                        stop.store(true, SeqCst);
                         break;
                     }
                 }
             };
             buf.clear();
-            let failed = render(&mut buf, &input);
-            drop(input);
-            let mut s: MutexGuard<Shared<I, W>> = lock();
-            if index != s.written {
-                let spare = s.spare.pop().unwrap_or_default();
-                s.waiting
+            let failed = render(&mut buf, &item);
+            drop(item);
+            let mut o = lock_out();
+            if index != o.written {
+                let spare = o.spare.pop().unwrap_or_default();
+                o.waiting
                     .insert(index, (std::mem::replace(&mut buf, spare), failed));
                 continue;
             }
-            s.put(&buf, failed);
+            o.put(&buf, failed, taken.load(SeqCst), &stop);
             loop {
-                let next = s.written;
-                let Some((mut bytes, failed)) = s.waiting.remove(&next) else {
+                let next = o.written;
+                let Some((mut bytes, failed)) = o.waiting.remove(&next) else {
                     break;
                 };
-                s.put(&bytes, failed);
+                o.put(&bytes, failed, taken.load(SeqCst), &stop);
                 if bytes.capacity() <= KEEP_BYTES {
                     bytes.clear();
-                    s.spare.push(bytes);
+                    o.spare.push(bytes);
                 }
             }
             if buf.capacity() > KEEP_BYTES {
                 buf = Vec::new();
             }
-            if s.sleepers > 0 {
+            if o.sleepers > 0 {
                 turn.notify_all();
             }
         }
         std::mem::forget(guard);
     });
-    let s = shared.into_inner().unwrap_or_else(PoisonError::into_inner);
-    if let Some(e) = s.write_error {
+    let o = out.into_inner().unwrap_or_else(PoisonError::into_inner);
+    if let Some(e) = o.write_error {
         return Err(e);
     }
-    debug_assert!(s.panicked || s.written == s.taken, "every input written");
-    s.read_error.map_or(Ok(()), Err)
+    let (_, read_error) = input.into_inner().unwrap_or_else(PoisonError::into_inner);
+    debug_assert_eq!(o.written, taken.load(SeqCst), "every input written");
+    read_error.map_or(Ok(()), Err)
 }
 
 /// Runs its function when dropped during a panic (it is forgotten, not
@@ -268,8 +262,10 @@ mod tests {
             let render = |out: &mut Vec<u8>, &i: &usize| {
                 assert!(out.is_empty(), "a story renders into an empty buffer");
                 // No story starts more than the window ahead of the oldest
-                // not yet written.
-                assert!(i < done.load(Ordering::SeqCst) + window, "{i} ahead");
+                // not yet written (give or take the other workers, which
+                // may have seen the window open at the same time).
+                let ahead = done.load(Ordering::SeqCst) + window + threads - 1;
+                assert!(i < ahead, "{i} ahead");
                 // Uneven work, so stories finish out of turn.
                 for k in 0..(i * 7919) % 20_000 {
                     std::hint::black_box(k);

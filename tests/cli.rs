@@ -306,6 +306,43 @@ fn jsonl_is_a_streaming_filter_in_input_order() {
 }
 
 #[test]
+fn jsonl_from_a_live_feed_answers_each_line_as_it_comes() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    let mut child = bin()
+        .args(["batch", "--jsonl", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    // The reader runs on its own thread, so a line that never comes fails
+    // the test after a while instead of hanging it.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut line = String::new();
+        while stdout.read_line(&mut line).unwrap() > 0 {
+            tx.send(std::mem::take(&mut line)).unwrap();
+        }
+    });
+    let wait = std::time::Duration::from_secs(60);
+    for id in ["first", "second"] {
+        let line = format!("{{\"id\": \"{id}\", \"text\": \"Troops shelled the town.\"}}\n");
+        stdin.write_all(line.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+        // The story's line comes while stdin is still open.
+        let out = rx.recv_timeout(wait).expect("a line before the input ends");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["id"], id);
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    reader.join().unwrap();
+    assert!(rx.try_recv().is_err(), "nothing more");
+}
+
+#[test]
 fn closed_stdout_ends_quietly() {
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;
