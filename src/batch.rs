@@ -108,7 +108,6 @@ pub fn stream<T, I, W>(
     write: W,
 ) -> io::Result<()>
 where
-    T: Send,
     I: Iterator<Item = io::Result<T>> + Send,
     W: FnMut(Output) -> io::Result<()> + Send,
 {
@@ -124,7 +123,6 @@ fn stream_within<T, I, W>(
     write: W,
 ) -> io::Result<()>
 where
-    T: Send,
     I: Iterator<Item = io::Result<T>> + Send,
     W: FnMut(Output) -> io::Result<()> + Send,
 {
