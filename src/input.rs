@@ -65,6 +65,14 @@ impl InputError {
         }
     }
 
+    /// A story of `bytes` bytes, over [`MAX_STORY_BYTES`].
+    pub fn too_large(bytes: u64) -> InputError {
+        InputError::new(
+            InputErrorKind::TooLarge,
+            format!("{bytes} bytes is over the limit of {MAX_STORY_BYTES} bytes for one story"),
+        )
+    }
+
     /// From an I/O error while reading a story.
     pub fn from_io(e: &std::io::Error) -> InputError {
         let kind = match e.kind() {
@@ -78,14 +86,7 @@ impl InputError {
 /// Checks raw bytes and decodes them as UTF-8.
 pub fn decode(bytes: Vec<u8>) -> Result<String, InputError> {
     if bytes.len() > MAX_STORY_BYTES {
-        return Err(InputError::new(
-            InputErrorKind::TooLarge,
-            format!(
-                "{} bytes is over the limit of {} bytes for one story",
-                bytes.len(),
-                MAX_STORY_BYTES
-            ),
-        ));
+        return Err(InputError::too_large(bytes.len() as u64));
     }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(InputError::new(InputErrorKind::Empty, "the story is empty"));
@@ -110,13 +111,7 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, InputError> {
 /// Checks a story that arrived already decoded (a JSON `text` field).
 pub fn check_text(text: &str) -> Result<(), InputError> {
     if text.len() > MAX_STORY_BYTES {
-        return Err(InputError::new(
-            InputErrorKind::TooLarge,
-            format!(
-                "{} bytes is over the limit of {MAX_STORY_BYTES} bytes for one story",
-                text.len()
-            ),
-        ));
+        return Err(InputError::too_large(text.len() as u64));
     }
     if text.trim().is_empty() {
         return Err(InputError::new(InputErrorKind::Empty, "the story is empty"));

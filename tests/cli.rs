@@ -156,7 +156,7 @@ fn batch_folder_in_path_order_with_error_records() {
 }
 
 #[test]
-fn batch_streams_inputs_in_order_across_chunks() {
+fn batch_streams_inputs_in_order_past_the_window() {
     // More inputs than the window of stories in flight
     // (`dateline::batch::WINDOW`), split over folders and a file given by
     // itself: the folders are walked lazily, and every input still yields

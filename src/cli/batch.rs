@@ -89,13 +89,7 @@ fn guarded(work: impl FnOnce()) -> Result<(), InputError> {
 /// before reading them.
 fn read_story(path: &Path) -> Result<String, InputError> {
     if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        io::stdin()
-            .lock()
-            .take(input::MAX_STORY_BYTES as u64 + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| InputError::from_io(&e))?;
-        return input::decode(bytes);
+        return read_capped(io::stdin().lock(), 0);
     }
     // Open first and ask the open file for its size: one path lookup per
     // story, not one for the size and another for the read (path lookups
@@ -109,20 +103,19 @@ fn read_story(path: &Path) -> Result<String, InputError> {
         ));
     }
     if meta.len() > input::MAX_STORY_BYTES as u64 {
-        return Err(InputError::new(
-            InputErrorKind::TooLarge,
-            format!(
-                "{} bytes is over the limit of {} bytes for one story",
-                meta.len(),
-                input::MAX_STORY_BYTES
-            ),
-        ));
+        return Err(InputError::too_large(meta.len()));
     }
     // The size read, plus one byte so that a file that grew since is seen
-    // at once; a file that grows past the limit meanwhile is cut there and
-    // refused by `decode`.
-    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    file.take(input::MAX_STORY_BYTES as u64 + 1)
+    // at once.
+    read_capped(file, meta.len() as usize + 1)
+}
+
+/// Reads a story from `from` into a buffer of `capacity`, at most one
+/// byte over the limit of one story (so that [`input::decode`] refuses a
+/// longer one without reading it all), and decodes it.
+fn read_capped(from: impl Read, capacity: usize) -> Result<String, InputError> {
+    let mut bytes = Vec::with_capacity(capacity);
+    from.take(input::MAX_STORY_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| InputError::from_io(&e))?;
     input::decode(bytes)
