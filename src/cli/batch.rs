@@ -150,7 +150,7 @@ struct Input {
 /// for the files whose name matches `glob`, each folder's entries in
 /// sorted order.
 ///
-/// The walk is pulled a chunk at a time as stories are processed, so the
+/// The walk is pulled an input at a time as workers take stories, so the
 /// first lines come out at once and memory does not grow with the number of
 /// inputs: only the listings of the folders on the current path (each
 /// read whole, to sort it) are held, never every input of the batch.
