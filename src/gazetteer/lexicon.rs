@@ -157,11 +157,12 @@ impl AfterFirst {
     }
 
     /// May a name go on with a space and then a word whose first letters
-    /// (lowercase) are `b1` and, if it has a second, `b2`?
+    /// (lowercase) are `b1` and, if `long` (the word has a second), `b2`?
+    /// (Without a branch: see `places::may_go_on`.)
     #[inline]
-    pub(crate) fn may_go_on_after_space(&self, b1: u8, b2: Option<u8>) -> bool {
-        self.after_space & 1 << (b1 & 63) != 0
-            && b2.is_none_or(|b2| self.pairs_after_space & pair_bit(b1, b2) != 0)
+    pub(crate) fn may_go_on_after_space(&self, b1: u8, b2: u8, long: bool) -> bool {
+        (self.after_space & 1 << (b1 & 63) != 0)
+            & (!long | (self.pairs_after_space & pair_bit(b1, b2) != 0))
     }
 }
 

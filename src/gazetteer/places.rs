@@ -855,9 +855,13 @@ fn summary(fst: &Fst<&[u8]>, node: Node<'_>, out: Output) -> Option<AfterFirst> 
 /// only: other text is normalized as it is fed, so it is walked).
 ///
 /// The main pass of the places stage asks this of most candidate words
-/// (see [`PlaceIndex::at_first`]), and most answers are no: the
-/// tests that need no text come first, and white space of one byte, which
-/// holds no blank line, is not read.
+/// (see [`PlaceIndex::at_first`]), and the answer goes either way from one
+/// word to the next: so the tests are worked out whole, with `&` and `|`
+/// and no branch between them (each was a branch the processor guessed
+/// wrong about as often as not), and only a name that may go on over white
+/// space of more than one byte has that space read for a blank line. A
+/// word's second letter is read from the text even for a one-letter word
+/// (its first, then), so that the read is no branch either.
 #[inline(always)]
 fn may_go_on(a: &AfterFirst, text: &str, tokens: &[Token], k: usize) -> bool {
     let Some([prev, tok]) = tokens.get(k - 1..k + 1) else {
@@ -865,24 +869,19 @@ fn may_go_on(a: &AfterFirst, text: &str, tokens: &[Token], k: usize) -> bool {
     };
     let (gap_start, start) = (prev.end as usize, tok.start as usize);
     let spaced = gap_start != start;
-    if spaced {
-        if !a.may_go_on(b' ') {
-            return false;
-        }
-        if start - gap_start > 1 && is_paragraph_break(&text.as_bytes()[gap_start..start]) {
-            return false;
-        }
-    }
-    if !tok.is(Token::ASCII) {
-        return true;
-    }
     let bytes = text.as_bytes();
     let first = bytes[start].to_ascii_lowercase();
-    if !spaced {
-        return a.may_go_on(first);
+    let long = tok.end as usize - start > 1;
+    let second = bytes[start + usize::from(long)].to_ascii_lowercase();
+    // Other text than ASCII is normalized as it is fed: it is walked.
+    let other = !tok.is(Token::ASCII);
+    let joined_ok = other | a.may_go_on(first);
+    let spaced_ok = a.may_go_on(b' ') & (other | a.may_go_on_after_space(first, second, long));
+    let ok = (spaced & spaced_ok) | (!spaced & joined_ok);
+    if ok & (start - gap_start > 1) {
+        return !is_paragraph_break(&bytes[gap_start..start]);
     }
-    let second = (tok.end as usize - start > 1).then(|| bytes[start + 1].to_ascii_lowercase());
-    a.may_go_on_after_space(first, second)
+    ok
 }
 
 /// Does white space `gap` hold a blank line? Names never run across one.
