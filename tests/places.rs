@@ -442,3 +442,24 @@ fn names_the_gazetteer_lacks_are_places_after_near_in_outside() {
         Some("JP")
     );
 }
+
+#[test]
+fn a_name_runs_over_white_space_but_not_over_a_blank_line() {
+    let at = |gap: &str| places(&format!("Talks were held in Buenos{gap}Aires on Monday."));
+    let buenos_aires = |text: &str| vec![(text.to_string(), "AR".to_string(), "city".to_string())];
+    assert_eq!(at(" "), buenos_aires("Buenos Aires"));
+    // A hard-wrapped line and a double space are still one name.
+    assert_eq!(at("\n"), buenos_aires("Buenos\nAires"));
+    assert_eq!(at("  "), buenos_aires("Buenos  Aires"));
+    // A blank line ends it.
+    assert!(at("\n\n").iter().all(|(t, _, _)| t != "Buenos\n\nAires"));
+    // A second word with letters outside ASCII goes on the walk too.
+    assert_eq!(
+        cc_of(
+            "Gunmen attacked a bus in Ciudad Juárez on Monday.",
+            "Ciudad Juárez"
+        )
+        .as_deref(),
+        Some("MX")
+    );
+}
