@@ -497,9 +497,65 @@ impl Compact<'_> {
             .extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
         Ok(())
     }
+    /// An unsigned number: below 10^8 (every offset of a story under
+    /// 100 MB, every count) by [`put_small_uint`], else by `itoa`.
+    fn uint(self, v: u64) -> Result<(), serde_json::Error> {
+        if v < SMALL_UINT_END {
+            put_small_uint(self.out, v as u32);
+            Ok(())
+        } else {
+            self.int(v)
+        }
+    }
     fn unsupported() -> serde_json::Error {
         serde::ser::Error::custom("not part of a story view")
     }
+}
+
+/// The numbers [`put_small_uint`] writes: below 10^8.
+const SMALL_UINT_END: u64 = 100_000_000;
+
+/// `"00" "01" .. "99"`: the two digits of each number below 100.
+const DIGIT_PAIRS: [u8; 200] = {
+    let mut t = [0; 200];
+    let mut i = 0;
+    while i < 100 {
+        t[2 * i] = b'0' + (i / 10) as u8;
+        t[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Appends `v` (below [`SMALL_UINT_END`]) in decimal, as `itoa` would,
+/// without a branch on its number of digits: a story's offsets run from
+/// one digit to five or six, so `itoa`'s branches on the length went one
+/// way or the other from one number to the next. The eight digits (with
+/// leading zeros) are read as four pairs from a table into one word, the
+/// word is shifted past the leading zeros, and all eight bytes are
+/// appended and the vector cut back to the digits.
+#[inline]
+fn put_small_uint(out: &mut Vec<u8>, v: u32) {
+    debug_assert!(u64::from(v) < SMALL_UINT_END);
+    let pair = |x: u32| {
+        let i = 2 * x as usize;
+        u64::from(u16::from_le_bytes([DIGIT_PAIRS[i], DIGIT_PAIRS[i + 1]]))
+    };
+    let (hi, lo) = (v / 10_000, v % 10_000);
+    // The most significant digit in the lowest byte: first in memory.
+    let digits =
+        pair(hi / 100) | pair(hi % 100) << 16 | pair(lo / 100) << 32 | pair(lo % 100) << 48;
+    let n = 1
+        + u32::from(v >= 10)
+        + u32::from(v >= 100)
+        + u32::from(v >= 1_000)
+        + u32::from(v >= 10_000)
+        + u32::from(v >= 100_000)
+        + u32::from(v >= 1_000_000)
+        + u32::from(v >= 10_000_000);
+    let len = out.len();
+    out.extend_from_slice(&(digits >> (8 * (8 - n))).to_le_bytes());
+    out.truncate(len + n as usize);
 }
 
 /// Whether JSON escapes any byte of `w`: a control character, `"` or
@@ -627,16 +683,16 @@ impl<'w> Serializer for Compact<'w> {
         self.int(v)
     }
     fn serialize_u8(self, v: u8) -> Result<(), Self::Error> {
-        self.int(v)
+        self.uint(u64::from(v))
     }
     fn serialize_u16(self, v: u16) -> Result<(), Self::Error> {
-        self.int(v)
+        self.uint(u64::from(v))
     }
     fn serialize_u32(self, v: u32) -> Result<(), Self::Error> {
-        self.int(v)
+        self.uint(u64::from(v))
     }
     fn serialize_u64(self, v: u64) -> Result<(), Self::Error> {
-        self.int(v)
+        self.uint(v)
     }
     fn serialize_f32(mut self, v: f32) -> Result<(), Self::Error> {
         self.json().serialize_f32(v)
@@ -1102,6 +1158,27 @@ mod tests {
                     assert_eq!(out, if plain { want } else { b"x".to_vec() });
                 }
             }
+        }
+    }
+
+    #[test]
+    fn small_numbers_are_written_as_itoa_writes_them() {
+        // Every number up to a million, each power of ten and its
+        // neighbours, and a spread of larger ones up to the fast path's end
+        // and past it (`Compact::uint`).
+        let powers = (0..=19).flat_map(|e| {
+            let p = 10u64.pow(e);
+            [p.saturating_sub(1), p, p + 1]
+        });
+        let spread = (0..1_000u64).map(|i| i * 100_003 + 7);
+        for v in (0..1_000_000).chain(powers).chain(spread).chain([u64::MAX]) {
+            let mut out = b"x".to_vec();
+            Compact { out: &mut out }.uint(v).unwrap();
+            assert_eq!(
+                out,
+                [&b"x"[..], itoa::Buffer::new().format(v).as_bytes()].concat(),
+                "{v}"
+            );
         }
     }
 
