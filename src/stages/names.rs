@@ -2123,7 +2123,7 @@ fn listed_people(
                 continue;
             }
             let span = Span::new(start, end);
-            key.push_lowercase(&doc.lower.as_bytes()[hashed..end]);
+            key.push_lowercase_in(doc.lower.as_bytes(), hashed, end);
             hashed = end;
             // `doc.lower` is the ASCII-lowercased text, so a span that is a
             // listed name (in any ASCII case) has every shorter span from
