@@ -32,11 +32,17 @@ impl Span {
     pub fn is_empty(&self) -> bool {
         self.start == self.end
     }
+    /// Does this span hold all of `other`? (Both ends are compared, with
+    /// `&`, not `&&`: spans are tested in loops over a story's mentions
+    /// and hits, where a branch between the two comparisons goes either
+    /// way from one span to the next.)
     pub fn contains(&self, other: Span) -> bool {
-        self.start <= other.start && other.end <= self.end
+        (self.start <= other.start) & (other.end <= self.end)
     }
+    /// Do the two spans share a byte? (Without a branch, as
+    /// [`Span::contains`].)
     pub fn overlaps(&self, other: Span) -> bool {
-        self.start < other.end && other.start < self.end
+        (self.start < other.end) & (other.start < self.end)
     }
     pub fn range(&self) -> Range<usize> {
         self.start..self.end

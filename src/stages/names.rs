@@ -1246,7 +1246,7 @@ fn titles_ending_at<'g>(
     for h in doc
         .phrases
         .iter()
-        .filter(|h| h.list == ListKind::Title && h.span.end == end)
+        .filter(|h| (h.list == ListKind::Title) & (h.span.end == end))
     {
         if first.is_none_or(|f| h.span.start < f.start) {
             first = Some(h.span);
