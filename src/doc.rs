@@ -407,6 +407,18 @@ impl<'t> Doc<'t> {
         (i < self.tokens.len() && self.tokens[i].start as usize == byte).then_some(i)
     }
 
+    /// Is exactly one space between tokens `a` and `b`? (Stricter than
+    /// [`one_space`]: a name found from its shape alone never runs over a
+    /// line end, which in one-sentence-per-line copy ends a sentence.) The
+    /// places and people rules ask it of most capitalized words of
+    /// mixed-case copy, so it reads offsets and one byte, not a slice of
+    /// text.
+    #[inline]
+    pub fn single_space_between(&self, a: usize, b: usize) -> bool {
+        let (end, start) = (self.tokens[a].end as usize, self.tokens[b].start as usize);
+        start == end + 1 && self.text.as_bytes()[end] == b' '
+    }
+
     /// Index of the token that ends exactly at `byte`, if any.
     pub fn token_ending_at(&self, byte: usize) -> Option<usize> {
         let i = self.tokens.partition_point(|t| (t.end as usize) < byte);

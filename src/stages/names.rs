@@ -1606,10 +1606,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         let mut e = k + 1;
         let mut words = 1;
         while e < t.len() && words < 5 {
-            // One space between tokens `a` and `b`.
-            let spaced = |a: usize, b: usize| {
-                t[b].start == t[a].end + 1 && doc.text.as_bytes()[t[a].end as usize] == b' '
-            };
+            let spaced = |a: usize, b: usize| doc.single_space_between(a, b);
             let joined = |a: usize, b: usize| t[a].end == t[b].start;
             // "J." before another name word. (The word is sliced out of the
             // text only where its text is asked: most are name words.)

@@ -516,7 +516,7 @@ fn features(doc: &mut Doc, gaz: &Gazetteer, caps: &mut Vec<u32>) {
     let n_caps = keep_indices(caps, toks.len(), |k| name_cap(doc, k));
     let caps = &caps[..n_caps];
     let cap = |k: usize| name_cap(doc, k);
-    let spaced = |a: usize, b: usize| single_space_between(doc, a, b);
+    let spaced = |a: usize, b: usize| doc.single_space_between(a, b);
     let word = |k: usize| toks[k].text(doc.text);
     let of = |k: usize| is_of(doc, k);
     let mut found: Vec<(Span, &'static str, bool)> = Vec::new();
@@ -740,7 +740,7 @@ fn context_names(
 ) {
     let toks = &doc.tokens;
     let cap = |k: usize| name_cap(doc, k);
-    let spaced = |a: usize, b: usize| single_space_between(doc, a, b);
+    let spaced = |a: usize, b: usize| doc.single_space_between(a, b);
     let known = |span: Span| {
         doc.places
             .iter()
@@ -872,16 +872,6 @@ fn name_cap(doc: &Doc, k: usize) -> bool {
     let t = &doc.tokens[k];
     // (`&`, not `&&`: evaluated whole, without a branch.)
     t.is_word() & t.is(Token::CAP) & !(t.is(Token::UPPER) & (t.end - t.start > 1))
-}
-
-/// Is exactly one space between tokens `a` and `b`? (Stricter than
-/// `doc::one_space`: a name found from its shape alone never runs over a
-/// line end, which in one-sentence-per-line copy ends a sentence.)
-fn single_space_between(doc: &Doc, a: usize, b: usize) -> bool {
-    // (Offsets and a byte, not a slice of text: features asks this of
-    // most capitalized words of mixed-case copy.)
-    let (end, start) = (doc.tokens[a].end as usize, doc.tokens[b].start as usize);
-    start == end + 1 && doc.text.as_bytes()[end] == b' '
 }
 
 /// Is token `k` the word "of" (as written)? Read as two bytes, not as a
