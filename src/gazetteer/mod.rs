@@ -762,6 +762,13 @@ impl Gazetteer {
             let mut sports = 0u64;
             let words = tokens.iter().zip(&mut lexemes).zip(&mut cases);
             for (k, ((tok, out), case)) in words.enumerate() {
+                if let Some(ahead) = tokens.get(k + PREFETCH_AHEAD).filter(|t| wanted(t)) {
+                    if let Some(key) =
+                        lexicon::short_key_in(text, ahead.start as usize, ahead.end as usize)
+                    {
+                        lexicon.prefetch(key);
+                    }
+                }
                 let short = match wanted(tok) {
                     true => lexicon::short_key_in(text, tok.start as usize, tok.end as usize),
                     false => None,
@@ -967,6 +974,10 @@ impl Gazetteer {
         self.places.lookup(name)
     }
 }
+
+/// How many tokens ahead of its probes the lookup stage asks for a
+/// word's slot of the lexicon ([`Lexicon::prefetch`](lexicon::Lexicon::prefetch)).
+const PREFETCH_AHEAD: usize = 8;
 
 /// [`WORD_INFO`]'s bits for `word` (any case), whose
 /// [`lexicon::short_word_key`] is `short`, by way of the thread's
