@@ -2265,13 +2265,6 @@ fn starts_date(a: u8, b: u8, c: u8) -> bool {
     letter(a) & letter(b) & letter(c) & (bit != 0)
 }
 
-/// Can the word `w` (lowercase) start a time expression? (What
-/// [`first_date`] asks of every word, on its bytes, without a branch.)
-#[cfg(test)]
-fn may_start_date(w: &[u8]) -> bool {
-    matches!(w, &[a, b, c, ..] if starts_date(a, b, c))
-}
-
 /// "19 June 1986", "23 AUG 88": a day's number at token `k`, then a month
 /// and maybe a year. Returns the token after it and its value.
 fn day_month_date(doc: &Doc, k: usize, r: Option<i64>) -> Option<(usize, Option<String>)> {
@@ -2476,6 +2469,12 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Can the word `w` (lowercase) start a time expression? (What
+    /// [`first_date`] asks of every word, on its bytes, without a branch.)
+    fn may_start_date(w: &[u8]) -> bool {
+        matches!(w, &[a, b, c, ..] if starts_date(a, b, c))
     }
 
     #[test]
