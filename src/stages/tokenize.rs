@@ -483,13 +483,13 @@ pub(crate) mod sse2 {
     /// each class the fast path tells apart by position.
     #[derive(Clone, Copy)]
     struct Masks {
-        pub upper: u32,
-        pub lower: u32,
-        pub digit: u32,
+        upper: u32,
+        lower: u32,
+        digit: u32,
         /// ASCII white space (as `u8::is_ascii_whitespace`).
-        pub space: u32,
-        pub newline: u32,
-        pub non_ascii: u32,
+        space: u32,
+        newline: u32,
+        non_ascii: u32,
     }
 
     /// The class bits of the 16 bytes of `chunk` (a caller's unused ones
