@@ -36,20 +36,27 @@
 //! machine's speed moves, and the 50 MB/s goal, set when word bounds ran
 //! at 48 MB/s, is 1.04x in those units.
 //!
-//! Last, one thread's time stage by stage (the stages of
+//! Then one thread's time stage by stage (the stages of
 //! [`dateline::STAGES`], then the JSON line): where the time goes, and the
-//! rate each stage alone would allow.
+//! rate each stage alone would allow; and one thread over each top-level
+//! folder's stories alone, since kinds of copy differ in speed (per byte,
+//! text dense with names costs the name rules several times what running
+//! prose does) and the corpus-wide figure is their mix.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use dateline::batch::stream;
 use dateline::output::StoryView;
 use dateline::{Doc, Pipeline, STAGES};
 use std::hint::black_box;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use unicode_segmentation::UnicodeSegmentation;
 
-fn stories(dir: &Path) -> Vec<String> {
+/// The stories under `dir`, in path order, and the folders they came from:
+/// each top-level folder's name (or "." for files directly under `dir`)
+/// with the range of its stories, which path order keeps together.
+fn stories(dir: &Path) -> (Vec<String>, Vec<(String, Range<usize>)>) {
     let mut paths: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .into_iter()
         .flatten()
@@ -57,10 +64,26 @@ fn stories(dir: &Path) -> Vec<String> {
         .map(|e| e.into_path())
         .collect();
     paths.sort();
-    paths
-        .iter()
-        .filter_map(|p| std::fs::read_to_string(p).ok())
-        .collect()
+    let mut texts = Vec::new();
+    let mut folders: Vec<(String, Range<usize>)> = Vec::new();
+    for p in &paths {
+        let Ok(text) = std::fs::read_to_string(p) else {
+            continue;
+        };
+        let rel = p.strip_prefix(dir).unwrap_or(p);
+        let folder = match rel.components().count() {
+            1 => ".".to_string(),
+            _ => rel.components().next().map_or_else(String::new, |c| {
+                c.as_os_str().to_string_lossy().into_owned()
+            }),
+        };
+        match folders.last_mut() {
+            Some((name, range)) if *name == folder => range.end += 1,
+            _ => folders.push((folder, texts.len()..texts.len() + 1)),
+        }
+        texts.push(text);
+    }
+    (texts, folders)
 }
 
 fn peak_rss_mb() -> f64 {
@@ -207,7 +230,7 @@ fn main() {
     let dir = std::env::var("DATELINE_BENCH_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
-    let texts = stories(&dir);
+    let (texts, folders) = stories(&dir);
     assert!(!texts.is_empty(), "no .txt stories under {}", dir.display());
     let bytes: usize = texts.iter().map(String::len).sum();
     let mb = bytes as f64 / 1e6;
@@ -302,6 +325,11 @@ fn main() {
     let (mut words, mut split) = (Duration::MAX, Duration::MAX);
     let mut reference_counts = (0, 0);
     let mut stages = vec![Duration::MAX; STAGES.len() + 1];
+    // One thread over each top-level folder's stories alone: the kinds of
+    // copy in the corpus run at different speeds (upper-case MUC-4 wire
+    // copy, name-dense Reuters sports and finance, Wikipedia-like text),
+    // and the corpus-wide figure is their mix.
+    let mut by_folder = vec![Duration::MAX; folders.len()];
     for _ in 0..5 {
         one.keep(Run::time(|| texts.iter().map(work).fold((0, 0), add)));
         one_batch.keep(Run::time(|| batch(&one_pool)));
@@ -327,6 +355,11 @@ fn main() {
         split = split.min(t.elapsed());
         for (best, t) in stages.iter_mut().zip(stage_times(&pipeline, &texts)) {
             *best = (*best).min(t);
+        }
+        for (best, (_, range)) in by_folder.iter_mut().zip(&folders) {
+            let t = Instant::now();
+            black_box(texts[range.clone()].iter().map(work).fold((0, 0), add));
+            *best = (*best).min(t.elapsed());
         }
     }
     assert!(matches > 0);
@@ -410,6 +443,21 @@ fn main() {
             100.0 * t.as_secs_f64() / total.as_secs_f64(),
             rate(*t)
         );
+    }
+
+    if folders.len() > 1 {
+        println!("1 thread, each top-level folder alone (best of five each):");
+        for ((name, range), t) in folders.iter().zip(&by_folder) {
+            let bytes: usize = texts[range.clone()].iter().map(String::len).sum();
+            let secs = t.as_secs_f64();
+            println!(
+                "  {name:<20} {:5} stories {:6.2} MB {:8.1} MB/s {:8.0} stories/s",
+                range.len(),
+                bytes as f64 / 1e6,
+                bytes as f64 / 1e6 / secs,
+                range.len() as f64 / secs
+            );
+        }
     }
 
     // The real binary, built with this benchmark (cargo builds a
