@@ -1516,6 +1516,43 @@ impl TokenWords<'_> {
     }
 }
 
+/// The last bytes of a text (up to eight, the last one lowest) and its
+/// length: whether a text may end with another is mostly told by these
+/// alone, without reading the texts.
+#[derive(Clone, Copy)]
+struct Tail {
+    bytes: u64,
+    len: usize,
+}
+
+impl Tail {
+    fn of(text: &[u8]) -> Tail {
+        let n = text.len();
+        let bytes = if n >= 8 {
+            u64::from_be_bytes(text[n - 8..].try_into().expect("eight bytes"))
+        } else {
+            text.iter().fold(0, |v, &b| v << 8 | u64::from(b))
+        };
+        Tail {
+            bytes,
+            len: text.len(),
+        }
+    }
+
+    /// Whether the text may end with `other`'s: its last bytes do (and
+    /// then so does the text if `other` has eight bytes or fewer).
+    /// Whether the texts may be the same: they are if they have eight
+    /// bytes or fewer.
+    fn is(self, other: Tail) -> bool {
+        (self.len == other.len) & (self.bytes == other.bytes)
+    }
+
+    fn may_end_with(self, other: Tail) -> bool {
+        let mask = u64::MAX >> (64 - 8 * other.len.clamp(1, 8));
+        (self.len >= other.len) & ((self.bytes ^ other.bytes) & mask == 0)
+    }
+}
+
 fn people(doc: &mut Doc, gaz: &Gazetteer, org_spans: &[Span]) {
     let persons = find_people(doc, gaz, org_spans);
     doc.people = persons;
@@ -1718,20 +1755,31 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     let mut single_names: Vec<&str> = Vec::new();
     if !doc.all_caps {
         let lw = |k: usize| &doc.lower[t[k].start as usize..t[k].end as usize];
+        // The words are asked in order: the names found, sorted by start,
+        // are walked along with them (`Covered`) rather than searched for
+        // each word. (A stable sort: the one below, after the single names
+        // are pushed, gives the same order.)
+        found.sort_by_key(|(s, _)| s.start);
+        let found_spans: Vec<Span> = found.iter().map(|(s, _)| *s).collect();
+        let mut in_found = Covered::new(&found_spans);
+        // Each name's text ends in `Tail`: most words end unlike every
+        // name, and are told so without comparing the texts.
+        let mut tails: Vec<(Tail, Span)> = found
+            .iter()
+            .map(|(f, _)| (Tail::of(doc.slice(*f).as_bytes()), *f))
+            .collect();
         // Only the name words (most tokens are none).
         for &k in name_words.words() {
             let k = k as usize;
             let sp = t[k].span();
+            let word = t[k].text(doc.text).as_bytes();
+            let tail = Tail::of(word);
             if tw.common(k)
-                || found.iter().any(|(f, _)| f.overlaps(sp))
-                || doc
-                    .places
-                    .iter()
-                    .any(|p| p.mentions.iter().any(|m| m.span.overlaps(sp)))
+                || in_found.covers(sp)
                 || is_date_word(doc, k)
-                || found
-                    .iter()
-                    .any(|(f, _)| doc.slice(*f).ends_with(t[k].text(doc.text)))
+                || tails.iter().any(|&(f, span)| {
+                    f.may_end_with(tail) && doc.slice(span).as_bytes().ends_with(word)
+                })
             {
                 continue;
             }
@@ -1760,18 +1808,24 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                                 && doc.text[h.span.range()].starts_with(|c: char| c.is_lowercase())
                         })
                 });
-            if regime
+            // A place's word is none (asked last, of the few words left).
+            if (regime
                 || said_after
                 || said_before
                 || according && !cap_next
                 || copula
-                || apposition(doc, gaz, sp).is_some()
+                || apposition(doc, gaz, &title_ends, sp).is_some())
+                && !doc
+                    .places
+                    .iter()
+                    .any(|p| p.mentions.iter().any(|m| m.span.overlaps(sp)))
             {
                 let name = t[k].text(doc.text);
                 if !single_names.contains(&name) {
                     single_names.push(name);
                 }
                 found.push((sp, None));
+                tails.push((tail, sp));
             }
         }
         found.sort_by_key(|(s, _)| s.start);
@@ -1813,7 +1867,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             official: false,
             mentions: Vec::new(),
         };
-        let role = titled.or_else(|| apposition(doc, gaz, span));
+        let role = titled.or_else(|| apposition(doc, gaz, &title_ends, span));
         if let Some((ti, role_span)) = role {
             fill_role(doc, &mut p, ti, role_span);
         }
@@ -1874,6 +1928,13 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     // over the people's words (instead of a map of every word's count).
     // Each is (byte range of the given name, person, shared with another).
     let mut firsts: Vec<(Range<usize>, usize, bool)> = Vec::new();
+    // The names' texts are compared by their `Tail`s first: most differ
+    // there.
+    let text_of = |(r, i): (&Range<usize>, usize)| &persons[i].name.as_bytes()[r.clone()];
+    let surname_tails: Vec<Tail> = surnames
+        .iter()
+        .map(|(r, i)| Tail::of(text_of((r, *i))))
+        .collect();
     for (i, p) in persons.iter().enumerate() {
         let Some((first, _)) = p.name.split_once(' ') else {
             continue;
@@ -1883,10 +1944,13 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             && !matches!(first, "Abu" | "Abd" | "Umm" | "Bin" | "Ibn")
             && gaz.given_name(first).is_some()
             && !gaz.is_common_word(first)
-            && !surnames.iter().any(|(r, j)| {
-                r.len() == first.len()
-                    && persons[*j].name.as_bytes()[r.clone()] == *first.as_bytes()
-            })
+            && !{
+                let ft = Tail::of(first.as_bytes());
+                surnames
+                    .iter()
+                    .zip(&surname_tails)
+                    .any(|((r, j), st)| st.is(ft) && text_of((r, *j)) == first.as_bytes())
+            }
         {
             firsts.push((0..first.len(), i, false));
         }
@@ -1897,13 +1961,18 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         .iter()
         .fold(0u64, |m, (r, _, _)| m | 1 << r.len().min(63));
     if first_lens != 0 {
+        let first_tails: Vec<Tail> = firsts
+            .iter()
+            .map(|(r, i, _)| Tail::of(text_of((r, *i))))
+            .collect();
         for (j, q) in persons.iter().enumerate() {
             for w in q.name.as_bytes().split(|&b| b == b' ') {
                 if first_lens & (1 << w.len().min(63)) == 0 {
                     continue;
                 }
-                for (r, i, shared) in &mut firsts {
-                    if *i != j && persons[*i].name.as_bytes()[r.clone()] == *w {
+                let wt = Tail::of(w);
+                for ((r, i, shared), ft) in firsts.iter_mut().zip(&first_tails) {
+                    if ft.is(wt) && *i != j && text_of((r, *i)) == w {
                         *shared = true;
                     }
                 }
@@ -1991,6 +2060,10 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         cands[kept] = k as u32;
         kept += usize::from(keep);
     }
+    let tails: Vec<Tail> = surnames
+        .iter()
+        .map(|(r, i)| Tail::of(&persons[*i].name.as_bytes()[r.clone()]))
+        .collect();
     let mut covered = Covered::new(&taken);
     for &k in &cands[..kept] {
         let k = k as usize;
@@ -2001,9 +2074,11 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             continue;
         }
         let s = &bytes[start..end];
+        let tail = Tail::of(s);
         let found = surnames
             .iter()
-            .position(|(r, i)| r.len() == s.len() && persons[*i].name.as_bytes()[r.clone()] == *s);
+            .zip(&tails)
+            .position(|((r, i), st)| st.is(tail) && persons[*i].name.as_bytes()[r.clone()] == *s);
         if let Some(ix) = found {
             let i = surnames[ix].1;
             let place = ix >= n_surnames
@@ -2240,7 +2315,14 @@ fn extend_role_left(doc: &Doc, gaz: &Gazetteer, mut k: usize) -> usize {
 }
 
 /// "NAME, the Afghan Foreign Ministry deputy spokesman," → the role.
-fn apposition<'g>(doc: &Doc, gaz: &'g Gazetteer, name: Span) -> Option<(TitleInfo<'g>, Span)> {
+/// `title_ends` are the ends of the title hits, sorted: most tokens end
+/// none, and are passed over without reading the hits.
+fn apposition<'g>(
+    doc: &Doc,
+    gaz: &'g Gazetteer,
+    title_ends: &[usize],
+    name: Span,
+) -> Option<(TitleInfo<'g>, Span)> {
     let e = doc.token_ending_at(name.end)?;
     let t = &doc.tokens;
     if e + 2 >= t.len() || t[e + 1].text(doc.text) != "," {
@@ -2253,6 +2335,9 @@ fn apposition<'g>(doc: &Doc, gaz: &'g Gazetteer, name: Span) -> Option<(TitleInf
     // The first title hit within the next 8 tokens, preceded only by role words.
     for k in s..(s + 8).min(t.len()) {
         let tok_end = t[k].end as usize;
+        if title_ends.binary_search(&tok_end).is_err() {
+            continue;
+        }
         if let Some((hit, ti)) = titles_ending_at(doc, gaz, tok_end) {
             let hs = doc.token_starting_at(hit.start)?;
             if extend_role_left(doc, gaz, hs) <= s {
