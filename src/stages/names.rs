@@ -801,6 +801,7 @@ fn bare_acronyms<'d>(doc: &'d Doc, gaz: &'d Gazetteer, orgs: &mut Orgs<'d>, take
         return;
     }
     let t = &doc.tokens;
+    let mut prose = ProseLines::default();
     for (k, tok) in t.iter().enumerate() {
         if !(tok.is_word() && tok.is(Token::UPPER) && tok.is(Token::ASCII)) {
             continue;
@@ -828,7 +829,7 @@ fn bare_acronyms<'d>(doc: &'d Doc, gaz: &'d Gazetteer, orgs: &mut Orgs<'d>, take
             || doc.phrases.iter().any(|h| {
                 matches!(h.list, ListKind::Weapon | ListKind::Title) && h.span.overlaps(span)
             })
-            || !prose_line(doc, span.start)
+            || !prose.at(doc, span.start)
         {
             continue;
         }
@@ -864,29 +865,36 @@ fn bare_org_nouns<'d>(
     // Coalition", "as Coalition aircraft struck", "In Syria, Coalition
     // forces") name an organization
     // wherever they stand, sentence starts too ("Coalition forces ...").
-    let proper: Vec<&str> = (1..t.len())
-        .filter(|&k| {
-            t[k].is_word()
-                && t[k].is(Token::CAP)
-                && !t[k].is(Token::UPPER)
-                && matches!(t[k].text(doc.text), "Coalition" | "Alliance" | "Junta")
-                && !sentence_initial(doc, k)
-                && !t[k - 1].is(Token::CAP)
-                && (t[k - 1].is_word() || t[k - 1].text(doc.text) == ",")
-                && !t.get(k + 1).is_some_and(|n| n.is(Token::CAP))
-        })
-        .map(|k| t[k].text(doc.text))
-        .collect();
+    // Only these words can be such nouns: the story is read for them the
+    // first time one stands without "the" (in most stories, never).
+    let proper_noun = |w: &str| matches!(w, "Coalition" | "Alliance" | "Junta");
+    let find_proper = || -> Vec<&str> {
+        (1..t.len())
+            .filter(|&k| {
+                t[k].is_word()
+                    && t[k].is(Token::CAP)
+                    && !t[k].is(Token::UPPER)
+                    && proper_noun(t[k].text(doc.text))
+                    && !sentence_initial(doc, k)
+                    && !t[k - 1].is(Token::CAP)
+                    && (t[k - 1].is_word() || t[k - 1].text(doc.text) == ",")
+                    && !t.get(k + 1).is_some_and(|n| n.is(Token::CAP))
+            })
+            .map(|k| t[k].text(doc.text))
+            .collect()
+    };
+    let mut proper: Option<Vec<&str>> = None;
+    let mut prose = ProseLines::default();
     for k in 0..t.len() {
         let tok = &t[k];
         if !(tok.is_word() && tok.is(Token::CAP) && !tok.is(Token::UPPER)) {
             continue;
         }
         let the = k > 0 && is_the(doc, k - 1);
-        if !(the || proper.contains(&tok.text(doc.text))) {
+        let w = tok.text(doc.text);
+        if !(the || proper_noun(w) && proper.get_or_insert_with(find_proper).contains(&w)) {
             continue;
         }
-        let w = tok.text(doc.text);
         let Some(kind) = org_noun_kind(gaz, w) else {
             continue;
         };
@@ -902,7 +910,7 @@ fn bare_org_nouns<'d>(
                 "Government" | "Office" | "Post" | "Times" | "News" | "Watch"
             )
             || taken.iter().any(|s| s.overlaps(span))
-            || !prose_line(doc, span.start)
+            || !prose.at(doc, span.start)
         {
             continue;
         }
@@ -954,20 +962,39 @@ fn is_the(doc: &Doc, k: usize) -> bool {
     t.end - t.start == 3 && doc.lower.as_bytes()[t.start as usize..t.end as usize] == *b"the"
 }
 
-/// Is the line holding byte `pos` running text (mostly lowercase letters)?
-fn prose_line(doc: &Doc, pos: usize) -> bool {
-    let b = doc.text.as_bytes();
-    let start = memchr::memrchr(b'\n', &b[..pos]).map_or(0, |i| i + 1);
-    let end = memchr::memchr(b'\n', &b[pos..]).map_or(b.len(), |i| pos + i);
-    let line = &doc.text[start..end];
-    let (mut lower, mut letters) = (0usize, 0usize);
-    for c in line.chars().filter(|c| c.is_alphabetic()) {
-        letters += 1;
-        if c.is_lowercase() {
-            lower += 1;
+/// Whether lines are running text (mostly lowercase letters), asked by a
+/// rule of its words in order: the last line read and its answer are
+/// kept, as several words are often on one line (a paragraph is one line
+/// in much copy, and reading it is the cost).
+#[derive(Default)]
+struct ProseLines {
+    /// The last line read, `start..=end` (`end` its newline or the
+    /// text's end: every byte in it is on that line), if any.
+    line: Option<(usize, usize)>,
+    prose: bool,
+}
+
+impl ProseLines {
+    /// Is the line holding byte `pos` running text?
+    fn at(&mut self, doc: &Doc, pos: usize) -> bool {
+        if self.line.is_some_and(|(s, e)| s <= pos && pos <= e) {
+            return self.prose;
         }
+        let b = doc.text.as_bytes();
+        let start = memchr::memrchr(b'\n', &b[..pos]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &b[pos..]).map_or(b.len(), |i| pos + i);
+        let line = &doc.text[start..end];
+        let (mut lower, mut letters) = (0usize, 0usize);
+        for c in line.chars().filter(|c| c.is_alphabetic()) {
+            letters += 1;
+            if c.is_lowercase() {
+                lower += 1;
+            }
+        }
+        self.line = Some((start, end));
+        self.prose = letters > 0 && lower * 10 >= letters * 5;
+        self.prose
     }
-    letters > 0 && lower * 10 >= letters * 5
 }
 
 static SPORTS_SET: LazyLock<WordSet> =
