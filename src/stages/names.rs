@@ -1558,7 +1558,24 @@ impl Tail {
         let bytes = if n >= 8 {
             u64::from_be_bytes(text[n - 8..].try_into().expect("eight bytes"))
         } else {
-            text.iter().fold(0, |v, &b| v << 8 | u64::from(b))
+            // Four, two and one bytes, as the length has them.
+            let mut v = 0u64;
+            let mut i = 0;
+            if n & 4 != 0 {
+                v = u64::from(u32::from_be_bytes(
+                    text[..4].try_into().expect("four bytes"),
+                ));
+                i = 4;
+            }
+            if n & 2 != 0 {
+                let two = u16::from_be_bytes(text[i..i + 2].try_into().expect("two bytes"));
+                v = v << 16 | u64::from(two);
+                i += 2;
+            }
+            if n & 1 != 0 {
+                v = v << 8 | u64::from(text[i]);
+            }
+            v
         };
         Tail {
             bytes,
@@ -1841,7 +1858,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                 || said_before
                 || according && !cap_next
                 || copula
-                || apposition(doc, gaz, &title_ends, sp).is_some())
+                || apposition(doc, gaz, &title_ends, k).is_some())
                 && !doc
                     .places
                     .iter()
@@ -1894,7 +1911,10 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             official: false,
             mentions: Vec::new(),
         };
-        let role = titled.or_else(|| apposition(doc, gaz, &title_ends, span));
+        let role = titled.or_else(|| {
+            let e = doc.token_ending_at(span.end)?;
+            apposition(doc, gaz, &title_ends, e)
+        });
         if let Some((ti, role_span)) = role {
             fill_role(doc, &mut p, ti, role_span);
         }
@@ -2342,15 +2362,15 @@ fn extend_role_left(doc: &Doc, gaz: &Gazetteer, mut k: usize) -> usize {
 }
 
 /// "NAME, the Afghan Foreign Ministry deputy spokesman," → the role.
-/// `title_ends` are the ends of the title hits, sorted: most tokens end
-/// none, and are passed over without reading the hits.
+/// `e` is the name's last token. `title_ends` are the ends of the title
+/// hits, sorted: most tokens end none, and are passed over without
+/// reading the hits.
 fn apposition<'g>(
     doc: &Doc,
     gaz: &'g Gazetteer,
     title_ends: &[usize],
-    name: Span,
+    e: usize,
 ) -> Option<(TitleInfo<'g>, Span)> {
-    let e = doc.token_ending_at(name.end)?;
     let t = &doc.tokens;
     if e + 2 >= t.len() || t[e + 1].text(doc.text) != "," {
         return None;
