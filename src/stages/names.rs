@@ -801,6 +801,7 @@ fn bare_acronyms<'d>(doc: &'d Doc, gaz: &'d Gazetteer, orgs: &mut Orgs<'d>, take
         return;
     }
     let t = &doc.tokens;
+    let mut prose = ProseLines::default();
     for (k, tok) in t.iter().enumerate() {
         if !(tok.is_word() && tok.is(Token::UPPER) && tok.is(Token::ASCII)) {
             continue;
@@ -828,7 +829,7 @@ fn bare_acronyms<'d>(doc: &'d Doc, gaz: &'d Gazetteer, orgs: &mut Orgs<'d>, take
             || doc.phrases.iter().any(|h| {
                 matches!(h.list, ListKind::Weapon | ListKind::Title) && h.span.overlaps(span)
             })
-            || !prose_line(doc, span.start)
+            || !prose.at(doc, span.start)
         {
             continue;
         }
@@ -864,29 +865,36 @@ fn bare_org_nouns<'d>(
     // Coalition", "as Coalition aircraft struck", "In Syria, Coalition
     // forces") name an organization
     // wherever they stand, sentence starts too ("Coalition forces ...").
-    let proper: Vec<&str> = (1..t.len())
-        .filter(|&k| {
-            t[k].is_word()
-                && t[k].is(Token::CAP)
-                && !t[k].is(Token::UPPER)
-                && matches!(t[k].text(doc.text), "Coalition" | "Alliance" | "Junta")
-                && !sentence_initial(doc, k)
-                && !t[k - 1].is(Token::CAP)
-                && (t[k - 1].is_word() || t[k - 1].text(doc.text) == ",")
-                && !t.get(k + 1).is_some_and(|n| n.is(Token::CAP))
-        })
-        .map(|k| t[k].text(doc.text))
-        .collect();
+    // Only these words can be such nouns: the story is read for them the
+    // first time one stands without "the" (in most stories, never).
+    let proper_noun = |w: &str| matches!(w, "Coalition" | "Alliance" | "Junta");
+    let find_proper = || -> Vec<&str> {
+        (1..t.len())
+            .filter(|&k| {
+                t[k].is_word()
+                    && t[k].is(Token::CAP)
+                    && !t[k].is(Token::UPPER)
+                    && proper_noun(t[k].text(doc.text))
+                    && !sentence_initial(doc, k)
+                    && !t[k - 1].is(Token::CAP)
+                    && (t[k - 1].is_word() || t[k - 1].text(doc.text) == ",")
+                    && !t.get(k + 1).is_some_and(|n| n.is(Token::CAP))
+            })
+            .map(|k| t[k].text(doc.text))
+            .collect()
+    };
+    let mut proper: Option<Vec<&str>> = None;
+    let mut prose = ProseLines::default();
     for k in 0..t.len() {
         let tok = &t[k];
         if !(tok.is_word() && tok.is(Token::CAP) && !tok.is(Token::UPPER)) {
             continue;
         }
         let the = k > 0 && is_the(doc, k - 1);
-        if !(the || proper.contains(&tok.text(doc.text))) {
+        let w = tok.text(doc.text);
+        if !(the || proper_noun(w) && proper.get_or_insert_with(find_proper).contains(&w)) {
             continue;
         }
-        let w = tok.text(doc.text);
         let Some(kind) = org_noun_kind(gaz, w) else {
             continue;
         };
@@ -902,7 +910,7 @@ fn bare_org_nouns<'d>(
                 "Government" | "Office" | "Post" | "Times" | "News" | "Watch"
             )
             || taken.iter().any(|s| s.overlaps(span))
-            || !prose_line(doc, span.start)
+            || !prose.at(doc, span.start)
         {
             continue;
         }
@@ -954,20 +962,39 @@ fn is_the(doc: &Doc, k: usize) -> bool {
     t.end - t.start == 3 && doc.lower.as_bytes()[t.start as usize..t.end as usize] == *b"the"
 }
 
-/// Is the line holding byte `pos` running text (mostly lowercase letters)?
-fn prose_line(doc: &Doc, pos: usize) -> bool {
-    let b = doc.text.as_bytes();
-    let start = memchr::memrchr(b'\n', &b[..pos]).map_or(0, |i| i + 1);
-    let end = memchr::memchr(b'\n', &b[pos..]).map_or(b.len(), |i| pos + i);
-    let line = &doc.text[start..end];
-    let (mut lower, mut letters) = (0usize, 0usize);
-    for c in line.chars().filter(|c| c.is_alphabetic()) {
-        letters += 1;
-        if c.is_lowercase() {
-            lower += 1;
+/// Whether lines are running text (mostly lowercase letters), asked by a
+/// rule of its words in order: the last line read and its answer are
+/// kept, as several words are often on one line (a paragraph is one line
+/// in much copy, and reading it is the cost).
+#[derive(Default)]
+struct ProseLines {
+    /// The last line read, `start..=end` (`end` its newline or the
+    /// text's end: every byte in it is on that line), if any.
+    line: Option<(usize, usize)>,
+    prose: bool,
+}
+
+impl ProseLines {
+    /// Is the line holding byte `pos` running text?
+    fn at(&mut self, doc: &Doc, pos: usize) -> bool {
+        if self.line.is_some_and(|(s, e)| s <= pos && pos <= e) {
+            return self.prose;
         }
+        let b = doc.text.as_bytes();
+        let start = memchr::memrchr(b'\n', &b[..pos]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &b[pos..]).map_or(b.len(), |i| pos + i);
+        let line = &doc.text[start..end];
+        let (mut lower, mut letters) = (0usize, 0usize);
+        for c in line.chars().filter(|c| c.is_alphabetic()) {
+            letters += 1;
+            if c.is_lowercase() {
+                lower += 1;
+            }
+        }
+        self.line = Some((start, end));
+        self.prose = letters > 0 && lower * 10 >= letters * 5;
+        self.prose
     }
-    letters > 0 && lower * 10 >= letters * 5
 }
 
 static SPORTS_SET: LazyLock<WordSet> =
@@ -1516,6 +1543,60 @@ impl TokenWords<'_> {
     }
 }
 
+/// The last bytes of a text (up to eight, the last one lowest) and its
+/// length: whether a text may end with another is mostly told by these
+/// alone, without reading the texts.
+#[derive(Clone, Copy)]
+struct Tail {
+    bytes: u64,
+    len: usize,
+}
+
+impl Tail {
+    fn of(text: &[u8]) -> Tail {
+        let n = text.len();
+        let bytes = if n >= 8 {
+            u64::from_be_bytes(text[n - 8..].try_into().expect("eight bytes"))
+        } else {
+            // Four, two and one bytes, as the length has them.
+            let mut v = 0u64;
+            let mut i = 0;
+            if n & 4 != 0 {
+                v = u64::from(u32::from_be_bytes(
+                    text[..4].try_into().expect("four bytes"),
+                ));
+                i = 4;
+            }
+            if n & 2 != 0 {
+                let two = u16::from_be_bytes(text[i..i + 2].try_into().expect("two bytes"));
+                v = v << 16 | u64::from(two);
+                i += 2;
+            }
+            if n & 1 != 0 {
+                v = v << 8 | u64::from(text[i]);
+            }
+            v
+        };
+        Tail {
+            bytes,
+            len: text.len(),
+        }
+    }
+
+    /// Whether the text may end with `other`'s: its last bytes do (and
+    /// then so does the text if `other` has eight bytes or fewer).
+    /// Whether the texts may be the same: they are if they have eight
+    /// bytes or fewer.
+    fn is(self, other: Tail) -> bool {
+        (self.len == other.len) & (self.bytes == other.bytes)
+    }
+
+    fn may_end_with(self, other: Tail) -> bool {
+        let mask = u64::MAX >> (64 - 8 * other.len.clamp(1, 8));
+        (self.len >= other.len) & ((self.bytes ^ other.bytes) & mask == 0)
+    }
+}
+
 fn people(doc: &mut Doc, gaz: &Gazetteer, org_spans: &[Span]) {
     let persons = find_people(doc, gaz, org_spans);
     doc.people = persons;
@@ -1718,20 +1799,31 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     let mut single_names: Vec<&str> = Vec::new();
     if !doc.all_caps {
         let lw = |k: usize| &doc.lower[t[k].start as usize..t[k].end as usize];
+        // The words are asked in order: the names found, sorted by start,
+        // are walked along with them (`Covered`) rather than searched for
+        // each word. (A stable sort: the one below, after the single names
+        // are pushed, gives the same order.)
+        found.sort_by_key(|(s, _)| s.start);
+        let found_spans: Vec<Span> = found.iter().map(|(s, _)| *s).collect();
+        let mut in_found = Covered::new(&found_spans);
+        // Each name's text ends in `Tail`: most words end unlike every
+        // name, and are told so without comparing the texts.
+        let mut tails: Vec<(Tail, Span)> = found
+            .iter()
+            .map(|(f, _)| (Tail::of(doc.slice(*f).as_bytes()), *f))
+            .collect();
         // Only the name words (most tokens are none).
         for &k in name_words.words() {
             let k = k as usize;
             let sp = t[k].span();
+            let word = t[k].text(doc.text).as_bytes();
+            let tail = Tail::of(word);
             if tw.common(k)
-                || found.iter().any(|(f, _)| f.overlaps(sp))
-                || doc
-                    .places
-                    .iter()
-                    .any(|p| p.mentions.iter().any(|m| m.span.overlaps(sp)))
+                || in_found.covers(sp)
                 || is_date_word(doc, k)
-                || found
-                    .iter()
-                    .any(|(f, _)| doc.slice(*f).ends_with(t[k].text(doc.text)))
+                || tails.iter().any(|&(f, span)| {
+                    f.may_end_with(tail) && doc.slice(span).as_bytes().ends_with(word)
+                })
             {
                 continue;
             }
@@ -1760,18 +1852,24 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
                                 && doc.text[h.span.range()].starts_with(|c: char| c.is_lowercase())
                         })
                 });
-            if regime
+            // A place's word is none (asked last, of the few words left).
+            if (regime
                 || said_after
                 || said_before
                 || according && !cap_next
                 || copula
-                || apposition(doc, gaz, sp).is_some()
+                || apposition(doc, gaz, &title_ends, k).is_some())
+                && !doc
+                    .places
+                    .iter()
+                    .any(|p| p.mentions.iter().any(|m| m.span.overlaps(sp)))
             {
                 let name = t[k].text(doc.text);
                 if !single_names.contains(&name) {
                     single_names.push(name);
                 }
                 found.push((sp, None));
+                tails.push((tail, sp));
             }
         }
         found.sort_by_key(|(s, _)| s.start);
@@ -1813,7 +1911,10 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             official: false,
             mentions: Vec::new(),
         };
-        let role = titled.or_else(|| apposition(doc, gaz, span));
+        let role = titled.or_else(|| {
+            let e = doc.token_ending_at(span.end)?;
+            apposition(doc, gaz, &title_ends, e)
+        });
         if let Some((ti, role_span)) = role {
             fill_role(doc, &mut p, ti, role_span);
         }
@@ -1874,6 +1975,13 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     // over the people's words (instead of a map of every word's count).
     // Each is (byte range of the given name, person, shared with another).
     let mut firsts: Vec<(Range<usize>, usize, bool)> = Vec::new();
+    // The names' texts are compared by their `Tail`s first: most differ
+    // there.
+    let text_of = |(r, i): (&Range<usize>, usize)| &persons[i].name.as_bytes()[r.clone()];
+    let surname_tails: Vec<Tail> = surnames
+        .iter()
+        .map(|(r, i)| Tail::of(text_of((r, *i))))
+        .collect();
     for (i, p) in persons.iter().enumerate() {
         let Some((first, _)) = p.name.split_once(' ') else {
             continue;
@@ -1883,10 +1991,13 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             && !matches!(first, "Abu" | "Abd" | "Umm" | "Bin" | "Ibn")
             && gaz.given_name(first).is_some()
             && !gaz.is_common_word(first)
-            && !surnames.iter().any(|(r, j)| {
-                r.len() == first.len()
-                    && persons[*j].name.as_bytes()[r.clone()] == *first.as_bytes()
-            })
+            && !{
+                let ft = Tail::of(first.as_bytes());
+                surnames
+                    .iter()
+                    .zip(&surname_tails)
+                    .any(|((r, j), st)| st.is(ft) && text_of((r, *j)) == first.as_bytes())
+            }
         {
             firsts.push((0..first.len(), i, false));
         }
@@ -1897,13 +2008,18 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         .iter()
         .fold(0u64, |m, (r, _, _)| m | 1 << r.len().min(63));
     if first_lens != 0 {
+        let first_tails: Vec<Tail> = firsts
+            .iter()
+            .map(|(r, i, _)| Tail::of(text_of((r, *i))))
+            .collect();
         for (j, q) in persons.iter().enumerate() {
             for w in q.name.as_bytes().split(|&b| b == b' ') {
                 if first_lens & (1 << w.len().min(63)) == 0 {
                     continue;
                 }
-                for (r, i, shared) in &mut firsts {
-                    if *i != j && persons[*i].name.as_bytes()[r.clone()] == *w {
+                let wt = Tail::of(w);
+                for ((r, i, shared), ft) in firsts.iter_mut().zip(&first_tails) {
+                    if ft.is(wt) && *i != j && text_of((r, *i)) == w {
                         *shared = true;
                     }
                 }
@@ -1991,6 +2107,10 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         cands[kept] = k as u32;
         kept += usize::from(keep);
     }
+    let tails: Vec<Tail> = surnames
+        .iter()
+        .map(|(r, i)| Tail::of(&persons[*i].name.as_bytes()[r.clone()]))
+        .collect();
     let mut covered = Covered::new(&taken);
     for &k in &cands[..kept] {
         let k = k as usize;
@@ -2001,9 +2121,11 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             continue;
         }
         let s = &bytes[start..end];
+        let tail = Tail::of(s);
         let found = surnames
             .iter()
-            .position(|(r, i)| r.len() == s.len() && persons[*i].name.as_bytes()[r.clone()] == *s);
+            .zip(&tails)
+            .position(|((r, i), st)| st.is(tail) && persons[*i].name.as_bytes()[r.clone()] == *s);
         if let Some(ix) = found {
             let i = surnames[ix].1;
             let place = ix >= n_surnames
@@ -2240,8 +2362,15 @@ fn extend_role_left(doc: &Doc, gaz: &Gazetteer, mut k: usize) -> usize {
 }
 
 /// "NAME, the Afghan Foreign Ministry deputy spokesman," → the role.
-fn apposition<'g>(doc: &Doc, gaz: &'g Gazetteer, name: Span) -> Option<(TitleInfo<'g>, Span)> {
-    let e = doc.token_ending_at(name.end)?;
+/// `e` is the name's last token. `title_ends` are the ends of the title
+/// hits, sorted: most tokens end none, and are passed over without
+/// reading the hits.
+fn apposition<'g>(
+    doc: &Doc,
+    gaz: &'g Gazetteer,
+    title_ends: &[usize],
+    e: usize,
+) -> Option<(TitleInfo<'g>, Span)> {
     let t = &doc.tokens;
     if e + 2 >= t.len() || t[e + 1].text(doc.text) != "," {
         return None;
@@ -2253,6 +2382,9 @@ fn apposition<'g>(doc: &Doc, gaz: &'g Gazetteer, name: Span) -> Option<(TitleInf
     // The first title hit within the next 8 tokens, preceded only by role words.
     for k in s..(s + 8).min(t.len()) {
         let tok_end = t[k].end as usize;
+        if title_ends.binary_search(&tok_end).is_err() {
+            continue;
+        }
         if let Some((hit, ti)) = titles_ending_at(doc, gaz, tok_end) {
             let hs = doc.token_starting_at(hit.start)?;
             if extend_role_left(doc, gaz, hs) <= s {
