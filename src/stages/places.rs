@@ -747,9 +747,10 @@ fn context_names(
             .any(|p| p.mentions.iter().any(|m| m.span.overlaps(span)))
             || doc.phrases.iter().any(|h| h.span.overlaps(span))
     };
-    // A name of one to three capitalized words (Arabic articles and
-    // hyphens inside: "Al Huwayjah", "Al-Karabla") starting at `k`.
-    let name_at = |k: usize| -> Option<usize> {
+    // The run of capitalized words starting at `k` (Arabic articles and
+    // hyphens inside: "Al Huwayjah", "Al-Karabla"), up to five tokens:
+    // the token after it.
+    let run_at = |k: usize| -> Option<usize> {
         if !cap(k) {
             return None;
         }
@@ -769,8 +770,18 @@ fn context_names(
                 break;
             }
         }
-        let words: Vec<usize> = (k..e).filter(|&j| toks[j].is_word()).collect();
-        let ordinary = words.iter().any(|&j| {
+        Some(e)
+    };
+    // Is the run `k..e` a name: one to three words, none of them ordinary,
+    // and no language, lone article or person? (The tests are all asked
+    // of it, cheapest first: the last ones look the name up.)
+    let is_name = |k: usize, e: usize| -> bool {
+        let words = || (k..e).filter(|&j| toks[j].is_word());
+        let n_words = words().count();
+        if n_words > 3 {
+            return false;
+        }
+        let ordinary = words().any(|j| {
             let w = toks[j].text(doc.text);
             let lw = lower_word(doc, j);
             gaz.is_common_word(w)
@@ -781,21 +792,30 @@ fn context_names(
                 || is_month_abbreviation(lw)
                 || is_holiday(lw)
         });
+        if ordinary {
+            return false;
+        }
+        // ("Al" before a capitalized word is the Arabic article; alone it
+        // is no name.)
+        let article = is_particle(lower_word(doc, k));
+        if n_words == 1 && article {
+            return false;
+        }
         let first = toks[k].text(doc.text);
         // A language ("in Hebrew"), or a people's name ("in Kurdish").
-        let language = words.len() == 1
+        let language = n_words == 1
             && (is_language(lower_word(doc, k))
                 || gaz
                     .lookup_place(first)
                     .iter()
                     .any(|(_, f)| *f == Form::Demonym));
-        let lone_article = words.len() == 1 && is_particle(lower_word(doc, k));
+        if language {
+            return false;
+        }
         let text = doc.slice(doc.tokens_span(k..e));
-        // ("Al" before a capitalized word is the Arabic article.)
-        let article = is_particle(lower_word(doc, k));
         let person = (!article && gaz.given_name(first).is_some())
             || gaz.people_named(text).next().is_some();
-        (!ordinary && !language && !lone_article && !person && words.len() <= 3).then_some(e)
+        !person
     };
     let mut names: Vec<Span> = Vec::new();
     for &k in caps {
@@ -816,16 +836,23 @@ fn context_names(
         }
         // The name and those listed with it ("X, Y and Z").
         let mut at = k;
-        while let Some(e) = name_at(at) {
+        while let Some(e) = run_at(at) {
             let span = doc.tokens_span(at..e);
-            if !known(span) && !names.contains(&span) {
+            // A list goes on after ", " or " and ".
+            let goes_on = e + 1 < toks.len()
+                && (toks[e].text(doc.text) == "," || lower_word(doc, e) == "and")
+                && spaced(e, e + 1);
+            let fresh = !known(span) && !names.contains(&span);
+            // Whether the run is a name matters only where it is a new
+            // one or the list goes on (a known place is most often what
+            // follows "in"): asked only then.
+            if (fresh || goes_on) && !is_name(at, e) {
+                break;
+            }
+            if fresh {
                 names.push(span);
             }
-            // A list goes on after ", " or " and ".
-            if e + 1 < toks.len()
-                && (toks[e].text(doc.text) == "," || lower_word(doc, e) == "and")
-                && spaced(e, e + 1)
-            {
+            if goes_on {
                 at = e + 1;
                 if at + 1 < toks.len() && lower_word(doc, at) == "and" && spaced(at, at + 1) {
                     at += 1;
