@@ -274,6 +274,47 @@ const COORDINATE_WORDS: &[&str] = &[
     "grid",
 ];
 
+/// The stretches of `text` that hold every match of [`DEGREES`], as byte
+/// ranges in order: around each "°", from the digits (and white space)
+/// before it to the letter after its minutes and seconds (the
+/// hemisphere) and the character after that (its word boundary), joined
+/// where a latitude's stretch and a longitude's may meet. The pattern's
+/// Unicode `\b` makes the regex's fast engine give up on the "°" (a byte
+/// past ASCII) and fall back to a slow one over the whole story: searched
+/// in these stretches only, it reads a few dozen bytes a point. (Each
+/// stretch is a superset: a match holds a "°", and only digits, periods,
+/// white space and the marks of minutes and seconds stand between it and
+/// the digits before it or the hemisphere after it; between a latitude's
+/// hemisphere and its longitude's digits stand at most a separator and
+/// two spaces, well within the slack of the join.)
+fn degree_windows(text: &str) -> Vec<(usize, usize)> {
+    const JOIN_SLACK: usize = 16;
+    let mut windows: Vec<(usize, usize)> = Vec::new();
+    for p in memchr::memmem::find_iter(text.as_bytes(), "°".as_bytes()) {
+        let start = text[..p]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| c.is_numeric() || c == '.' || c.is_whitespace())
+            .last()
+            .map_or(p, |(i, _)| i);
+        let after = p + '°'.len_utf8();
+        let end = text[after..]
+            .char_indices()
+            .skip_while(|&(_, c)| {
+                c.is_numeric()
+                    || c.is_whitespace()
+                    || matches!(c, '.' | '\'' | '′' | '’' | '"' | '″' | '”')
+            })
+            .nth(2)
+            .map_or(text.len(), |(i, _)| after + i);
+        match windows.last_mut() {
+            Some(last) if start <= last.1 + JOIN_SLACK => last.1 = last.1.max(end),
+            _ => windows.push((start, end)),
+        }
+    }
+    windows
+}
+
 /// Degrees, minutes and seconds (any may be absent) as decimal degrees,
 /// negative in the southern and western hemispheres.
 fn degrees(d: Option<&str>, m: Option<&str>, s: Option<&str>, hemi: &str) -> Option<f64> {
@@ -294,14 +335,14 @@ fn degrees(d: Option<&str>, m: Option<&str>, s: Option<&str>, hemi: &str) -> Opt
 fn coordinates(doc: &mut Doc, gaz: &Gazetteer) {
     let text = doc.text;
     let mut points: Vec<(Span, f64, f64)> = Vec::new();
-    if memchr::memmem::find(text.as_bytes(), "°".as_bytes()).is_some() {
-        for c in DEGREES.captures_iter(text) {
+    for (a, b) in degree_windows(text) {
+        for c in DEGREES.captures_iter(&text[a..b]) {
             let g = |k: usize| c.get(k).map(|m| m.as_str());
             let lat = degrees(g(1), g(2), g(3), g(4).unwrap_or("N"));
             let lon = degrees(g(5), g(6), g(7), g(8).unwrap_or("E"));
             if let (Some(lat), Some(lon)) = (lat, lon) {
                 let m = c.get(0).expect("whole match");
-                points.push((Span::new(m.start(), m.end()), lat, lon));
+                points.push((Span::new(a + m.start(), a + m.end()), lat, lon));
             }
         }
     }
@@ -1737,6 +1778,32 @@ impl CmpKey for PlaceRef {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn degree_windows_hold_every_match() {
+        let texts = [
+            "At 33°47′N 44°30′E, and 35.0325°N 43.6463889°E.",
+            "Near 36° 16' 11\" N, 43° 8' E the hills; 12 °C at 36°16'11''N/43°8'E.",
+            "It is 20° warm, 5°Né, 33°47′N\u{3000}\u{3000}44°30′Eé and 1°S;  2°W",
+            "°N 4° 5°",
+            "Points: 33.1°N\n\n44.2°E, then 9°",
+        ];
+        for text in texts {
+            let whole: Vec<(usize, usize)> = DEGREES
+                .find_iter(text)
+                .map(|m| (m.start(), m.end()))
+                .collect();
+            let windowed: Vec<(usize, usize)> = degree_windows(text)
+                .into_iter()
+                .flat_map(|(a, b)| {
+                    DEGREES
+                        .find_iter(&text[a..b])
+                        .map(move |m| (a + m.start(), a + m.end()))
+                })
+                .collect();
+            assert_eq!(windowed, whole, "{text}");
+        }
+    }
 
     /// Built-in names with candidates of several kinds, sizes, forms and
     /// countries, some with hundreds.
