@@ -611,15 +611,20 @@ fn features(doc: &mut Doc, gaz: &Gazetteer, caps: &mut Vec<u32>) {
             None
         };
         // Sentence-initial articles and titles are no part of the name.
-        let mut s = k;
-        while s < e && matches!(word(s), "The" | "A" | "An") {
-            s += 1;
-        }
+        // (Looked for only once the run makes a name: most runs do not.)
+        let start = || {
+            let mut s = k;
+            while s < e && matches!(word(s), "The" | "A" | "An") {
+                s += 1;
+            }
+            s
+        };
         if let Some(kind) = kind {
+            let s = start();
             if e - s >= 2 {
                 found.push((doc.tokens_span(s..e), kind, false));
             }
-        } else if s < e && e < toks.len() && toks[e].is_word() && spaced(e - 1, e) {
+        } else if e < toks.len() && toks[e].is_word() && spaced(e - 1, e) {
             // A head in lowercase ("the Zagros mountains", "Haditha dam"):
             // a name of its own only where no place is named inside it
             // (news writes "Baghdad airport" for the city's airport).
@@ -634,7 +639,10 @@ fn features(doc: &mut Doc, gaz: &Gazetteer, caps: &mut Vec<u32>) {
             // ("the Arctic island of Spitzbergen": the name comes after.)
             let of_after = e + 1 < toks.len() && of(e + 1);
             if let Some(kind) = kind.filter(|_| !of_after) {
-                found.push((doc.tokens_span(s..e + 1), kind, true));
+                let s = start();
+                if s < e {
+                    found.push((doc.tokens_span(s..e + 1), kind, true));
+                }
             }
         }
         next = e;
