@@ -44,7 +44,7 @@ use std::sync::LazyLock;
 /// machine word or two, where `<[&str]>::contains` calls `memcmp` for every
 /// word of the same length. The filters ask these of every candidate name
 /// (and in capitals copy every word is one). The list itself, `$list`,
-/// serves the tests.
+/// serves the tests and the tables built from it ([`PLACE_WORD_SHAPES`]).
 macro_rules! word_set {
     ($(#[$doc:meta])* fn $test:ident / $list:ident = [$($w:literal),+ $(,)?];) => {
         $(#[$doc])*
@@ -52,7 +52,6 @@ macro_rules! word_set {
             matches!(w, $($w)|+)
         }
 
-        #[cfg(test)]
         #[allow(dead_code)]
         const $list: &[&str] = &[$($w),+];
     };
@@ -521,13 +520,41 @@ pub fn is_place_word(w: &str) -> bool {
 }
 
 /// A test every word of the lists above passes (a capital, then a
-/// lowercase letter or a period): the people rules ask about every
-/// capitalized word, every word of capitals copy, and most fail here
-/// without a string compare.
+/// lowercase letter or a period, and a first letter and length that some
+/// listed word has: see [`PLACE_WORD_SHAPES`]): the people rules ask
+/// about every capitalized word, every word of capitals copy, and most
+/// fail here without a string compare.
 fn may_be_place_word(w: &str) -> bool {
     let b = w.as_bytes();
-    b.len() >= 2 && b[0].is_ascii_uppercase() && (b[1].is_ascii_lowercase() || b[1] == b'.')
+    b.len() >= 2
+        && b[0].is_ascii_uppercase()
+        && (b[1].is_ascii_lowercase() || b[1] == b'.')
+        && PLACE_WORD_SHAPES[usize::from(b[0] - b'A')] >> b.len().min(15) & 1 != 0
 }
+
+/// By a word's first letter (`A` to `Z`), the lengths (bit `n` for `n`
+/// bytes) of the words of the lists [`is_place_word`] reads that start
+/// with it: a capitalized word of a given length starting with a given
+/// letter is one of them about one time in five or less, and four lists
+/// of string compares cost more than a table read. (No listed word is
+/// 15 bytes or longer, so bit 15 says nothing and longer words are read
+/// as 15.)
+const PLACE_WORD_SHAPES: [u16; 26] = {
+    let lists = [FEATURE_HEADS, FACILITY_HEADS, FEATURE_PREFIXES, AREA_HEADS];
+    let mut shapes = [0u16; 26];
+    let mut i = 0;
+    while i < lists.len() {
+        let mut j = 0;
+        while j < lists[i].len() {
+            let b = lists[i][j].as_bytes();
+            assert!(b[0].is_ascii_uppercase() && b.len() < 15);
+            shapes[(b[0] - b'A') as usize] |= 1 << b.len();
+            j += 1;
+        }
+        i += 1;
+    }
+    shapes
+};
 
 #[cfg(test)]
 #[test]
