@@ -44,7 +44,7 @@ use std::sync::LazyLock;
 /// machine word or two, where `<[&str]>::contains` calls `memcmp` for every
 /// word of the same length. The filters ask these of every candidate name
 /// (and in capitals copy every word is one). The list itself, `$list`,
-/// serves the tests.
+/// serves the tests and the tables built from it ([`PLACE_WORD_SHAPES`]).
 macro_rules! word_set {
     ($(#[$doc:meta])* fn $test:ident / $list:ident = [$($w:literal),+ $(,)?];) => {
         $(#[$doc])*
@@ -52,7 +52,6 @@ macro_rules! word_set {
             matches!(w, $($w)|+)
         }
 
-        #[cfg(test)]
         #[allow(dead_code)]
         const $list: &[&str] = &[$($w),+];
     };
@@ -274,6 +273,47 @@ const COORDINATE_WORDS: &[&str] = &[
     "grid",
 ];
 
+/// The stretches of `text` that hold every match of [`DEGREES`], as byte
+/// ranges in order: around each "°", from the digits (and white space)
+/// before it to the letter after its minutes and seconds (the
+/// hemisphere) and the character after that (its word boundary), joined
+/// where a latitude's stretch and a longitude's may meet. The pattern's
+/// Unicode `\b` makes the regex's fast engine give up on the "°" (a byte
+/// past ASCII) and fall back to a slow one over the whole story: searched
+/// in these stretches only, it reads a few dozen bytes a point. (Each
+/// stretch is a superset: a match holds a "°", and only digits, periods,
+/// white space and the marks of minutes and seconds stand between it and
+/// the digits before it or the hemisphere after it; between a latitude's
+/// hemisphere and its longitude's digits stand at most a separator and
+/// two spaces, well within the slack of the join.)
+fn degree_windows(text: &str) -> Vec<(usize, usize)> {
+    const JOIN_SLACK: usize = 16;
+    let mut windows: Vec<(usize, usize)> = Vec::new();
+    for p in memchr::memmem::find_iter(text.as_bytes(), "°".as_bytes()) {
+        let start = text[..p]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| c.is_numeric() || c == '.' || c.is_whitespace())
+            .last()
+            .map_or(p, |(i, _)| i);
+        let after = p + '°'.len_utf8();
+        let end = text[after..]
+            .char_indices()
+            .skip_while(|&(_, c)| {
+                c.is_numeric()
+                    || c.is_whitespace()
+                    || matches!(c, '.' | '\'' | '′' | '’' | '"' | '″' | '”')
+            })
+            .nth(2)
+            .map_or(text.len(), |(i, _)| after + i);
+        match windows.last_mut() {
+            Some(last) if start <= last.1 + JOIN_SLACK => last.1 = last.1.max(end),
+            _ => windows.push((start, end)),
+        }
+    }
+    windows
+}
+
 /// Degrees, minutes and seconds (any may be absent) as decimal degrees,
 /// negative in the southern and western hemispheres.
 fn degrees(d: Option<&str>, m: Option<&str>, s: Option<&str>, hemi: &str) -> Option<f64> {
@@ -294,14 +334,14 @@ fn degrees(d: Option<&str>, m: Option<&str>, s: Option<&str>, hemi: &str) -> Opt
 fn coordinates(doc: &mut Doc, gaz: &Gazetteer) {
     let text = doc.text;
     let mut points: Vec<(Span, f64, f64)> = Vec::new();
-    if memchr::memmem::find(text.as_bytes(), "°".as_bytes()).is_some() {
-        for c in DEGREES.captures_iter(text) {
+    for (a, b) in degree_windows(text) {
+        for c in DEGREES.captures_iter(&text[a..b]) {
             let g = |k: usize| c.get(k).map(|m| m.as_str());
             let lat = degrees(g(1), g(2), g(3), g(4).unwrap_or("N"));
             let lon = degrees(g(5), g(6), g(7), g(8).unwrap_or("E"));
             if let (Some(lat), Some(lon)) = (lat, lon) {
                 let m = c.get(0).expect("whole match");
-                points.push((Span::new(m.start(), m.end()), lat, lon));
+                points.push((Span::new(a + m.start(), a + m.end()), lat, lon));
             }
         }
     }
@@ -480,13 +520,41 @@ pub fn is_place_word(w: &str) -> bool {
 }
 
 /// A test every word of the lists above passes (a capital, then a
-/// lowercase letter or a period): the people rules ask about every
-/// capitalized word, every word of capitals copy, and most fail here
-/// without a string compare.
+/// lowercase letter or a period, and a first letter and length that some
+/// listed word has: see [`PLACE_WORD_SHAPES`]): the people rules ask
+/// about every capitalized word, every word of capitals copy, and most
+/// fail here without a string compare.
 fn may_be_place_word(w: &str) -> bool {
     let b = w.as_bytes();
-    b.len() >= 2 && b[0].is_ascii_uppercase() && (b[1].is_ascii_lowercase() || b[1] == b'.')
+    b.len() >= 2
+        && b[0].is_ascii_uppercase()
+        && (b[1].is_ascii_lowercase() || b[1] == b'.')
+        && PLACE_WORD_SHAPES[usize::from(b[0] - b'A')] >> b.len().min(15) & 1 != 0
 }
+
+/// By a word's first letter (`A` to `Z`), the lengths (bit `n` for `n`
+/// bytes) of the words of the lists [`is_place_word`] reads that start
+/// with it: a capitalized word of a given length starting with a given
+/// letter is one of them about one time in five or less, and four lists
+/// of string compares cost more than a table read. (No listed word is
+/// 15 bytes or longer, so bit 15 says nothing and longer words are read
+/// as 15.)
+const PLACE_WORD_SHAPES: [u16; 26] = {
+    let lists = [FEATURE_HEADS, FACILITY_HEADS, FEATURE_PREFIXES, AREA_HEADS];
+    let mut shapes = [0u16; 26];
+    let mut i = 0;
+    while i < lists.len() {
+        let mut j = 0;
+        while j < lists[i].len() {
+            let b = lists[i][j].as_bytes();
+            assert!(b[0].is_ascii_uppercase() && b.len() < 15);
+            shapes[(b[0] - b'A') as usize] |= 1 << b.len();
+            j += 1;
+        }
+        i += 1;
+    }
+    shapes
+};
 
 #[cfg(test)]
 #[test]
@@ -570,15 +638,20 @@ fn features(doc: &mut Doc, gaz: &Gazetteer, caps: &mut Vec<u32>) {
             None
         };
         // Sentence-initial articles and titles are no part of the name.
-        let mut s = k;
-        while s < e && matches!(word(s), "The" | "A" | "An") {
-            s += 1;
-        }
+        // (Looked for only once the run makes a name: most runs do not.)
+        let start = || {
+            let mut s = k;
+            while s < e && matches!(word(s), "The" | "A" | "An") {
+                s += 1;
+            }
+            s
+        };
         if let Some(kind) = kind {
+            let s = start();
             if e - s >= 2 {
                 found.push((doc.tokens_span(s..e), kind, false));
             }
-        } else if s < e && e < toks.len() && toks[e].is_word() && spaced(e - 1, e) {
+        } else if e < toks.len() && toks[e].is_word() && spaced(e - 1, e) {
             // A head in lowercase ("the Zagros mountains", "Haditha dam"):
             // a name of its own only where no place is named inside it
             // (news writes "Baghdad airport" for the city's airport).
@@ -593,7 +666,10 @@ fn features(doc: &mut Doc, gaz: &Gazetteer, caps: &mut Vec<u32>) {
             // ("the Arctic island of Spitzbergen": the name comes after.)
             let of_after = e + 1 < toks.len() && of(e + 1);
             if let Some(kind) = kind.filter(|_| !of_after) {
-                found.push((doc.tokens_span(s..e + 1), kind, true));
+                let s = start();
+                if s < e {
+                    found.push((doc.tokens_span(s..e + 1), kind, true));
+                }
             }
         }
         next = e;
@@ -747,9 +823,10 @@ fn context_names(
             .any(|p| p.mentions.iter().any(|m| m.span.overlaps(span)))
             || doc.phrases.iter().any(|h| h.span.overlaps(span))
     };
-    // A name of one to three capitalized words (Arabic articles and
-    // hyphens inside: "Al Huwayjah", "Al-Karabla") starting at `k`.
-    let name_at = |k: usize| -> Option<usize> {
+    // The run of capitalized words starting at `k` (Arabic articles and
+    // hyphens inside: "Al Huwayjah", "Al-Karabla"), up to five tokens:
+    // the token after it.
+    let run_at = |k: usize| -> Option<usize> {
         if !cap(k) {
             return None;
         }
@@ -769,8 +846,18 @@ fn context_names(
                 break;
             }
         }
-        let words: Vec<usize> = (k..e).filter(|&j| toks[j].is_word()).collect();
-        let ordinary = words.iter().any(|&j| {
+        Some(e)
+    };
+    // Is the run `k..e` a name: one to three words, none of them ordinary,
+    // and no language, lone article or person? (The tests are all asked
+    // of it, cheapest first: the last ones look the name up.)
+    let is_name = |k: usize, e: usize| -> bool {
+        let words = || (k..e).filter(|&j| toks[j].is_word());
+        let n_words = words().count();
+        if n_words > 3 {
+            return false;
+        }
+        let ordinary = words().any(|j| {
             let w = toks[j].text(doc.text);
             let lw = lower_word(doc, j);
             gaz.is_common_word(w)
@@ -781,21 +868,30 @@ fn context_names(
                 || is_month_abbreviation(lw)
                 || is_holiday(lw)
         });
+        if ordinary {
+            return false;
+        }
+        // ("Al" before a capitalized word is the Arabic article; alone it
+        // is no name.)
+        let article = is_particle(lower_word(doc, k));
+        if n_words == 1 && article {
+            return false;
+        }
         let first = toks[k].text(doc.text);
         // A language ("in Hebrew"), or a people's name ("in Kurdish").
-        let language = words.len() == 1
+        let language = n_words == 1
             && (is_language(lower_word(doc, k))
                 || gaz
                     .lookup_place(first)
                     .iter()
                     .any(|(_, f)| *f == Form::Demonym));
-        let lone_article = words.len() == 1 && is_particle(lower_word(doc, k));
+        if language {
+            return false;
+        }
         let text = doc.slice(doc.tokens_span(k..e));
-        // ("Al" before a capitalized word is the Arabic article.)
-        let article = is_particle(lower_word(doc, k));
         let person = (!article && gaz.given_name(first).is_some())
             || gaz.people_named(text).next().is_some();
-        (!ordinary && !language && !lone_article && !person && words.len() <= 3).then_some(e)
+        !person
     };
     let mut names: Vec<Span> = Vec::new();
     for &k in caps {
@@ -816,16 +912,23 @@ fn context_names(
         }
         // The name and those listed with it ("X, Y and Z").
         let mut at = k;
-        while let Some(e) = name_at(at) {
+        while let Some(e) = run_at(at) {
             let span = doc.tokens_span(at..e);
-            if !known(span) && !names.contains(&span) {
+            // A list goes on after ", " or " and ".
+            let goes_on = e + 1 < toks.len()
+                && (toks[e].text(doc.text) == "," || lower_word(doc, e) == "and")
+                && spaced(e, e + 1);
+            let fresh = !known(span) && !names.contains(&span);
+            // Whether the run is a name matters only where it is a new
+            // one or the list goes on (a known place is most often what
+            // follows "in"): asked only then.
+            if (fresh || goes_on) && !is_name(at, e) {
+                break;
+            }
+            if fresh {
                 names.push(span);
             }
-            // A list goes on after ", " or " and ".
-            if e + 1 < toks.len()
-                && (toks[e].text(doc.text) == "," || lower_word(doc, e) == "and")
-                && spaced(e, e + 1)
-            {
+            if goes_on {
                 at = e + 1;
                 if at + 1 < toks.len() && lower_word(doc, at) == "and" && spaced(at, at + 1) {
                     at += 1;
@@ -1710,6 +1813,32 @@ impl CmpKey for PlaceRef {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn degree_windows_hold_every_match() {
+        let texts = [
+            "At 33°47′N 44°30′E, and 35.0325°N 43.6463889°E.",
+            "Near 36° 16' 11\" N, 43° 8' E the hills; 12 °C at 36°16'11''N/43°8'E.",
+            "It is 20° warm, 5°Né, 33°47′N\u{3000}\u{3000}44°30′Eé and 1°S;  2°W",
+            "°N 4° 5°",
+            "Points: 33.1°N\n\n44.2°E, then 9°",
+        ];
+        for text in texts {
+            let whole: Vec<(usize, usize)> = DEGREES
+                .find_iter(text)
+                .map(|m| (m.start(), m.end()))
+                .collect();
+            let windowed: Vec<(usize, usize)> = degree_windows(text)
+                .into_iter()
+                .flat_map(|(a, b)| {
+                    DEGREES
+                        .find_iter(&text[a..b])
+                        .map(move |m| (a + m.start(), a + m.end()))
+                })
+                .collect();
+            assert_eq!(windowed, whole, "{text}");
+        }
+    }
 
     /// Built-in names with candidates of several kinds, sizes, forms and
     /// countries, some with hundreds.
