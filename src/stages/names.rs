@@ -1583,16 +1583,19 @@ impl Tail {
         }
     }
 
-    /// Whether the text may end with `other`'s: its last bytes do (and
-    /// then so does the text if `other` has eight bytes or fewer).
-    /// Whether the texts may be the same: they are if they have eight
-    /// bytes or fewer.
+    /// Whether the texts may be the same: their lengths and last bytes
+    /// are (and then so are the texts if they have eight bytes or fewer).
     fn is(self, other: Tail) -> bool {
         (self.len == other.len) & (self.bytes == other.bytes)
     }
 
+    /// Whether the text may end with `other`'s: its last bytes do (and
+    /// then so does the text if `other` has eight bytes or fewer).
     fn may_end_with(self, other: Tail) -> bool {
-        let mask = u64::MAX >> (64 - 8 * other.len.clamp(1, 8));
+        // (No bytes to compare for an empty `other`: every text ends with it.)
+        let mask = u64::MAX
+            .checked_shr(64 - 8 * other.len.min(8) as u32)
+            .unwrap_or(0);
         (self.len >= other.len) & ((self.bytes ^ other.bytes) & mask == 0)
     }
 }
@@ -2476,6 +2479,45 @@ fn drop_covered_places(doc: &mut Doc, covered: &mut [Span]) {
     }
 }
 
+#[cfg(test)]
+#[test]
+fn tails_never_deny_what_the_texts_say() {
+    let words = [
+        "",
+        "a",
+        "Li",
+        "Ali",
+        "Omar",
+        "Bakr",
+        "Sadr",
+        "al-Sadr",
+        "Hussein",
+        "Husseini",
+        "Abdullah",
+        "bin Abdullah",
+        "Mohammed",
+        "Muhammad",
+        "de la Cruz",
+        "Cruz",
+        "La Cruz",
+        "Aa",
+        "aA",
+    ];
+    for a in words {
+        for b in words {
+            let (ta, tb) = (Tail::of(a.as_bytes()), Tail::of(b.as_bytes()));
+            // Never a false "no"; and exact for texts of eight bytes or fewer.
+            assert!(!a.ends_with(b) || ta.may_end_with(tb), "{a:?} {b:?}");
+            assert!(a != b || ta.is(tb), "{a:?} {b:?}");
+            if b.len() <= 8 {
+                assert_eq!(ta.may_end_with(tb), a.ends_with(b), "{a:?} {b:?}");
+            }
+            if a.len() <= 8 && b.len() <= 8 {
+                assert_eq!(ta.is(tb), a == b, "{a:?} {b:?}");
+            }
+        }
+    }
+}
 #[cfg(test)]
 #[test]
 fn gather_marked_keeps_what_keep_indices_keeps() {
