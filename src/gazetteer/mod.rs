@@ -1192,7 +1192,7 @@ impl NameKey {
     /// `Doc::lower`): the same as [`NameKey::push`] of those bytes, without
     /// lowercasing each byte. Up to 16 bytes where the text goes on 16
     /// bytes past `start` (nearly every word and the space before it) are
-    /// added as two words of eight bytes, without a loop.
+    /// added as one or two words of eight bytes, without a loop.
     #[inline]
     pub fn push_lowercase_in(&mut self, text: &[u8], start: usize, end: usize) {
         debug_assert!(!text[start..end].iter().any(|b| b.is_ascii_uppercase()));
@@ -1200,9 +1200,13 @@ impl NameKey {
         match text.get(start..start + 16) {
             Some(b) if n <= 16 => {
                 let word = |k: usize| u64::from_le_bytes(b[k..k + 8].try_into().expect("8 bytes"));
-                let first = n.min(8);
-                self.add8(word(0), first);
-                self.add8(word(8), n - first);
+                self.add8(word(0), n.min(8));
+                // (Most words, with the space before them, are eight
+                // bytes or fewer: a branch taken for the few longer ones
+                // costs less than adding eight more bytes of nothing.)
+                if n > 8 {
+                    self.add8(word(8), n - 8);
+                }
             }
             _ => {
                 for &b in &text[start..end] {
