@@ -2157,10 +2157,10 @@ fn first_date(doc: &Doc, evidence: &[Span], r: Option<i64>) -> Option<IncidentDa
     let lower = doc.lower.as_bytes();
     for ev in evidence {
         let a = doc.token_at_or_after(ev.start.max(after_dateline));
-        let in_ev = doc.tokens[a..]
-            .iter()
-            .take_while(|t| (t.start as usize) < ev.end);
-        for (k, t) in (a..).zip(in_ev) {
+        // The tokens that start inside the evidence, found by a search
+        // rather than by a test of each token's start.
+        let z = doc.token_at_or_after(ev.end).max(a);
+        for (k, t) in (a..).zip(&doc.tokens[a..z]) {
             // A time expression starts with a word (time words, weekdays
             // and months are all words of letters) or with a day's number:
             // punctuation is passed over unread, and most words on their
@@ -2168,12 +2168,16 @@ fn first_date(doc: &Doc, evidence: &[Span], r: Option<i64>) -> Option<IncidentDa
             // a branch on the kind or the letters (words and punctuation
             // alternate, and a jump on the first letter goes a different
             // way for every word), so that the one branch, on its
-            // outcome, is nearly always the same.
+            // outcome, is nearly always the same. The three bytes are
+            // read with one bounds test (only a token in the text's last
+            // two bytes fails it, and is then read as no letters).
             let s = t.start as usize;
-            let byte = |i: usize| lower.get(s + i).copied().unwrap_or(0);
-            let word = (t.kind == TokenKind::Word)
-                & (t.end - t.start >= 3)
-                & starts_date(byte(0), byte(1), byte(2));
+            let [b0, b1, b2] = match lower.get(s..s + 3) {
+                Some(&[b0, b1, b2]) => [b0, b1, b2],
+                _ => [0; 3],
+            };
+            let word =
+                (t.kind == TokenKind::Word) & (t.end - t.start >= 3) & starts_date(b0, b1, b2);
             if !(word | (t.kind == TokenKind::Number)) {
                 continue;
             }
