@@ -1668,6 +1668,9 @@ fn acted_on(doc: &Doc, span: Span, triggers: &[Span], words: &[usize], floor: us
     // of `char::is_whitespace`), without decoding chars.
     let words_between = |x: usize, y: usize, limit: usize| {
         let gap = &doc.lower[x..y];
+        if more_words_than(gap.as_bytes(), limit) {
+            return None;
+        }
         let mut n = 0;
         let mut fits = |w: &[u8]| {
             n += 1;
@@ -1703,6 +1706,55 @@ fn acted_on(doc: &Doc, span: Span, triggers: &[Span], words: &[usize], floor: us
             false
         }
     })
+}
+
+/// Has `gap` more than `limit` words (runs of bytes that are no ASCII
+/// whitespace) in an ASCII start? A `false` proves nothing: the count
+/// stops at the first eight bytes that are not all ASCII.
+///
+/// Most anchors [`acted_on`] asks about are far from the phrase, and
+/// this turns them away without a branch per byte or per word: eight
+/// bytes at a time, whitespace is found by bit arithmetic and word
+/// starts (a byte that is no whitespace after one that is) are counted.
+/// A word of an ASCII start is a word of a whitespace split by `char`s
+/// too, so more than `limit` of them are too many either way.
+fn more_words_than(gap: &[u8], limit: usize) -> bool {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const LOW: u64 = ONES * 0x7f;
+    const HIGH: u64 = ONES * 0x80;
+    // The high bit of each byte that is at least `c` (at most 0x80).
+    let at_least = |x: u64, c: u64| (((x & LOW) + ONES * (0x80 - c)) | x) & HIGH;
+    // The high bit of each whitespace byte: a space, or '\t' to '\r'.
+    let white = |x: u64| {
+        let y = x ^ (ONES * u64::from(b' '));
+        let space = !(((y & LOW) + LOW) | y) & HIGH;
+        space | (at_least(x, 0x09) & !at_least(x, 0x0e))
+    };
+    let mut n = 0;
+    // The high bit of the byte before the eight: the gap's start counts
+    // as whitespace.
+    let mut before = 0x80;
+    let mut chunks = gap.chunks_exact(8);
+    let mut count = |x: u64| {
+        let w = white(x);
+        n += (!w & ((w << 8) | before) & HIGH).count_ones() as usize;
+        before = w >> 56;
+        n > limit
+    };
+    for chunk in &mut chunks {
+        let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        if x & HIGH != 0 {
+            return false;
+        }
+        if count(x) {
+            return true;
+        }
+    }
+    // The last bytes, after them spaces (which start no word).
+    let mut last = [b' '; 8];
+    last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    let x = u64::from_le_bytes(last);
+    x & HIGH == 0 && count(x)
 }
 
 /// Extends a target noun left over its modifiers, in capitals too ("the
@@ -2500,6 +2552,37 @@ mod tests {
                     if !may_start_date(&w) {
                         assert!(month_number(std::str::from_utf8(&w).unwrap()).is_none());
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn more_words_than_counts_ascii_words() {
+        let gaps = [
+            "",
+            " ",
+            "a",
+            " the  bridge ",
+            "one two three four five six",
+            "one two three four five six seven",
+            "\tone\x0btwo\rthree\nfour\x0cfive six, seven  ",
+            "a-very-long-hyphenated-word and another-one  here",
+            "x y z w v u t s r q p",
+            "na\u{ef}ve words here and there and everywhere at once",
+            "a \u{a0} b c d e f g h",
+        ];
+        for gap in gaps {
+            let words = gap
+                .as_bytes()
+                .split(|b| matches!(b, b'\t'..=b'\r' | b' '))
+                .filter(|w| !w.is_empty())
+                .count();
+            for limit in 0..10 {
+                let more = more_words_than(gap.as_bytes(), limit);
+                assert!(!more || words > limit, "{gap:?} {limit}");
+                if gap.is_ascii() {
+                    assert_eq!(more, words > limit, "{gap:?} {limit}");
                 }
             }
         }
