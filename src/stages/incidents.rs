@@ -2229,15 +2229,20 @@ fn first_date(doc: &Doc, evidence: &[Span], r: Option<i64>) -> Option<IncidentDa
             // way for every word), so that the one branch, on its
             // outcome, is nearly always the same. The three bytes are
             // read with one bounds test (only a token in the text's last
-            // two bytes fails it, and is then read as no letters).
+            // two bytes fails it, and is then read as no letters). Only
+            // their bit of [`DATE_START_BITS`] is asked of every word:
+            // whether they are letters, for the few words that pass.
             let s = t.start as usize;
             let [b0, b1, b2] = match lower.get(s..s + 3) {
                 Some(&[b0, b1, b2]) => [b0, b1, b2],
                 _ => [0; 3],
             };
             let word =
-                (t.kind == TokenKind::Word) & (t.end - t.start >= 3) & starts_date(b0, b1, b2);
+                (t.kind == TokenKind::Word) & (t.end - t.start >= 3) & date_start_bit(b0, b1, b2);
             if !(word | (t.kind == TokenKind::Number)) {
+                continue;
+            }
+            if t.kind == TokenKind::Word && !starts_date(b0, b1, b2) {
                 continue;
             }
             let found = match t.kind {
@@ -2324,8 +2329,16 @@ const DATE_START_BITS: [[u32; 32]; 32] = {
 #[inline(always)]
 fn starts_date(a: u8, b: u8, c: u8) -> bool {
     let letter = |x: u8| x.wrapping_sub(b'a') < 26;
-    let bit = DATE_START_BITS[usize::from(a & 31)][usize::from(b & 31)] >> (c & 31) & 1;
-    letter(a) & letter(b) & letter(c) & (bit != 0)
+    letter(a) & letter(b) & letter(c) & date_start_bit(a, b, c)
+}
+
+/// The bit of [`DATE_START_BITS`] for the bytes `a`, `b`, `c`: set for the
+/// first three letters of each of [`DATE_STARTS`], and for the few other
+/// triples that share their low five bits (which [`starts_date`] turns
+/// away).
+#[inline(always)]
+fn date_start_bit(a: u8, b: u8, c: u8) -> bool {
+    DATE_START_BITS[usize::from(a & 31)][usize::from(b & 31)] >> (c & 31) & 1 != 0
 }
 
 /// "19 June 1986", "23 AUG 88": a day's number at token `k`, then a month
