@@ -34,59 +34,84 @@ use crate::stages::keep_indices;
 
 /// Words that, shortly before a trigger, make it no event.
 ///
-/// This and most word lists below are `match`es rather than slices to
-/// search: they are asked about every word of an event sentence, and a
-/// `match` against literals compiles to cheap length and byte compares.
+/// Most word lists below are `match`es rather than slices to search: they
+/// are asked about every word of an event sentence, and a `match` against
+/// literals compiles to cheap length and byte compares. This one is
+/// searched only by the few words that pass a bit test ([`is_modal`]).
+const MODAL_WORDS: &[&[u8]] = &[
+    b"if",
+    b"may",
+    b"can",
+    b"vow",
+    b"deny",
+    b"plan",
+    b"will",
+    b"must",
+    b"vows",
+    b"could",
+    b"would",
+    b"might",
+    b"plans",
+    b"avoid",
+    b"shall",
+    b"vowed",
+    b"false",
+    b"deter",
+    b"avert",
+    b"rumor",
+    b"threat",
+    b"denied",
+    b"denies",
+    b"warned",
+    b"unless",
+    b"feared",
+    b"should",
+    b"intend",
+    b"rumors",
+    b"rumour",
+    b"threats",
+    b"planned",
+    b"prevent",
+    b"against",
+    b"condemn",
+    b"intends",
+    b"rumours",
+    b"threaten",
+    b"planning",
+    b"possible",
+    b"intended",
+    b"averting",
+    b"threatens",
+    b"condemned",
+    b"deterring",
+    b"threatened",
+];
+
+/// The edges of [`MODAL_WORDS`] by length, for [`is_modal`].
+const MODAL_EDGES: [CueEdges; 16] = {
+    let mut t = [CueEdges::NONE; 16];
+    let mut i = 0;
+    while i < MODAL_WORDS.len() {
+        let w = MODAL_WORDS[i];
+        // Shortest first, or a length's words would not be one run.
+        assert!(i == 0 || MODAL_WORDS[i - 1].len() <= w.len());
+        t[w.len()].add(w, i);
+        i += 1;
+    }
+    t
+};
+
+/// Is `w` one of [`MODAL_WORDS`]? Asked of the four words before every
+/// trigger: most are turned away by one bit test of their length, first
+/// and last letters, without the jump on their length and the compares
+/// a `match` makes; the rest are compared with the words of their length.
+#[inline(always)]
 fn is_modal(w: &[u8]) -> bool {
-    matches!(
-        w,
-        b"threatened"
-            | b"threaten"
-            | b"threatens"
-            | b"threat"
-            | b"threats"
-            | b"denied"
-            | b"deny"
-            | b"denies"
-            | b"could"
-            | b"would"
-            | b"might"
-            | b"may"
-            | b"plan"
-            | b"plans"
-            | b"planned"
-            | b"planning"
-            | b"warned"
-            | b"prevent"
-            | b"avoid"
-            | b"possible"
-            | b"if"
-            | b"unless"
-            | b"against"
-            | b"condemned"
-            | b"condemn"
-            | b"feared"
-            | b"will"
-            | b"shall"
-            | b"should"
-            | b"must"
-            | b"can"
-            | b"vowed"
-            | b"vow"
-            | b"vows"
-            | b"intend"
-            | b"intends"
-            | b"intended"
-            | b"false"
-            | b"deter"
-            | b"deterring"
-            | b"avert"
-            | b"averting"
-            | b"rumor"
-            | b"rumors"
-            | b"rumour"
-            | b"rumours"
-    )
+    let (Some(e), Some(&a), Some(&z)) = (MODAL_EDGES.get(w.len()), w.first(), w.last()) else {
+        return false;
+    };
+    e.pairs[usize::from(a & 31)] >> (z & 31) & 1 != 0
+        && MODAL_WORDS[usize::from(e.from)..usize::from(e.to)].contains(&w)
 }
 
 /// The value of a number word ("four", "twenty", "dozen").
@@ -232,7 +257,8 @@ const CUE_WORDS: &[(&str, Cue)] = &[
     ("assassination", Cue::Kill),
 ];
 
-/// What [`CUE_EDGES`] holds for the words of [`CUE_WORDS`] of one length.
+/// What [`CUE_EDGES`] and [`MODAL_EDGES`] hold for the words of one length
+/// of their lists ([`CUE_WORDS`], [`MODAL_WORDS`]).
 #[derive(Clone, Copy)]
 struct CueEdges {
     /// Their first and last letters: for a first letter `a`, bit `z & 31`
@@ -240,7 +266,7 @@ struct CueEdges {
     /// bits tell letters apart; a byte that is no letter and shares them
     /// with one only costs a comparison.
     pairs: [u32; 32],
-    /// Where they are in [`CUE_WORDS`]: `from..to`.
+    /// Where they are in the list: `from..to`.
     from: u8,
     to: u8,
 }
@@ -251,27 +277,34 @@ struct CueEdges {
 /// together, before any comparison; the rest are compared only with the
 /// words of their length.
 const CUE_EDGES: [CueEdges; 16] = {
-    let none = CueEdges {
-        pairs: [0; 32],
-        from: 0,
-        to: 0,
-    };
-    let mut t = [none; 16];
+    let mut t = [CueEdges::NONE; 16];
     let mut i = 0;
     while i < CUE_WORDS.len() {
         let w = CUE_WORDS[i].0.as_bytes();
         // Shortest first, or a length's words would not be one run.
         assert!(i == 0 || CUE_WORDS[i - 1].0.len() <= w.len());
-        let e = &mut t[w.len()];
-        if e.to == 0 {
-            e.from = i as u8;
-        }
-        e.pairs[(w[0] & 31) as usize] |= 1 << (w[w.len() - 1] & 31);
-        e.to = i as u8 + 1;
+        t[w.len()].add(w, i);
         i += 1;
     }
     t
 };
+
+impl CueEdges {
+    const NONE: CueEdges = CueEdges {
+        pairs: [0; 32],
+        from: 0,
+        to: 0,
+    };
+
+    /// Notes the word `w`, at `i` in its list (sorted by length).
+    const fn add(&mut self, w: &[u8], i: usize) {
+        if self.to == 0 {
+            self.from = i as u8;
+        }
+        self.pairs[(w[0] & 31) as usize] |= 1 << (w[w.len() - 1] & 31);
+        self.to = i as u8 + 1;
+    }
+}
 
 /// What a word (lowercase bytes) cues, if anything.
 ///
