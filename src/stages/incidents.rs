@@ -34,59 +34,84 @@ use crate::stages::keep_indices;
 
 /// Words that, shortly before a trigger, make it no event.
 ///
-/// This and most word lists below are `match`es rather than slices to
-/// search: they are asked about every word of an event sentence, and a
-/// `match` against literals compiles to cheap length and byte compares.
+/// Most word lists below are `match`es rather than slices to search: they
+/// are asked about every word of an event sentence, and a `match` against
+/// literals compiles to cheap length and byte compares. This one is
+/// searched only by the few words that pass a bit test ([`is_modal`]).
+const MODAL_WORDS: &[&[u8]] = &[
+    b"if",
+    b"may",
+    b"can",
+    b"vow",
+    b"deny",
+    b"plan",
+    b"will",
+    b"must",
+    b"vows",
+    b"could",
+    b"would",
+    b"might",
+    b"plans",
+    b"avoid",
+    b"shall",
+    b"vowed",
+    b"false",
+    b"deter",
+    b"avert",
+    b"rumor",
+    b"threat",
+    b"denied",
+    b"denies",
+    b"warned",
+    b"unless",
+    b"feared",
+    b"should",
+    b"intend",
+    b"rumors",
+    b"rumour",
+    b"threats",
+    b"planned",
+    b"prevent",
+    b"against",
+    b"condemn",
+    b"intends",
+    b"rumours",
+    b"threaten",
+    b"planning",
+    b"possible",
+    b"intended",
+    b"averting",
+    b"threatens",
+    b"condemned",
+    b"deterring",
+    b"threatened",
+];
+
+/// The edges of [`MODAL_WORDS`] by length, for [`is_modal`].
+const MODAL_EDGES: [CueEdges; 16] = {
+    let mut t = [CueEdges::NONE; 16];
+    let mut i = 0;
+    while i < MODAL_WORDS.len() {
+        let w = MODAL_WORDS[i];
+        // Shortest first, or a length's words would not be one run.
+        assert!(i == 0 || MODAL_WORDS[i - 1].len() <= w.len());
+        t[w.len()].add(w, i);
+        i += 1;
+    }
+    t
+};
+
+/// Is `w` one of [`MODAL_WORDS`]? Asked of the four words before every
+/// trigger: most are turned away by one bit test of their length, first
+/// and last letters, without the jump on their length and the compares
+/// a `match` makes; the rest are compared with the words of their length.
+#[inline(always)]
 fn is_modal(w: &[u8]) -> bool {
-    matches!(
-        w,
-        b"threatened"
-            | b"threaten"
-            | b"threatens"
-            | b"threat"
-            | b"threats"
-            | b"denied"
-            | b"deny"
-            | b"denies"
-            | b"could"
-            | b"would"
-            | b"might"
-            | b"may"
-            | b"plan"
-            | b"plans"
-            | b"planned"
-            | b"planning"
-            | b"warned"
-            | b"prevent"
-            | b"avoid"
-            | b"possible"
-            | b"if"
-            | b"unless"
-            | b"against"
-            | b"condemned"
-            | b"condemn"
-            | b"feared"
-            | b"will"
-            | b"shall"
-            | b"should"
-            | b"must"
-            | b"can"
-            | b"vowed"
-            | b"vow"
-            | b"vows"
-            | b"intend"
-            | b"intends"
-            | b"intended"
-            | b"false"
-            | b"deter"
-            | b"deterring"
-            | b"avert"
-            | b"averting"
-            | b"rumor"
-            | b"rumors"
-            | b"rumour"
-            | b"rumours"
-    )
+    let (Some(e), Some(&a), Some(&z)) = (MODAL_EDGES.get(w.len()), w.first(), w.last()) else {
+        return false;
+    };
+    e.pairs[usize::from(a & 31)] >> (z & 31) & 1 != 0
+        && MODAL_WORDS[usize::from(e.from)..usize::from(e.to)].contains(&w)
 }
 
 /// The value of a number word ("four", "twenty", "dozen").
@@ -232,7 +257,8 @@ const CUE_WORDS: &[(&str, Cue)] = &[
     ("assassination", Cue::Kill),
 ];
 
-/// What [`CUE_EDGES`] holds for the words of [`CUE_WORDS`] of one length.
+/// What [`CUE_EDGES`] and [`MODAL_EDGES`] hold for the words of one length
+/// of their lists ([`CUE_WORDS`], [`MODAL_WORDS`]).
 #[derive(Clone, Copy)]
 struct CueEdges {
     /// Their first and last letters: for a first letter `a`, bit `z & 31`
@@ -240,7 +266,7 @@ struct CueEdges {
     /// bits tell letters apart; a byte that is no letter and shares them
     /// with one only costs a comparison.
     pairs: [u32; 32],
-    /// Where they are in [`CUE_WORDS`]: `from..to`.
+    /// Where they are in the list: `from..to`.
     from: u8,
     to: u8,
 }
@@ -251,27 +277,34 @@ struct CueEdges {
 /// together, before any comparison; the rest are compared only with the
 /// words of their length.
 const CUE_EDGES: [CueEdges; 16] = {
-    let none = CueEdges {
-        pairs: [0; 32],
-        from: 0,
-        to: 0,
-    };
-    let mut t = [none; 16];
+    let mut t = [CueEdges::NONE; 16];
     let mut i = 0;
     while i < CUE_WORDS.len() {
         let w = CUE_WORDS[i].0.as_bytes();
         // Shortest first, or a length's words would not be one run.
         assert!(i == 0 || CUE_WORDS[i - 1].0.len() <= w.len());
-        let e = &mut t[w.len()];
-        if e.to == 0 {
-            e.from = i as u8;
-        }
-        e.pairs[(w[0] & 31) as usize] |= 1 << (w[w.len() - 1] & 31);
-        e.to = i as u8 + 1;
+        t[w.len()].add(w, i);
         i += 1;
     }
     t
 };
+
+impl CueEdges {
+    const NONE: CueEdges = CueEdges {
+        pairs: [0; 32],
+        from: 0,
+        to: 0,
+    };
+
+    /// Notes the word `w`, at `i` in its list (sorted by length).
+    const fn add(&mut self, w: &[u8], i: usize) {
+        if self.to == 0 {
+            self.from = i as u8;
+        }
+        self.pairs[(w[0] & 31) as usize] |= 1 << (w[w.len() - 1] & 31);
+        self.to = i as u8 + 1;
+    }
+}
 
 /// What a word (lowercase bytes) cues, if anything.
 ///
@@ -431,6 +464,13 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
             set_kind(&mut inc, best);
             inc.triggers = strong().map(|t| t.span).collect();
             inc.evidence.push(span);
+            // Room for two at first, not the four a `Vec` of large items
+            // starts with: most stories with an event have one or two,
+            // and two incidents fit an allocation the allocator keeps at
+            // hand (four are a slower, larger one).
+            if incidents.capacity() == 0 {
+                incidents.reserve_exact(2);
+            }
             incidents.push(inc);
         }
         last_sentence = s;
@@ -1668,6 +1708,9 @@ fn acted_on(doc: &Doc, span: Span, triggers: &[Span], words: &[usize], floor: us
     // of `char::is_whitespace`), without decoding chars.
     let words_between = |x: usize, y: usize, limit: usize| {
         let gap = &doc.lower[x..y];
+        if more_words_than(gap.as_bytes(), limit) {
+            return None;
+        }
         let mut n = 0;
         let mut fits = |w: &[u8]| {
             n += 1;
@@ -1703,6 +1746,55 @@ fn acted_on(doc: &Doc, span: Span, triggers: &[Span], words: &[usize], floor: us
             false
         }
     })
+}
+
+/// Has `gap` more than `limit` words (runs of bytes that are no ASCII
+/// whitespace) in an ASCII start? A `false` proves nothing: the count
+/// stops at the first eight bytes that are not all ASCII.
+///
+/// Most anchors [`acted_on`] asks about are far from the phrase, and
+/// this turns them away without a branch per byte or per word: eight
+/// bytes at a time, whitespace is found by bit arithmetic and word
+/// starts (a byte that is no whitespace after one that is) are counted.
+/// A word of an ASCII start is a word of a whitespace split by `char`s
+/// too, so more than `limit` of them are too many either way.
+fn more_words_than(gap: &[u8], limit: usize) -> bool {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const LOW: u64 = ONES * 0x7f;
+    const HIGH: u64 = ONES * 0x80;
+    // The high bit of each byte that is at least `c` (at most 0x80).
+    let at_least = |x: u64, c: u64| (((x & LOW) + ONES * (0x80 - c)) | x) & HIGH;
+    // The high bit of each whitespace byte: a space, or '\t' to '\r'.
+    let white = |x: u64| {
+        let y = x ^ (ONES * u64::from(b' '));
+        let space = !(((y & LOW) + LOW) | y) & HIGH;
+        space | (at_least(x, 0x09) & !at_least(x, 0x0e))
+    };
+    let mut n = 0;
+    // The high bit of the byte before the eight: the gap's start counts
+    // as whitespace.
+    let mut before = 0x80;
+    let mut chunks = gap.chunks_exact(8);
+    let mut count = |x: u64| {
+        let w = white(x);
+        n += (!w & ((w << 8) | before) & HIGH).count_ones() as usize;
+        before = w >> 56;
+        n > limit
+    };
+    for chunk in &mut chunks {
+        let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        if x & HIGH != 0 {
+            return false;
+        }
+        if count(x) {
+            return true;
+        }
+    }
+    // The last bytes, after them spaces (which start no word).
+    let mut last = [b' '; 8];
+    last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    let x = u64::from_le_bytes(last);
+    x & HIGH == 0 && count(x)
 }
 
 /// Extends a target noun left over its modifiers, in capitals too ("the
@@ -2157,10 +2249,10 @@ fn first_date(doc: &Doc, evidence: &[Span], r: Option<i64>) -> Option<IncidentDa
     let lower = doc.lower.as_bytes();
     for ev in evidence {
         let a = doc.token_at_or_after(ev.start.max(after_dateline));
-        let in_ev = doc.tokens[a..]
-            .iter()
-            .take_while(|t| (t.start as usize) < ev.end);
-        for (k, t) in (a..).zip(in_ev) {
+        // The tokens that start inside the evidence, found by a search
+        // rather than by a test of each token's start.
+        let z = doc.token_at_or_after(ev.end).max(a);
+        for (k, t) in (a..).zip(&doc.tokens[a..z]) {
             // A time expression starts with a word (time words, weekdays
             // and months are all words of letters) or with a day's number:
             // punctuation is passed over unread, and most words on their
@@ -2168,13 +2260,22 @@ fn first_date(doc: &Doc, evidence: &[Span], r: Option<i64>) -> Option<IncidentDa
             // a branch on the kind or the letters (words and punctuation
             // alternate, and a jump on the first letter goes a different
             // way for every word), so that the one branch, on its
-            // outcome, is nearly always the same.
+            // outcome, is nearly always the same. The three bytes are
+            // read with one bounds test (only a token in the text's last
+            // two bytes fails it, and is then read as no letters). Only
+            // their bit of [`DATE_START_BITS`] is asked of every word:
+            // whether they are letters, for the few words that pass.
             let s = t.start as usize;
-            let byte = |i: usize| lower.get(s + i).copied().unwrap_or(0);
-            let word = (t.kind == TokenKind::Word)
-                & (t.end - t.start >= 3)
-                & starts_date(byte(0), byte(1), byte(2));
+            let [b0, b1, b2] = match lower.get(s..s + 3) {
+                Some(&[b0, b1, b2]) => [b0, b1, b2],
+                _ => [0; 3],
+            };
+            let word =
+                (t.kind == TokenKind::Word) & (t.end - t.start >= 3) & date_start_bit(b0, b1, b2);
             if !(word | (t.kind == TokenKind::Number)) {
+                continue;
+            }
+            if t.kind == TokenKind::Word && !starts_date(b0, b1, b2) {
                 continue;
             }
             let found = match t.kind {
@@ -2261,8 +2362,16 @@ const DATE_START_BITS: [[u32; 32]; 32] = {
 #[inline(always)]
 fn starts_date(a: u8, b: u8, c: u8) -> bool {
     let letter = |x: u8| x.wrapping_sub(b'a') < 26;
-    let bit = DATE_START_BITS[usize::from(a & 31)][usize::from(b & 31)] >> (c & 31) & 1;
-    letter(a) & letter(b) & letter(c) & (bit != 0)
+    letter(a) & letter(b) & letter(c) & date_start_bit(a, b, c)
+}
+
+/// The bit of [`DATE_START_BITS`] for the bytes `a`, `b`, `c`: set for the
+/// first three letters of each of [`DATE_STARTS`], and for the few other
+/// triples that share their low five bits (which [`starts_date`] turns
+/// away).
+#[inline(always)]
+fn date_start_bit(a: u8, b: u8, c: u8) -> bool {
+    DATE_START_BITS[usize::from(a & 31)][usize::from(b & 31)] >> (c & 31) & 1 != 0
 }
 
 /// "19 June 1986", "23 AUG 88": a day's number at token `k`, then a month
@@ -2496,6 +2605,37 @@ mod tests {
                     if !may_start_date(&w) {
                         assert!(month_number(std::str::from_utf8(&w).unwrap()).is_none());
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn more_words_than_counts_ascii_words() {
+        let gaps = [
+            "",
+            " ",
+            "a",
+            " the  bridge ",
+            "one two three four five six",
+            "one two three four five six seven",
+            "\tone\x0btwo\rthree\nfour\x0cfive six, seven  ",
+            "a-very-long-hyphenated-word and another-one  here",
+            "x y z w v u t s r q p",
+            "na\u{ef}ve words here and there and everywhere at once",
+            "a \u{a0} b c d e f g h",
+        ];
+        for gap in gaps {
+            let words = gap
+                .as_bytes()
+                .split(|b| matches!(b, b'\t'..=b'\r' | b' '))
+                .filter(|w| !w.is_empty())
+                .count();
+            for limit in 0..10 {
+                let more = more_words_than(gap.as_bytes(), limit);
+                assert!(!more || words > limit, "{gap:?} {limit}");
+                if gap.is_ascii() {
+                    assert_eq!(more, words > limit, "{gap:?} {limit}");
                 }
             }
         }
