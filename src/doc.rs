@@ -449,7 +449,8 @@ impl<'t> Doc<'t> {
 /// stage's [`Gazetteer::lexemes`]); its drop gives them back. A stage's
 /// own scratch buffers, which never enter the document, are taken and
 /// given back ([`Spare::give`]) by the stage (the names stage's per-token
-/// marks, its token lists and its span lists). A buffer is taken empty,
+/// marks, its token lists and its span lists; the incidents stage's
+/// anchors). A buffer is taken empty,
 /// its capacity kept.
 ///
 /// [`tokenize`]: crate::stages::tokenize::tokenize
@@ -470,6 +471,12 @@ pub(crate) struct Spare {
     pub(crate) name_words: Vec<u32>,
     pub(crate) org_spans: Vec<Span>,
     pub(crate) blocked: Vec<Span>,
+    /// The incidents stage's anchors of an event sentence: its violent
+    /// triggers, casualty and damage words, and the tokens that may cue.
+    pub(crate) anchor_triggers: Vec<Span>,
+    pub(crate) anchor_harm: Vec<usize>,
+    pub(crate) anchor_damage: Vec<usize>,
+    pub(crate) anchor_candidates: Vec<u32>,
 }
 
 thread_local! {

@@ -25,7 +25,7 @@
 //!    incident are its evidence too.
 
 use crate::doc::{
-    one_space, Argument, Doc, Form, Incident, IncidentDate, IncidentLocation, Span, Token,
+    one_space, Argument, Doc, Form, Incident, IncidentDate, IncidentLocation, Span, Spare, Token,
     TokenKind,
 };
 use crate::gazetteer::{Gazetteer, ListKind, PhraseHit};
@@ -490,6 +490,7 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
         reporters(doc, inc);
     }
     doc.incidents = incidents;
+    anchors.give();
 }
 
 /// Gives `inc` the kind and ACLED types of its trigger `best`.
@@ -1517,6 +1518,10 @@ fn weapons_in(doc: &Doc, span: Span, hits: &[PhraseHit], out: &mut Vec<Argument>
 /// [`arguments`] the casualty words its counts hang on, and [`triggers`]
 /// the words that deny the report or say the weapons were traded
 /// ([`Cues`]).
+///
+/// Its buffers are the thread's spare ones ([`Spare`]), taken at a story's
+/// first event sentence and given back after the story: allocating and
+/// freeing them for every story with an event costs more than filling them.
 #[derive(Default)]
 struct Anchors {
     /// The spans of the violent triggers.
@@ -1530,6 +1535,27 @@ struct Anchors {
 }
 
 impl Anchors {
+    /// The thread's spare anchor buffers, empty.
+    fn take() -> Anchors {
+        Anchors {
+            triggers: Spare::take(|s| &mut s.anchor_triggers),
+            harm: Spare::take(|s| &mut s.anchor_harm),
+            damage: Spare::take(|s| &mut s.anchor_damage),
+            candidates: Spare::take(|s| &mut s.anchor_candidates),
+        }
+    }
+
+    /// Gives the buffers back for the next story, if they were taken.
+    fn give(self) {
+        if self.candidates.capacity() == 0 {
+            return;
+        }
+        Spare::give(|s| &mut s.anchor_triggers, self.triggers);
+        Spare::give(|s| &mut s.anchor_harm, self.harm);
+        Spare::give(|s| &mut s.anchor_damage, self.damage);
+        Spare::give(|s| &mut s.anchor_candidates, self.candidates);
+    }
+
     /// The anchors of sentence `s`, whose phrase hits are `hits`, in place
     /// of those of the sentence before (the buffers are reused); returns
     /// whether a word of the sentence denies the report or trades weapons.
@@ -1539,6 +1565,11 @@ impl Anchors {
     /// flag, and its runs are single letters), and only the few words with
     /// digits or non-ASCII characters are split into their runs.
     fn fill(&mut self, doc: &Doc, gaz: &Gazetteer, s: usize, hits: &[PhraseHit]) -> Cues {
+        // The story's first event sentence: the spare buffers (the
+        // candidates always get room below).
+        if self.candidates.capacity() == 0 {
+            *self = Anchors::take();
+        }
         let sent = &doc.sentences[s];
         let Anchors {
             triggers,
