@@ -751,7 +751,9 @@ struct Count {
 /// A count starting at token `k`: "at least 30", "four gunmen", "dozens".
 fn count_at(doc: &Doc, k0: usize, end: usize) -> Option<Count> {
     // Most words are turned away by their first letters.
-    if doc.tokens[k0].kind != TokenKind::Number && !may_start_count(lb(doc, k0)) {
+    if !count_start_bit(doc, k0)
+        || doc.tokens[k0].kind != TokenKind::Number && !may_start_count(lb(doc, k0))
+    {
         return None;
     }
     let mut k = k0;
@@ -809,31 +811,59 @@ fn count_at(doc: &Doc, k0: usize, end: usize) -> Option<Count> {
 /// Every count starts with a digit, "at" ("at least"), "a" or "an" ("a
 /// dozen", "a fourth"), "another", a number word ([`number_word`]) or a
 /// vague one ([`is_vague`]); [`count_at`] is asked about many words before
-/// a casualty word, and most, "the", "of" or "said", go no further.
+/// a casualty word, and most, "the", "of" or "said", go no further (most
+/// already at the bit test of [`count_start_bit`]).
 fn may_start_count(w: &[u8]) -> bool {
-    matches!(
-        w,
-        [b'a']
-            | [b'a', b'n' | b't']
-            | [b'a', b' ', ..]
-            | [b'a', b'n', b'o', ..]
-            | [b'o', b'n', b'e', ..]
-            | [b't', b'w', b'o' | b'e', ..]
-            | [b't', b'h', b'r' | b'i' | b'o', ..]
-            | [b'f', b'o', b'u' | b'r', ..]
-            | [b'f', b'i', b'v' | b'f', ..]
-            | [b's', b'i', b'x', ..]
-            | [b's', b'e', b'v', ..]
-            | [b'e', b'i', b'g', ..]
-            | [b'n', b'i', b'n', ..]
-            | [b't', b'e', b'n', ..]
-            | [b'e', b'l', b'e', ..]
-            | [b'h', b'u', b'n', ..]
-            | [b'd', b'o', b'z', ..]
-            | [b's', b'c', b'o', ..]
-            | [b'm', b'a', b'n', ..]
-            | [b's', b'o', b'm', ..]
-    )
+    matches!(w, [b'a'] | [b'a', b'n' | b't'] | [b'a', b' ', ..])
+        || w.get(..3)
+            .is_some_and(|p| COUNT_STARTS.iter().any(|s| s[..] == *p))
+}
+
+/// The first three letters of the words of three letters or more that
+/// start a count ([`may_start_count`]).
+const COUNT_STARTS: &[&[u8; 3]] = &[
+    b"ano", b"one", b"two", b"twe", b"thr", b"thi", b"tho", b"fou", b"for", b"fiv", b"fif", b"six",
+    b"sev", b"eig", b"nin", b"ten", b"ele", b"hun", b"doz", b"sco", b"man", b"som",
+];
+
+/// For the low five bits of a word's first two bytes, the low five bits
+/// of the third byte that may start a count, a byte past the word's end
+/// read as 0 ([`count_start_bit`]): set for [`COUNT_STARTS`], for "a",
+/// "an" and "at", and for every third byte after "a" and a space ("a
+/// dozen" as one token).
+const COUNT_START_BITS: [[u32; 32]; 32] = {
+    let mut t = [[0; 32]; 32];
+    let mut i = 0;
+    while i < COUNT_STARTS.len() {
+        let [a, b, c] = *COUNT_STARTS[i];
+        t[(a & 31) as usize][(b & 31) as usize] |= 1 << (c & 31);
+        i += 1;
+    }
+    t[(b'a' & 31) as usize][0] = !0;
+    t[(b'a' & 31) as usize][(b'n' & 31) as usize] |= 1;
+    t[(b'a' & 31) as usize][(b't' & 31) as usize] |= 1;
+    t
+};
+
+/// May token `k` start a count: is it a number, or do its first three
+/// bytes have their bit of [`COUNT_START_BITS`]? Computed without a
+/// branch, so that the one on its outcome, nearly always no, is nearly
+/// always foreseen (a jump on a word's letters, as [`may_start_count`]
+/// makes, goes a different way for every word); true for more words than
+/// [`may_start_count`], which is asked next.
+#[inline(always)]
+fn count_start_bit(doc: &Doc, k: usize) -> bool {
+    let t = &doc.tokens[k];
+    let (s, len) = (t.start as usize, t.end - t.start);
+    // Read with one bounds test; a token in the text's last two bytes
+    // passes, to be asked the full question.
+    let Some(&[b0, b1, b2]) = doc.lower.as_bytes().get(s..s + 3) else {
+        return true;
+    };
+    let b1 = b1 & u8::from(len >= 2).wrapping_neg();
+    let b2 = b2 & u8::from(len >= 3).wrapping_neg();
+    let bit = COUNT_START_BITS[usize::from(b0 & 31)][usize::from(b1 & 31)] >> (b2 & 31) & 1 != 0;
+    bit | (t.kind == TokenKind::Number)
 }
 
 fn is_verbish(w: &str) -> bool {
