@@ -831,19 +831,36 @@ const COUNT_STARTS: &[&[u8; 3]] = &[
 /// read as 0 ([`count_start_bit`]): set for [`COUNT_STARTS`], for "a",
 /// "an" and "at", and for every third byte after "a" and a space ("a
 /// dozen" as one token).
-const COUNT_START_BITS: [[u32; 32]; 32] = {
-    let mut t = [[0; 32]; 32];
-    let mut i = 0;
-    while i < COUNT_STARTS.len() {
-        let [a, b, c] = *COUNT_STARTS[i];
-        t[(a & 31) as usize][(b & 31) as usize] |= 1 << (c & 31);
-        i += 1;
-    }
+const COUNT_START_BITS: StartBits = {
+    let mut t = StartBits::of(COUNT_STARTS).0;
     t[(b'a' & 31) as usize][0] = !0;
     t[(b'a' & 31) as usize][(b'n' & 31) as usize] |= 1;
     t[(b'a' & 31) as usize][(b't' & 31) as usize] |= 1;
-    t
+    StartBits(t)
 };
+
+/// Three-byte word starts as bits, asked of every word without a branch:
+/// bit `c & 31` of `[a & 31][b & 31]` for each start `abc`. Other triples
+/// that share those low five bits pass too; the full test comes after.
+struct StartBits([[u32; 32]; 32]);
+
+impl StartBits {
+    const fn of(starts: &[&[u8; 3]]) -> StartBits {
+        let mut t = [[0; 32]; 32];
+        let mut i = 0;
+        while i < starts.len() {
+            let [a, b, c] = *starts[i];
+            t[(a & 31) as usize][(b & 31) as usize] |= 1 << (c & 31);
+            i += 1;
+        }
+        StartBits(t)
+    }
+
+    #[inline(always)]
+    fn has(&self, a: u8, b: u8, c: u8) -> bool {
+        self.0[usize::from(a & 31)][usize::from(b & 31)] >> (c & 31) & 1 != 0
+    }
+}
 
 /// May token `k` start a count: is it a number, or do its first three
 /// bytes have their bit of [`COUNT_START_BITS`]? Computed without a
@@ -862,8 +879,7 @@ fn count_start_bit(doc: &Doc, k: usize) -> bool {
     };
     let b1 = b1 & u8::from(len >= 2).wrapping_neg();
     let b2 = b2 & u8::from(len >= 3).wrapping_neg();
-    let bit = COUNT_START_BITS[usize::from(b0 & 31)][usize::from(b1 & 31)] >> (b2 & 31) & 1 != 0;
-    bit | (t.kind == TokenKind::Number)
+    COUNT_START_BITS.has(b0, b1, b2) | (t.kind == TokenKind::Number)
 }
 
 fn is_verbish(w: &str) -> bool {
@@ -2331,8 +2347,9 @@ fn first_date(doc: &Doc, evidence: &[Span], r: Option<i64>) -> Option<IncidentDa
                 Some(&[b0, b1, b2]) => [b0, b1, b2],
                 _ => [0; 3],
             };
-            let word =
-                (t.kind == TokenKind::Word) & (t.end - t.start >= 3) & date_start_bit(b0, b1, b2);
+            let word = (t.kind == TokenKind::Word)
+                & (t.end - t.start >= 3)
+                & DATE_START_BITS.has(b0, b1, b2);
             if !(word | (t.kind == TokenKind::Number)) {
                 continue;
             }
@@ -2405,34 +2422,16 @@ const DATE_STARTS: [&[u8; 3]; 23] = [
     b"ove", b"yes", b"tod", b"ton",
 ];
 
-/// [`DATE_STARTS`] as bits: bit `c & 31` of `[a & 31][b & 31]` for each
-/// `abc`.
-const DATE_START_BITS: [[u32; 32]; 32] = {
-    let mut t = [[0; 32]; 32];
-    let mut i = 0;
-    while i < DATE_STARTS.len() {
-        let [a, b, c] = *DATE_STARTS[i];
-        t[(a & 31) as usize][(b & 31) as usize] |= 1 << (c & 31);
-        i += 1;
-    }
-    t
-};
+/// [`DATE_STARTS`] as bits (the few other triples that share their low
+/// five bits pass too; [`starts_date`] turns them away).
+const DATE_START_BITS: StartBits = StartBits::of(&DATE_STARTS);
 
 /// Are `a`, `b`, `c` (lowercase bytes) the first three letters of one of
 /// [`DATE_STARTS`]? Computed without a branch.
 #[inline(always)]
 fn starts_date(a: u8, b: u8, c: u8) -> bool {
     let letter = |x: u8| x.wrapping_sub(b'a') < 26;
-    letter(a) & letter(b) & letter(c) & date_start_bit(a, b, c)
-}
-
-/// The bit of [`DATE_START_BITS`] for the bytes `a`, `b`, `c`: set for the
-/// first three letters of each of [`DATE_STARTS`], and for the few other
-/// triples that share their low five bits (which [`starts_date`] turns
-/// away).
-#[inline(always)]
-fn date_start_bit(a: u8, b: u8, c: u8) -> bool {
-    DATE_START_BITS[usize::from(a & 31)][usize::from(b & 31)] >> (c & 31) & 1 != 0
+    letter(a) & letter(b) & letter(c) & DATE_START_BITS.has(a, b, c)
 }
 
 /// "19 June 1986", "23 AUG 88": a day's number at token `k`, then a month
