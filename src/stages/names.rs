@@ -1981,7 +1981,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     // The names' texts are compared by their `Tail`s first: most differ
     // there.
     let text_of = |(r, i): (&Range<usize>, usize)| &persons[i].name.as_bytes()[r.clone()];
-    let surname_tails: Vec<Tail> = surnames
+    let mut surname_tails: Vec<Tail> = surnames
         .iter()
         .map(|(r, i)| Tail::of(text_of((r, *i))))
         .collect();
@@ -2035,6 +2035,11 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             .into_iter()
             .filter(|(_, _, shared)| !shared)
             .map(|(r, i, _)| (r, i)),
+    );
+    surname_tails.extend(
+        surnames[n_surnames..]
+            .iter()
+            .map(|(r, i)| Tail::of(&persons[*i].name.as_bytes()[r.clone()])),
     );
     // By length (modulo 64: a longer name shares the entry of its length
     // less 64, and the comparison below tells them apart), the
@@ -2110,10 +2115,6 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         cands[kept] = k as u32;
         kept += usize::from(keep);
     }
-    let tails: Vec<Tail> = surnames
-        .iter()
-        .map(|(r, i)| Tail::of(&persons[*i].name.as_bytes()[r.clone()]))
-        .collect();
     let mut covered = Covered::new(&taken);
     for &k in &cands[..kept] {
         let k = k as usize;
@@ -2127,7 +2128,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
         let tail = Tail::of(s);
         let found = surnames
             .iter()
-            .zip(&tails)
+            .zip(&surname_tails)
             .position(|((r, i), st)| st.is(tail) && persons[*i].name.as_bytes()[r.clone()] == *s);
         if let Some(ix) = found {
             let i = surnames[ix].1;
