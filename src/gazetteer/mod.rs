@@ -675,11 +675,13 @@ impl Gazetteer {
             let name = r.get(0).trim();
             people_max_len = people_max_len.max(name.len());
             people.push((name_key(name), ix as u32));
-            let mut prefix = NameKey::default();
-            for b in name.bytes() {
-                prefix.push_byte(b);
-                set_filter_bit::<PREFIX_WORDS>(&mut people_prefix_bits, prefix.key());
-            }
+            normalize::with_ascii_lowercase(name, |lower| {
+                let mut prefix = NameKey::at(0);
+                for end in 1..=lower.len() {
+                    prefix.grow_to(lower.as_bytes(), end);
+                    set_filter_bit::<PREFIX_WORDS>(&mut people_prefix_bits, prefix.key());
+                }
+            });
             let first = name
                 .split(|c: char| !c.is_alphanumeric())
                 .next()
@@ -1068,18 +1070,21 @@ fn read_table(
     Table::parse(&shown, &text, columns).map(Some)
 }
 
-/// Hash of a name with ASCII letters lowercased, computed without a copy.
+/// [`NameKey`] of a name with ASCII letters lowercased (in a copy, on the
+/// stack for names of up to 32 bytes).
 fn name_key(name: &str) -> u64 {
-    let mut h = NameKey::default();
-    h.push(name);
-    h.key()
+    normalize::with_ascii_lowercase(name, |lower| {
+        let mut k = NameKey::at(0);
+        k.grow_to(lower.as_bytes(), lower.len());
+        k.key()
+    })
 }
 
 /// Hash of an ASCII-lowercase word for [`Gazetteer::may_start_person`],
 /// given its [`word_head_in`]: the top 18 bits of its [`word_hash`].
 /// Every capitalized word of a story is asked about (every word of
-/// capitals copy). (A [`NameKey`] takes bytes one by one to grow with a
-/// name.)
+/// capitals copy). (A [`NameKey`] takes a span's bytes eight by eight to
+/// grow with a name.)
 #[inline]
 fn first_word_key(head: u64) -> u64 {
     word_hash(head) >> 46
@@ -1134,114 +1139,78 @@ pub(super) const MASKS: [u64; 9] = {
     t
 };
 
-/// The hash [`Gazetteer::people_with_key`] looks names up by, taken as
-/// the name grows: a search for the longest listed name from a word hashes
-/// each longer span by its new bytes alone.
+/// The hash [`Gazetteer::people_with_key`] looks names up by, of a span
+/// of an ASCII-lowercase text (`Doc::lower`) from a fixed start, taken as
+/// the span grows at its end: a search for the longest listed name from a
+/// word hashes each longer span by its new bytes alone.
 ///
-/// Each byte `b` takes the hash `h` to `(h + b) * K` (rustc-hash's
-/// `FxHasher`, byte by byte), so `m` bytes take it to
-/// `h * K^m + b_0 * K^m + b_1 * K^(m-1) + ... + b_(m-1) * K`: the bytes'
-/// terms do not wait on each other, and a word's bytes are added eight at a
-/// time ([`NameKey::push_lowercase_in`]) with the same result as one at a
-/// time. One at a time, each byte waited on the last one's multiply, and
-/// the loop's end, after a word's length in bytes, was a branch the
-/// processor guessed wrong about at most words.
-#[derive(Clone, Default)]
-pub struct NameKey(u64);
+/// The span is read in blocks of eight bytes from its start, whatever its
+/// tokens: each whole block is mixed into `blocks` once (as `FxHasher`
+/// mixes a `u64`), and the key is `blocks` mixed with the last (fewer than
+/// eight) bytes and the length. So a span's key depends on its bytes
+/// alone, however it was grown, and growing it by a word costs one or two
+/// multiplications: not one per byte. (Adding each byte in turn, each
+/// waited on the last one's multiply; adding a word's bytes eight at a
+/// time to such a byte-by-byte hash still cost one multiplication a byte.)
+#[derive(Clone)]
+pub struct NameKey {
+    /// Where the span starts (its length is counted from here).
+    start: usize,
+    /// The first byte of the span not mixed into `blocks`.
+    block: usize,
+    /// The span's whole eight-byte blocks, mixed.
+    blocks: u64,
+    /// The key of the whole span.
+    key: u64,
+}
 
 /// `FxHasher`'s multiplier.
 const NAME_K: u64 = 0xf135_7aea_2e62_a9c5;
 
-/// `NAME_POWERS[m]`: `NAME_K^m`, for `m` up to 8.
-const NAME_POWERS: [u64; 9] = {
-    let mut t = [1u64; 9];
-    let mut m = 1;
-    while m < 9 {
-        t[m] = t[m - 1].wrapping_mul(NAME_K);
-        m += 1;
-    }
-    t
-};
-
-/// `NAME_WEIGHTS[m][i]`: the factor of byte `i` of `m` bytes added at once,
-/// `NAME_K^(m - i)` (0 for the bytes past `m`, which are read but not
-/// added).
-const NAME_WEIGHTS: [[u64; 8]; 9] = {
-    let mut t = [[0u64; 8]; 9];
-    let mut m = 0;
-    while m < 9 {
-        let mut i = 0;
-        while i < m {
-            t[m][i] = NAME_POWERS[m - i];
-            i += 1;
-        }
-        m += 1;
-    }
-    t
-};
-
 impl NameKey {
-    /// Adds the bytes of `s`, ASCII letters lowercased.
-    pub fn push(&mut self, s: &str) {
-        for b in s.bytes() {
-            self.push_byte(b);
-        }
+    /// The key of the empty span at `start`.
+    pub fn at(start: usize) -> NameKey {
+        let mut k = NameKey {
+            start,
+            block: start,
+            blocks: 0,
+            key: 0,
+        };
+        k.key = k.finish(0, 0);
+        k
     }
 
-    /// Adds `text[start..end]`, which has no ASCII capitals (as
-    /// `Doc::lower`): the same as [`NameKey::push`] of those bytes, without
-    /// lowercasing each byte. Up to 16 bytes where the text goes on 16
-    /// bytes past `start` (nearly every word and the space before it) are
-    /// added as one or two words of eight bytes, without a loop.
+    /// Grows the span to end at `end` (not before its present end) in
+    /// `text`, which has no ASCII capitals (as `Doc::lower`).
     #[inline]
-    pub fn push_lowercase_in(&mut self, text: &[u8], start: usize, end: usize) {
-        debug_assert!(!text[start..end].iter().any(|b| b.is_ascii_uppercase()));
-        let n = end - start;
-        match text.get(start..start + 16) {
-            Some(b) if n <= 16 => {
-                let word = |k: usize| u64::from_le_bytes(b[k..k + 8].try_into().expect("8 bytes"));
-                self.add8(word(0), n.min(8));
-                // (Most words, with the space before them, are eight
-                // bytes or fewer: a branch taken for the few longer ones
-                // costs less than adding eight more bytes of nothing.)
-                if n > 8 {
-                    self.add8(word(8), n - 8);
-                }
-            }
-            _ => {
-                for &b in &text[start..end] {
-                    self.add(b);
-                }
-            }
+    pub fn grow_to(&mut self, text: &[u8], end: usize) {
+        debug_assert!(!text[self.block..end].iter().any(|b| b.is_ascii_uppercase()));
+        while end - self.block >= 8 {
+            self.blocks = Self::mix(self.blocks, load(text, self.block, 8));
+            self.block += 8;
         }
+        let rest = load(text, self.block, end - self.block);
+        self.key = self.finish(rest, end - self.start);
     }
 
-    /// Adds the first `m` (at most 8) bytes of `word` (little-endian).
+    /// `FxHasher`'s step for one `u64`.
     #[inline(always)]
-    fn add8(&mut self, word: u64, m: usize) {
-        let weights = &NAME_WEIGHTS[m];
-        let mut h = self.0.wrapping_mul(NAME_POWERS[m]);
-        for (i, w) in weights.iter().enumerate() {
-            h = h.wrapping_add((word >> (8 * i) & 0xff).wrapping_mul(*w));
-        }
-        self.0 = h;
+    fn mix(h: u64, word: u64) -> u64 {
+        (h.rotate_left(5) ^ word).wrapping_mul(NAME_K)
     }
 
-    /// Adds one byte as it is.
-    #[inline]
-    fn add(&mut self, b: u8) {
-        self.0 = self.0.wrapping_add(u64::from(b)).wrapping_mul(NAME_K);
+    /// The key of `blocks` and the last bytes `rest` (fewer than eight,
+    /// so its top byte is free for the length: text may hold 0 bytes) of
+    /// a span of `len` bytes: its top bits, which mix the most, moved down
+    /// (rustc-hash's `FxHasher::finish`).
+    #[inline(always)]
+    fn finish(&self, rest: u64, len: usize) -> u64 {
+        Self::mix(self.blocks, rest | (len as u64) << 56).rotate_left(26)
     }
 
-    /// Adds one byte, ASCII letters lowercased.
-    fn push_byte(&mut self, b: u8) {
-        self.add(b.to_ascii_lowercase());
-    }
-
-    /// The hash of everything pushed so far (its top bits, which mix the
-    /// most, moved down: `FxHasher::finish`).
+    /// The key of the span as it is.
     pub fn key(&self) -> u64 {
-        self.0.rotate_left(26)
+        self.key
     }
 }
 
@@ -1276,25 +1245,23 @@ mod tests {
 
     #[test]
     fn name_keys_grown_in_pieces_are_the_key_of_the_whole() {
-        use std::hash::Hasher;
         let text = "jose napoleon duarte, president of el salvador (1984-89), and members of the fmln\t\u{e9}t\u{e9}";
         let text = text.as_bytes();
         for start in 0..text.len() {
             for cut in start..=text.len() {
                 for end in cut..=text.len().min(cut + 20) {
-                    // Two pieces, each added in one call, as the people search
-                    // adds a token and the white space before it ...
-                    let mut grown = NameKey::default();
-                    grown.push_lowercase_in(text, start, cut);
-                    grown.push_lowercase_in(text, cut, end);
-                    // ... against a byte at a time, and rustc-hash's FxHasher.
-                    let whole =
-                        name_key(std::str::from_utf8(&text[start..end]).unwrap_or_default());
-                    let mut fx = rustc_hash::FxHasher::default();
-                    text[start..end].iter().for_each(|&b| fx.write_u8(b));
-                    assert_eq!(grown.key(), fx.finish(), "{start}..{cut}..{end}");
-                    if std::str::from_utf8(&text[start..end]).is_ok() {
-                        assert_eq!(grown.key(), whole, "{start}..{cut}..{end}");
+                    // Two pieces, as the people search adds a token and
+                    // the white space before it ...
+                    let mut grown = NameKey::at(start);
+                    grown.grow_to(text, cut);
+                    grown.grow_to(text, end);
+                    // ... against the whole at once, and the key of a copy.
+                    let mut whole = NameKey::at(start);
+                    whole.grow_to(text, end);
+                    assert_eq!(grown.key(), whole.key(), "{start}..{cut}..{end}");
+                    if let Ok(s) = std::str::from_utf8(&text[start..end]) {
+                        assert_eq!(grown.key(), name_key(s), "{start}..{cut}..{end}");
+                        assert_eq!(name_key(&s.to_ascii_uppercase()), name_key(s), "{s}");
                     }
                 }
             }

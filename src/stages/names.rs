@@ -2234,9 +2234,9 @@ fn listed_people(
         }
         let start = t[k].start as usize;
         let mut best: Option<(Span, usize, usize)> = None;
-        // The hash of `doc.lower[start..hashed]`, grown token by token.
-        let mut key = NameKey::default();
-        let mut hashed = start;
+        // The hash of `doc.lower[start..]` up to the last word, grown
+        // token by token.
+        let mut key = NameKey::at(start);
         for (e, te) in t.iter().enumerate().skip(k) {
             let end = te.end as usize;
             if end - start > gaz.people_max_len() {
@@ -2246,8 +2246,7 @@ fn listed_people(
                 continue;
             }
             let span = Span::new(start, end);
-            key.push_lowercase_in(doc.lower.as_bytes(), hashed, end);
-            hashed = end;
+            key.grow_to(doc.lower.as_bytes(), end);
             // `doc.lower` is the ASCII-lowercased text, so a span that is a
             // listed name (in any ASCII case) has every shorter span from
             // `start` as a byte prefix of that name: once this span is no
