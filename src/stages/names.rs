@@ -480,9 +480,9 @@ fn rule_organizations<'d>(
     let t = &doc.tokens;
     let is_head = |k: usize| t[k].is_word() && org_noun_kind(gaz, t[k].text(doc.text)).is_some();
     // A run's parts, (start, end, after "and the"), and its names, (start,
-    // end): kept from run to run, not allocated for each.
+    // end, head): kept from run to run, not allocated for each.
     let mut parts: Vec<(usize, usize, bool)> = Vec::new();
-    let mut names: Vec<(usize, usize)> = Vec::new();
+    let mut names: Vec<(usize, usize, Option<usize>)> = Vec::new();
     let mut i = 0;
     while i < t.len() {
         if !(t[i].is_word() && t[i].is(Token::CAP))
@@ -569,19 +569,25 @@ fn rule_organizations<'d>(
         if ps < end {
             parts.push((ps, end, after_the));
         }
-        // Group parts into names.
+        // Group parts into names, each with its head: the last
+        // organization noun (each part's words are looked up once, from
+        // its end, and a merged name's head is its last part's own or
+        // else the one before).
         names.clear();
         for &(a, b, after_the) in &parts {
-            let headed = (a..b).any(is_head);
+            let head = (a..b).rev().find(|&k| is_head(k));
             match names.last_mut() {
-                Some(last) if !headed || !(last.0..last.1).any(is_head) && !after_the => last.1 = b,
-                _ => names.push((a, b)),
+                Some(last) if head.is_none() || last.2.is_none() && !after_the => {
+                    last.1 = b;
+                    last.2 = head.or(last.2);
+                }
+                _ => names.push((a, b, head)),
             }
         }
-        for &(a, b) in &names {
-            // The head: the last organization noun; the name runs on past
-            // it only through "of"/"for" and the like.
-            let Some(h) = (a..b).rev().find(|&k| is_head(k)) else {
+        for &(a, b, head) in &names {
+            // The name runs on past its head only through "of"/"for" and
+            // the like.
+            let Some(h) = head else {
                 continue;
             };
             let mut e = h + 1;
