@@ -1731,8 +1731,9 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
             }
             // In capitals a later word of a name is never an ordinary word
             // ("SAID", "TO"), even one that is somewhere a given name.
-            let plain = doc.all_caps && tw.common(e);
-            if !plain && name_words.at(e) && spaced(e - 1, e) {
+            // (Asked only of a name word: most words after a name are none.)
+            let plain = || doc.all_caps && tw.common(e);
+            if name_words.at(e) && !plain() && spaced(e - 1, e) {
                 e += 1;
                 words += 1;
                 continue;
