@@ -140,8 +140,8 @@ pub struct AfterFirst {
     /// Bit `b & 31` set for every input byte `b` the node goes on with: a
     /// byte whose bit is clear cannot continue any name.
     pub(crate) next: u32,
-    /// Bit `b & 63` set for every byte that may follow a space here: the
-    /// first letters a second word may start with.
+    /// [`after_space_bit`] set for every byte that may follow a space
+    /// here: the first letters a second word may start with.
     pub(crate) after_space: u64,
     /// [`pair_bit`] set for every two bytes that may follow a space here:
     /// the first two letters of a second word. Most walks that go on past
@@ -150,27 +150,46 @@ pub struct AfterFirst {
 }
 
 impl AfterFirst {
-    /// May a name go on with byte `b` after the first token?
+    /// May a name go on with byte `b` (either case: the bit of a letter
+    /// is its capital's too) after the first token?
     #[inline]
     pub(crate) fn may_go_on(&self, b: u8) -> bool {
         self.next & 1 << (b & 31) != 0
     }
 
     /// May a name go on with a space and then a word whose first letters
-    /// (lowercase) are `b1` and, if `long` (the word has a second), `b2`?
+    /// (either case) are `b1` and, if `long` (the word has a second), `b2`?
     /// (Without a branch: see `places::may_go_on`.)
     #[inline]
     pub(crate) fn may_go_on_after_space(&self, b1: u8, b2: u8, long: bool) -> bool {
-        (self.after_space & 1 << (b1 & 63) != 0)
+        (self.after_space & after_space_bit(b1) != 0)
             & (!long | (self.pairs_after_space & pair_bit(b1, b2) != 0))
     }
 }
 
-/// The bit of two bytes in [`AfterFirst::pairs_after_space`].
+/// Byte `b` as the summary's bits of what follows a space know it: with
+/// bit `0x20` set, which maps an ASCII capital onto its small letter (the
+/// walk feeds a word lowercased) in one instruction, where
+/// `to_ascii_lowercase` takes five. Other bytes that differ in that bit
+/// only (`[` and `{`) share their bits: a filter lets a walk or two more
+/// through, and lets none fewer.
+#[inline(always)]
+fn fold_case(b: u8) -> u8 {
+    b | 0x20
+}
+
+/// The bit of byte `b` (either case) in [`AfterFirst::after_space`].
+#[inline]
+pub(crate) fn after_space_bit(b: u8) -> u64 {
+    1 << (fold_case(b) & 63)
+}
+
+/// The bit of two bytes (either case) in
+/// [`AfterFirst::pairs_after_space`].
 #[inline]
 pub(crate) fn pair_bit(b1: u8, b2: u8) -> u64 {
-    let h = (u32::from(b1) << 8 | u32::from(b2)).wrapping_mul(0x9E37_79B9);
-    1 << (h >> 26)
+    let pair = u32::from(fold_case(b1)) << 8 | u32::from(fold_case(b2));
+    1 << (pair.wrapping_mul(0x9E37_79B9) >> 26)
 }
 
 /// Most distinct words the lexicon keeps (then it starts over).

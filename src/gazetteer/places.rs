@@ -16,7 +16,7 @@
 //! user adds with `--gazetteers DIR` go into a second, small FST built at
 //! load time and walked the same way.
 
-use super::lexicon::{pair_bit, short_key_in, with_lexeme, AfterFirst, FirstWalk};
+use super::lexicon::{after_space_bit, pair_bit, short_key_in, with_lexeme, AfterFirst, FirstWalk};
 use super::normalize::{normalize_key, push_normalized};
 use super::table::{Check, GazetteerError, Table};
 use crate::doc::{Form, Place, Token};
@@ -833,7 +833,7 @@ fn summary(fst: &Fst<&[u8]>, node: Node<'_>, out: Output) -> Option<AfterFirst> 
     if let Some(t) = node.find_input(b' ') {
         let second = fst.node(node.transition(t).addr);
         for t1 in second.transitions() {
-            after_space |= 1 << (t1.inp & 63);
+            after_space |= after_space_bit(t1.inp);
             for t2 in fst.node(t1.addr).transitions() {
                 pairs_after_space |= pair_bit(t1.inp, t2.inp);
             }
@@ -870,9 +870,10 @@ fn may_go_on(a: &AfterFirst, text: &str, tokens: &[Token], k: usize) -> bool {
     let (gap_start, start) = (prev.end as usize, tok.start as usize);
     let spaced = gap_start != start;
     let bytes = text.as_bytes();
-    let first = bytes[start].to_ascii_lowercase();
+    // (Either case: the summary's bits take both.)
+    let first = bytes[start];
     let long = tok.end as usize - start > 1;
-    let second = bytes[start + usize::from(long)].to_ascii_lowercase();
+    let second = bytes[start + usize::from(long)];
     // Other text than ASCII is normalized as it is fed: it is walked.
     let other = !tok.is(Token::ASCII);
     let joined_ok = other | a.may_go_on(first);
