@@ -375,7 +375,8 @@ impl Lexicon {
     /// that misses waits longest.
     #[inline(always)]
     pub(crate) fn prefetch(&self, key: u128) {
-        let slot: *const Slot = &self.slots[self.home(key)];
+        // (The home slot is always in the table: no bounds check.)
+        let slot: *const Slot = self.slots.as_ptr().wrapping_add(self.home(key));
         #[cfg(target_arch = "x86_64")]
         // SAFETY: a prefetch is a hint that never faults, and `slot`
         // points into the table anyway.
@@ -449,34 +450,25 @@ const KEY_TAG: u8 = 0x80;
 #[inline]
 pub(crate) fn short_key_in(text: &str, start: usize, end: usize) -> Option<u128> {
     let len = end - start;
-    let &mask = KEY_MASKS.get(len)?;
+    let &(mask, last) = KEY_PARTS.get(len)?;
     match text.as_bytes().get(start..start + 16) {
         Some(b) => {
             let bytes = u128::from_le_bytes(b.try_into().expect("16 bytes"));
-            Some(bytes & mask | KEY_LAST_BYTES[len])
+            Some(bytes & mask | last)
         }
         None => short_word_key(&text[start..end]),
     }
 }
 
-/// `KEY_MASKS[n]`: the low `n` bytes of a `u128` set, for `n` up to 15.
-const KEY_MASKS: [u128; 16] = {
-    let mut t = [0; 16];
+/// `KEY_PARTS[n]`, for `n` up to 15: the low `n` bytes of a `u128` set
+/// (the mask of an `n`-byte word), and the last byte of an `n`-byte
+/// word's key in place (read from a table, it costs one instruction;
+/// made, four). One table, so that both are found from one address.
+const KEY_PARTS: [(u128, u128); 16] = {
+    let mut t = [(0, 0); 16];
     let mut n = 0;
     while n < 16 {
-        t[n] = (1 << (8 * n)) - 1;
-        n += 1;
-    }
-    t
-};
-
-/// `KEY_LAST_BYTES[n]`: the last byte of an `n`-byte word's key in place
-/// (read from a table, it costs one instruction; made, four).
-const KEY_LAST_BYTES: [u128; 16] = {
-    let mut t = [0; 16];
-    let mut n = 0;
-    while n < 16 {
-        t[n] = ((n as u8 | KEY_TAG) as u128) << 120;
+        t[n] = ((1 << (8 * n)) - 1, ((n as u8 | KEY_TAG) as u128) << 120);
         n += 1;
     }
     t
