@@ -202,10 +202,15 @@ struct Scratch {
     /// Posting list -> its winner's place in the story's list, and the
     /// form of the name (see [`resolve`]).
     chosen: FxHashMap<u32, Option<(usize, Form)>>,
-    /// The tokens where names may start (see [`find`]), then the
-    /// capitalized words (see [`features`]). Only ever grown: each pass
-    /// writes every token's index into it, so it is never zeroed.
+    /// The tokens where names may start (see [`find`]). Only ever grown:
+    /// each pass writes every token's index into it, so it is never
+    /// zeroed.
     starts: Vec<u32>,
+    /// The capitalized words of mixed-case copy (see [`features`]),
+    /// gathered by the same pass as `starts` (the first `n_caps`; as
+    /// `starts`, only ever grown).
+    caps: Vec<u32>,
+    n_caps: usize,
 }
 
 thread_local! {
@@ -220,7 +225,7 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
         s.found.clear();
         s.index.clear();
         s.chosen.clear();
-        find(doc, gaz, &mut s.found, &mut s.starts);
+        s.n_caps = find(doc, gaz, &mut s.found, &mut s.starts, &mut s.caps);
         if s.found.is_empty() {
             return;
         }
@@ -236,7 +241,7 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
         resolve(doc, gaz, s, &focus);
     });
     coordinates(doc, gaz);
-    SCRATCH.with_borrow_mut(|s| features(doc, gaz, &mut s.starts));
+    SCRATCH.with_borrow(|s| features(doc, gaz, &s.caps[..s.n_caps]));
 }
 
 /// Coordinates in degrees, minutes and seconds or decimal degrees with
@@ -572,17 +577,14 @@ fn place_words_pass_the_quick_test() {
 /// a gazetteer place inside the name is part of it, not a mention.
 ///
 /// Whether a token is a capitalized word goes either way from one word to
-/// the next: so the capitalized words are first gathered into `caps`
-/// (scratch room) by a pass without a branch per token
-/// ([`keep_indices`]), and the loops here and in [`context_names`] visit
-/// those only.
-fn features(doc: &mut Doc, gaz: &Gazetteer, caps: &mut Vec<u32>) {
+/// the next: so the capitalized words (`caps`) were gathered by a pass
+/// without a branch per token, [`find`]'s, and the loops here and in
+/// [`context_names`] visit those only.
+fn features(doc: &mut Doc, gaz: &Gazetteer, caps: &[u32]) {
     if doc.all_caps {
         return;
     }
     let toks = &doc.tokens;
-    let n_caps = keep_indices(caps, toks.len(), |k| name_cap(doc, k));
-    let caps = &caps[..n_caps];
     let cap = |k: usize| name_cap(doc, k);
     let spaced = |a: usize, b: usize| doc.single_space_between(a, b);
     let word = |k: usize| toks[k].text(doc.text);
@@ -1050,7 +1052,10 @@ fn followed_by_place(doc: &Doc, walks: &Walks, end: usize) -> bool {
 }
 
 /// The names found in the story, into `out` (empty). `starts` is
-/// scratch room for the tokens where names may start.
+/// scratch room for the tokens where names may start; in mixed-case copy
+/// the capitalized words [`features`] reads are gathered into `caps` by
+/// the same pass over the tokens (their count is returned; 0 in capitals
+/// copy).
 ///
 /// Whether a token's lexeme holds a walk (a word the lookup stage walked
 /// from) or says that no name starts there goes either way from one word
@@ -1058,19 +1063,29 @@ fn followed_by_place(doc: &Doc, walks: &Walks, end: usize) -> bool {
 /// token keeps those with a walk, or with none asked for that may start a
 /// name, without a branch on the answer ([`keep_indices`]). The names are
 /// then looked for at the kept tokens only.
-fn find(doc: &Doc, gaz: &Gazetteer, out: &mut Vec<Found>, starts: &mut Vec<u32>) {
+fn find(
+    doc: &Doc,
+    gaz: &Gazetteer,
+    out: &mut Vec<Found>,
+    starts: &mut Vec<u32>,
+    caps: &mut Vec<u32>,
+) -> usize {
     let toks = &doc.tokens;
     let walks = Walks::new(doc, gaz);
     let candidate = |t: &Token| crate::stages::lookup::may_start_name(t, doc.all_caps);
     let lexemes = walks.first_lexemes;
-    let n = if lexemes.len() == toks.len() {
-        keep_indices(starts, toks.len(), |k| {
-            let lex = &lexemes[k];
-            let walked = lex.first.at().is_some();
-            walked | (lex.first.is_unknown() & candidate(&toks[k]))
-        })
-    } else {
-        keep_indices(starts, toks.len(), |k| candidate(&toks[k]))
+    let walked_start = |k: usize| {
+        let lex = &lexemes[k];
+        let walked = lex.first.at().is_some();
+        walked | (lex.first.is_unknown() & candidate(&toks[k]))
+    };
+    let cap = |k: usize| name_cap(doc, k);
+    let len = toks.len();
+    let (n, n_caps) = match (doc.all_caps, lexemes.len() == len) {
+        (true, true) => (keep_indices(starts, len, walked_start), 0),
+        (true, false) => (keep_indices(starts, len, |k| candidate(&toks[k])), 0),
+        (false, true) => keep_indices_twice(starts, caps, len, |k| (walked_start(k), cap(k))),
+        (false, false) => keep_indices_twice(starts, caps, len, |k| (candidate(&toks[k]), cap(k))),
     };
     // The token after the last name found: names do not overlap.
     let mut next = 0;
@@ -1100,6 +1115,39 @@ fn find(doc: &Doc, gaz: &Gazetteer, out: &mut Vec<Found>, starts: &mut Vec<u32>)
             next = end;
         }
     }
+    n_caps
+}
+
+/// [`keep_indices`] into two lists at once: the indices below `len` for
+/// which the first answer of `keep` holds into `a`, those for which the
+/// second does into `b`, and how many of each. In mixed-case copy the
+/// tokens where names may start and the capitalized words are gathered
+/// this way, by one pass over the tokens instead of two.
+fn keep_indices_twice(
+    a: &mut Vec<u32>,
+    b: &mut Vec<u32>,
+    len: usize,
+    keep: impl Fn(usize) -> (bool, bool),
+) -> (usize, usize) {
+    for buf in [&mut *a, &mut *b] {
+        if buf.len() < len {
+            buf.resize(len, 0);
+        }
+    }
+    let (a, b) = (&mut a[..len], &mut b[..len]);
+    let (mut n, mut m) = (0, 0);
+    for k in 0..len {
+        if let Some(slot) = a.get_mut(n) {
+            *slot = k as u32;
+        }
+        if let Some(slot) = b.get_mut(m) {
+            *slot = k as u32;
+        }
+        let (in_a, in_b) = keep(k);
+        n += usize::from(in_a);
+        m += usize::from(in_b);
+    }
+    (n, m)
 }
 
 /// A single word naming only villages and small towns, with nothing
