@@ -33,7 +33,7 @@ use crate::gazetteer::places::{
 use crate::gazetteer::{
     Candidates, FirstWalk, Gazetteer, Lexeme, PlaceMatch, PlaceRef, COMMON_BIT, GENDER_BITS,
 };
-use crate::stages::keep_indices;
+use crate::stages::{keep_indices, keep_indices_twice};
 use regex::Regex;
 use rustc_hash::FxHashMap;
 use std::cell::{Cell, OnceCell, RefCell};
@@ -1116,38 +1116,6 @@ fn find(
         }
     }
     n_caps
-}
-
-/// [`keep_indices`] into two lists at once: the indices below `len` for
-/// which the first answer of `keep` holds into `a`, those for which the
-/// second does into `b`, and how many of each. In mixed-case copy the
-/// tokens where names may start and the capitalized words are gathered
-/// this way, by one pass over the tokens instead of two.
-fn keep_indices_twice(
-    a: &mut Vec<u32>,
-    b: &mut Vec<u32>,
-    len: usize,
-    keep: impl Fn(usize) -> (bool, bool),
-) -> (usize, usize) {
-    for buf in [&mut *a, &mut *b] {
-        if buf.len() < len {
-            buf.resize(len, 0);
-        }
-    }
-    let (a, b) = (&mut a[..len], &mut b[..len]);
-    let (mut n, mut m) = (0, 0);
-    for k in 0..len {
-        if let Some(slot) = a.get_mut(n) {
-            *slot = k as u32;
-        }
-        if let Some(slot) = b.get_mut(m) {
-            *slot = k as u32;
-        }
-        let (in_a, in_b) = keep(k);
-        n += usize::from(in_a);
-        m += usize::from(in_b);
-    }
-    (n, m)
 }
 
 /// A single word naming only villages and small towns, with nothing
