@@ -449,15 +449,25 @@ const KEY_TAG: u8 = 0x80;
 /// variable amount costs a dozen instructions and branches).
 #[inline]
 pub(crate) fn short_key_in(text: &str, start: usize, end: usize) -> Option<u128> {
-    let len = end - start;
-    let &(mask, last) = KEY_PARTS.get(len)?;
-    match text.as_bytes().get(start..start + 16) {
-        Some(b) => {
-            let bytes = u128::from_le_bytes(b.try_into().expect("16 bytes"));
-            Some(bytes & mask | last)
-        }
+    if end - start > 15 {
+        return None;
+    }
+    match hint_key_in(text, start, end) {
+        Some(key) => Some(key),
         None => short_word_key(&text[start..end]),
     }
+}
+
+/// [`short_key_in`] where the text goes on 16 bytes past `start` (`None`
+/// elsewhere), for a [`Lexicon::prefetch`], which a wrong key only makes
+/// a wasted hint: a word too long to be kept gets a key (from its length
+/// modulo 16) no word is kept under, a test fewer a word.
+#[inline]
+pub(crate) fn hint_key_in(text: &str, start: usize, end: usize) -> Option<u128> {
+    let (mask, last) = KEY_PARTS[(end - start) % 16];
+    let b = text.as_bytes().get(start..start + 16)?;
+    let bytes = u128::from_le_bytes(b.try_into().expect("16 bytes"));
+    Some(bytes & mask | last)
 }
 
 /// `KEY_PARTS[n]`, for `n` up to 15: the low `n` bytes of a `u128` set

@@ -766,7 +766,7 @@ impl Gazetteer {
             for (k, ((tok, out), case)) in words.enumerate() {
                 if let Some(ahead) = tokens.get(k + PREFETCH_AHEAD).filter(|t| wanted(t)) {
                     if let Some(key) =
-                        lexicon::short_key_in(text, ahead.start as usize, ahead.end as usize)
+                        lexicon::hint_key_in(text, ahead.start as usize, ahead.end as usize)
                     {
                         lexicon.prefetch(key);
                     }
