@@ -515,36 +515,34 @@ impl Compact<'_> {
 /// The numbers [`put_small_uint`] writes: below 10^8.
 const SMALL_UINT_END: u64 = 100_000_000;
 
-/// `"00" "01" .. "99"`: the two digits of each number below 100.
-const DIGIT_PAIRS: [u8; 200] = {
-    let mut t = [0; 200];
-    let mut i = 0;
-    while i < 100 {
-        t[2 * i] = b'0' + (i / 10) as u8;
-        t[2 * i + 1] = b'0' + (i % 10) as u8;
-        i += 1;
-    }
-    t
-};
-
 /// Appends `v` (below [`SMALL_UINT_END`]) in decimal, as `itoa` would,
-/// without a branch on its number of digits: a story's offsets run from
-/// one digit to five or six, so `itoa`'s branches on the length went one
-/// way or the other from one number to the next. The eight digits (with
-/// leading zeros) are read as four pairs from a table into one word, the
-/// word is shifted past the leading zeros, and all eight bytes are
-/// appended and the vector cut back to the digits.
+/// without a branch on its number of digits and without a table: a
+/// story's offsets run from one digit to five or six, so `itoa`'s branches
+/// on the length went one way or the other from one number to the next.
+///
+/// The eight digits (with leading zeros) are split in one word, SWAR
+/// style: the two four-digit halves go in two 32-bit lanes, each lane is
+/// split into hundreds and the rest (16-bit lanes), each of those into
+/// tens and units (bytes), every quotient by a multiply and a shift that
+/// is exact in its range. The most significant digit lands in the lowest
+/// byte, first in memory. The word is shifted past the leading zeros, all
+/// eight bytes are appended and the vector cut back to the digits.
 #[inline]
 fn put_small_uint(out: &mut Vec<u8>, v: u32) {
     debug_assert!(u64::from(v) < SMALL_UINT_END);
-    let pair = |x: u32| {
-        let i = 2 * x as usize;
-        u64::from(u16::from_le_bytes([DIGIT_PAIRS[i], DIGIT_PAIRS[i + 1]]))
-    };
-    let (hi, lo) = (v / 10_000, v % 10_000);
-    // The most significant digit in the lowest byte: first in memory.
-    let digits =
-        pair(hi / 100) | pair(hi % 100) << 16 | pair(lo / 100) << 32 | pair(lo % 100) << 48;
+    // `abcd` in the low lane, `efgh` in the high one.
+    let x = u64::from(v / 10_000) | u64::from(v % 10_000) << 32;
+    // x / 100 per lane: `* 10486 >> 20` is exact below 43,699.
+    let hundreds = ((x * 10_486) >> 20) & 0x0000_007f_0000_007f;
+    // `ab`, `cd`, `ef`, `gh` in 16-bit lanes.
+    let x = hundreds | (x - hundreds * 100) << 16;
+    // x / 10 per lane: `* 103 >> 10` is exact below 179.
+    let tens = ((x * 103) >> 10) & 0x000f_000f_000f_000f;
+    // One digit (0..=9) a byte, the first in the lowest.
+    let x = tens | (x - tens * 10) << 8;
+    // The number of digits is found from `v` by independent compares, not
+    // from the digits: the vector's length, which the next write waits
+    // for, then does not wait for the multiplies above.
     let n = 1
         + u32::from(v >= 10)
         + u32::from(v >= 100)
@@ -553,8 +551,9 @@ fn put_small_uint(out: &mut Vec<u8>, v: u32) {
         + u32::from(v >= 100_000)
         + u32::from(v >= 1_000_000)
         + u32::from(v >= 10_000_000);
+    let digits = (x | 0x3030_3030_3030_3030) >> (8 * (8 - n));
     let len = out.len();
-    out.extend_from_slice(&(digits >> (8 * (8 - n))).to_le_bytes());
+    out.extend_from_slice(&digits.to_le_bytes());
     out.truncate(len + n as usize);
 }
 
