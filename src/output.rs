@@ -492,6 +492,11 @@ impl Compact<'_> {
     fn json(&mut self) -> serde_json::Serializer<&mut Vec<u8>> {
         serde_json::Serializer::new(&mut *self.out)
     }
+    /// A number by `itoa`: none of the story views' fields is signed, and
+    /// an unsigned one is this large only in a story over 100 MB, so this
+    /// is kept out of the way of [`Compact::uint`], which is inlined.
+    #[cold]
+    #[inline(never)]
     fn int(self, v: impl itoa::Integer) -> Result<(), serde_json::Error> {
         self.out
             .extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
@@ -499,6 +504,9 @@ impl Compact<'_> {
     }
     /// An unsigned number: below 10^8 (every offset of a story under
     /// 100 MB, every count) by [`put_small_uint`], else by `itoa`.
+    /// Inlined: the number's few dozen instructions cost less than a
+    /// call's saving and restoring of registers.
+    #[inline(always)]
     fn uint(self, v: u64) -> Result<(), serde_json::Error> {
         if v < SMALL_UINT_END {
             put_small_uint(self.out, v as u32);
