@@ -1034,6 +1034,30 @@ mod tests {
         Dateline, Form, IncidentDate, IncidentLocation, Organization, Person, Place, Quote,
     };
 
+    /// The digit splitting of `put_small_uint` (multiplies exact only in
+    /// their ranges) against the standard library's decimal: every number
+    /// below a million, every power of ten and its neighbours, and a
+    /// stride through the rest of the range, each after text already in
+    /// the buffer.
+    #[test]
+    fn small_uints_are_written_as_decimal() {
+        let mut out = Vec::new();
+        let powers = (0..=7)
+            .map(|e| 10u32.pow(e))
+            .flat_map(|p| [p - 1, p, p + 1]);
+        let stride = (1_000_000..100_000_000).step_by(9_973);
+        for v in (0..1_000_000)
+            .chain(powers)
+            .chain(stride)
+            .chain([99_999_999])
+        {
+            out.clear();
+            out.push(b'[');
+            put_small_uint(&mut out, v);
+            assert_eq!(&out[1..], v.to_string().as_bytes(), "{v}");
+        }
+    }
+
     /// A document with every output field filled in at least once (and
     /// left empty at least once), over non-ASCII text.
     fn full_doc(text: &str) -> Doc<'_> {
