@@ -291,8 +291,9 @@ impl StoryView<'_> {
     /// byte; here keys, the structs' own field names, are copied as they
     /// are, and so is a value with nothing to escape (most of them, tested
     /// a word at a time and, when short, copied without a `memcpy` call);
-    /// serde_json writes the rest. Keys are more than half of the strings a
-    /// story writes.
+    /// a value that needs escaping is escaped as serde_json does it, its
+    /// plain runs found a word at a time. Keys are more than half of the
+    /// strings a story writes.
     pub fn write_compact(&self, out: &mut Vec<u8>) {
         self.serialize(Compact { out })
             .expect("a story view serializes into memory");
@@ -479,8 +480,9 @@ impl Serialize for Id {
 }
 
 /// The serializer of [`StoryView::write_compact`]: serde_json's compact
-/// format, with object keys copied unescaped. Floats and strings that need
-/// escaping are written by serde_json itself, so they come out the same;
+/// format, with object keys copied unescaped. Floats are written by
+/// serde_json itself, so they come out the same, and strings are escaped
+/// as it escapes them (a test holds the two together);
 /// it takes only what the `*Json` structs need (structs, sequences,
 /// options, strings, numbers, booleans).
 struct Compact<'w> {
@@ -565,18 +567,29 @@ fn put_small_uint(out: &mut Vec<u8>, v: u32) {
     out.truncate(len + n as usize);
 }
 
-/// Whether JSON escapes any byte of `w`: a control character, `"` or
-/// `\\` (what serde_json escapes).
-fn escapes(w: u64) -> bool {
+/// The bytes of `w` that JSON escapes (a control character, `"` or `\\`,
+/// what serde_json escapes), each marked by its high bit. The lowest mark
+/// is exact; marks above it may be false (a borrow runs on from a marked
+/// byte), so a caller looks only at whether there is one and at the first.
+fn escape_marks(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    // A byte of `w` below `n` (n <= 0x80) sets its high bit here; a word
-    // without one sets none.
+    // A byte of `w` below `n` (n <= 0x80) sets its high bit here, unless a
+    // lower byte already did; a word without one sets none.
     let below = |w: u64, n: u64| w.wrapping_sub(ONES * n) & !w & HIGH;
     below(w, 0x20)
         | below(w ^ (ONES * u64::from(b'"')), 1)
         | below(w ^ (ONES * u64::from(b'\\')), 1)
-        != 0
+}
+
+/// Whether JSON escapes any byte of `w`.
+fn escapes(w: u64) -> bool {
+    escape_marks(w) != 0
+}
+
+/// Whether JSON escapes the byte `b`, as [`escape_marks`] finds it in a word.
+fn escapes_byte(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
 }
 
 /// Whether JSON escapes anything in `s`, tested eight bytes at a time, as
@@ -584,7 +597,7 @@ fn escapes(w: u64) -> bool {
 fn needs_escape(s: &[u8]) -> bool {
     let word = |w: &[u8]| escapes(u64::from_le_bytes(w.try_into().expect("8 bytes")));
     if s.len() < 8 {
-        return s.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
+        return s.iter().any(|&b| escapes_byte(b));
     }
     // The last eight bytes, overlapping the last whole word, end the test.
     s.chunks_exact(8).any(word) || word(&s[s.len() - 8..])
@@ -656,6 +669,63 @@ fn put_plain_str(out: &mut Vec<u8>, s: &[u8]) -> bool {
     true
 }
 
+/// Appends `s` to `out` in double quotes, escaped as serde_json escapes
+/// it: `\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`, and other control
+/// bytes as `\u00XX` in lowercase hex. The plain runs between escapes are
+/// found eight bytes at a time and copied whole; serde_json looks at every
+/// byte, and the values that get here are mostly long quotes whose only
+/// escapes are a few line breaks.
+#[inline(never)]
+fn put_escaped_str(out: &mut Vec<u8>, s: &[u8]) {
+    out.reserve(s.len() + 8);
+    out.push(b'"');
+    // `s[run..]` is not written yet; `i` is where the search goes on.
+    let (mut run, mut i) = (0, 0);
+    loop {
+        let at = match s.get(i..i + 8) {
+            Some(w) => {
+                let marks = escape_marks(u64::from_le_bytes(w.try_into().expect("8 bytes")));
+                if marks == 0 {
+                    i += 8;
+                    continue;
+                }
+                i + marks.trailing_zeros() as usize / 8
+            }
+            None => match s[i..].iter().position(|&b| escapes_byte(b)) {
+                Some(k) => i + k,
+                None => break,
+            },
+        };
+        out.extend_from_slice(&s[run..at]);
+        put_escape(out, s[at]);
+        run = at + 1;
+        i = run;
+    }
+    out.extend_from_slice(&s[run..]);
+    out.push(b'"');
+}
+
+/// Appends JSON's escape of `b`, a byte that [`escapes_byte`] picks.
+fn put_escape(out: &mut Vec<u8>, b: u8) {
+    let short = match b {
+        b'"' => b'"',
+        b'\\' => b'\\',
+        0x08 => b'b',
+        0x0c => b'f',
+        b'\n' => b'n',
+        b'\r' => b'r',
+        b'\t' => b't',
+        _ => 0,
+    };
+    if short != 0 {
+        out.extend_from_slice(&[b'\\', short]);
+    } else {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let (hi, lo) = (HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]);
+        out.extend_from_slice(&[b'\\', b'u', b'0', b'0', hi, lo]);
+    }
+}
+
 /// The longest value [`put_plain_str`] copies without a loop or a `memcpy` call.
 const SHORT: usize = 30;
 
@@ -710,11 +780,11 @@ impl<'w> Serializer for Compact<'w> {
     fn serialize_char(mut self, v: char) -> Result<(), Self::Error> {
         self.json().serialize_char(v)
     }
-    fn serialize_str(mut self, v: &str) -> Result<(), Self::Error> {
-        if put_plain_str(self.out, v.as_bytes()) {
-            return Ok(());
+    fn serialize_str(self, v: &str) -> Result<(), Self::Error> {
+        if !put_plain_str(self.out, v.as_bytes()) {
+            put_escaped_str(self.out, v.as_bytes());
         }
-        self.json().serialize_str(v)
+        Ok(())
     }
     fn serialize_bytes(self, _: &[u8]) -> Result<(), Self::Error> {
         Err(Self::unsupported())
@@ -1189,6 +1259,42 @@ mod tests {
                     assert_eq!(out, if plain { want } else { b"x".to_vec() });
                 }
             }
+        }
+    }
+
+    /// `put_escaped_str` against serde_json: every ASCII byte and a few
+    /// longer characters, alone and at every place in strings of up to 40
+    /// bytes (around and across the eight-byte words), and runs of escapes
+    /// mixed with plain text.
+    #[test]
+    fn escaped_strings_are_written_as_serde_json_writes_them() {
+        let check = |s: &str| {
+            let mut out = b"x".to_vec();
+            put_escaped_str(&mut out, s.as_bytes());
+            let want = serde_json::to_string(s).unwrap();
+            assert_eq!(out, [&b"x"[..], want.as_bytes()].concat(), "{s:?}");
+        };
+        let chars = (0..0x80u8)
+            .map(char::from)
+            .chain(['é', '—', '’', '😀', '\u{7f}']);
+        for c in chars {
+            for len in 0..40 {
+                for at in 0..len {
+                    let mut s: String = (0..len).map(|i| char::from(b'a' + i as u8 % 26)).collect();
+                    s.replace_range(at..=at, c.encode_utf8(&mut [0; 4]));
+                    check(&s);
+                }
+            }
+        }
+        for s in [
+            "",
+            "\"",
+            "\\\\\"\n\r\t\u{8}\u{c}\u{0}\u{1f}",
+            "line one,\nline two \"quoted\" and\n\n\tindented — “curly”\r\n",
+            "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"",
+            "abcdefgh\nabcdefg\\abcdefghi\u{1}",
+        ] {
+            check(s);
         }
     }
 
