@@ -432,47 +432,90 @@ impl<T, U: Serialize> Serialize for Each<'_, T, U> {
     }
 }
 
-/// An entity id (`P1`, `O1`, `H1`, `E1`): a letter and a 1-based index,
-/// formatted on the stack when serialized.
+/// An entity id (`P1`, `O1`, `H1`, `E1`): a letter (its place in
+/// [`ID_LETTERS`]) and a 0-based index, written 1-based. Ids below
+/// [`ID_TABLE_END`] are cut from [`ID_TEXT`]; larger ones are formatted on
+/// the stack.
 #[derive(Clone, Copy)]
 struct Id {
-    letter: u8,
+    kind: u8,
     index: usize,
 }
 
+/// The letters of place, organization, person and incident ids.
+const ID_LETTERS: [u8; 4] = *b"POHE";
+
 impl Id {
     fn place(i: usize) -> Id {
-        Id {
-            letter: b'P',
-            index: i,
-        }
+        Id { kind: 0, index: i }
     }
     fn organization(i: usize) -> Id {
-        Id {
-            letter: b'O',
-            index: i,
-        }
+        Id { kind: 1, index: i }
     }
     fn person(i: usize) -> Id {
-        Id {
-            letter: b'H',
-            index: i,
-        }
+        Id { kind: 2, index: i }
     }
     fn incident(i: usize) -> Id {
-        Id {
-            letter: b'E',
-            index: i,
-        }
+        Id { kind: 3, index: i }
     }
+}
+
+/// The id numbers [`ID_TEXT`] holds: 1 to 999.
+const ID_TABLE_END: usize = 1000;
+/// The bytes of an id's slot in [`ID_TEXT`]: the letter and up to three
+/// digits.
+const ID_SLOT: usize = 4;
+
+/// Every id of a number below [`ID_TABLE_END`], in a slot of [`ID_SLOT`]
+/// bytes at `(kind * ID_TABLE_END + number) * ID_SLOT` (spaces after a
+/// shorter one; the slots of number 0 unused). Cutting an id from this
+/// `str` saves checking a freshly formatted one as UTF-8 (an out-of-line
+/// call per id) to make it a `str`.
+static ID_TEXT: &str = {
+    const fn table() -> [u8; ID_LETTERS.len() * ID_TABLE_END * ID_SLOT] {
+        let mut t = [b' '; ID_LETTERS.len() * ID_TABLE_END * ID_SLOT];
+        let mut kind = 0;
+        while kind < ID_LETTERS.len() {
+            let mut number = 1;
+            while number < ID_TABLE_END {
+                let at = (kind * ID_TABLE_END + number) * ID_SLOT;
+                t[at] = ID_LETTERS[kind];
+                let (mut rest, mut end) = (number, at + id_len(number));
+                while rest > 0 {
+                    end -= 1;
+                    t[end] = b'0' + (rest % 10) as u8;
+                    rest /= 10;
+                }
+                number += 1;
+            }
+            kind += 1;
+        }
+        t
+    }
+    const TABLE: [u8; ID_LETTERS.len() * ID_TABLE_END * ID_SLOT] = table();
+    match std::str::from_utf8(&TABLE) {
+        Ok(text) => text,
+        Err(_) => panic!("ids are ASCII"),
+    }
+};
+
+/// The length of the id of `number` (below [`ID_TABLE_END`]): its letter
+/// and its digits.
+const fn id_len(number: usize) -> usize {
+    2 + (number >= 10) as usize + (number >= 100) as usize
 }
 
 impl Serialize for Id {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let number = self.index + 1;
+        if number < ID_TABLE_END {
+            let at = (usize::from(self.kind) * ID_TABLE_END + number) * ID_SLOT;
+            return serializer.serialize_str(&ID_TEXT[at..at + id_len(number)]);
+        }
         let mut digits = itoa::Buffer::new();
-        let digits = digits.format(self.index + 1).as_bytes();
+        let digits = digits.format(number).as_bytes();
         let mut buf = [0u8; 1 + 20];
-        buf[0] = self.letter;
+        buf[0] = ID_LETTERS[usize::from(self.kind)];
         buf[1..=digits.len()].copy_from_slice(digits);
         let id = std::str::from_utf8(&buf[..=digits.len()]).expect("an ASCII letter and digits");
         serializer.serialize_str(id)
@@ -1258,6 +1301,25 @@ mod tests {
                     let want = [&b"x\""[..], &s, b"\""].concat();
                     assert_eq!(out, if plain { want } else { b"x".to_vec() });
                 }
+            }
+        }
+    }
+
+    /// Ids from the table and formatted ones, against the letter and the
+    /// 1-based decimal.
+    #[test]
+    fn ids_are_a_letter_and_a_1_based_number() {
+        for (kind, letter) in ID_LETTERS.iter().enumerate() {
+            for index in (0..2_000).chain([usize::MAX - 1]) {
+                let id = Id {
+                    kind: kind as u8,
+                    index,
+                };
+                let want = format!("\"{}{}\"", char::from(*letter), index as u128 + 1);
+                assert_eq!(serde_json::to_string(&id).unwrap(), want);
+                let mut out = Vec::new();
+                id.serialize(Compact { out: &mut out }).unwrap();
+                assert_eq!(out, want.as_bytes());
             }
         }
     }
