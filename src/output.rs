@@ -869,8 +869,9 @@ impl<'w> Serializer for Compact<'w> {
     ) -> Result<(), Self::Error> {
         Err(Self::unsupported())
     }
+    /// The `[` is written with the first element (or by `end`), as the
+    /// one byte that comes before each element.
     fn serialize_seq(self, _: Option<usize>) -> Result<CompactSeq<'w>, Self::Error> {
-        self.out.push(b'[');
         Ok(CompactSeq {
             out: self.out,
             first: true,
@@ -894,8 +895,8 @@ impl<'w> Serializer for Compact<'w> {
     fn serialize_map(self, _: Option<usize>) -> Result<Unsupported, Self::Error> {
         Err(Self::unsupported())
     }
+    /// The `{` is written with the first key (or by `end`): see [`put_key`].
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<CompactStruct<'w>, Self::Error> {
-        self.out.push(b'{');
         Ok(CompactStruct {
             out: self.out,
             first: true,
@@ -922,14 +923,20 @@ impl serde::ser::SerializeSeq for CompactSeq<'_> {
     type Ok = ();
     type Error = serde_json::Error;
     fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Self::Error> {
-        if !std::mem::take(&mut self.first) {
-            self.out.push(b',');
-        }
+        let before = if std::mem::take(&mut self.first) {
+            b'['
+        } else {
+            b','
+        };
+        self.out.push(before);
         value.serialize(Compact {
             out: &mut *self.out,
         })
     }
     fn end(self) -> Result<(), Self::Error> {
+        if self.first {
+            self.out.push(b'[');
+        }
         self.out.push(b']');
         Ok(())
     }
@@ -946,7 +953,7 @@ impl serde::ser::SerializeStruct for CompactStruct<'_> {
     type Error = serde_json::Error;
     /// Always inlined into the derived `serialize` of each struct, where
     /// the key is a constant and whether the field is the first is known:
-    /// the whole `,"key":` piece is then a constant, written by
+    /// the whole `,"key":` (or `{"key":`) piece is then a constant, written by
     /// [`put_key`] with one capacity check and no call.
     #[inline(always)]
     fn serialize_field<T: ?Sized + Serialize>(
@@ -962,13 +969,17 @@ impl serde::ser::SerializeStruct for CompactStruct<'_> {
         })
     }
     fn end(self) -> Result<(), Self::Error> {
+        if self.first {
+            self.out.push(b'{');
+        }
         self.out.push(b'}');
         Ok(())
     }
 }
 
-/// Appends `"key":` to `out`, after a comma unless the field is the
-/// first. The piece is built in a fixed-size buffer that is appended whole
+/// Appends `"key":` to `out`, after a comma, or after the object's `{`
+/// if the field is the first (an object's opening brace is written with
+/// its first key, one append less). The piece is built in a fixed-size buffer that is appended whole
 /// and then cut to length: with `key` and `first` constants (where
 /// [`CompactStruct::serialize_field`] is inlined) that is a constant of a
 /// fixed size, copied by a few stores, not a `memcpy` call per key.
@@ -976,21 +987,19 @@ impl serde::ser::SerializeStruct for CompactStruct<'_> {
 fn put_key(out: &mut Vec<u8>, key: &str, first: bool) {
     const WIDTH: usize = 32;
     let key = key.as_bytes();
-    let comma = usize::from(!first);
-    let len = comma + key.len() + 3;
+    let before = if first { b'{' } else { b',' };
+    let len = key.len() + 4;
     if len > WIDTH {
-        if !first {
-            out.push(b',');
-        }
+        out.push(before);
         out.push(b'"');
         out.extend_from_slice(key);
         out.extend_from_slice(b"\":");
         return;
     }
     let mut piece = [0u8; WIDTH];
-    piece[0] = b',';
-    piece[comma] = b'"';
-    piece[comma + 1..len - 2].copy_from_slice(key);
+    piece[0] = before;
+    piece[1] = b'"';
+    piece[2..len - 2].copy_from_slice(key);
     piece[len - 2..len].copy_from_slice(b"\":");
     let end = out.len() + len;
     out.extend_from_slice(&piece);
