@@ -1156,30 +1156,6 @@ mod tests {
         Dateline, Form, IncidentDate, IncidentLocation, Organization, Person, Place, Quote,
     };
 
-    /// The digit splitting of `put_small_uint` (multiplies exact only in
-    /// their ranges) against the standard library's decimal: every number
-    /// below a million, every power of ten and its neighbours, and a
-    /// stride through the rest of the range, each after text already in
-    /// the buffer.
-    #[test]
-    fn small_uints_are_written_as_decimal() {
-        let mut out = Vec::new();
-        let powers = (0..=7)
-            .map(|e| 10u32.pow(e))
-            .flat_map(|p| [p - 1, p, p + 1]);
-        let stride = (1_000_000..100_000_000).step_by(9_973);
-        for v in (0..1_000_000)
-            .chain(powers)
-            .chain(stride)
-            .chain([99_999_999])
-        {
-            out.clear();
-            out.push(b'[');
-            put_small_uint(&mut out, v);
-            assert_eq!(&out[1..], v.to_string().as_bytes(), "{v}");
-        }
-    }
-
     /// A document with every output field filled in at least once (and
     /// left empty at least once), over non-ASCII text.
     fn full_doc(text: &str) -> Doc<'_> {
@@ -1373,13 +1349,21 @@ mod tests {
     fn small_numbers_are_written_as_itoa_writes_them() {
         // Every number up to a million, each power of ten and its
         // neighbours, and a spread of larger ones up to the fast path's end
-        // and past it (`Compact::uint`).
+        // and past it (`Compact::uint`), and a denser stride through the
+        // fast path's range (`put_small_uint`'s multiplies are exact only
+        // in their ranges).
         let powers = (0..=19).flat_map(|e| {
             let p = 10u64.pow(e);
             [p.saturating_sub(1), p, p + 1]
         });
         let spread = (0..1_000u64).map(|i| i * 100_003 + 7);
-        for v in (0..1_000_000).chain(powers).chain(spread).chain([u64::MAX]) {
+        let stride = (1_000_000..SMALL_UINT_END).step_by(9_973);
+        for v in (0..1_000_000)
+            .chain(powers)
+            .chain(spread)
+            .chain(stride)
+            .chain([SMALL_UINT_END - 1, u64::MAX])
+        {
             let mut out = b"x".to_vec();
             Compact { out: &mut out }.uint(v).unwrap();
             assert_eq!(
