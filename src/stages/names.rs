@@ -2046,7 +2046,7 @@ fn find_people(doc: &Doc, gaz: &Gazetteer, org_spans: &[Span]) -> Vec<Person> {
     surname_tails.extend(
         surnames[n_surnames..]
             .iter()
-            .map(|(r, i)| Tail::of(&persons[*i].name.as_bytes()[r.clone()])),
+            .map(|(r, i)| Tail::of(text_of((r, *i)))),
     );
     // By length (modulo 64: a longer name shares the entry of its length
     // less 64, and the comparison below tells them apart), the

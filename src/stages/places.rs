@@ -207,10 +207,9 @@ struct Scratch {
     /// zeroed.
     starts: Vec<u32>,
     /// The capitalized words of mixed-case copy (see [`features`]),
-    /// gathered by the same pass as `starts` (the first `n_caps`; as
-    /// `starts`, only ever grown).
+    /// gathered by the same pass as `starts` (the first as many as
+    /// [`find`] returns; as `starts`, only ever grown).
     caps: Vec<u32>,
-    n_caps: usize,
 }
 
 thread_local! {
@@ -218,16 +217,16 @@ thread_local! {
 }
 
 pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
-    SCRATCH.with_borrow_mut(|s| {
+    let n_caps = SCRATCH.with_borrow_mut(|s| {
         // Cleared before use, not after: a story that panicked here (the
         // batch command catches it and goes on) must leave nothing for the
         // next one on this thread.
         s.found.clear();
         s.index.clear();
         s.chosen.clear();
-        s.n_caps = find(doc, gaz, &mut s.found, &mut s.starts, &mut s.caps);
+        let n_caps = find(doc, gaz, &mut s.found, &mut s.starts, &mut s.caps);
         if s.found.is_empty() {
-            return;
+            return n_caps;
         }
         let focus = focus(doc, gaz, &s.found);
         s.found.retain(|f| {
@@ -239,9 +238,10 @@ pub fn run(doc: &mut Doc, gaz: &Gazetteer) {
                 })
         });
         resolve(doc, gaz, s, &focus);
+        n_caps
     });
     coordinates(doc, gaz);
-    SCRATCH.with_borrow(|s| features(doc, gaz, &s.caps[..s.n_caps]));
+    SCRATCH.with_borrow(|s| features(doc, gaz, &s.caps[..n_caps]));
 }
 
 /// Coordinates in degrees, minutes and seconds or decimal degrees with
